@@ -1,0 +1,70 @@
+"""The SQLAlchemy engine for SQLite or PostgreSQL, configured for tocsin's write pattern.
+
+SQLite: WAL (readers never block the writer), ``synchronous=NORMAL`` (durable at checkpoint,
+never corrupt), foreign keys on, a 10 s busy timeout, and every transaction starts with
+``BEGIN IMMEDIATE``: the write lock is taken up front, so two writers queue on the busy timeout
+instead of deadlocking on a read-to-write upgrade. That also serialises id allocation and job
+claims on SQLite (see ``IncidentRepository.next_id`` and ``JobStore.claim``).
+
+PostgreSQL: ``postgresql+psycopg://`` (psycopg 3), READ COMMITTED, row locks for the rest.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine, make_url
+
+BUSY_TIMEOUT_SECONDS = 10.0
+
+
+def create_engine(url: str, *, echo: bool = False) -> Engine:
+    """An engine for ``url``; the parent directory of a SQLite file is created if missing."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_engine(url, echo=echo)
+    if backend == "postgresql":
+        return sa.create_engine(url, echo=echo, pool_pre_ping=True)
+    raise ValueError(
+        f"unsupported database URL {parsed.render_as_string(hide_password=True)!r}: "
+        "use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB"
+    )
+
+
+def _sqlite_engine(url: str, *, echo: bool) -> Engine:
+    database = make_url(url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(
+        url,
+        echo=echo,
+        connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+    )
+    event.listen(engine, "connect", _on_sqlite_connect)
+    event.listen(engine, "begin", _on_sqlite_begin)
+    return engine
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event issue BEGIN itself: pysqlite's implicit BEGIN is DEFERRED.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
+    finally:
+        cursor.close()
+
+
+def _on_sqlite_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def is_postgresql(connection: Connection | Engine) -> bool:
+    return connection.dialect.name == "postgresql"

@@ -1,0 +1,84 @@
+"""The outbox side of the job table, used inside a business unit of work: jobs are enqueued,
+cancelled and completed in the same transaction as the state change that implies them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from tocsin.adapters.db.schema import jobs
+from tocsin.adapters.db.types import UTCDateTime
+from tocsin.domain.events import JobRequest
+from tocsin.services.ports import Clock, JobStatus
+
+# Statements are built once: constructing them per call cost more than executing them.
+_INSERT_IGNORING_DUPLICATES = {
+    "postgresql": postgresql.insert(jobs).on_conflict_do_nothing(index_elements=[jobs.c.idempotency_key]),
+    "sqlite": sqlite.insert(jobs).on_conflict_do_nothing(index_elements=[jobs.c.idempotency_key]),
+}
+
+_COMPLETE = (
+    jobs.update()
+    .where(
+        jobs.c.id == sa.bindparam("job_id"),
+        jobs.c.claim_token == sa.bindparam("token"),
+        jobs.c.status == JobStatus.RUNNING,
+    )
+    .values(
+        status=JobStatus.DONE,
+        lease_expires_at=None,
+        updated_at=sa.bindparam("now", type_=UTCDateTime),
+        finished_at=sa.bindparam("now", type_=UTCDateTime),
+    )
+)
+
+
+def insert_ignoring_duplicates(connection: Connection, values: Sequence[dict[str, Any]]) -> None:
+    """``INSERT … ON CONFLICT (idempotency_key) DO NOTHING`` in the connection's dialect."""
+    if values:
+        connection.execute(_INSERT_IGNORING_DUPLICATES[connection.dialect.name], list(values))
+
+
+class SqlJobQueue:
+    def __init__(self, connection: Connection, clock: Clock, max_attempts: int) -> None:
+        self._conn = connection
+        self._clock = clock
+        self._max_attempts = max_attempts
+
+    def enqueue(self, requests: Sequence[JobRequest]) -> None:
+        """Insert pending jobs; a request whose key exists already (in any status) is skipped."""
+        now = self._clock.now()
+        values = [
+            {
+                "kind": r.kind.value,
+                "payload": dict(r.payload),
+                "due_at": r.due_at,
+                "status": JobStatus.PENDING,
+                "attempts": 0,
+                "max_attempts": self._max_attempts,
+                "idempotency_key": r.key,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for r in requests
+        ]
+        insert_ignoring_duplicates(self._conn, values)
+
+    def cancel(self, keys: Sequence[str]) -> None:
+        if not keys:
+            return
+        now = self._clock.now()
+        self._conn.execute(
+            jobs.update()
+            .where(jobs.c.idempotency_key.in_(list(keys)), jobs.c.status == JobStatus.PENDING)
+            .values(status=JobStatus.CANCELLED, updated_at=now, finished_at=now)
+        )
+
+    def complete(self, job_id: int, claim_token: str) -> bool:
+        """Fenced by the claim token: False if another worker has claimed the job since."""
+        params = {"job_id": job_id, "token": claim_token, "now": self._clock.now()}
+        return self._conn.execute(_COMPLETE, params).rowcount == 1

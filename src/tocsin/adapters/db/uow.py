@@ -1,0 +1,71 @@
+"""The unit of work: one connection, one transaction, the repositories bound to it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.engine import Connection, Engine
+
+from tocsin.adapters.db.queue import SqlJobQueue
+from tocsin.adapters.db.repositories import SqlIncidentRepository, SqlTimelineRepository, SqlTokenRepository
+from tocsin.services.ports import Clock, IncidentRepository, JobQueue, TimelineRepository, TokenRepository
+
+
+class SqlUnitOfWork:
+    """Use as a context manager; nothing is written unless ``commit()`` is called.
+
+    The transaction begins at the first statement (on SQLite with ``BEGIN IMMEDIATE``). After
+    ``commit()`` or ``rollback()`` the next statement begins a new transaction; leaving the
+    block rolls back whatever was not committed and returns the connection to the pool.
+    """
+
+    incidents: IncidentRepository
+    timeline: TimelineRepository
+    jobs: JobQueue
+    tokens: TokenRepository
+
+    def __init__(self, engine: Engine, clock: Clock, *, max_attempts: int) -> None:
+        self._engine = engine
+        self._clock = clock
+        self._max_attempts = max_attempts
+        self._conn: Connection | None = None
+
+    @property
+    def connection(self) -> Connection:
+        """The open connection, for adapters that share this transaction."""
+        if self._conn is None:
+            raise RuntimeError("the unit of work is not open: use it in a `with` block")
+        return self._conn
+
+    def __enter__(self) -> Self:
+        if self._conn is not None:
+            raise RuntimeError("the unit of work is already open")
+        conn = self._engine.connect()
+        self._conn = conn
+        self.incidents = SqlIncidentRepository(conn)
+        self.timeline = SqlTimelineRepository(conn)
+        self.jobs = SqlJobQueue(conn, self._clock, self._max_attempts)
+        self.tokens = SqlTokenRepository(conn)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            if conn.in_transaction():
+                conn.rollback()
+        finally:
+            conn.close()
+
+    def commit(self) -> None:
+        self.connection.commit()
+
+    def rollback(self) -> None:
+        self.connection.rollback()

@@ -1,0 +1,47 @@
+"""The composition root: the one place that chooses concrete adapters and wires them.
+
+``build(settings)`` creates the engine, the unit-of-work factory, the clock and the job store
+once; entrypoints (web, worker, CLI) receive the resulting ``Container``. Nothing here runs at
+import time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+
+from tocsin.adapters.clock import SystemClock
+from tocsin.adapters.db.engine import create_engine
+from tocsin.adapters.db.jobs import JobStore
+from tocsin.adapters.db.uow import SqlUnitOfWork
+from tocsin.config import Settings
+from tocsin.services.context import Services
+from tocsin.services.ports import Clock
+
+
+@dataclass(frozen=True, slots=True)
+class Container:
+    settings: Settings
+    engine: Engine
+    clock: Clock
+    services: Services
+    jobs: JobStore
+
+    def close(self) -> None:
+        """Close the engine's pooled connections; the container is unusable afterwards."""
+        self.engine.dispose()
+
+
+def build(settings: Settings, *, clock: Clock | None = None) -> Container:
+    """Wire tocsin for ``settings``. Does not touch the schema: run the migrations first
+    (``tocsin db upgrade``)."""
+    clock = clock or SystemClock()
+    engine = create_engine(settings.database.url)
+    max_attempts = settings.worker.max_attempts
+
+    def unit_of_work() -> SqlUnitOfWork:
+        return SqlUnitOfWork(engine, clock, max_attempts=max_attempts)
+
+    services = Services(uow=unit_of_work, clock=clock, plan=settings.plan())
+    return Container(settings=settings, engine=engine, clock=clock, services=services, jobs=JobStore(engine))

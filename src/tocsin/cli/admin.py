@@ -1,0 +1,55 @@
+"""``tocsin db …`` and ``tocsin config …``: the database schema and the plan file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tocsin.adapters.db import migrate
+from tocsin.cli.runtime import err, exit_code, fail, out, settings
+from tocsin.config import ConfigError, check, load_settings
+
+db = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
+config = typer.Typer(help="The plan as configuration (tocsin.yaml).", no_args_is_help=True)
+
+
+@db.command()
+def upgrade() -> None:
+    """Apply every pending migration (safe to run repeatedly)."""
+    url = settings().database.url
+    migrate.upgrade(url)
+    out.print(f"Database is at revision {migrate.current(url)} (head {migrate.head()})")
+
+
+@db.command()
+def current() -> None:
+    """The schema revision of the database, and whether it is up to date."""
+    url = settings().database.url
+    revision = migrate.current(url)
+    state = (
+        "up to date" if revision == migrate.head() else f"behind head {migrate.head()}: run tocsin db upgrade"
+    )
+    out.print(f"{revision or 'empty (no migration applied)'} — {state}")
+    if revision != migrate.head():
+        raise typer.Exit(1)
+
+
+@config.command("check")
+def check_(
+    path: Annotated[Path | None, typer.Argument(help="File to check (default: $TOCSIN_CONFIG).")] = None,
+) -> None:
+    """Validate the configuration; print warnings for valid but suspicious settings."""
+    environ = dict(os.environ)
+    if path is not None:
+        environ["TOCSIN_CONFIG"] = str(path)
+    try:
+        loaded = load_settings(environ)
+    except ConfigError as error:
+        raise fail(str(error), exit_code(error)) from None
+    for warning in check(loaded):
+        err.print(f"warning: {warning}")
+    source = environ.get("TOCSIN_CONFIG", "built-in defaults")
+    out.print(f"{source}: OK")

@@ -1,0 +1,21 @@
+"""The root ``tocsin`` command and its groups."""
+
+from __future__ import annotations
+
+import typer
+
+from tocsin.cli import admin, incident, jobs, serve, token
+
+app = typer.Typer(
+    name="tocsin",
+    help="tocsin — self-hosted incident response, the plan as software.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.command()(serve.serve)
+app.command()(serve.worker)
+app.add_typer(admin.db, name="db")
+app.add_typer(admin.config, name="config")
+app.add_typer(incident.app, name="incident")
+app.add_typer(token.app, name="token")
+app.add_typer(jobs.app, name="jobs")

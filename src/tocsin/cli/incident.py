@@ -1,0 +1,136 @@
+"""``tocsin incident …``: declare, list, show, acknowledge, resolve, close from a terminal."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from tocsin.cli.render import incident_json, sla_text
+from tocsin.cli.runtime import container, local_actor, out
+from tocsin.domain.incident import IncidentId
+from tocsin.domain.lifecycle import Phase
+from tocsin.domain.severity import Severity
+from tocsin.services import incidents
+from tocsin.services.ports import IncidentFilter
+
+app = typer.Typer(help="Declare, inspect and act on incidents.", no_args_is_help=True)
+
+By = Annotated[
+    str | None, typer.Option("--by", help="Name recorded on the timeline (default: cli:<os user>).")
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+@app.command()
+def declare(
+    title: str,
+    severity: Annotated[str, typer.Option("--severity", "-s", help="P0, P1, P2 or P3.")] = "P2",
+    summary: Annotated[str, typer.Option(help="What is known so far.")] = "",
+    by: By = None,
+) -> None:
+    """Declare an incident (the plan's "user report" path); starts its response clock."""
+    with container() as c:
+        created = incidents.declare_incident(
+            c.services, title=title, severity=Severity.parse(severity), summary=summary, by=local_actor(by)
+        )
+        level = c.services.plan.level(created.severity)
+        out.print(f"Declared incident #{created.id}: {created.title} [{level.label}]")
+        out.print(f"Acknowledge by {created.ack_due_at:%Y-%m-%d %H:%M} UTC")
+
+
+@app.command("ls")
+def list_(
+    all_: Annotated[bool, typer.Option("--all", "-a", help="Include resolved and closed incidents.")] = False,
+    severity: Annotated[str | None, typer.Option("--severity", "-s")] = None,
+    phase: Annotated[str | None, typer.Option("--phase")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=200)] = 50,
+    as_json: AsJson = False,
+) -> None:
+    """Open incidents, most severe first (``--all`` for every incident)."""
+    with container() as c:
+        query = IncidentFilter(
+            open=None if all_ else True,
+            severity=Severity.parse(severity) if severity else None,
+            phase=Phase(phase) if phase else None,
+            limit=limit,
+        )
+        page = incidents.list_incidents(c.services, query, by=local_actor(None))
+        now = c.clock.now()
+        if as_json:
+            items = [incident_json(i, c.services.plan, now) for i in page.items]
+            out.print_json(json.dumps({"items": items, "total": page.total}))
+            return
+        table = Table("ID", "SEV", "PHASE", "TITLE", "RESPONSE CLOCK", box=None)
+        for item in page.items:
+            table.add_row(
+                f"#{item.id}",
+                item.severity.value,
+                item.phase.value,
+                item.title,
+                sla_text(item, c.services.plan, now),
+            )
+        out.print(table)
+        out.print(f"{page.total} incident(s)")
+
+
+@app.command()
+def show(incident_id: int, as_json: AsJson = False) -> None:
+    """One incident with its timeline."""
+    with container() as c:
+        actor = local_actor(None)
+        found = incidents.get_incident(c.services, IncidentId(incident_id), by=actor)
+        events = incidents.get_timeline(c.services, IncidentId(incident_id), by=actor)
+        now = c.clock.now()
+        if as_json:
+            data = incident_json(found, c.services.plan, now)
+            data["timeline"] = [
+                {"at": e.at.isoformat(), "kind": e.kind.value, "actor": e.actor, "text": e.text}
+                for e in events
+            ]
+            out.print_json(json.dumps(data))
+            return
+        level = c.services.plan.level(found.severity)
+        out.print(f"[bold]#{found.id} {found.title}[/]", markup=True)
+        out.print(f"{level.label} · phase {found.phase.value} · {sla_text(found, c.services.plan, now)}")
+        out.print(
+            f"Detected {found.detected_at:%Y-%m-%d %H:%M:%S} UTC by {found.declared_by} ({found.source})"
+        )
+        if found.summary:
+            out.print(found.summary)
+        out.print("\nTimeline:")
+        for event in events:
+            out.print(f"  {event.at:%Y-%m-%d %H:%M:%S} UTC  {event.actor:<16} {event.text}")
+
+
+@app.command("ack")
+def acknowledge(incident_id: int, by: By = None) -> None:
+    """Acknowledge: stops the response clock."""
+    with container() as c:
+        acked = incidents.acknowledge_incident(c.services, IncidentId(incident_id), by=local_actor(by))
+        at = f"{acked.acknowledged_at:%H:%M:%S}"
+        out.print(f"Acknowledged incident #{acked.id} at {at} UTC — phase {acked.phase.value}")
+
+
+@app.command()
+def resolve(
+    incident_id: int, summary: Annotated[str, typer.Option(help="How it was fixed.")] = "", by: By = None
+) -> None:
+    """Service restored: start post-incident (P0/P1 get a post-mortem deadline)."""
+    with container() as c:
+        done = incidents.resolve_incident(
+            c.services, IncidentId(incident_id), summary=summary, by=local_actor(by)
+        )
+        out.print(f"Resolved incident #{done.id}")
+        if done.postmortem_due_at:
+            out.print(f"Post-mortem required by {done.postmortem_due_at:%Y-%m-%d %H:%M} UTC")
+
+
+@app.command()
+def close(incident_id: int, by: By = None) -> None:
+    """Close a resolved incident."""
+    with container() as c:
+        done = incidents.close_incident(c.services, IncidentId(incident_id), by=local_actor(by))
+        out.print(f"Closed incident #{done.id}")

@@ -1,0 +1,80 @@
+"""``tocsin serve`` and ``tocsin worker``: the long-running processes."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from tocsin.adapters.db import migrate
+from tocsin.adapters.logs import configure_logging
+from tocsin.bootstrap import build
+from tocsin.cli.runtime import fail, out, settings
+from tocsin.config import Settings
+from tocsin.web.app import create_app
+from tocsin.worker.runner import Worker
+
+
+def _require_migrated(loaded: Settings) -> None:
+    if not migrate.is_current(loaded.database.url):
+        raise fail(
+            f"the database is not at the current schema revision ({migrate.head()}): run `tocsin db upgrade`",
+            7,
+        )
+
+
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Address to bind (default from config: 127.0.0.1).")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default from config: 8080).")] = None,
+    no_worker: Annotated[
+        bool, typer.Option("--no-worker", help="Do not run the embedded job worker.")
+    ] = False,
+) -> None:
+    """Serve the API (and, unless --no-worker, run a job worker in the same process)."""
+    loaded = settings()
+    configure_logging(loaded.logging.level, loaded.logging.format)
+    _require_migrated(loaded)
+    container = build(loaded)
+    stop = threading.Event()
+    worker_thread: threading.Thread | None = None
+    if loaded.server.embedded_worker and not no_worker:
+        worker = Worker(container)
+        worker_thread = threading.Thread(
+            target=worker.run,
+            args=(stop, loaded.worker.poll_interval_seconds),
+            name="tocsin-worker",
+            daemon=True,
+        )
+        worker_thread.start()
+    bind_host, bind_port = host or loaded.server.host, port or loaded.server.port
+    out.print(
+        f"tocsin listening on http://{bind_host}:{bind_port} (worker: {'on' if worker_thread else 'off'})"
+    )
+    try:
+        uvicorn.run(create_app(container), host=bind_host, port=bind_port, log_config=None)
+    finally:
+        stop.set()
+        if worker_thread:
+            worker_thread.join(timeout=10)
+        container.close()
+
+
+def worker() -> None:
+    """Run a job worker until SIGINT/SIGTERM (run as many as you like, on PostgreSQL)."""
+    loaded = settings()
+    configure_logging(loaded.logging.level, loaded.logging.format)
+    _require_migrated(loaded)
+    container = build(loaded)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    out.print("tocsin worker running; Ctrl-C to stop")
+    try:
+        Worker(container).run(stop, loaded.worker.poll_interval_seconds)
+    finally:
+        container.close()

@@ -1,0 +1,50 @@
+"""``tocsin token …``: API bearer tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from tocsin.cli.runtime import container, local_actor, out
+from tocsin.domain.access import Role
+from tocsin.services import tokens
+
+app = typer.Typer(help="Create, list and revoke API tokens.", no_args_is_help=True)
+
+
+@app.command()
+def create(
+    name: Annotated[
+        str, typer.Option("--name", "-n", help="Who or what will use it, e.g. grafana or alice.")
+    ],
+    role: Annotated[str, typer.Option("--role", "-r", help="viewer, responder or admin.")] = "responder",
+) -> None:
+    """Create a token. It is shown once, alone on the last line; only its hash is stored."""
+    with container() as c:
+        record, secret = tokens.create_token(
+            c.services, name=name, role=Role.parse(role), by=local_actor(None)
+        )
+        out.print(f"Created token {record.name!r} with role {record.role.value}.")
+        out.print("Store it now: it is not shown again.")
+        print(secret)  # the secret alone on the last line, for scripts
+
+
+@app.command()
+def revoke(name: Annotated[str, typer.Argument(help="The token's name.")]) -> None:
+    """Revoke a token: requests using it get 401 at once."""
+    with container() as c:
+        record = tokens.revoke_token(c.services, name=name, by=local_actor(None))
+        out.print(f"Revoked token {record.name!r}")
+
+
+@app.command("ls")
+def list_() -> None:
+    """Tokens and their roles (never the secrets)."""
+    with container() as c:
+        table = Table("NAME", "ROLE", "CREATED", "REVOKED", box=None)
+        for record in tokens.list_tokens(c.services, by=local_actor(None)):
+            revoked = f"{record.revoked_at:%Y-%m-%d %H:%M}" if record.revoked_at else ""
+            table.add_row(record.name, record.role.value, f"{record.created_at:%Y-%m-%d %H:%M}", revoked)
+        out.print(table)

@@ -1,0 +1,93 @@
+"""The operational sections of ``tocsin.yaml``: server, database, worker, logging, gdpr."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from tocsin.config.defaults import GDPR_AUTHORITIES
+from tocsin.config.fields import Duration, error
+
+
+class Section(BaseModel):
+    """Every section refuses unknown keys (typos fail loudly) and is immutable once loaded."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ServerSettings(Section):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    base_url: str = Field(
+        default="http://127.0.0.1:8080",
+        description="The address people open; links in Slack messages and emails start with it. "
+        "Derived from host and port when not set.",
+    )
+    embedded_worker: bool = Field(
+        default=True, description="Run the job worker in the web process (one-node deployments)."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive_base_url(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("base_url") in (None, ""):
+            host = str(data.get("host", "127.0.0.1"))
+            shown = f"[{host}]" if ":" in host else host
+            data = {**data, "base_url": f"http://{shown}:{data.get('port', 8080)}"}
+        return data
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise error("url", f"not an http(s) URL: {value!r} (write e.g. https://tocsin.example.org)")
+        return value.rstrip("/")
+
+
+class DatabaseSettings(Section):
+    url: str = Field(
+        default="sqlite:///./var/tocsin.db",
+        min_length=1,
+        description="SQLAlchemy URL; relative SQLite paths are relative to the working directory.",
+    )
+    echo: bool = False
+
+
+class WorkerSettings(Section):
+    poll_interval_seconds: float = Field(default=1.0, gt=0)
+    lease_seconds: float = Field(default=60.0, gt=0)
+    batch_size: int = Field(default=10, ge=1)
+    max_attempts: int = Field(default=8, ge=1)
+
+
+class LoggingSettings(Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    format: Literal["json", "console"] = "json"
+
+    @field_validator("level", "format", mode="before")
+    @classmethod
+    def _any_case(cls, value: Any, info: ValidationInfo) -> Any:
+        if not isinstance(value, str):
+            return value
+        return value.upper() if info.field_name == "level" else value.lower()
+
+
+class GdprSettings(Section):
+    """The supervisory authority a personal-data breach is notified to (GDPR Art. 33)."""
+
+    authority: str = Field(default="CNIL", min_length=1)
+    authority_name: str = Field(
+        default=GDPR_AUTHORITIES["CNIL"],
+        description="Filled in for the authorities tocsin knows (CNIL, APD, …) when not set.",
+    )
+    notification_deadline: Duration = timedelta(hours=72)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _name_the_authority(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("authority_name") in (None, ""):
+            authority = str(data.get("authority", "CNIL"))
+            data = {**data, "authority_name": GDPR_AUTHORITIES.get(authority.upper(), authority)}
+        return data

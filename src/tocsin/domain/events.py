@@ -1,0 +1,67 @@
+"""Timeline events and the durable jobs a command implies.
+
+Every command returns a ``Change``: the new incident, the timeline events to append and the
+jobs to enqueue, all written by the service in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tocsin.domain.incident import Incident
+
+
+class EventKind(StrEnum):
+    DECLARED = "declared"
+    ACKNOWLEDGED = "acknowledged"
+    SEVERITY_CHANGED = "severity_changed"
+    IMPACT_ASSESSED = "impact_assessed"
+    PHASE_CHANGED = "phase_changed"
+    RENAMED = "renamed"
+    NOTE = "note"
+    RESOLVED = "resolved"
+    REOPENED = "reopened"
+    CLOSED = "closed"
+    SLA_BREACHED = "sla_breached"
+
+
+class JobKind(StrEnum):
+    """Every kind of durable job; ``worker/jobs.py`` maps each one to its handler."""
+
+    ACK_DEADLINE = "sla.ack_deadline"
+    SLA_BREACHED = "sla.breached"
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    """Who did what, when: the raw material of the plan's Incident Report timeline."""
+
+    kind: EventKind
+    at: datetime
+    actor: str
+    text: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class JobRequest:
+    """A job to enqueue. ``key`` makes enqueueing idempotent: a second request with the same
+    key is ignored."""
+
+    kind: JobKind
+    due_at: datetime
+    payload: Mapping[str, Any]
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    incident: Incident
+    events: tuple[TimelineEvent, ...] = ()
+    jobs: tuple[JobRequest, ...] = ()
+    cancel_keys: tuple[str, ...] = ()

@@ -1,0 +1,338 @@
+"""The incident and its commands. Pure: time and the plan are parameters.
+
+Each command checks the lifecycle, returns a ``Change`` (new incident, timeline events, jobs)
+and never mutates its input. ``generation`` is the fencing token of the incident's timers: any
+command that makes a pending timer meaningless bumps it, so the timer is a no-op when it fires.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import NewType
+
+from tocsin.domain import lifecycle, sla
+from tocsin.domain.duration import format_duration
+from tocsin.domain.errors import InvalidInput
+from tocsin.domain.events import Change, EventKind, JobKind, JobRequest, TimelineEvent
+from tocsin.domain.lifecycle import Phase
+from tocsin.domain.severity import Plan, Severity
+
+IncidentId = NewType("IncidentId", int)
+
+MAX_TITLE = 200
+MAX_TEXT = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class Impact:
+    """The plan's triage questions: how many users, which features down, security/data risk."""
+
+    users_affected: int | None = None
+    features_down: tuple[str, ...] = ()
+    components_down: tuple[str, ...] = ()
+    security_risk: bool = False
+    data_risk: bool = False
+    assessed_at: datetime | None = None
+
+    def describe(self) -> str:
+        users = "unknown" if self.users_affected is None else str(self.users_affected)
+        parts = [f"users affected: {users}"]
+        if self.features_down:
+            parts.append(f"features down: {', '.join(self.features_down)}")
+        if self.components_down:
+            parts.append(f"components down: {', '.join(self.components_down)}")
+        risks = [name for name, on in (("security", self.security_risk), ("data", self.data_risk)) if on]
+        parts.append(f"risk: {', '.join(risks)}" if risks else "no security or data risk")
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Incident:
+    id: IncidentId
+    title: str
+    summary: str
+    severity: Severity
+    phase: Phase
+    source: str
+    detected_at: datetime
+    declared_by: str
+    ack_due_at: datetime
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = None
+    sla_breached_at: datetime | None = None
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    postmortem_due_at: datetime | None = None
+    impact: Impact = Impact()
+    security: bool = False
+    generation: int = 0
+
+    def sla(self, plan: Plan, at: datetime) -> sla.SlaStatus:
+        """The response-time clock read at ``at``; it stops at acknowledgement or resolution."""
+        stopped_at = self.acknowledged_at or self.resolved_at
+        return sla.status(
+            due_at=self.ack_due_at,
+            response_time=plan.response_time(self.severity),
+            stopped_at=stopped_at,
+            at=at,
+        )
+
+
+def _clean_title(title: str) -> str:
+    cleaned = " ".join(title.split())
+    if not cleaned:
+        raise InvalidInput("title: must not be empty")
+    if len(cleaned) > MAX_TITLE:
+        raise InvalidInput(f"title: at most {MAX_TITLE} characters (got {len(cleaned)})")
+    return cleaned
+
+
+def _clean_text(field: str, text: str) -> str:
+    cleaned = text.strip()
+    if not cleaned:
+        raise InvalidInput(f"{field}: must not be empty")
+    if len(cleaned) > MAX_TEXT:
+        raise InvalidInput(f"{field}: at most {MAX_TEXT} characters (got {len(cleaned)})")
+    return cleaned
+
+
+def _require_aware(at: datetime) -> None:
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError("timestamps must be timezone-aware UTC")
+
+
+def _hhmm(at: datetime) -> str:
+    return at.strftime("%H:%M UTC")
+
+
+def ack_deadline_key(incident_id: IncidentId, generation: int) -> str:
+    return f"ack-deadline:{incident_id}:{generation}"
+
+
+def _ack_timer(incident: Incident) -> JobRequest:
+    return JobRequest(
+        kind=JobKind.ACK_DEADLINE,
+        due_at=incident.ack_due_at,
+        payload={"incident_id": incident.id, "generation": incident.generation},
+        key=ack_deadline_key(incident.id, incident.generation),
+    )
+
+
+def _event(kind: EventKind, at: datetime, by: str, text: str, **data: object) -> TimelineEvent:
+    return TimelineEvent(kind=kind, at=at, actor=by, text=text, data=data)
+
+
+def declare(
+    incident_id: IncidentId,
+    *,
+    title: str,
+    severity: Severity,
+    summary: str = "",
+    source: str = "manual",
+    at: datetime,
+    by: str,
+    plan: Plan,
+) -> Change:
+    """Open an incident in detection and start its response-time clock."""
+    _require_aware(at)
+    level = plan.level(severity)
+    incident = Incident(
+        id=incident_id,
+        title=_clean_title(title),
+        summary=summary.strip(),
+        severity=severity,
+        phase=Phase.DETECTION,
+        source=source,
+        detected_at=at,
+        declared_by=by,
+        ack_due_at=at + level.response_time,
+    )
+    text = (
+        f"Incident declared: {level.label} — acknowledge within "
+        f"{format_duration(level.response_time)} (by {_hhmm(incident.ack_due_at)})"
+    )
+    event = _event(EventKind.DECLARED, at, by, text, severity=severity.value, source=source)
+    return Change(incident, events=(event,), jobs=(_ack_timer(incident),))
+
+
+def acknowledge(incident: Incident, *, at: datetime, by: str) -> Change:
+    """Stop the response clock and start triage; pending clock timers become stale."""
+    _require_aware(at)
+    lifecycle.require("acknowledge", incident.phase)
+    late = at > incident.ack_due_at
+    acked = replace(
+        incident,
+        phase=Phase.TRIAGE,
+        acknowledged_at=at,
+        acknowledged_by=by,
+        generation=incident.generation + 1,
+    )
+    elapsed = format_duration(at - incident.detected_at)
+    verdict = "after the response time" if late else "within the response time"
+    event = _event(
+        EventKind.ACKNOWLEDGED, at, by, f"Acknowledged by {by} after {elapsed} ({verdict})", late=late
+    )
+    return Change(acked, events=(event,), cancel_keys=(ack_deadline_key(incident.id, incident.generation),))
+
+
+def set_severity(
+    incident: Incident, severity: Severity, *, reason: str = "", at: datetime, by: str, plan: Plan
+) -> Change:
+    """Change the severity; while unacknowledged the clock is recomputed from ``detected_at``."""
+    _require_aware(at)
+    lifecycle.require("set severity", incident.phase)
+    if severity is incident.severity:
+        raise InvalidInput(f"severity: the incident is already {severity.value}")
+    level = plan.level(severity)
+    changed = replace(incident, severity=severity)
+    jobs: tuple[JobRequest, ...] = ()
+    cancel: tuple[str, ...] = ()
+    clock_running = incident.phase is Phase.DETECTION
+    if clock_running:
+        changed = replace(
+            changed,
+            ack_due_at=incident.detected_at + level.response_time,
+            generation=incident.generation + 1,
+        )
+        jobs = (_ack_timer(changed),)
+        cancel = (ack_deadline_key(incident.id, incident.generation),)
+    if incident.resolved_at is not None:
+        due_after = level.postmortem_due_after
+        changed = replace(changed, postmortem_due_at=incident.resolved_at + due_after if due_after else None)
+    text = f"Severity changed {incident.severity.value} → {severity.value}"
+    if reason.strip():
+        text += f": {reason.strip()}"
+    if clock_running:
+        text += f" (acknowledge by {_hhmm(changed.ack_due_at)})"
+    event = _event(
+        EventKind.SEVERITY_CHANGED,
+        at,
+        by,
+        text,
+        old=incident.severity.value,
+        new=severity.value,
+        reason=reason,
+    )
+    return Change(changed, events=(event,), jobs=jobs, cancel_keys=cancel)
+
+
+def rename(incident: Incident, title: str, *, at: datetime, by: str) -> Change:
+    _require_aware(at)
+    lifecycle.require("rename", incident.phase)
+    cleaned = _clean_title(title)
+    if cleaned == incident.title:
+        return Change(incident)
+    event = _event(
+        EventKind.RENAMED, at, by, f"Title changed to “{cleaned}”", old=incident.title, new=cleaned
+    )
+    return Change(replace(incident, title=cleaned), events=(event,))
+
+
+def assess_impact(incident: Incident, impact: Impact, *, at: datetime, by: str) -> Change:
+    """Record the triage answers; assessing during triage moves the incident to resolution.
+
+    A security risk marks the incident as a security incident (the plan's special procedure).
+    """
+    _require_aware(at)
+    lifecycle.require("assess impact", incident.phase)
+    if impact.users_affected is not None and impact.users_affected < 0:
+        raise InvalidInput("users_affected: must be zero or more")
+    assessed = replace(impact, assessed_at=at)
+    changed = replace(incident, impact=assessed, security=incident.security or impact.security_risk)
+    events = [_event(EventKind.IMPACT_ASSESSED, at, by, f"Impact assessed: {assessed.describe()}")]
+    if impact.security_risk and not incident.security:
+        events.append(
+            _event(EventKind.NOTE, at, by, "Marked as a security incident: the security procedure applies")
+        )
+    if incident.phase is Phase.TRIAGE:
+        changed = replace(changed, phase=Phase.RESOLUTION)
+        events.append(_phase_event(Phase.TRIAGE, Phase.RESOLUTION, at, by))
+    return Change(changed, events=tuple(events))
+
+
+def _phase_event(old: Phase, new: Phase, at: datetime, by: str) -> TimelineEvent:
+    return _event(
+        EventKind.PHASE_CHANGED, at, by, f"Phase {old.value} → {new.value}", old=old.value, new=new.value
+    )
+
+
+def add_note(incident: Incident, text: str, *, at: datetime, by: str) -> Change:
+    _require_aware(at)
+    lifecycle.require("add note", incident.phase)
+    return Change(incident, events=(_event(EventKind.NOTE, at, by, _clean_text("text", text)),))
+
+
+def resolve(incident: Incident, *, summary: str = "", at: datetime, by: str, plan: Plan) -> Change:
+    """Service restored: stop the clock, start post-incident; P0/P1 get a post-mortem deadline."""
+    _require_aware(at)
+    lifecycle.require("resolve", incident.phase)
+    due_after = plan.level(incident.severity).postmortem_due_after
+    postmortem_due_at = at + due_after if due_after else None
+    resolved = replace(
+        incident,
+        phase=Phase.POST_INCIDENT,
+        resolved_at=at,
+        postmortem_due_at=postmortem_due_at,
+        generation=incident.generation + 1,
+    )
+    text = f"Resolved after {format_duration(at - incident.detected_at)}"
+    if summary.strip():
+        text += f": {summary.strip()}"
+    if postmortem_due_at is not None:
+        text += f" — post-mortem required by {postmortem_due_at.strftime('%Y-%m-%d %H:%M UTC')}"
+    cancel = () if incident.acknowledged_at else (ack_deadline_key(incident.id, incident.generation),)
+    event = _event(EventKind.RESOLVED, at, by, text)
+    return Change(resolved, events=(event,), cancel_keys=cancel)
+
+
+def reopen(incident: Incident, *, reason: str = "", at: datetime, by: str, plan: Plan) -> Change:
+    """Back to work: resolution if someone had acknowledged, else detection with a fresh clock."""
+    _require_aware(at)
+    lifecycle.require("reopen", incident.phase)
+    acked = incident.acknowledged_at is not None
+    reopened = replace(
+        incident,
+        phase=Phase.RESOLUTION if acked else Phase.DETECTION,
+        resolved_at=None,
+        closed_at=None,
+        postmortem_due_at=None,
+        generation=incident.generation + 1,
+    )
+    jobs: tuple[JobRequest, ...] = ()
+    if not acked:
+        reopened = replace(reopened, ack_due_at=at + plan.response_time(incident.severity))
+        jobs = (_ack_timer(reopened),)
+    text = "Reopened" + (f": {reason.strip()}" if reason.strip() else "")
+    return Change(reopened, events=(_event(EventKind.REOPENED, at, by, text),), jobs=jobs)
+
+
+def close(incident: Incident, *, at: datetime, by: str) -> Change:
+    _require_aware(at)
+    lifecycle.require("close", incident.phase)
+    closed = replace(incident, phase=Phase.CLOSED, closed_at=at)
+    return Change(closed, events=(_event(EventKind.CLOSED, at, by, "Closed"),))
+
+
+def breach_ack_deadline(incident: Incident, *, generation: int, at: datetime, plan: Plan) -> Change | None:
+    """The ack-deadline timer fired. ``None`` when it is stale (fenced), not yet due, or this
+    deadline's breach is already recorded (so a timer run twice has one effect)."""
+    _require_aware(at)
+    stale = generation != incident.generation or incident.phase is not Phase.DETECTION
+    recorded = incident.sla_breached_at is not None and incident.sla_breached_at >= incident.ack_due_at
+    if stale or recorded or at < incident.ack_due_at:
+        return None
+    level = plan.level(incident.severity)
+    breached = replace(incident, sla_breached_at=incident.sla_breached_at or at)
+    text = (
+        f"Response time breached: {level.label} requires acknowledgement within "
+        f"{format_duration(level.response_time)}, due {_hhmm(incident.ack_due_at)}"
+    )
+    event = _event(EventKind.SLA_BREACHED, at, "tocsin", text, due_at=incident.ack_due_at.isoformat())
+    job = JobRequest(
+        kind=JobKind.SLA_BREACHED,
+        due_at=at,
+        payload={"incident_id": incident.id, "generation": generation, "severity": incident.severity.value},
+        key=f"sla-breached:{incident.id}:{generation}",
+    )
+    return Change(breached, events=(event,), jobs=(job,))

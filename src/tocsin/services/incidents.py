@@ -1,0 +1,167 @@
+"""Incident use cases. Each runs in one unit of work: the incident, its timeline events and the
+jobs they imply commit together, or nothing is written."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from tocsin.domain import incident as domain
+from tocsin.domain.access import Actor, Role
+from tocsin.domain.errors import InvalidInput
+from tocsin.domain.events import Change
+from tocsin.domain.incident import Impact, Incident, IncidentId
+from tocsin.domain.severity import Severity
+from tocsin.services.context import Services
+from tocsin.services.ports import IncidentFilter, Page, StoredEvent, UnitOfWork
+
+
+def persist(uow: UnitOfWork, change: Change, *, new: bool = False) -> None:
+    """Write a domain ``Change``: the incident row, its events, its jobs and cancellations."""
+    if new:
+        uow.incidents.add(change.incident)
+    else:
+        uow.incidents.save(change.incident)
+    if change.events:
+        uow.timeline.append(change.incident.id, change.events)
+    if change.cancel_keys:
+        uow.jobs.cancel(change.cancel_keys)
+    if change.jobs:
+        uow.jobs.enqueue(change.jobs)
+
+
+def declare_incident(
+    svc: Services, *, title: str, severity: Severity, summary: str = "", source: str = "manual", by: Actor
+) -> Incident:
+    by.require(Role.RESPONDER, "declaring an incident")
+    with svc.uow() as uow:
+        change = domain.declare(
+            uow.incidents.next_id(),
+            title=title,
+            severity=severity,
+            summary=summary,
+            source=source,
+            at=svc.clock.now(),
+            by=by.name,
+            plan=svc.plan,
+        )
+        persist(uow, change, new=True)
+        uow.commit()
+    return change.incident
+
+
+Command = Callable[[Incident, datetime], Change]
+
+
+def _apply(svc: Services, incident_id: IncidentId, by: Actor, action: str, command: Command) -> Incident:
+    """Lock the incident, run one domain command on it, write the change, commit."""
+    by.require(Role.RESPONDER, action)
+    with svc.uow() as uow:
+        current = uow.incidents.get(incident_id, for_update=True)
+        change = command(current, svc.clock.now())
+        persist(uow, change)
+        uow.commit()
+    return change.incident
+
+
+def acknowledge_incident(svc: Services, incident_id: IncidentId, *, by: Actor) -> Incident:
+    return _apply(
+        svc, incident_id, by, "acknowledging", lambda inc, at: domain.acknowledge(inc, at=at, by=by.name)
+    )
+
+
+def update_incident(
+    svc: Services,
+    incident_id: IncidentId,
+    *,
+    severity: Severity | None = None,
+    title: str | None = None,
+    reason: str = "",
+    by: Actor,
+) -> Incident:
+    """Change severity and/or title in one transaction."""
+
+    if severity is None and title is None:
+        raise InvalidInput("nothing to change: give severity and/or title")
+
+    def command(inc: Incident, at: datetime) -> Change:
+        changes: list[Change] = []
+        if title is not None:
+            changes.append(domain.rename(inc, title, at=at, by=by.name))
+            inc = changes[-1].incident
+        if severity is not None and severity is not inc.severity:
+            changes.append(
+                domain.set_severity(inc, severity, reason=reason, at=at, by=by.name, plan=svc.plan)
+            )
+            inc = changes[-1].incident
+        return _merge(inc, changes)
+
+    return _apply(svc, incident_id, by, "updating an incident", command)
+
+
+def _merge(final: Incident, changes: Sequence[Change]) -> Change:
+    return Change(
+        final,
+        events=tuple(e for c in changes for e in c.events),
+        jobs=tuple(j for c in changes for j in c.jobs),
+        cancel_keys=tuple(k for c in changes for k in c.cancel_keys),
+    )
+
+
+def assess_impact(svc: Services, incident_id: IncidentId, impact: Impact, *, by: Actor) -> Incident:
+    return _apply(
+        svc,
+        incident_id,
+        by,
+        "assessing impact",
+        lambda inc, at: domain.assess_impact(inc, impact, at=at, by=by.name),
+    )
+
+
+def add_note(svc: Services, incident_id: IncidentId, text: str, *, by: Actor) -> Incident:
+    return _apply(
+        svc, incident_id, by, "adding a note", lambda inc, at: domain.add_note(inc, text, at=at, by=by.name)
+    )
+
+
+def resolve_incident(svc: Services, incident_id: IncidentId, *, summary: str = "", by: Actor) -> Incident:
+    return _apply(
+        svc,
+        incident_id,
+        by,
+        "resolving",
+        lambda inc, at: domain.resolve(inc, summary=summary, at=at, by=by.name, plan=svc.plan),
+    )
+
+
+def reopen_incident(svc: Services, incident_id: IncidentId, *, reason: str = "", by: Actor) -> Incident:
+    return _apply(
+        svc,
+        incident_id,
+        by,
+        "reopening",
+        lambda inc, at: domain.reopen(inc, reason=reason, at=at, by=by.name, plan=svc.plan),
+    )
+
+
+def close_incident(svc: Services, incident_id: IncidentId, *, by: Actor) -> Incident:
+    return _apply(svc, incident_id, by, "closing", lambda inc, at: domain.close(inc, at=at, by=by.name))
+
+
+def get_incident(svc: Services, incident_id: IncidentId, *, by: Actor) -> Incident:
+    by.require(Role.VIEWER, "reading incidents")
+    with svc.uow() as uow:
+        return uow.incidents.get(incident_id)
+
+
+def list_incidents(svc: Services, query: IncidentFilter, *, by: Actor) -> Page[Incident]:
+    by.require(Role.VIEWER, "reading incidents")
+    with svc.uow() as uow:
+        return uow.incidents.list(query)
+
+
+def get_timeline(svc: Services, incident_id: IncidentId, *, by: Actor) -> Sequence[StoredEvent]:
+    by.require(Role.VIEWER, "reading incidents")
+    with svc.uow() as uow:
+        uow.incidents.get(incident_id)
+        return uow.timeline.list(incident_id)

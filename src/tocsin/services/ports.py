@@ -1,0 +1,162 @@
+"""What the services need from the outside world, as Protocols. Adapters implement them.
+
+Every use case runs inside one ``UnitOfWork``: state, timeline events and jobs commit together
+(the transactional outbox) or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Generic, Protocol, Self, TypeVar
+
+from tocsin.domain.access import ApiToken, Role
+from tocsin.domain.events import EventKind, JobKind, JobRequest, TimelineEvent
+from tocsin.domain.incident import Incident, IncidentId
+from tocsin.domain.lifecycle import Phase
+from tocsin.domain.severity import Severity
+
+T = TypeVar("T")
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware UTC."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentFilter:
+    open: bool | None = None
+    severity: Severity | None = None
+    phase: Phase | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: Sequence[T]
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    id: int
+    incident_id: IncidentId
+    kind: EventKind
+    at: datetime
+    actor: str
+    text: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+class IncidentRepository(Protocol):
+    def next_id(self) -> IncidentId:
+        """Reserve the id of the next incident (safe under concurrent writers)."""
+        ...
+
+    def add(self, incident: Incident) -> None: ...
+
+    def get(self, incident_id: IncidentId, *, for_update: bool = False) -> Incident:
+        """Raise ``NotFound`` if absent. ``for_update`` locks the row until commit."""
+        ...
+
+    def save(self, incident: Incident) -> None: ...
+
+    def list(self, query: IncidentFilter) -> Page[Incident]:
+        """Ordered by severity (P0 first), then detection time (newest first)."""
+        ...
+
+
+class TimelineRepository(Protocol):
+    def append(self, incident_id: IncidentId, events: Sequence[TimelineEvent]) -> None: ...
+
+    def list(self, incident_id: IncidentId) -> Sequence[StoredEvent]:
+        """Oldest first."""
+        ...
+
+
+class JobStatus:
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    DEAD = "dead"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    id: int
+    kind: JobKind
+    payload: Mapping[str, Any]
+    due_at: datetime
+    status: str
+    attempts: int
+    max_attempts: int
+    key: str | None
+    last_error: str | None
+    created_at: datetime
+    claim_token: str | None = None
+    lease_expires_at: datetime | None = None
+
+
+class JobQueue(Protocol):
+    def enqueue(self, jobs: Sequence[JobRequest]) -> None:
+        """Insert pending jobs; a job whose ``key`` already exists is silently skipped."""
+        ...
+
+    def cancel(self, keys: Sequence[str]) -> None:
+        """Mark still-pending jobs with these keys cancelled."""
+        ...
+
+    def complete(self, job_id: int, claim_token: str) -> bool:
+        """Mark a claimed job done in the current transaction.
+
+        False when the claim was lost (the lease expired and another worker took the job):
+        the caller must then roll back so the stale run has no effect.
+        """
+        ...
+
+
+class TokenRepository(Protocol):
+    def add(self, name: str, role: Role, secret_hash: str, at: datetime) -> ApiToken:
+        """Raise ``Conflict`` if an active token already has this name."""
+        ...
+
+    def find_active(self, secret_hash: str) -> ApiToken | None: ...
+
+    def revoke(self, name: str, at: datetime) -> ApiToken:
+        """Raise ``NotFound`` if no active token has this name."""
+        ...
+
+    def list(self) -> Sequence[ApiToken]: ...
+
+
+class UnitOfWork(Protocol):
+    incidents: IncidentRepository
+    timeline: TimelineRepository
+    jobs: JobQueue
+    tokens: TokenRepository
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Roll back whatever was not committed."""
+        ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]

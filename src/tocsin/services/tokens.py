@@ -1,0 +1,58 @@
+"""API tokens: created with a role, shown once, stored only as a SHA-256 hash.
+
+Tokens are 256-bit random secrets, so a fast hash is the right tool (no password stretching
+needed); lookups are by hash, so a database leak reveals no usable token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+
+from tocsin.domain.access import Actor, ApiToken, Role
+from tocsin.domain.errors import InvalidInput
+from tocsin.services.context import Services
+
+PREFIX = "tocsin_"
+MAX_NAME = 100
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_token(svc: Services, *, name: str, role: Role, by: Actor) -> tuple[ApiToken, str]:
+    """Return the token record and its secret; the secret cannot be recovered later."""
+    by.require(Role.ADMIN, "creating a token")
+    cleaned = name.strip()
+    if not cleaned or len(cleaned) > MAX_NAME:
+        raise InvalidInput(f"name: must be 1 to {MAX_NAME} characters")
+    secret = PREFIX + secrets.token_urlsafe(32)
+    with svc.uow() as uow:
+        token = uow.tokens.add(cleaned, role, hash_secret(secret), svc.clock.now())
+        uow.commit()
+    return token, secret
+
+
+def revoke_token(svc: Services, *, name: str, by: Actor) -> ApiToken:
+    by.require(Role.ADMIN, "revoking a token")
+    with svc.uow() as uow:
+        token = uow.tokens.revoke(name.strip(), svc.clock.now())
+        uow.commit()
+    return token
+
+
+def list_tokens(svc: Services, *, by: Actor) -> Sequence[ApiToken]:
+    by.require(Role.ADMIN, "listing tokens")
+    with svc.uow() as uow:
+        return uow.tokens.list()
+
+
+def authenticate(svc: Services, secret: str) -> Actor | None:
+    """The actor a bearer secret stands for, or ``None`` if it is unknown or revoked."""
+    if not secret.startswith(PREFIX):
+        return None
+    with svc.uow() as uow:
+        token = uow.tokens.find_active(hash_secret(secret))
+    return token.actor if token else None

@@ -1,0 +1,167 @@
+"""``/api/v1/incidents``: each route parses, calls one use case from ``services.incidents``,
+renders. Roles are checked by the services; transactions are theirs too, so an error leaves
+nothing half-written."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
+
+from tocsin.domain.incident import Incident, IncidentId
+from tocsin.services import incidents as use_cases
+from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES
+from tocsin.web.auth import CurrentActor, current_actor
+from tocsin.web.context import container_of, services_of
+from tocsin.web.errors import PROBLEM_JSON
+from tocsin.web.schemas import (
+    ImpactIn,
+    IncidentCreate,
+    IncidentOut,
+    IncidentPage,
+    IncidentQuery,
+    IncidentUpdate,
+    NoteCreate,
+    Problem,
+    ReopenRequest,
+    ResolveRequest,
+    TimelineEventOut,
+)
+
+_PROBLEM: dict[str, Any] = {
+    "description": "A problem (RFC 9457)",
+    "content": {PROBLEM_JSON: {"schema": Problem.model_json_schema()}},
+}
+router = APIRouter(
+    prefix=f"{API_PREFIX}/incidents",
+    tags=["incidents"],
+    # Every route here requires a token, even one whose author forgot ``CurrentActor``;
+    # FastAPI caches the dependency, so routes that take the actor authenticate once.
+    dependencies=[Depends(current_actor)],
+    responses={code: _PROBLEM for code in (401, 403, 404, 409, 413, 422)},
+    max_body_size=MAX_BODY_BYTES,
+)
+
+# Bounded so an absurd id is a 422, not a database overflow.
+IncidentPath = Annotated[int, Path(ge=1, le=2**31 - 1, description="the incident id")]
+
+
+def _render(request: Request, incident: Incident) -> IncidentOut:
+    container = container_of(request)
+    return IncidentOut.render(incident, plan=container.services.plan, now=container.clock.now())
+
+
+@router.post("", status_code=201, response_model=IncidentOut)
+def declare(request: Request, body: IncidentCreate, actor: CurrentActor, response: Response) -> IncidentOut:
+    """Declare an incident: its response-time clock starts now."""
+    incident = use_cases.declare_incident(
+        services_of(request), title=body.title, severity=body.severity, summary=body.summary, by=actor
+    )
+    response.headers["Location"] = request.url_for("get_incident", incident_id=incident.id).path
+    return _render(request, incident)
+
+
+@router.get("", response_model=IncidentPage)
+def list_incidents(
+    request: Request, actor: CurrentActor, params: Annotated[IncidentQuery, Query()]
+) -> IncidentPage:
+    """Incidents, P0 first then newest first, in an envelope ``{items, total, limit, offset}``."""
+    page = use_cases.list_incidents(services_of(request), params.to_filter(), by=actor)
+    return IncidentPage(
+        items=[_render(request, incident) for incident in page.items],
+        total=page.total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.get("/{incident_id}", response_model=IncidentOut, name="get_incident")
+def get_incident(request: Request, incident_id: IncidentPath, actor: CurrentActor) -> IncidentOut:
+    return _render(request, use_cases.get_incident(services_of(request), IncidentId(incident_id), by=actor))
+
+
+@router.patch("/{incident_id}", response_model=IncidentOut)
+def update(
+    request: Request, incident_id: IncidentPath, body: IncidentUpdate, actor: CurrentActor
+) -> IncidentOut:
+    """Change the severity and/or title. While unacknowledged, a new severity restarts the
+    response-time clock from the detection time."""
+    incident = use_cases.update_incident(
+        services_of(request),
+        IncidentId(incident_id),
+        severity=body.severity,
+        title=body.title,
+        reason=body.reason,
+        by=actor,
+    )
+    return _render(request, incident)
+
+
+@router.post("/{incident_id}/acknowledge", response_model=IncidentOut)
+def acknowledge(request: Request, incident_id: IncidentPath, actor: CurrentActor) -> IncidentOut:
+    """Stop the response-time clock and start triage."""
+    incident = use_cases.acknowledge_incident(services_of(request), IncidentId(incident_id), by=actor)
+    return _render(request, incident)
+
+
+@router.post("/{incident_id}/resolve", response_model=IncidentOut)
+def resolve(
+    request: Request,
+    incident_id: IncidentPath,
+    actor: CurrentActor,
+    body: Annotated[ResolveRequest | None, Body()] = None,
+) -> IncidentOut:
+    """Service restored: post-incident starts (P0/P1 get a post-mortem deadline)."""
+    summary = body.summary if body else ""
+    incident = use_cases.resolve_incident(
+        services_of(request), IncidentId(incident_id), summary=summary, by=actor
+    )
+    return _render(request, incident)
+
+
+@router.post("/{incident_id}/reopen", response_model=IncidentOut)
+def reopen(
+    request: Request,
+    incident_id: IncidentPath,
+    actor: CurrentActor,
+    body: Annotated[ReopenRequest | None, Body()] = None,
+) -> IncidentOut:
+    reason = body.reason if body else ""
+    incident = use_cases.reopen_incident(
+        services_of(request), IncidentId(incident_id), reason=reason, by=actor
+    )
+    return _render(request, incident)
+
+
+@router.post("/{incident_id}/close", response_model=IncidentOut)
+def close(request: Request, incident_id: IncidentPath, actor: CurrentActor) -> IncidentOut:
+    incident = use_cases.close_incident(services_of(request), IncidentId(incident_id), by=actor)
+    return _render(request, incident)
+
+
+@router.post("/{incident_id}/impact", response_model=IncidentOut)
+def assess_impact(
+    request: Request, incident_id: IncidentPath, body: ImpactIn, actor: CurrentActor
+) -> IncidentOut:
+    """Record the triage answers; during triage this moves the incident to resolution."""
+    incident = use_cases.assess_impact(
+        services_of(request), IncidentId(incident_id), body.to_domain(), by=actor
+    )
+    return _render(request, incident)
+
+
+@router.post("/{incident_id}/notes", status_code=201, response_model=IncidentOut)
+def add_note(
+    request: Request, incident_id: IncidentPath, body: NoteCreate, actor: CurrentActor, response: Response
+) -> IncidentOut:
+    """Append a note to the timeline. Returns the incident; the note is in its timeline."""
+    incident = use_cases.add_note(services_of(request), IncidentId(incident_id), body.text, by=actor)
+    response.headers["Location"] = request.url_for("get_timeline", incident_id=incident.id).path
+    return _render(request, incident)
+
+
+@router.get("/{incident_id}/timeline", response_model=list[TimelineEventOut], name="get_timeline")
+def timeline(request: Request, incident_id: IncidentPath, actor: CurrentActor) -> list[TimelineEventOut]:
+    """Who did what, when: oldest first."""
+    events = use_cases.get_timeline(services_of(request), IncidentId(incident_id), by=actor)
+    return [TimelineEventOut.render(event) for event in events]

@@ -1,0 +1,37 @@
+"""The web application: ``create_app(container)`` wires routes, errors, logging and metrics.
+
+Nothing happens at import time; each call builds an independent app (its own metrics
+registry), which is what tests and multi-tenant hosts need.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from tocsin.adapters.db.migrate import head
+from tocsin.bootstrap import Container
+from tocsin.web import health
+from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES, incidents
+from tocsin.web.errors import install_error_handlers
+from tocsin.web.metrics import AppMetrics
+from tocsin.web.middleware import LimitBodySize, ObserveRequests
+
+
+def create_app(container: Container) -> FastAPI:
+    app = FastAPI(
+        title="tocsin",
+        summary="Self-hosted incident response: the incident response plan, as software.",
+        version="1",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.container = container
+    app.state.schema_head = head()
+    app.state.metrics = AppMetrics(container.engine, container.jobs, container.clock)
+    install_error_handlers(app)
+    app.include_router(incidents.router)
+    app.include_router(health.router)
+    app.add_middleware(LimitBodySize, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(ObserveRequests, observer=app.state.metrics)  # outermost: sees every response
+    return app

@@ -1,0 +1,177 @@
+"""Every error the web layer returns, as RFC 9457 problem details (``application/problem+json``).
+
+The one place where errors become HTTP:
+
+    DomainError
+    ├── NotFound            404
+    ├── InvalidTransition   409  (the detail names the current phase)
+    ├── Conflict            409
+    ├── InvalidInput        422
+    └── PermissionDenied    403
+    AuthenticationError     401  (with ``WWW-Authenticate: Bearer``)
+    RequestValidationError  422  (``errors`` names each field and, for choices, the allowed values)
+    HTTPException           its own status (unknown route 404, wrong method 405, ...)
+    anything else           500  (no detail: the log has it)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from tocsin.domain.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+)
+
+PROBLEM_JSON = "application/problem+json"
+
+_log = structlog.get_logger("tocsin.web")
+
+DOMAIN_STATUS: Mapping[type[DomainError], int] = {
+    NotFound: 404,
+    InvalidTransition: 409,
+    Conflict: 409,
+    InvalidInput: 422,
+    PermissionDenied: 403,
+}
+
+
+class AuthenticationError(Exception):
+    """No usable bearer token: missing, malformed, unknown or revoked (never said which)."""
+
+    def __init__(self, detail: str = "a valid bearer token is required") -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+def problem_type(status: int) -> str:
+    """A stable, non-dereferenceable type URI per status, e.g. ``urn:tocsin:problem:not-found``."""
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "error"
+    return "urn:tocsin:problem:" + re.sub(r"[^a-z0-9]+", "-", phrase.lower()).strip("-")
+
+
+def problem(
+    status: int,
+    detail: str,
+    *,
+    title: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": problem_type(status),
+        "title": title or HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        **extra,
+    }
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=dict(headers or {}))
+
+
+def _status_of(exc: DomainError) -> int:
+    """The status of the class it belongs to; a new, unmapped subclass is a plain 400."""
+    for cls, status in DOMAIN_STATUS.items():
+        if isinstance(exc, cls):
+            return status
+    return 400
+
+
+_FIELD_PREFIX = re.compile(r"^(\w+): ")
+
+
+def domain_problem(exc: DomainError) -> JSONResponse:
+    """Map a domain error. ``InvalidInput`` messages start with the field (``title: ...``) when
+    they concern one field; that field is echoed in ``errors`` like a validation error."""
+    status = _status_of(exc)
+    extra: dict[str, Any] = {}
+    if isinstance(exc, InvalidInput) and (match := _FIELD_PREFIX.match(exc.detail)):
+        extra["errors"] = [{"field": match.group(1), "message": exc.detail[match.end() :]}]
+    return problem(status, exc.detail, title=exc.title, **extra)
+
+
+def _allowed_values(error: Mapping[str, Any]) -> list[str] | None:
+    """Pydantic words enum/literal errors as ``'P0', 'P1', 'P2' or 'P3'``; recover the list."""
+    expected = (error.get("ctx") or {}).get("expected")
+    if error.get("type") not in {"enum", "literal_error"} or not isinstance(expected, str):
+        return None
+    return re.findall(r"'([^']*)'", expected)
+
+
+def _field_of(loc: Sequence[Any]) -> tuple[str, str]:
+    """``("body", "impact", 0)`` -> ``("body", "impact.0")``; ``("body",)`` -> ``("body", "body")``."""
+    where = str(loc[0]) if loc else "body"
+    rest = [str(part) for part in loc[1:]]
+    return where, ".".join(rest) if rest else where
+
+
+def validation_errors(errors: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for error in errors:
+        where, field = _field_of(error.get("loc", ()))
+        item: dict[str, Any] = {"field": field, "in": where, "message": str(error.get("msg", "invalid"))}
+        if error.get("type") == "json_invalid":
+            item = {"field": "body", "in": "body", "message": "the request body is not valid JSON"}
+        allowed = _allowed_values(error)
+        if allowed:
+            item["allowed"] = allowed
+            item["message"] = f"unknown value {error.get('input')!r}: allowed values are {', '.join(allowed)}"
+        out.append(item)
+    return out
+
+
+def _describe(item: Mapping[str, Any]) -> str:
+    return f"{item['field']}: {item['message']}"
+
+
+async def _on_domain_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    return domain_problem(exc)
+
+
+async def _on_authentication_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AuthenticationError)
+    return problem(401, exc.detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+async def _on_validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    items = validation_errors(exc.errors())
+    detail = "; ".join(_describe(item) for item in items) or "invalid request"
+    return problem(422, detail, title="Invalid request", errors=items)
+
+
+async def _on_http_exception(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) else HTTPStatus(exc.status_code).phrase
+    if exc.status_code == 404 and detail == HTTPStatus.NOT_FOUND.phrase:
+        detail = f"no such resource: {request.url.path}"
+    return problem(exc.status_code, detail, headers=exc.headers)
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    _log.error("unhandled_error", path=request.url.path, error=type(exc).__name__, exc_info=exc)
+    return problem(500, "an unexpected error occurred; it has been logged")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _on_domain_error)
+    app.add_exception_handler(AuthenticationError, _on_authentication_error)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(HTTPException, _on_http_exception)
+    app.add_exception_handler(Exception, _on_unexpected)

@@ -1,0 +1,140 @@
+"""Prometheus metrics, on a registry per application (never the process-global one), so two
+apps in one process (tests, several containers) do not share or double-register series.
+
+Business gauges are computed from the database at scrape time, so every replica reports the
+same numbers and nothing is lost on restart:
+
+- ``tocsin_open_incidents{severity}``: incidents in detection, triage or resolution;
+- ``tocsin_sla_breaches_total``: response-time breaches ever recorded (timeline events);
+- ``tocsin_job_queue_depth``, ``tocsin_job_queue_oldest_due_age_seconds``, ``tocsin_dead_jobs``;
+- ``tocsin_store_up``: 0 when the database did not answer (the series above are then absent).
+
+HTTP traffic is counted in-process by the request middleware:
+``tocsin_http_requests_total{method,route,status}`` and
+``tocsin_http_request_duration_seconds{method,route}``, labelled by route template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+import sqlalchemy as sa
+import structlog
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from tocsin.adapters.db.schema import incidents, timeline_events
+from tocsin.domain.events import EventKind
+from tocsin.domain.lifecycle import Phase
+from tocsin.domain.severity import Severity
+from tocsin.services.ports import Clock
+
+_log = structlog.get_logger("tocsin.web.metrics")
+
+OPEN_PHASES = tuple(phase.value for phase in Phase if phase.is_open)
+# Anything else is counted as "other": a client must not be able to mint label values.
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+class JobStats(Protocol):
+    def stats(self, now: datetime) -> tuple[int, float]:
+        """``(depth, oldest_due_age_seconds)``."""
+        ...
+
+    def count_dead(self) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentCounts:
+    open_by_severity: Mapping[Severity, int]
+    sla_breaches: int
+
+
+def incident_counts(engine: Engine) -> IncidentCounts:
+    """Read-only: open incidents per severity (zero for absent ones) and the response-time
+    breaches recorded (one ``sla_breached`` timeline event each), in one short transaction.
+
+    Here until the repositories offer a read model for it."""
+    by_severity = (
+        sa.select(incidents.c.severity, sa.func.count())
+        .where(incidents.c.phase.in_(OPEN_PHASES))
+        .group_by(incidents.c.severity)
+    )
+    breaches = sa.select(sa.func.count()).where(timeline_events.c.kind == EventKind.SLA_BREACHED.value)
+    with engine.connect() as conn:
+        counts = {str(severity): int(n) for severity, n in conn.execute(by_severity)}
+        breached = int(conn.execute(breaches).scalar_one())
+    return IncidentCounts({s: counts.get(s.value, 0) for s in Severity}, breached)
+
+
+class StoreCollector(Collector):
+    """Reads the database on each scrape."""
+
+    def __init__(self, engine: Engine, jobs: JobStats, clock: Clock) -> None:
+        self._engine = engine
+        self._jobs = jobs
+        self._clock = clock
+
+    def collect(self) -> Iterator[Metric]:
+        try:
+            business = list(self._business())
+        except SQLAlchemyError:
+            _log.warning("metrics_store_unreachable", exc_info=True)
+            business = []
+        yield GaugeMetricFamily(
+            "tocsin_store_up", "1 if the database answered this scrape, else 0", value=1 if business else 0
+        )
+        yield from business
+
+    def _business(self) -> Iterator[Metric]:
+        open_now = GaugeMetricFamily(
+            "tocsin_open_incidents", "Open incidents (detection, triage, resolution)", labels=["severity"]
+        )
+        counts = incident_counts(self._engine)
+        for severity, count in counts.open_by_severity.items():
+            open_now.add_metric([severity.value], count)
+        yield open_now
+        yield CounterMetricFamily(
+            "tocsin_sla_breaches", "Response-time breaches recorded", value=counts.sla_breaches
+        )
+        depth, oldest_age = self._jobs.stats(self._clock.now())
+        yield GaugeMetricFamily("tocsin_job_queue_depth", "Jobs pending or running", value=depth)
+        yield GaugeMetricFamily(
+            "tocsin_job_queue_oldest_due_age_seconds",
+            "How long the oldest due pending job has waited",
+            value=oldest_age,
+        )
+        yield GaugeMetricFamily(
+            "tocsin_dead_jobs", "Jobs that exhausted their retries", value=self._jobs.count_dead()
+        )
+
+
+class AppMetrics:
+    """The registry of one application and the HTTP instruments the middleware feeds."""
+
+    def __init__(self, engine: Engine, jobs: JobStats, clock: Clock) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "tocsin_http_requests",
+            "HTTP requests by method, route template and status",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.durations = Histogram(
+            "tocsin_http_request_duration_seconds",
+            "HTTP request duration by method and route template",
+            ["method", "route"],
+            registry=self.registry,
+        )
+        self.registry.register(StoreCollector(engine, jobs, clock))
+
+    def observe(self, *, method: str, route: str, status: int, seconds: float) -> None:
+        method = method if method in KNOWN_METHODS else "other"
+        self.requests.labels(method, route, str(status)).inc()
+        self.durations.labels(method, route).observe(seconds)

@@ -1,0 +1,97 @@
+"""One structured log line and one metrics sample per request.
+
+A plain ASGI middleware (not ``BaseHTTPMiddleware``): it sees the route the router matched
+(``scope["route"]``) after the fact, so requests are labelled by route template
+(``/api/v1/incidents/{incident_id}``), never by raw path, which keeps label cardinality bounded.
+Headers are never logged; the Authorization header in particular never reaches a log line.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from typing import Protocol
+
+import structlog
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from tocsin.web.errors import problem
+
+REQUEST_ID_HEADER = "x-request-id"
+UNMATCHED = "<unmatched>"
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+
+_log = structlog.get_logger("tocsin.web.request")
+
+
+class RequestObserver(Protocol):
+    def observe(self, *, method: str, route: str, status: int, seconds: float) -> None: ...
+
+
+def route_template(scope: Scope) -> str:
+    path: object = getattr(scope.get("route"), "path", None)
+    return path if isinstance(path, str) else UNMATCHED
+
+
+def request_id(scope: Scope) -> str:
+    """The caller's ``X-Request-ID`` if it is short and plain, else a fresh one."""
+    candidate = Headers(scope=scope).get(REQUEST_ID_HEADER, "")
+    return candidate if _SAFE_REQUEST_ID.match(candidate) else uuid.uuid4().hex
+
+
+class ObserveRequests:
+    def __init__(self, app: ASGIApp, observer: RequestObserver) -> None:
+        self.app = app
+        self.observer = observer
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rid = request_id(scope)
+        status = 500
+        started = time.perf_counter()
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+                MutableHeaders(scope=message).append(REQUEST_ID_HEADER, rid)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            seconds = time.perf_counter() - started
+            route = route_template(scope)
+            method = str(scope.get("method", ""))
+            self.observer.observe(method=method, route=route, status=status, seconds=seconds)
+            _log.info(
+                "http_request",
+                method=method,
+                route=route,
+                status=status,
+                duration_ms=round(seconds * 1000, 3),
+                request_id=rid,
+            )
+
+
+class LimitBodySize:
+    """Refuse a request whose declared ``Content-Length`` exceeds ``max_bytes`` with a 413 problem,
+    before anything reads it. (Bodies without a declared length are capped by the routers'
+    ``max_body_size``, whose 413 is FastAPI's plain-text one.)"""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            declared = Headers(scope=scope).get("content-length", "")
+            if declared.isdigit() and int(declared) > self.max_bytes:
+                response = problem(413, f"the request body is larger than {self.max_bytes} bytes")
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

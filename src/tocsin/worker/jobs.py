@@ -1,0 +1,64 @@
+"""THE inventory of job kinds: each ``JobKind`` maps to its handler and retry policy.
+
+A handler runs inside the worker's unit of work, which also marks the job done: its database
+effects and the completion commit together. Handlers must be idempotent (a job can run twice
+when a worker dies after the effect but before the commit is acknowledged) and fenced (a timer
+carries the incident ``generation`` it was scheduled for, and is a no-op when that is stale).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from types import MappingProxyType
+from typing import Any
+
+import structlog
+
+from tocsin.adapters.db.jobs import RetryPolicy
+from tocsin.domain.events import JobKind
+from tocsin.services import timers
+from tocsin.services.context import Services
+from tocsin.services.ports import UnitOfWork
+
+log = structlog.get_logger(__name__)
+
+Handler = Callable[[Services, UnitOfWork, Mapping[str, Any]], object]
+
+
+@dataclass(frozen=True, slots=True)
+class JobSpec:
+    """``max_attempts=None`` uses the deployment default (``worker.max_attempts``)."""
+
+    handler: Handler
+    max_attempts: int | None = None
+    backoff_base: timedelta = timedelta(seconds=5)
+    backoff_max: timedelta = timedelta(minutes=10)
+
+    @property
+    def retry(self) -> RetryPolicy:
+        return RetryPolicy(self.max_attempts, self.backoff_base, self.backoff_max)
+
+
+def log_sla_breach(_svc: Services, _uow: UnitOfWork, payload: Mapping[str, Any]) -> None:
+    """Record that an incident breached its response time, as a structured log line.
+
+    For now only a log: the escalation feature will page the people the plan names for the
+    severity here (fenced by ``generation``, idempotent by the job key). Logging twice is
+    harmless, so the handler needs no fencing yet.
+    """
+    log.warning(
+        "incident.sla_breached",
+        incident_id=payload.get("incident_id"),
+        severity=payload.get("severity"),
+        generation=payload.get("generation"),
+    )
+
+
+JOBS: Mapping[JobKind, JobSpec] = MappingProxyType(
+    {
+        JobKind.ACK_DEADLINE: JobSpec(handler=timers.fire_ack_deadline),
+        JobKind.SLA_BREACHED: JobSpec(handler=log_sla_breach),
+    }
+)

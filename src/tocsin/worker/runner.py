@@ -1,0 +1,105 @@
+"""The worker loop: claim due jobs, run each handler in a unit of work, record the outcome.
+
+Delivery is at-least-once: a job whose worker dies is claimed again once its lease expires.
+A handler's effects commit together with the job's completion, and the completion is fenced
+by the claim token, so a run that lost its lease is rolled back instead of committed.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import threading
+from collections.abc import Mapping
+from datetime import timedelta
+
+import structlog
+
+from tocsin.bootstrap import Container
+from tocsin.domain.events import JobKind
+from tocsin.services.ports import Job
+from tocsin.worker.jobs import JOBS, JobSpec
+
+log = structlog.get_logger(__name__)
+
+
+def default_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+class Worker:
+    def __init__(
+        self,
+        container: Container,
+        registry: Mapping[JobKind, JobSpec] = JOBS,
+        worker_id: str | None = None,
+    ) -> None:
+        self._services = container.services
+        self._store = container.jobs
+        self._clock = container.clock
+        self._registry = registry
+        self._settings = container.settings.worker
+        self.worker_id = worker_id or default_worker_id()
+
+    def run_once(self) -> int:
+        """Claim one batch of due jobs and run them; returns how many were claimed."""
+        claimed = self._store.claim(
+            limit=self._settings.batch_size,
+            lease=timedelta(seconds=self._settings.lease_seconds),
+            worker_id=self.worker_id,
+            now=self._clock.now(),
+        )
+        for job in claimed:
+            self._run(job)
+        return len(claimed)
+
+    def run(self, stop: threading.Event, poll_interval: float | None = None) -> None:
+        """Run until ``stop`` is set; sleep ``poll_interval`` seconds whenever the queue is
+        drained. A database outage is logged and waited out, never fatal."""
+        interval = poll_interval if poll_interval is not None else self._settings.poll_interval_seconds
+        log.info("worker.started", worker_id=self.worker_id)
+        while not stop.is_set():
+            try:
+                claimed = self.run_once()
+            except Exception:
+                log.exception("worker.claim_failed", worker_id=self.worker_id)
+                claimed = 0
+            if claimed < self._settings.batch_size:
+                stop.wait(interval)
+        log.info("worker.stopped", worker_id=self.worker_id)
+
+    def _run(self, job: Job) -> None:
+        spec = self._registry.get(job.kind)
+        if spec is None:
+            error = f"unknown job kind {str(job.kind)!r}: this worker has no handler for it"
+            self._store.bury(job, error, self._clock.now())
+            log.error("job.dead", job_id=job.id, kind=job.kind, error=error)
+            return
+        try:
+            completed = self._execute(job, spec)
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            status = self._store.fail(job, error, self._clock.now(), spec.retry)
+            log.warning(
+                "job.failed", job_id=job.id, kind=job.kind, attempt=job.attempts, status=status, exc_info=True
+            )
+            return
+        if completed:
+            log.info("job.done", job_id=job.id, kind=job.kind, attempt=job.attempts)
+        else:
+            log.warning("job.lease_lost", job_id=job.id, kind=job.kind, attempt=job.attempts)
+
+    def _execute(self, job: Job, spec: JobSpec) -> bool:
+        """Run the handler and complete the job in one transaction; False if the lease was lost
+        (then nothing the handler wrote is kept)."""
+        token = job.claim_token
+        if token is None:  # pragma: no cover - claim always sets one
+            raise RuntimeError(f"job {job.id} was not claimed")
+        with self._services.uow() as uow:
+            spec.handler(self._services, uow, job.payload)
+            if not uow.jobs.complete(job.id, token):
+                uow.rollback()
+                return False
+            uow.commit()
+        return True

@@ -1,0 +1,112 @@
+"""The CLI end to end, in-process, against the test database."""
+
+import json
+from datetime import datetime, timedelta
+
+import pytest
+from typer.testing import CliRunner
+
+from tocsin.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli(db_url, monkeypatch, tmp_path):
+    monkeypatch.delenv("TOCSIN_CONFIG", raising=False)
+    monkeypatch.setenv("TOCSIN_DATABASE_URL", db_url)
+
+    def run(*args, code=0):
+        result = runner.invoke(app, list(args))
+        assert result.exit_code == code, result.output
+        return result
+
+    return run
+
+
+def test_declare_a_p1_then_acknowledge_it(cli):
+    declared = cli("incident", "declare", "Login fail", "--severity", "P1", "--by", "alice")
+    assert "Declared incident #1: Login fail [P1 (High)]" in declared.output
+    shown = json.loads(cli("incident", "show", "1", "--json").output)
+    detected = datetime.fromisoformat(shown["detected_at"])
+    assert datetime.fromisoformat(shown["ack_due_at"]) - detected == timedelta(hours=1)
+    assert shown["sla"]["running"] is True
+
+    assert "Acknowledged incident #1" in cli("incident", "ack", "1", "--by", "bob").output
+    shown = json.loads(cli("incident", "show", "1", "--json").output)
+    assert shown["sla"]["running"] is False
+    assert [(e["kind"], e["actor"]) for e in shown["timeline"]] == [
+        ("declared", "alice"),
+        ("acknowledged", "bob"),
+    ]
+    text = cli("incident", "show", "1").output
+    assert "Acknowledged by bob" in text
+
+
+def test_list_shows_open_incidents_most_severe_first(cli):
+    cli("incident", "declare", "typo on pricing page", "-s", "P3")
+    cli("incident", "declare", "API down", "-s", "P0")
+    listed = cli("incident", "ls").output
+    assert listed.index("API down") < listed.index("typo on pricing page")
+    assert "2 incident(s)" in listed
+
+
+def test_resolve_then_close(cli):
+    cli("incident", "declare", "DB pool exhausted", "-s", "P1")
+    resolved = cli("incident", "resolve", "1", "--summary", "pool 10 -> 20").output
+    assert "Post-mortem required by" in resolved
+    assert "Closed incident #1" in cli("incident", "close", "1").output
+    assert "0 incident(s)" in cli("incident", "ls").output
+    assert "1 incident(s)" in cli("incident", "ls", "--all").output
+
+
+def test_errors_are_one_clear_line_and_a_non_zero_exit(cli):
+    bad = cli("incident", "declare", "x", "-s", "P7", code=2)
+    assert "unknown severity 'P7': allowed values are P0, P1, P2, P3" in bad.output
+    missing = cli("incident", "ack", "42", code=3)
+    assert "incident 42 does not exist" in missing.output
+    cli("incident", "declare", "x", "-s", "P2")
+    cli("incident", "resolve", "1")
+    cli("incident", "close", "1")
+    closed = cli("incident", "ack", "1", code=4)
+    assert "phase 'closed'" in closed.output
+    assert "Traceback" not in closed.output
+
+
+def test_token_create_prints_the_secret_alone_on_the_last_line(cli):
+    created = cli("token", "create", "--name", "grafana", "--role", "viewer").output
+    secret = created.strip().splitlines()[-1]
+    assert secret.startswith("tocsin_")
+    assert " " not in secret
+    listed = cli("token", "ls").output
+    assert "grafana" in listed
+    assert secret not in listed
+    assert "Revoked token 'grafana'" in cli("token", "revoke", "grafana").output
+    assert "grafana" in cli("token", "revoke", "grafana", code=3).output
+
+
+def test_bad_role_is_refused(cli):
+    assert (
+        "allowed values are viewer, responder, admin"
+        in cli("token", "create", "-n", "x", "-r", "god", code=2).output
+    )
+
+
+def test_jobs_ls_shows_the_pending_response_timer(cli):
+    cli("incident", "declare", "Login fail", "-s", "P1")
+    listed = cli("jobs", "ls").output
+    assert "sla.ack_deadline" in listed
+    assert "0 job(s)" in cli("jobs", "ls", "--dead").output
+
+
+def test_config_check_names_file_line_and_field(cli, tmp_path):
+    bad = tmp_path / "tocsin.yaml"
+    bad.write_text("severities:\n  P1:\n    response_time: soon\n")
+    result = cli("config", "check", str(bad), code=6)
+    assert f"{bad}:3" in result.output
+    assert "severities.P1.response_time" in result.output
+    assert "examples/demo.yaml: OK" in cli("config", "check", "examples/demo.yaml").output
+
+
+def test_db_current_says_up_to_date(cli):
+    assert "up to date" in cli("db", "current").output

@@ -1,0 +1,107 @@
+"""/metrics: business gauges read from the database at scrape time, HTTP counters by route."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+from prometheus_client.parser import text_string_to_metric_families
+from structlog.testing import capture_logs
+
+from tocsin import bootstrap
+from tocsin.config import Settings
+from tocsin.domain.events import JobKind, JobRequest
+from tocsin.services import timers
+from tocsin.web.app import create_app
+
+
+def scrape(client) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in text_string_to_metric_families(response.text)
+        for sample in family.samples
+    }
+
+
+def declare(client, headers, severity):
+    response = client.post("/api/v1/incidents", json={"title": "t", "severity": severity}, headers=headers)
+    assert response.status_code == 201
+    return response.json()["id"]
+
+
+def test_open_incidents_by_severity(client, as_responder):
+    declare(client, as_responder, "P1")
+    declare(client, as_responder, "P1")
+    resolved = declare(client, as_responder, "P0")
+    client.post(f"/api/v1/incidents/{resolved}/resolve", headers=as_responder)
+
+    samples = scrape(client)
+
+    assert samples[("tocsin_open_incidents", (("severity", "P0"),))] == 0
+    assert samples[("tocsin_open_incidents", (("severity", "P1"),))] == 2
+    assert samples[("tocsin_open_incidents", (("severity", "P2"),))] == 0
+    assert samples[("tocsin_open_incidents", (("severity", "P3"),))] == 0
+    assert samples[("tocsin_store_up", ())] == 1
+
+
+def test_http_requests_are_counted_by_route_template(client, as_responder):
+    incident = declare(client, as_responder, "P2")
+    client.get(f"/api/v1/incidents/{incident}", headers=as_responder)
+    client.get("/api/v1/incidents/999", headers=as_responder)
+    client.get("/no/such/path")
+
+    samples = scrape(client)
+
+    def count(method, route, status):
+        key = (("method", method), ("route", route), ("status", status))
+        return samples.get(("tocsin_http_requests_total", key))
+
+    assert count("POST", "/api/v1/incidents", "201") == 1
+    assert count("GET", "/api/v1/incidents/{incident_id}", "200") == 1
+    assert count("GET", "/api/v1/incidents/{incident_id}", "404") == 1
+    assert count("GET", "<unmatched>", "404") == 1
+    assert not any("/999" in str(labels) for _, labels in samples)
+
+
+def test_response_time_breaches_and_the_job_queue(client, container, clock, as_responder):
+    incident = declare(client, as_responder, "P0")
+    samples = scrape(client)
+    assert samples[("tocsin_sla_breaches_total", ())] == 0
+    assert samples[("tocsin_job_queue_depth", ())] == 1  # the ack-deadline timer
+    assert samples[("tocsin_job_queue_oldest_due_age_seconds", ())] == 0  # not due yet
+
+    clock.advance(timedelta(minutes=20))
+    samples = scrape(client)
+    assert samples[("tocsin_job_queue_oldest_due_age_seconds", ())] == 5 * 60
+
+    with container.services.uow() as uow:
+        assert timers.fire_ack_deadline(container.services, uow, {"incident_id": incident, "generation": 0})
+        uow.commit()
+
+    assert scrape(client)[("tocsin_sla_breaches_total", ())] == 1
+
+
+def test_dead_jobs(client, container, clock):
+    with container.services.uow() as uow:
+        uow.jobs.enqueue([JobRequest(JobKind.SLA_BREACHED, clock.now(), {"incident_id": 1}, key="k")])
+        uow.commit()
+    [job] = container.jobs.claim(1, timedelta(minutes=1), "test-worker", clock.now())
+    container.jobs.bury(job, "boom", clock.now())
+
+    samples = scrape(client)
+
+    assert samples[("tocsin_dead_jobs", ())] == 1
+    assert samples[("tocsin_job_queue_depth", ())] == 0
+
+
+def test_an_unreachable_database_is_reported_not_raised(clock):
+    url = "postgresql+psycopg://tocsin@127.0.0.1:1/tocsin?connect_timeout=2"  # nothing listens
+    container = bootstrap.build(Settings.model_validate({"database": {"url": url}}), clock=clock)
+    with capture_logs(), TestClient(create_app(container), base_url="http://127.0.0.1") as client:
+        samples = scrape(client)
+
+    assert samples[("tocsin_store_up", ())] == 0
+    assert ("tocsin_open_incidents", (("severity", "P0"),)) not in samples

@@ -1,0 +1,55 @@
+from datetime import timedelta
+
+import sqlalchemy as sa
+from structlog.testing import capture_logs
+
+from tocsin.adapters.db import schema
+from tocsin.domain.events import EventKind, JobKind
+from tocsin.domain.severity import Severity
+from tocsin.services import incidents
+from tocsin.worker.jobs import JOBS, JobSpec
+
+
+def test_every_job_kind_has_a_handler():
+    assert set(JOBS) == set(JobKind)
+    assert all(isinstance(spec, JobSpec) and callable(spec.handler) for spec in JOBS.values())
+
+
+def test_the_inventory_cannot_be_changed_at_runtime():
+    assert not hasattr(JOBS, "__setitem__")
+
+
+def run(services, kind, payload):
+    with services.uow() as uow:
+        result = JOBS[kind].handler(services, uow, payload)
+        uow.commit()
+    return result
+
+
+def rows(container, table):
+    with container.engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+
+
+def test_ack_deadline_runs_twice_effect_once(services, container, responder, clock):
+    created = incidents.declare_incident(services, title="Checkout down", severity=Severity.P0, by=responder)
+    clock.advance(timedelta(minutes=16))
+    payload = {"incident_id": created.id, "generation": 0}
+    assert run(services, JobKind.ACK_DEADLINE, payload) is True
+    assert run(services, JobKind.ACK_DEADLINE, payload) is False
+    kinds = [e.kind for e in incidents.get_timeline(services, created.id, by=responder)]
+    assert kinds.count(EventKind.SLA_BREACHED) == 1
+    breached = [j for j in container.jobs.list() if j.kind is JobKind.SLA_BREACHED]
+    assert len(breached) == 1
+
+
+def test_sla_breached_only_logs_for_now_and_twice_is_harmless(services, container, clock):
+    payload = {"incident_id": 7, "generation": 0, "severity": "P1"}
+    before = (rows(container, schema.timeline_events), rows(container, schema.jobs))
+    with capture_logs() as logs:
+        run(services, JobKind.SLA_BREACHED, payload)
+        run(services, JobKind.SLA_BREACHED, payload)
+    assert [entry["event"] for entry in logs] == ["incident.sla_breached"] * 2
+    assert logs[0]["incident_id"] == 7
+    assert logs[0]["severity"] == "P1"
+    assert (rows(container, schema.timeline_events), rows(container, schema.jobs)) == before
