@@ -43,5 +43,8 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
     def unit_of_work() -> SqlUnitOfWork:
         return SqlUnitOfWork(engine, clock, max_attempts=max_attempts)
 
-    services = Services(uow=unit_of_work, clock=clock, plan=settings.plan())
+    def read_only() -> SqlUnitOfWork:
+        return SqlUnitOfWork(engine, clock, max_attempts=max_attempts, read_only=True)
+
+    services = Services(uow=unit_of_work, read=read_only, clock=clock, plan=settings.plan())
     return Container(settings=settings, engine=engine, clock=clock, services=services, jobs=JobStore(engine))

@@ -63,7 +63,7 @@ def test_acknowledge_stops_the_clock_and_fences_the_pending_timer():
     assert acked.acknowledged_by == "bob"
     assert acked.generation == incident.generation + 1
     assert change.cancel_keys == (inc.ack_deadline_key(incident.id, 0),)
-    later = acked.sla(PLAN, T0 + 3 * timedelta(hours=1))
+    later = acked.sla(T0 + 3 * timedelta(hours=1))
     assert not later.running
     assert later.remaining_seconds == 58 * 60
     assert "after 2m (within the response time)" in change.events[0].text
@@ -72,7 +72,7 @@ def test_acknowledge_stops_the_clock_and_fences_the_pending_timer():
 def test_acknowledging_late_says_so_and_reads_breached():
     acked = inc.acknowledge(declared(), at=T0 + 61 * MIN, by="bob")
     assert "after the response time" in acked.events[0].text
-    assert acked.incident.sla(PLAN, T0 + 61 * MIN).state is SlaState.BREACHED
+    assert acked.incident.sla(T0 + 61 * MIN).state is SlaState.BREACHED
 
 
 def test_acknowledge_twice_is_an_invalid_transition_naming_the_phase():
@@ -148,7 +148,7 @@ def test_resolve_a_p3_needs_no_postmortem_and_cancels_a_running_clock():
     change = inc.resolve(incident, at=T0 + MIN, by="bob", plan=PLAN)
     assert change.incident.postmortem_due_at is None
     assert change.cancel_keys == (inc.ack_deadline_key(incident.id, 0),)
-    assert not change.incident.sla(PLAN, T0 + timedelta(days=3)).running
+    assert not change.incident.sla(T0 + timedelta(days=3)).running
 
 
 def test_close_only_after_resolution():
@@ -183,11 +183,11 @@ def test_reopen_a_never_acknowledged_incident_rearms_the_clock():
 
 def test_breach_fires_once_for_the_current_generation():
     incident = declared()
-    change = inc.breach_ack_deadline(incident, generation=0, at=incident.ack_due_at, plan=PLAN)
+    change = inc.breach_ack_deadline(incident, generation=0, at=incident.ack_due_at)
     assert change is not None
     assert change.incident.sla_breached_at == incident.ack_due_at
     assert change.events[0].kind is EventKind.SLA_BREACHED
-    assert "P1 (High) requires acknowledgement within 1h, due 15:30 UTC" in change.events[0].text
+    assert "P1 requires acknowledgement within 1h, due 15:30 UTC" in change.events[0].text
     [job] = change.jobs
     assert job.kind is JobKind.SLA_BREACHED
     assert job.key == "sla-breached:7:0"
@@ -204,12 +204,12 @@ def test_breach_fires_once_for_the_current_generation():
 )
 def test_a_stale_timer_is_a_no_op(make_stale):
     incident = make_stale(declared())
-    assert inc.breach_ack_deadline(incident, generation=0, at=T0 + timedelta(days=2), plan=PLAN) is None
+    assert inc.breach_ack_deadline(incident, generation=0, at=T0 + timedelta(days=2)) is None
 
 
 def test_a_timer_that_fires_early_does_nothing():
     incident = declared()
-    assert inc.breach_ack_deadline(incident, generation=0, at=incident.ack_due_at - MIN, plan=PLAN) is None
+    assert inc.breach_ack_deadline(incident, generation=0, at=incident.ack_due_at - MIN) is None
 
 
 def test_commands_never_mutate_their_input():
@@ -241,17 +241,35 @@ def test_timestamps_stay_utc():
 
 def test_a_breach_already_recorded_is_not_recorded_again():
     incident = declared()
-    first = inc.breach_ack_deadline(incident, generation=0, at=incident.ack_due_at, plan=PLAN)
+    first = inc.breach_ack_deadline(incident, generation=0, at=incident.ack_due_at)
     assert first is not None
-    again = inc.breach_ack_deadline(first.incident, generation=0, at=incident.ack_due_at + MIN, plan=PLAN)
+    again = inc.breach_ack_deadline(first.incident, generation=0, at=incident.ack_due_at + MIN)
     assert again is None
 
 
 def test_a_later_deadline_after_a_downgrade_can_breach_again():
     incident = declared(Severity.P1)
-    breached = inc.breach_ack_deadline(incident, generation=0, at=incident.ack_due_at, plan=PLAN)
+    breached = inc.breach_ack_deadline(incident, generation=0, at=incident.ack_due_at)
     assert breached is not None
     downgraded = inc.set_severity(
         breached.incident, Severity.P2, at=T0 + 61 * MIN, by="b", plan=PLAN
     ).incident
-    assert inc.breach_ack_deadline(downgraded, generation=1, at=T0 + 4 * 60 * MIN, plan=PLAN) is not None
+    assert inc.breach_ack_deadline(downgraded, generation=1, at=T0 + 4 * 60 * MIN) is not None
+
+
+def test_the_response_time_is_frozen_onto_the_incident():
+    quick = replace(PLAN, levels=tuple(replace(lv, response_time=timedelta(seconds=3)) for lv in PLAN.levels))
+    incident = inc.declare(IncidentId(1), title="t", severity=Severity.P1, at=T0, by="a", plan=quick).incident
+    assert incident.response_time == timedelta(seconds=3)
+    change = inc.breach_ack_deadline(incident, generation=0, at=T0 + timedelta(seconds=3))
+    assert change is not None
+    assert "within 3s" in change.events[0].text
+
+
+def test_long_free_texts_are_refused():
+    with pytest.raises(InvalidInput, match="summary: at most 10000"):
+        inc.declare(
+            IncidentId(1), title="t", severity=Severity.P1, summary="x" * 10_001, at=T0, by="a", plan=PLAN
+        )
+    with pytest.raises(InvalidInput, match="reason"):
+        inc.set_severity(declared(), Severity.P0, reason="x" * 10_001, at=T0, by="b", plan=PLAN)

@@ -148,3 +148,18 @@ def test_list_filters_open_and_orders_by_severity(services, responder, clock):
     every = incidents.list_incidents(services, IncidentFilter(limit=1, offset=1), by=responder)
     assert every.total == 3
     assert len(every.items) == 1
+
+
+def test_patching_to_what_it_already_is_says_so(services, responder):
+    created = incidents.declare_incident(services, title="slow", severity=Severity.P2, by=responder)
+    with pytest.raises(InvalidInput, match="already P2"):
+        incidents.update_incident(services, created.id, severity=Severity.P2, reason="why not", by=responder)
+
+
+def test_queries_do_not_wait_for_a_writer(services, responder):
+    created = incidents.declare_incident(services, title="slow", severity=Severity.P2, by=responder)
+    with services.uow() as writer:
+        writer.incidents.get(created.id, for_update=True)
+        writer.incidents.save(created)
+        assert incidents.get_incident(services, created.id, by=responder) == created
+        writer.rollback()

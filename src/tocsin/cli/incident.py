@@ -60,7 +60,7 @@ def list_(
         page = incidents.list_incidents(c.services, query, by=local_actor(None))
         now = c.clock.now()
         if as_json:
-            items = [incident_json(i, c.services.plan, now) for i in page.items]
+            items = [incident_json(i, now) for i in page.items]
             out.print_json(json.dumps({"items": items, "total": page.total}))
             return
         table = Table("ID", "SEV", "PHASE", "TITLE", "RESPONSE CLOCK", box=None)
@@ -70,7 +70,7 @@ def list_(
                 item.severity.value,
                 item.phase.value,
                 item.title,
-                sla_text(item, c.services.plan, now),
+                sla_text(item, now),
             )
         out.print(table)
         out.print(f"{page.total} incident(s)")
@@ -85,7 +85,7 @@ def show(incident_id: int, as_json: AsJson = False) -> None:
         events = incidents.get_timeline(c.services, IncidentId(incident_id), by=actor)
         now = c.clock.now()
         if as_json:
-            data = incident_json(found, c.services.plan, now)
+            data = incident_json(found, now)
             data["timeline"] = [
                 {"at": e.at.isoformat(), "kind": e.kind.value, "actor": e.actor, "text": e.text}
                 for e in events
@@ -94,7 +94,7 @@ def show(incident_id: int, as_json: AsJson = False) -> None:
             return
         level = c.services.plan.level(found.severity)
         out.print(f"[bold]#{found.id} {found.title}[/]", markup=True)
-        out.print(f"{level.label} · phase {found.phase.value} · {sla_text(found, c.services.plan, now)}")
+        out.print(f"{level.label} · phase {found.phase.value} · {sla_text(found, now)}")
         out.print(
             f"Detected {found.detected_at:%Y-%m-%d %H:%M:%S} UTC by {found.declared_by} ({found.source})"
         )

@@ -7,11 +7,10 @@ from typing import Any
 
 from tocsin.domain.duration import format_duration
 from tocsin.domain.incident import Incident
-from tocsin.domain.severity import Plan
 
 
-def sla_text(incident: Incident, plan: Plan, now: datetime) -> str:
-    clock = incident.sla(plan, now)
+def sla_text(incident: Incident, now: datetime) -> str:
+    clock = incident.sla(now)
     remaining = format_duration(timedelta(seconds=round(abs(clock.remaining_seconds))))
     if not clock.running:
         return (
@@ -26,8 +25,8 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def incident_json(incident: Incident, plan: Plan, now: datetime) -> dict[str, Any]:
-    clock = incident.sla(plan, now)
+def incident_json(incident: Incident, now: datetime) -> dict[str, Any]:
+    clock = incident.sla(now)
     return {
         "id": incident.id,
         "title": incident.title,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -39,12 +40,21 @@ def revoke(name: Annotated[str, typer.Argument(help="The token's name.")]) -> No
         out.print(f"Revoked token {record.name!r}")
 
 
+def _when(at: datetime | None) -> str:
+    return f"{at:%Y-%m-%d %H:%M}" if at else ""
+
+
 @app.command("ls")
 def list_() -> None:
     """Tokens and their roles (never the secrets)."""
     with container() as c:
-        table = Table("NAME", "ROLE", "CREATED", "REVOKED", box=None)
+        table = Table("NAME", "ROLE", "CREATED", "LAST USED", "REVOKED", box=None)
         for record in tokens.list_tokens(c.services, by=local_actor(None)):
-            revoked = f"{record.revoked_at:%Y-%m-%d %H:%M}" if record.revoked_at else ""
-            table.add_row(record.name, record.role.value, f"{record.created_at:%Y-%m-%d %H:%M}", revoked)
+            table.add_row(
+                record.name,
+                record.role.value,
+                _when(record.created_at),
+                _when(record.last_used_at),
+                _when(record.revoked_at),
+            )
         out.print(table)

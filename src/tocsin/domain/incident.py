@@ -3,12 +3,16 @@
 Each command checks the lifecycle, returns a ``Change`` (new incident, timeline events, jobs)
 and never mutates its input. ``generation`` is the fencing token of the incident's timers: any
 command that makes a pending timer meaningless bumps it, so the timer is a no-op when it fires.
+
+The response time in force is frozen onto the incident when its clock is armed (declare, a
+severity change while unacknowledged, reopening an unacknowledged incident): editing the plan
+later never rewrites an open incident's deadline or its history.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import NewType
 
 from tocsin.domain import lifecycle, sla
@@ -58,6 +62,7 @@ class Incident:
     detected_at: datetime
     declared_by: str
     ack_due_at: datetime
+    response_time: timedelta
     acknowledged_at: datetime | None = None
     acknowledged_by: str | None = None
     sla_breached_at: datetime | None = None
@@ -68,12 +73,12 @@ class Incident:
     security: bool = False
     generation: int = 0
 
-    def sla(self, plan: Plan, at: datetime) -> sla.SlaStatus:
+    def sla(self, at: datetime) -> sla.SlaStatus:
         """The response-time clock read at ``at``; it stops at acknowledgement or resolution."""
         stopped_at = self.acknowledged_at or self.resolved_at
         return sla.status(
             due_at=self.ack_due_at,
-            response_time=plan.response_time(self.severity),
+            response_time=self.response_time,
             stopped_at=stopped_at,
             at=at,
         )
@@ -92,6 +97,13 @@ def _clean_text(field: str, text: str) -> str:
     cleaned = text.strip()
     if not cleaned:
         raise InvalidInput(f"{field}: must not be empty")
+    if len(cleaned) > MAX_TEXT:
+        raise InvalidInput(f"{field}: at most {MAX_TEXT} characters (got {len(cleaned)})")
+    return cleaned
+
+
+def _clean_optional(field: str, text: str) -> str:
+    cleaned = text.strip()
     if len(cleaned) > MAX_TEXT:
         raise InvalidInput(f"{field}: at most {MAX_TEXT} characters (got {len(cleaned)})")
     return cleaned
@@ -140,13 +152,14 @@ def declare(
     incident = Incident(
         id=incident_id,
         title=_clean_title(title),
-        summary=summary.strip(),
+        summary=_clean_optional("summary", summary),
         severity=severity,
         phase=Phase.DETECTION,
         source=source,
         detected_at=at,
         declared_by=by,
         ack_due_at=at + level.response_time,
+        response_time=level.response_time,
     )
     text = (
         f"Incident declared: {level.label} — acknowledge within "
@@ -193,6 +206,7 @@ def set_severity(
         changed = replace(
             changed,
             ack_due_at=incident.detected_at + level.response_time,
+            response_time=level.response_time,
             generation=incident.generation + 1,
         )
         jobs = (_ack_timer(changed),)
@@ -200,9 +214,10 @@ def set_severity(
     if incident.resolved_at is not None:
         due_after = level.postmortem_due_after
         changed = replace(changed, postmortem_due_at=incident.resolved_at + due_after if due_after else None)
+    reason = _clean_optional("reason", reason)
     text = f"Severity changed {incident.severity.value} → {severity.value}"
-    if reason.strip():
-        text += f": {reason.strip()}"
+    if reason:
+        text += f": {reason}"
     if clock_running:
         text += f" (acknowledge by {_hhmm(changed.ack_due_at)})"
     event = _event(
@@ -276,9 +291,10 @@ def resolve(incident: Incident, *, summary: str = "", at: datetime, by: str, pla
         postmortem_due_at=postmortem_due_at,
         generation=incident.generation + 1,
     )
+    summary = _clean_optional("summary", summary)
     text = f"Resolved after {format_duration(at - incident.detected_at)}"
-    if summary.strip():
-        text += f": {summary.strip()}"
+    if summary:
+        text += f": {summary}"
     if postmortem_due_at is not None:
         text += f" — post-mortem required by {postmortem_due_at.strftime('%Y-%m-%d %H:%M UTC')}"
     cancel = () if incident.acknowledged_at else (ack_deadline_key(incident.id, incident.generation),)
@@ -301,9 +317,11 @@ def reopen(incident: Incident, *, reason: str = "", at: datetime, by: str, plan:
     )
     jobs: tuple[JobRequest, ...] = ()
     if not acked:
-        reopened = replace(reopened, ack_due_at=at + plan.response_time(incident.severity))
+        response_time = plan.response_time(incident.severity)
+        reopened = replace(reopened, ack_due_at=at + response_time, response_time=response_time)
         jobs = (_ack_timer(reopened),)
-    text = "Reopened" + (f": {reason.strip()}" if reason.strip() else "")
+    reason = _clean_optional("reason", reason)
+    text = "Reopened" + (f": {reason}" if reason else "")
     return Change(reopened, events=(_event(EventKind.REOPENED, at, by, text),), jobs=jobs)
 
 
@@ -314,7 +332,7 @@ def close(incident: Incident, *, at: datetime, by: str) -> Change:
     return Change(closed, events=(_event(EventKind.CLOSED, at, by, "Closed"),))
 
 
-def breach_ack_deadline(incident: Incident, *, generation: int, at: datetime, plan: Plan) -> Change | None:
+def breach_ack_deadline(incident: Incident, *, generation: int, at: datetime) -> Change | None:
     """The ack-deadline timer fired. ``None`` when it is stale (fenced), not yet due, or this
     deadline's breach is already recorded (so a timer run twice has one effect)."""
     _require_aware(at)
@@ -322,11 +340,10 @@ def breach_ack_deadline(incident: Incident, *, generation: int, at: datetime, pl
     recorded = incident.sla_breached_at is not None and incident.sla_breached_at >= incident.ack_due_at
     if stale or recorded or at < incident.ack_due_at:
         return None
-    level = plan.level(incident.severity)
     breached = replace(incident, sla_breached_at=incident.sla_breached_at or at)
     text = (
-        f"Response time breached: {level.label} requires acknowledgement within "
-        f"{format_duration(level.response_time)}, due {_hhmm(incident.ack_due_at)}"
+        f"Response time breached: {incident.severity.value} requires acknowledgement within "
+        f"{format_duration(incident.response_time)}, due {_hhmm(incident.ack_due_at)}"
     )
     event = _event(EventKind.SLA_BREACHED, at, "tocsin", text, due_at=incident.ack_due_at.isoformat())
     job = JobRequest(

@@ -10,6 +10,10 @@ from tocsin.services.ports import Clock, UnitOfWorkFactory
 
 @dataclass(frozen=True, slots=True)
 class Services:
+    """``uow`` opens a unit of work for a use case that writes; ``read`` one for queries only
+    (it cannot commit, and on SQLite it does not take the write lock)."""
+
     uow: UnitOfWorkFactory
+    read: UnitOfWorkFactory
     clock: Clock
     plan: Plan

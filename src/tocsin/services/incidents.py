@@ -94,7 +94,12 @@ def update_incident(
                 domain.set_severity(inc, severity, reason=reason, at=at, by=by.name, plan=svc.plan)
             )
             inc = changes[-1].incident
-        return _merge(inc, changes)
+        merged = _merge(inc, changes)
+        if not merged.events:
+            raise InvalidInput(
+                f"nothing to change: the incident is already {inc.severity.value} with this title"
+            )
+        return merged
 
     return _apply(svc, incident_id, by, "updating an incident", command)
 
@@ -150,18 +155,18 @@ def close_incident(svc: Services, incident_id: IncidentId, *, by: Actor) -> Inci
 
 def get_incident(svc: Services, incident_id: IncidentId, *, by: Actor) -> Incident:
     by.require(Role.VIEWER, "reading incidents")
-    with svc.uow() as uow:
+    with svc.read() as uow:
         return uow.incidents.get(incident_id)
 
 
 def list_incidents(svc: Services, query: IncidentFilter, *, by: Actor) -> Page[Incident]:
     by.require(Role.VIEWER, "reading incidents")
-    with svc.uow() as uow:
+    with svc.read() as uow:
         return uow.incidents.list(query)
 
 
 def get_timeline(svc: Services, incident_id: IncidentId, *, by: Actor) -> Sequence[StoredEvent]:
     by.require(Role.VIEWER, "reading incidents")
-    with svc.uow() as uow:
+    with svc.read() as uow:
         uow.incidents.get(incident_id)
         return uow.timeline.list(incident_id)

@@ -136,6 +136,10 @@ class TokenRepository(Protocol):
 
     def list(self) -> Sequence[ApiToken]: ...
 
+    def touch(self, token_id: int, at: datetime) -> None:
+        """Record that the token was used at ``at``."""
+        ...
+
 
 class UnitOfWork(Protocol):
     incidents: IncidentRepository

@@ -16,9 +16,7 @@ from tocsin.services.ports import UnitOfWork
 def fire_ack_deadline(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
     """The response time of an unacknowledged incident ran out. Returns False when stale."""
     current = uow.incidents.get(IncidentId(int(payload["incident_id"])), for_update=True)
-    change = domain.breach_ack_deadline(
-        current, generation=int(payload["generation"]), at=svc.clock.now(), plan=svc.plan
-    )
+    change = domain.breach_ack_deadline(current, generation=int(payload["generation"]), at=svc.clock.now())
     if change is None:
         return False
     persist(uow, change)

@@ -9,12 +9,15 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Sequence
+from datetime import timedelta
 
 from tocsin.domain.access import Actor, ApiToken, Role
 from tocsin.domain.errors import InvalidInput
 from tocsin.services.context import Services
 
 PREFIX = "tocsin_"
+# last_used_at is refreshed at most this often, so authenticating is a write only now and then
+TOUCH_EVERY = timedelta(minutes=5)
 MAX_NAME = 100
 
 
@@ -45,7 +48,7 @@ def revoke_token(svc: Services, *, name: str, by: Actor) -> ApiToken:
 
 def list_tokens(svc: Services, *, by: Actor) -> Sequence[ApiToken]:
     by.require(Role.ADMIN, "listing tokens")
-    with svc.uow() as uow:
+    with svc.read() as uow:
         return uow.tokens.list()
 
 
@@ -53,6 +56,13 @@ def authenticate(svc: Services, secret: str) -> Actor | None:
     """The actor a bearer secret stands for, or ``None`` if it is unknown or revoked."""
     if not secret.startswith(PREFIX):
         return None
-    with svc.uow() as uow:
+    with svc.read() as uow:
         token = uow.tokens.find_active(hash_secret(secret))
-    return token.actor if token else None
+    if token is None:
+        return None
+    now = svc.clock.now()
+    if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
+        with svc.uow() as uow:
+            uow.tokens.touch(token.id, now)
+            uow.commit()
+    return token.actor

@@ -118,6 +118,7 @@ class SlaOut(BaseModel):
     remaining_seconds: float
     running: bool
     due_at: UtcDatetime
+    response_time_seconds: int
 
 
 class ImpactOut(BaseModel):
@@ -153,7 +154,7 @@ class IncidentOut(BaseModel):
 
     @classmethod
     def render(cls, incident: Incident, *, plan: Plan, now: datetime) -> IncidentOut:
-        clock = incident.sla(plan, now)
+        clock = incident.sla(now)
         impact = incident.impact
         return cls(
             id=incident.id,
@@ -178,6 +179,7 @@ class IncidentOut(BaseModel):
                 remaining_seconds=clock.remaining_seconds,
                 running=clock.running,
                 due_at=clock.due_at,
+                response_time_seconds=int(incident.response_time.total_seconds()),
             ),
             impact=ImpactOut(
                 users_affected=impact.users_affected,

@@ -25,6 +25,7 @@ def an_incident(incident_id=1, **overrides) -> Incident:
         "detected_at": T0,
         "declared_by": "rita",
         "ack_due_at": T0 + timedelta(hours=4),
+        "response_time": timedelta(hours=4),
     }
     return Incident(**{**fields, **overrides})
 

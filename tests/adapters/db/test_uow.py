@@ -71,7 +71,9 @@ def test_an_exception_mid_use_case_leaves_nothing_half_written(container, respon
     def failing():
         return FailingUnitOfWork(container.engine, container.clock, max_attempts=settings.worker.max_attempts)
 
-    broken = Services(uow=failing, clock=container.clock, plan=container.services.plan)
+    broken = Services(
+        uow=failing, read=container.services.read, clock=container.clock, plan=container.services.plan
+    )
     with pytest.raises(RuntimeError, match="disk on fire"):
         incidents.declare_incident(broken, title="Checkout down", severity=Severity.P1, by=responder)
     assert counts(container) == EMPTY

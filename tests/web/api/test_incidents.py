@@ -41,6 +41,7 @@ def test_declaring_a_p1_starts_a_one_hour_response_clock(client, as_responder):
         "remaining_seconds": 3600.0,
         "running": True,
         "due_at": body["ack_due_at"],
+        "response_time_seconds": 3600,
     }
     assert body["security"] is False
     assert client.get(response.headers["location"], headers=as_responder).json() == body
@@ -55,6 +56,7 @@ def test_the_clock_runs_until_acknowledged_then_stops(client, clock: ManualClock
         "remaining_seconds": 600.0,
         "running": True,
         "due_at": incident["ack_due_at"],
+        "response_time_seconds": 3600,
     }
 
     acked = client.post(f"{URL}/{incident['id']}/acknowledge", headers=as_responder).json()
@@ -69,6 +71,7 @@ def test_the_clock_runs_until_acknowledged_then_stops(client, clock: ManualClock
         "remaining_seconds": 600.0,
         "running": False,
         "due_at": acked["ack_due_at"],
+        "response_time_seconds": 3600,
     }
 
 

@@ -2,8 +2,9 @@
 
 SQLite: WAL (readers never block the writer), ``synchronous=NORMAL`` (durable at checkpoint,
 never corrupt), foreign keys on, a 10 s busy timeout, and every transaction starts with
-``BEGIN IMMEDIATE``: the write lock is taken up front, so two writers queue on the busy timeout
-instead of deadlocking on a read-to-write upgrade. That also serialises id allocation and job
+``BEGIN IMMEDIATE`` (except read-only units of work, which begin deferred): the write lock is
+taken up front, so two writers queue on the busy timeout instead of deadlocking on a
+read-to-write upgrade. That also serialises id allocation and job
 claims on SQLite (see ``IncidentRepository.next_id`` and ``JobStore.claim``).
 
 PostgreSQL: ``postgresql+psycopg://`` (psycopg 3), READ COMMITTED, row locks for the rest.
@@ -19,6 +20,10 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine, make_url
 
 BUSY_TIMEOUT_SECONDS = 10.0
+CONNECT_TIMEOUT_SECONDS = 5
+# The web app runs sync endpoints in a 40-thread pool: let each thread get a connection
+# instead of queueing 30 s for one of the default 5 + 10.
+POOL: dict[str, Any] = {"pool_size": 10, "max_overflow": 40, "pool_timeout": 10}
 
 
 def create_engine(url: str, *, echo: bool = False) -> Engine:
@@ -28,7 +33,13 @@ def create_engine(url: str, *, echo: bool = False) -> Engine:
     if backend == "sqlite":
         return _sqlite_engine(url, echo=echo)
     if backend == "postgresql":
-        return sa.create_engine(url, echo=echo, pool_pre_ping=True)
+        return sa.create_engine(
+            url,
+            echo=echo,
+            pool_pre_ping=True,
+            connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
+            **POOL,
+        )
     raise ValueError(
         f"unsupported database URL {parsed.render_as_string(hide_password=True)!r}: "
         "use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB"
@@ -43,6 +54,7 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         url,
         echo=echo,
         connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
+        **POOL,
     )
     event.listen(engine, "connect", _on_sqlite_connect)
     event.listen(engine, "begin", _on_sqlite_begin)
@@ -62,8 +74,13 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+READ_ONLY = "tocsin_read_only"
+
+
 def _on_sqlite_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # A read-only unit of work begins DEFERRED: WAL readers then never wait for the writer.
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def is_postgresql(connection: Connection | Engine) -> bool:

@@ -174,3 +174,6 @@ class SqlTokenRepository:
     def list(self) -> Sequence[ApiToken]:
         query = sa.select(api_tokens).order_by(api_tokens.c.created_at, api_tokens.c.id)
         return [rows.to_token(r) for r in self._conn.execute(query).mappings()]
+
+    def touch(self, token_id: int, at: datetime) -> None:
+        self._conn.execute(api_tokens.update().where(api_tokens.c.id == token_id).values(last_used_at=at))

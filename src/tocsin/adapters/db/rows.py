@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any, cast
 
 from sqlalchemy.engine import RowMapping
@@ -26,6 +27,7 @@ def incident_values(incident: Incident) -> dict[str, Any]:
         "detected_at": incident.detected_at,
         "declared_by": incident.declared_by,
         "ack_due_at": incident.ack_due_at,
+        "response_time_seconds": int(incident.response_time.total_seconds()),
         "acknowledged_at": incident.acknowledged_at,
         "acknowledged_by": incident.acknowledged_by,
         "sla_breached_at": incident.sla_breached_at,
@@ -62,6 +64,7 @@ def to_incident(row: RowMapping) -> Incident:
         detected_at=row["detected_at"],
         declared_by=row["declared_by"],
         ack_due_at=row["ack_due_at"],
+        response_time=timedelta(seconds=row["response_time_seconds"]),
         acknowledged_at=row["acknowledged_at"],
         acknowledged_by=row["acknowledged_by"],
         sla_breached_at=row["sla_breached_at"],

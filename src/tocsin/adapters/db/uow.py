@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy.engine import Connection, Engine
 
+from tocsin.adapters.db.engine import READ_ONLY
 from tocsin.adapters.db.queue import SqlJobQueue
 from tocsin.adapters.db.repositories import SqlIncidentRepository, SqlTimelineRepository, SqlTokenRepository
 from tocsin.services.ports import Clock, IncidentRepository, JobQueue, TimelineRepository, TokenRepository
@@ -14,6 +15,9 @@ from tocsin.services.ports import Clock, IncidentRepository, JobQueue, TimelineR
 
 class SqlUnitOfWork:
     """Use as a context manager; nothing is written unless ``commit()`` is called.
+
+    ``read_only`` units of work are for queries: they cannot commit, and on SQLite they begin
+    deferred instead of taking the write lock, so reads never queue behind writers.
 
     The transaction begins at the first statement (on SQLite with ``BEGIN IMMEDIATE``). After
     ``commit()`` or ``rollback()`` the next statement begins a new transaction; leaving the
@@ -25,8 +29,9 @@ class SqlUnitOfWork:
     jobs: JobQueue
     tokens: TokenRepository
 
-    def __init__(self, engine: Engine, clock: Clock, *, max_attempts: int) -> None:
+    def __init__(self, engine: Engine, clock: Clock, *, max_attempts: int, read_only: bool = False) -> None:
         self._engine = engine
+        self._read_only = read_only
         self._clock = clock
         self._max_attempts = max_attempts
         self._conn: Connection | None = None
@@ -42,6 +47,8 @@ class SqlUnitOfWork:
         if self._conn is not None:
             raise RuntimeError("the unit of work is already open")
         conn = self._engine.connect()
+        if self._read_only:
+            conn.execution_options(**{READ_ONLY: True})
         self._conn = conn
         self.incidents = SqlIncidentRepository(conn)
         self.timeline = SqlTimelineRepository(conn)
@@ -65,6 +72,8 @@ class SqlUnitOfWork:
             conn.close()
 
     def commit(self) -> None:
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         self.connection.commit()
 
     def rollback(self) -> None:

@@ -36,6 +36,7 @@ def _incidents() -> None:
         sa.Column("detected_at", UTCDateTime, nullable=False),
         sa.Column("declared_by", sa.String(200), nullable=False),
         sa.Column("ack_due_at", UTCDateTime, nullable=False),
+        sa.Column("response_time_seconds", sa.Integer, nullable=False),
         sa.Column("acknowledged_at", UTCDateTime),
         sa.Column("acknowledged_by", sa.String(200)),
         sa.Column("sla_breached_at", UTCDateTime),
