@@ -60,7 +60,7 @@ def main(n: int = 1000, concurrency: int = 4) -> None:
     env = {**os.environ, "TOCSIN_DATABASE_URL": url, "TOCSIN_LOGGING__LEVEL": "WARNING"}
     env.pop("TOCSIN_CONFIG", None)
     tocsin = str(Path(sys.executable).parent / "tocsin")
-    server = subprocess.Popen(  # noqa: S603 - our own CLI
+    server = subprocess.Popen(
         [tocsin, "serve", "--port", str(port), "--no-worker"], env=env, stdout=subprocess.DEVNULL
     )
     base = f"http://127.0.0.1:{port}"
