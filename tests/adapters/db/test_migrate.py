@@ -63,8 +63,14 @@ def test_upgrading_twice_is_a_no_op(db_url):
     assert migrate.is_current(db_url)
 
 
-def test_the_head_is_the_initial_revision_for_now():
-    assert migrate.head() == "0001"
+def test_the_revisions_form_one_line_ending_at_head():
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate.config())
+    assert len(script.get_heads()) == 1
+    chain = [rev.revision for rev in script.walk_revisions()]
+    assert chain[0] == migrate.head()
+    assert chain[-1] == "0001"
 
 
 @pytest.mark.parametrize("table", sorted(metadata.tables))
