@@ -30,22 +30,37 @@ def persist(uow: UnitOfWork, change: Change, *, new: bool = False) -> None:
         uow.jobs.enqueue(change.jobs)
 
 
+def open_incident(
+    svc: Services, uow: UnitOfWork, *, title: str, severity: Severity, summary: str, source: str, by: str
+) -> Change:
+    """Open an incident inside the caller's unit of work (not committed here).
+
+    THE single path by which incidents come into being — declared by a person, opened by an
+    alert, reported by a user — so everything an opening implies (the response clock, and the
+    features that hook in here) happens the same way whatever the source.
+    """
+    change = domain.declare(
+        uow.incidents.next_id(),
+        title=title,
+        severity=severity,
+        summary=summary,
+        source=source,
+        at=svc.clock.now(),
+        by=by,
+        plan=svc.plan,
+    )
+    persist(uow, change, new=True)
+    return change
+
+
 def declare_incident(
     svc: Services, *, title: str, severity: Severity, summary: str = "", source: str = "manual", by: Actor
 ) -> Incident:
     by.require(Role.RESPONDER, "declaring an incident")
     with svc.uow() as uow:
-        change = domain.declare(
-            uow.incidents.next_id(),
-            title=title,
-            severity=severity,
-            summary=summary,
-            source=source,
-            at=svc.clock.now(),
-            by=by.name,
-            plan=svc.plan,
+        change = open_incident(
+            svc, uow, title=title, severity=severity, summary=summary, source=source, by=by.name
         )
-        persist(uow, change, new=True)
         uow.commit()
     return change.incident
 
