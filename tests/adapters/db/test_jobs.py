@@ -40,6 +40,19 @@ def test_claim_takes_due_pending_jobs_oldest_first(container, store, clock):
     assert store.claim(10, LEASE, "w2", clock.now()) == []
 
 
+def test_a_job_whose_worker_vanishes_on_every_attempt_ends_dead(container, store, clock):
+    enqueue(container, 0)
+    [job] = store.claim(1, LEASE, "w1", clock.now())
+    for _ in range(job.max_attempts - 1):
+        clock.advance(LEASE)
+        [job] = store.claim(1, LEASE, "w", clock.now())
+    clock.advance(LEASE)
+    assert store.claim(1, LEASE, "w", clock.now()) == []
+    [dead] = store.list(status="dead")
+    assert dead.id == job.id
+    assert "lease expired" in (dead.last_error or "")
+
+
 def test_claim_respects_the_limit(container, store, clock):
     enqueue(container, *[0] * 5)
     assert len(store.claim(3, LEASE, "w", clock.now())) == 3

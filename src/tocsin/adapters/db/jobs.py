@@ -88,8 +88,31 @@ class JobStore:
             .returning(*jobs.c)
         )
         with self._engine.begin() as conn:
+            conn.execute(self._bury_lost(now))
             claimed = [rows.to_job(r) for r in conn.execute(update).mappings()]
         return sorted(claimed, key=lambda j: (j.due_at, j.id))
+
+    @staticmethod
+    def _bury_lost(now: datetime) -> sa.Update:
+        """A job whose worker vanished (lease expired) on its last allowed attempt is dead, not
+        claimed again: a job that kills its worker every time must not loop forever."""
+        return (
+            jobs.update()
+            .where(
+                jobs.c.status == JobStatus.RUNNING,
+                jobs.c.lease_expires_at <= now,
+                jobs.c.attempts >= jobs.c.max_attempts,
+            )
+            .values(
+                status=JobStatus.DEAD,
+                last_error="its worker stopped (lease expired) during the last allowed attempt",
+                claim_token=None,
+                locked_by=None,
+                lease_expires_at=None,
+                finished_at=now,
+                updated_at=now,
+            )
+        )
 
     def fail(self, job: Job, error: str, now: datetime, policy: RetryPolicy) -> str | None:
         """Record a failed attempt: back to pending after a backoff, or dead once the attempts
