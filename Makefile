@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_CONFIG := examples/demo.yaml
 PG_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test check bench clean
+.PHONY: install run test check bench bench-ingest bench-timers clean chromium
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ run: install
 	TOCSIN_CONFIG=$(DEMO_CONFIG) $(BIN)/tocsin db upgrade
 	@echo
 	@echo "  tocsin is starting on http://127.0.0.1:8080 with $(DEMO_CONFIG) (SQLite: ./var/tocsin.db)"
+	@echo "  Web UI: create the first account in another terminal (prompts for a password):"
+	@echo "    TOCSIN_CONFIG=$(DEMO_CONFIG) $(BIN)/tocsin user create you@example.org --role admin"
+	@echo "  then sign in at http://127.0.0.1:8080/sign-in"
 	@echo "  Get an API token (shown once) in another terminal:"
 	@echo "    TOCSIN_CONFIG=$(DEMO_CONFIG) $(BIN)/tocsin token create --name me --role admin"
 	@echo "  then:  curl -H \"Authorization: Bearer <token>\" http://127.0.0.1:8080/api/v1/incidents"
@@ -31,10 +34,18 @@ run: install
 	TOCSIN_CONFIG=$(DEMO_CONFIG) exec $(BIN)/tocsin serve
 
 ## make test: the whole suite, on SQLite and (when it answers on 127.0.0.1:5432) PostgreSQL
-test: install
+test: install chromium
 	@if [ -z "$$TOCSIN_TEST_DATABASE_URL" ] && command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then \
 	  export TOCSIN_TEST_DATABASE_URL=$(PG_URL); echo "PostgreSQL found: the suite also runs on it"; fi; \
 	$(BIN)/pytest
+
+## chromium: the browser tests need Debian's Chromium; installed when root with apt (else they skip)
+chromium:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Chromium for the browser tests (apt-get install chromium)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	  { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	  echo "Could not install Chromium: the browser tests will skip (and fail under CI=true)"; fi
 
 check: install
 	$(BIN)/ruff check src tests bench
@@ -42,8 +53,18 @@ check: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+## make bench: every benchmark; each prints its figures and a ratio to a baseline measured in the same run
+BENCHES := bench/bench_api.py bench/bench_jobs.py bench/ingest.py bench/timers.py
 bench: install
-	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@for b in $(BENCHES); do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+## make bench-ingest: alert intake throughput against a minimal baseline (loopback, SQLite)
+bench-ingest: install
+	$(BIN)/python bench/ingest.py
+
+## make bench-timers: firing lateness of 10,000 escalation timers due over one minute (SQLite, PostgreSQL)
+bench-timers: install
+	$(BIN)/python bench/timers.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache test-artifacts

@@ -15,9 +15,12 @@ from tocsin.adapters.clock import SystemClock
 from tocsin.adapters.db.engine import create_engine
 from tocsin.adapters.db.jobs import JobStore
 from tocsin.adapters.db.uow import SqlUnitOfWork
+from tocsin.adapters.passwords import Argon2Passwords
 from tocsin.config import Settings
 from tocsin.services.context import Services
 from tocsin.services.ports import Clock
+from tocsin.services.user_ports import PasswordHasher
+from tocsin.wiring import build_paging
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +30,7 @@ class Container:
     clock: Clock
     services: Services
     jobs: JobStore
+    passwords: PasswordHasher
 
     def close(self) -> None:
         """Close the engine's pooled connections; the container is unusable afterwards."""
@@ -46,5 +50,13 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
     def read_only() -> SqlUnitOfWork:
         return SqlUnitOfWork(engine, clock, max_attempts=max_attempts, read_only=True)
 
-    services = Services(uow=unit_of_work, read=read_only, clock=clock, plan=settings.plan())
-    return Container(settings=settings, engine=engine, clock=clock, services=services, jobs=JobStore(engine))
+    paging = build_paging(settings, clock)  # directory, escalation policies, channels
+    services = Services(uow=unit_of_work, read=read_only, clock=clock, plan=settings.plan(), paging=paging)
+    return Container(
+        settings=settings,
+        engine=engine,
+        clock=clock,
+        services=services,
+        jobs=JobStore(engine),
+        passwords=Argon2Passwords(),
+    )

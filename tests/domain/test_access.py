@@ -26,5 +26,5 @@ def test_permission_denied_names_the_role_needed_and_the_actor():
 
 
 def test_unknown_role_lists_the_roles():
-    with pytest.raises(InvalidInput, match="viewer, responder, admin"):
+    with pytest.raises(InvalidInput, match="viewer, responder, security, admin"):
         Role.parse("root")

@@ -51,7 +51,11 @@ def test_every_api_route_requires_a_token(app, client):
     operations = api_operations(app)
     # the walk saw every documented operation, and no undocumented one hides from this test
     assert operations == documented
-    assert len(operations) == 11
+    # the walk is not vacuous: the core operations are among those checked
+    assert {
+        ("POST", "/api/v1/incidents"),
+        ("POST", "/api/v1/incidents/{incident_id}/acknowledge"),
+    } <= operations
 
     for method, path in sorted(operations):
         response = client.request(method, re.sub(r"\{[^}]+\}", "1", path))
@@ -74,8 +78,11 @@ def test_endpoints_are_sync(app):
         if not route.path.startswith(("/api/v1/openapi", "/api/v1/docs", "/docs"))
     ]
 
-    assert len(ours) == 14
+    assert {"/api/v1/incidents", "/healthz", "/"} <= {route.path for route in ours}
     for route in ours:
+        if route.path.startswith("/hooks/"):
+            # webhooks await their body (size-capped) then run the service in the thread pool
+            continue
         assert not inspect.iscoroutinefunction(route.endpoint), route.path
 
 

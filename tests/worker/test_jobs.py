@@ -43,13 +43,20 @@ def test_ack_deadline_runs_twice_effect_once(services, container, responder, clo
     assert len(breached) == 1
 
 
-def test_sla_breached_only_logs_for_now_and_twice_is_harmless(services, container, clock):
-    payload = {"incident_id": 7, "generation": 0, "severity": "P1"}
-    before = (rows(container, schema.timeline_events), rows(container, schema.jobs))
+def test_sla_breached_escalates_once_and_twice_is_harmless(services, container, responder, clock):
+    created = incidents.declare_incident(services, title="API down", severity=Severity.P0, by=responder)
+    clock.advance(timedelta(minutes=15))
+    payload = {"incident_id": created.id, "generation": 0, "severity": "P0"}
     with capture_logs() as logs:
-        run(services, JobKind.SLA_BREACHED, payload)
-        run(services, JobKind.SLA_BREACHED, payload)
+        assert run(services, JobKind.SLA_BREACHED, payload) is True
+        assert run(services, JobKind.SLA_BREACHED, payload) is False
     assert [entry["event"] for entry in logs] == ["incident.sla_breached"] * 2
-    assert logs[0]["incident_id"] == 7
-    assert logs[0]["severity"] == "P1"
+    assert logs[0]["incident_id"] == created.id
+    kinds = [e.kind for e in incidents.get_timeline(services, created.id, by=responder)]
+    assert kinds.count(EventKind.ESCALATED) == 2  # step 1 at open, then again on the breach
+
+
+def test_sla_breached_without_a_generation_changes_nothing(services, container):
+    before = (rows(container, schema.timeline_events), rows(container, schema.jobs))
+    assert run(services, JobKind.SLA_BREACHED, {"incident_id": 7, "severity": "P1"}) is False
     assert (rows(container, schema.timeline_events), rows(container, schema.jobs)) == before

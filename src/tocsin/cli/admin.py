@@ -11,6 +11,7 @@ import typer
 from tocsin.adapters.db import migrate
 from tocsin.cli.runtime import err, exit_code, fail, out, settings
 from tocsin.config import ConfigError, check, load_settings
+from tocsin.config.escalation import config_errors
 
 db = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 config = typer.Typer(help="The plan as configuration (tocsin.yaml).", no_args_is_help=True)
@@ -52,4 +53,7 @@ def check_(
     for warning in check(loaded):
         err.print(f"warning: {warning}")
     source = environ.get("TOCSIN_CONFIG", "built-in defaults")
+    errors = config_errors(loaded)  # on-call schedules: empty, overlapping overrides
+    if errors:
+        raise fail("\n".join(f"{source}: {e}" for e in errors), exit_code(ConfigError(errors)))
     out.print(f"{source}: OK")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from tocsin.cli import admin, incident, jobs, serve, token
+from tocsin.cli import admin, incident, jobs, oncall, serve, token, user
+from tocsin.cli.report import report
 
 app = typer.Typer(
     name="tocsin",
@@ -14,8 +15,12 @@ app = typer.Typer(
 )
 app.command()(serve.serve)
 app.command()(serve.worker)
+app.command()(report)
 app.add_typer(admin.db, name="db")
 app.add_typer(admin.config, name="config")
 app.add_typer(incident.app, name="incident")
 app.add_typer(token.app, name="token")
 app.add_typer(jobs.app, name="jobs")
+app.add_typer(user.app, name="user")
+app.add_typer(oncall.app, name="oncall")
+incident.app.command("escalate")(oncall.escalate)

@@ -97,6 +97,14 @@ _PLAN: dict[str, Any] = {
             "participants": [],
         }
     },
+    # Phase 2 "Escalader": step 1 is each severity's escalate_to (a step without targets);
+    # P1 then goes to the Lead Engineer when the SRE on call has not acknowledged in time.
+    "escalation": {
+        "P0": {"steps": [{}], "repeat": 0},
+        "P1": {"steps": [{}, {"targets": ["role:lead_engineer"]}], "repeat": 0},
+        "P2": {"steps": [{}], "repeat": 0},
+        "P3": {"steps": [{}], "repeat": 0},
+    },
 }
 
 

@@ -1,24 +1,21 @@
 """Who gets notified: people, and the roles, teams and on-call schedules that group them.
 
-A schedule is one rotation today. Layers and overrides come later: they will be new optional
-keys (``layers``, ``overrides``), with today's keys read as a single layer, so files written
-now keep loading.
+A schedule's own rotation keys are read as its first layer; ``layers`` and ``overrides`` are
+optional keys on top, so files written before they existed keep loading.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import time
-from typing import Literal
 
 from pydantic import Field, field_validator
 
-from tocsin.config.fields import ClockTime, IdentifierList, TimeZone, error
+from tocsin.config.fields import IdentifierList, TimeZone, error
+from tocsin.config.oncall import LayerSettings, OverrideSettings, RotationSettings, schedule_to_domain
 from tocsin.config.sections import Section
+from tocsin.domain.oncall import Schedule
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 
 class PersonSettings(Section):
@@ -45,19 +42,28 @@ class TeamSettings(Section):
     members: IdentifierList = Field(default_factory=list, description="Person ids.")
 
 
-class ScheduleSettings(Section):
-    """An on-call rotation: participants take turns, handing off at ``handoff`` local time."""
+class ScheduleSettings(RotationSettings):
+    """An on-call schedule: its own rotation keys are its first layer; ``layers`` stack more
+    rotations on top and ``overrides`` beat them all (see ``tocsin.config.oncall``)."""
 
     name: str = Field(min_length=1)
     timezone: TimeZone = "UTC"
-    rotation: Literal["daily", "weekly"] = "weekly"
-    handoff_day: Weekday = Field(default="monday", description="Weekly rotations only.")
-    handoff: ClockTime = time(9, 0)
-    participants: IdentifierList = Field(
-        default_factory=list, description="Person ids, in the order they take turns."
-    )
+    layers: list[LayerSettings] = Field(default_factory=list)
+    overrides: list[OverrideSettings] = Field(default_factory=list)
 
-    @field_validator("rotation", "handoff_day", mode="before")
-    @classmethod
-    def _lowercase(cls, value: object) -> object:
-        return value.lower() if isinstance(value, str) else value
+    @property
+    def everyone(self) -> list[str]:
+        """Every person who can be on call here: participants of every layer and overrides."""
+        people = [*self.participants, *(p for layer in self.layers for p in layer.participants)]
+        people += [o.person for o in self.overrides]
+        return list(dict.fromkeys(people))
+
+    def to_domain(self, ident: str) -> Schedule:
+        return schedule_to_domain(
+            ident,
+            name=self.name,
+            timezone=self.timezone,
+            base=self,
+            layers=self.layers,
+            overrides=self.overrides,
+        )

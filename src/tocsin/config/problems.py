@@ -20,6 +20,7 @@ from tocsin.config.schema import Loc, Settings, dotted
 from tocsin.config.yamlfile import YamlFile
 
 _SCALARS = (str, int, float, bool)
+_SECRET_KEYS = frozenset({"token", "password", "hmac_secret"})
 
 
 def locate(loc: Loc, message: str, source: YamlFile | None, overlay: Overlay) -> str:
@@ -54,6 +55,7 @@ def describe(error: ErrorDetails) -> str:
     message = error["msg"]
     shown = error.get("input")
     secret = any("url" in str(part) for part in loc)  # database URLs carry passwords
+    secret = secret or any(str(part) in _SECRET_KEYS for part in loc)
     if not kind.startswith("tocsin_") and isinstance(shown, _SCALARS) and not secret:
         message = f"{message}, got {shown!r}"
     return message

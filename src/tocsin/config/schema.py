@@ -13,8 +13,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from tocsin.config.defaults import plan_defaults
 from tocsin.config.directory import PersonSettings, RoleSettings, ScheduleSettings, TeamSettings
+from tocsin.config.escalation import PolicySettings, policy_targets
 from tocsin.config.fields import Identifier, did_you_mean, error
 from tocsin.config.merge import deep_merge
+from tocsin.config.notifications import NotificationSettings
+from tocsin.config.oncall import schedule_people
 from tocsin.config.sections import (
     DatabaseSettings,
     GdprSettings,
@@ -23,6 +26,7 @@ from tocsin.config.sections import (
     WorkerSettings,
 )
 from tocsin.config.severities import SeverityKey, SeveritySettings
+from tocsin.config.sources import IntakeSettings, SourceSettings
 from tocsin.domain.severity import Plan, Severity
 
 Loc = tuple[str | int, ...]
@@ -60,6 +64,14 @@ class Settings(BaseModel):
     schedules: dict[Identifier, ScheduleSettings] = Field(
         default_factory=_plan_section("schedules"), validate_default=True
     )
+    sources: dict[Identifier, SourceSettings] = Field(
+        default_factory=dict, description="Alert intake sources by name: POST /hooks/<kind>/<name>."
+    )
+    intake: IntakeSettings = Field(default_factory=IntakeSettings)
+    escalation: dict[SeverityKey, PolicySettings] = Field(
+        default_factory=_plan_section("escalation"), validate_default=True
+    )
+    notifications: NotificationSettings = Field(default_factory=NotificationSettings)
 
     @model_validator(mode="before")
     @classmethod
@@ -106,7 +118,7 @@ class Settings(BaseModel):
             return [ident] if ident in self.people else []
         if kind == "schedule":
             schedule = self.schedules.get(ident)
-            return list(schedule.participants) if schedule is not None else []
+            return schedule.everyone if schedule is not None else []
         group = (self.roles if kind == "role" else self.teams if kind == "team" else {}).get(ident)
         return list(group.members) if group is not None else []
 
@@ -130,13 +142,19 @@ def reference_problems(settings: Settings) -> list[tuple[Loc, str]]:
         "team": list(settings.teams),
         "person": list(settings.people),
     }
+    targets: list[tuple[Loc, str]] = [
+        (("severities", severity.value, "escalate_to", i), target)
+        for severity, level in settings.severities.items()
+        for i, target in enumerate(level.escalate_to)
+    ]
+    targets += policy_targets(settings)  # escalation.<severity>.steps[i].targets[j]
+    targets += [(loc, f"person:{person}") for loc, person in schedule_people(settings.schedules)]
     problems: list[tuple[Loc, str]] = []
-    for severity, level in settings.severities.items():
-        for i, target in enumerate(level.escalate_to):
-            kind, _, ident = target.partition(":")
-            problem = _undefined(kind, ident, defined[kind])
-            if problem:
-                problems.append((("severities", severity.value, "escalate_to", i), problem))
+    for loc, target in targets:
+        kind, _, ident = target.partition(":")
+        problem = _undefined(kind, ident, defined[kind])
+        if problem:
+            problems.append((loc, problem))
     groups: list[tuple[str, dict[str, Any], str]] = [
         ("roles", settings.roles, "members"),
         ("teams", settings.teams, "members"),

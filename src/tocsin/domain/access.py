@@ -10,10 +10,12 @@ from tocsin.domain.errors import InvalidInput, PermissionDenied
 
 
 class Role(StrEnum):
-    """Ordered by power: each role can do what the ones before it can."""
+    """Ordered by power: each role can do what the ones before it can. ``security`` is a
+    responder who may also see restricted (security) incidents."""
 
     VIEWER = "viewer"
     RESPONDER = "responder"
+    SECURITY = "security"
     ADMIN = "admin"
 
     @property

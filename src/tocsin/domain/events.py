@@ -28,6 +28,17 @@ class EventKind(StrEnum):
     REOPENED = "reopened"
     CLOSED = "closed"
     SLA_BREACHED = "sla_breached"
+    SECURITY_MARKED = "security_marked"
+    # alert intake (issue 3)
+    ALERT_FIRED = "alert_fired"
+    ALERT_RESOLVED = "alert_resolved"
+    ALERTS_CLEARED = "alerts_cleared"
+    ALERTS_TRUNCATED = "alerts_truncated"
+    SEVERITY_PROPOSED = "severity_proposed"
+    # escalation and notifications (issue 4)
+    ESCALATED = "escalated"
+    ESCALATION_STOPPED = "escalation_stopped"
+    NOTIFIED = "notified"
 
 
 class JobKind(StrEnum):
@@ -35,6 +46,8 @@ class JobKind(StrEnum):
 
     ACK_DEADLINE = "sla.ack_deadline"
     SLA_BREACHED = "sla.breached"
+    ESCALATION_STEP = "escalation.step"
+    NOTIFY = "notify.deliver"
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from tocsin.domain.severity import Plan
+from tocsin.services.paging import Paging
 from tocsin.services.ports import Clock, UnitOfWorkFactory
 
 
@@ -17,3 +18,5 @@ class Services:
     read: UnitOfWorkFactory
     clock: Clock
     plan: Plan
+    paging: Paging = field(default_factory=Paging)
+    """Directory, escalation policies, notification rules and channels (empty: escalation off)."""

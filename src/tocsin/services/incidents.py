@@ -12,6 +12,7 @@ from tocsin.domain.errors import InvalidInput
 from tocsin.domain.events import Change
 from tocsin.domain.incident import Impact, Incident, IncidentId
 from tocsin.domain.severity import Severity
+from tocsin.services import escalation
 from tocsin.services.context import Services
 from tocsin.services.ports import IncidentFilter, Page, StoredEvent, UnitOfWork
 
@@ -50,6 +51,7 @@ def open_incident(
         plan=svc.plan,
     )
     persist(uow, change, new=True)
+    escalation.react(svc, uow, change)  # freezes the policy, runs step 1 now
     return change
 
 
@@ -75,6 +77,7 @@ def _apply(svc: Services, incident_id: IncidentId, by: Actor, action: str, comma
         current = uow.incidents.get(incident_id, for_update=True)
         change = command(current, svc.clock.now())
         persist(uow, change)
+        escalation.react(svc, uow, change)  # ack stops it, a severity change re-plans
         uow.commit()
     return change.incident
 

@@ -17,6 +17,9 @@ from tocsin.domain.events import EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.lifecycle import Phase
 from tocsin.domain.severity import Severity
+from tocsin.services.alert_ports import AlertRepository
+from tocsin.services.paging import DeliveryRepository, EscalationRepository, FeedRepository
+from tocsin.services.user_ports import SessionRepository, UserRepository
 
 T = TypeVar("T")
 
@@ -34,6 +37,8 @@ class IncidentFilter:
     phase: Phase | None = None
     limit: int = 50
     offset: int = 0
+    search: str = ""
+    """Words in the title or summary (case-insensitive), or an incident number such as ``#12``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +151,12 @@ class UnitOfWork(Protocol):
     timeline: TimelineRepository
     jobs: JobQueue
     tokens: TokenRepository
+    alerts: AlertRepository
+    escalations: EscalationRepository
+    deliveries: DeliveryRepository
+    feeds: FeedRepository
+    users: UserRepository
+    sessions: SessionRepository
 
     def __enter__(self) -> Self: ...
 

@@ -10,11 +10,13 @@ from fastapi import FastAPI
 
 from tocsin.adapters.db.migrate import head
 from tocsin.bootstrap import Container
-from tocsin.web import health
-from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES, incidents
+from tocsin.web import health, webhooks
+from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES, alerts, incidents, reports
+from tocsin.web.api import oncall as oncall_api
 from tocsin.web.errors import install_error_handlers
 from tocsin.web.metrics import AppMetrics
 from tocsin.web.middleware import LimitBodySize, ObserveRequests
+from tocsin.web.ui import install_ui
 
 
 def create_app(container: Container) -> FastAPI:
@@ -31,7 +33,13 @@ def create_app(container: Container) -> FastAPI:
     app.state.metrics = AppMetrics(container.engine, container.jobs, container.clock)
     install_error_handlers(app)
     app.include_router(incidents.router)
+    app.include_router(alerts.router)
+    app.include_router(reports.router)
+    app.include_router(oncall_api.router)
+    app.include_router(oncall_api.feeds_router)
     app.include_router(health.router)
-    app.add_middleware(LimitBodySize, max_bytes=MAX_BODY_BYTES)
+    install_ui(app)
+    webhooks.install(app, max_in_flight=container.settings.intake.max_in_flight)
+    app.add_middleware(LimitBodySize, max_bytes=MAX_BODY_BYTES, exempt=("/hooks/",))
     app.add_middleware(ObserveRequests, observer=app.state.metrics)  # outermost: sees every response
     return app

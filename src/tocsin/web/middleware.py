@@ -83,12 +83,14 @@ class LimitBodySize:
     before anything reads it. (Bodies without a declared length are capped by the routers'
     ``max_body_size``, whose 413 is FastAPI's plain-text one.)"""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, exempt: tuple[str, ...] = ()) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.exempt = exempt  # path prefixes that enforce a limit of their own (webhooks)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
+        exempt = any(str(scope.get("path", "")).startswith(prefix) for prefix in self.exempt)
+        if scope["type"] == "http" and not exempt:
             declared = Headers(scope=scope).get("content-length", "")
             if declared.isdigit() and int(declared) > self.max_bytes:
                 response = problem(413, f"the request body is larger than {self.max_bytes} bytes")

@@ -11,12 +11,14 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from tocsin.domain.alert import AlertCounts
 from tocsin.domain.events import EventKind
 from tocsin.domain.incident import MAX_TEXT, MAX_TITLE, Impact, Incident
 from tocsin.domain.lifecycle import Phase
 from tocsin.domain.severity import Plan, Severity
 from tocsin.domain.sla import SlaState
 from tocsin.services.ports import IncidentFilter, StoredEvent
+from tocsin.web.alert_counts import AlertCountsOut
 
 
 def _upper(value: object) -> object:
@@ -151,9 +153,12 @@ class IncidentOut(BaseModel):
     sla: SlaOut
     impact: ImpactOut
     security: bool
+    alerts: AlertCountsOut
 
     @classmethod
-    def render(cls, incident: Incident, *, plan: Plan, now: datetime) -> IncidentOut:
+    def render(
+        cls, incident: Incident, *, plan: Plan, now: datetime, alerts: AlertCounts | None = None
+    ) -> IncidentOut:
         clock = incident.sla(now)
         impact = incident.impact
         return cls(
@@ -190,6 +195,7 @@ class IncidentOut(BaseModel):
                 assessed_at=impact.assessed_at,
             ),
             security=incident.security,
+            alerts=AlertCountsOut.render(alerts),
         )
 
 

@@ -18,7 +18,7 @@ import structlog
 
 from tocsin.adapters.db.jobs import RetryPolicy
 from tocsin.domain.events import JobKind
-from tocsin.services import timers
+from tocsin.services import escalation, notify, timers
 from tocsin.services.context import Services
 from tocsin.services.ports import UnitOfWork
 
@@ -41,24 +41,26 @@ class JobSpec:
         return RetryPolicy(self.max_attempts, self.backoff_base, self.backoff_max)
 
 
-def log_sla_breach(_svc: Services, _uow: UnitOfWork, payload: Mapping[str, Any]) -> None:
-    """Record that an incident breached its response time, as a structured log line.
-
-    For now only a log: the escalation feature will page the people the plan names for the
-    severity here (fenced by ``generation``, idempotent by the job key). Logging twice is
-    harmless, so the handler needs no fencing yet.
-    """
+def escalate_sla_breach(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+    """An incident breached its response time: log it, and escalate to the next step of its
+    policy (fenced by ``generation``; a no-op when a step already ran at the deadline)."""
     log.warning(
         "incident.sla_breached",
         incident_id=payload.get("incident_id"),
         severity=payload.get("severity"),
         generation=payload.get("generation"),
     )
+    return escalation.escalate_on_breach(svc, uow, payload)
 
 
 JOBS: Mapping[JobKind, JobSpec] = MappingProxyType(
     {
         JobKind.ACK_DEADLINE: JobSpec(handler=timers.fire_ack_deadline),
-        JobKind.SLA_BREACHED: JobSpec(handler=log_sla_breach),
+        JobKind.SLA_BREACHED: JobSpec(handler=escalate_sla_breach),
+        JobKind.ESCALATION_STEP: JobSpec(handler=escalation.fire_step),
+        # Deliveries back off from 10 s to 5 min: a mail server restarting is back in time.
+        JobKind.NOTIFY: JobSpec(
+            handler=notify.deliver, backoff_base=timedelta(seconds=10), backoff_max=timedelta(minutes=5)
+        ),
     }
 )

@@ -79,7 +79,8 @@ def test_an_exception_mid_use_case_leaves_nothing_half_written(container, respon
     assert counts(container) == EMPTY
     # and the next declaration gets a clean start
     incidents.declare_incident(container.services, title="Checkout down", severity=Severity.P1, by=responder)
-    assert counts(container) == {"incidents": 1, "timeline_events": 1, "jobs": 1}
+    # declared + escalation step 1 on the timeline; the ack deadline and the step-2 timer
+    assert counts(container) == {"incidents": 1, "timeline_events": 2, "jobs": 2}
 
 
 def test_the_repositories_exist_only_inside_the_block(container):

@@ -80,6 +80,8 @@ class SqlIncidentRepository:
             conditions.append(incidents.c.severity == query.severity.value)
         if query.phase is not None:
             conditions.append(incidents.c.phase == query.phase.value)
+        if query.search.strip():
+            conditions.append(_matching(query.search.strip()))
         total = self._conn.execute(
             sa.select(sa.func.count()).select_from(incidents).where(*conditions)
         ).scalar_one()
@@ -92,6 +94,17 @@ class SqlIncidentRepository:
         )
         items = [rows.to_incident(r) for r in self._conn.execute(page).mappings()]
         return Page(items=items, total=total, limit=query.limit, offset=query.offset)
+
+
+def _matching(search: str) -> sa.ColumnElement[bool]:
+    """``#12`` or ``12``: that incident; otherwise the text anywhere in the title or summary."""
+    number = search.removeprefix("#")
+    if number.isdigit() and len(number) < 10:
+        return incidents.c.id == int(number)
+    return sa.or_(
+        incidents.c.title.icontains(search, autoescape=True),
+        incidents.c.summary.icontains(search, autoescape=True),
+    )
 
 
 class SqlTimelineRepository:

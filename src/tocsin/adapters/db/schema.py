@@ -24,7 +24,7 @@ metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
 SEVERITIES = ("P0", "P1", "P2", "P3")
 PHASES = ("detection", "triage", "resolution", "post_incident", "closed")
 JOB_STATUSES = ("pending", "running", "done", "dead", "cancelled")
-ROLES = ("viewer", "responder", "admin")
+ROLES = ("viewer", "responder", "security", "admin")
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -123,4 +123,161 @@ sa.Index(
     unique=True,
     sqlite_where=api_tokens.c.revoked_at.is_(None),
     postgresql_where=api_tokens.c.revoked_at.is_(None),
+)
+
+
+# --- Web UI accounts (migration 0002) -------------------------------------------------------
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("email", sa.String(254), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("password_hash", sa.String(200), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("disabled_at", UTCDateTime),
+    sa.Column("last_sign_in_at", UTCDateTime),
+    sa.CheckConstraint(_one_of("role", ROLES), name="role"),
+)
+
+# The primary key is the SHA-256 of the cookie's secret; the secret itself is never stored.
+web_sessions = sa.Table(
+    "web_sessions",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("csrf_token", sa.String(64), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("last_seen_at", UTCDateTime, nullable=False),
+    sa.Index(None, "user_id"),
+)
+
+login_failures = sa.Table(
+    "login_failures",
+    metadata,
+    sa.Column("id", bigint_pk(), primary_key=True, autoincrement=True),
+    sa.Column("email", sa.String(254), nullable=False),
+    sa.Column("client", sa.String(100), nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Index(None, "email", "at"),
+    sa.Index(None, "client", "at"),
+)
+
+
+# --- Alert intake (migration 0003) ----------------------------------------------------------
+
+ALERT_STATUSES = ("firing", "resolved")
+OPEN_PHASE_VALUES = ("detection", "triage", "resolution")
+
+# The group an alert-opened incident belongs to: sha256 of (source, group key). The partial
+# unique index makes "one open incident per group" a fact of the schema: a second concurrent
+# opening fails with an IntegrityError and is retried as an attachment.
+incidents.append_column(sa.Column("alert_group", sa.String(64)))
+_open_group = sa.and_(incidents.c.alert_group.is_not(None), incidents.c.phase.in_(OPEN_PHASE_VALUES))
+sa.Index(
+    "uq_incidents_open_alert_group",
+    incidents.c.alert_group,
+    unique=True,
+    sqlite_where=_open_group,
+    postgresql_where=_open_group,
+)
+sa.Index("ix_incidents_alert_group", incidents.c.alert_group)
+
+alert_groups = sa.Table(
+    "alert_groups",
+    metadata,
+    sa.Column(
+        "incident_id", sa.Integer, sa.ForeignKey("incidents.id"), primary_key=True, autoincrement=False
+    ),
+    sa.Column("source", sa.String(100), nullable=False),
+    sa.Column("group_key", sa.Text, nullable=False),
+    sa.Column("alert_severity", sa.String(2), nullable=False),
+    sa.Column("human_severity", sa.Boolean, nullable=False),
+    sa.Column("truncated_alerts", sa.Integer, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.CheckConstraint(_one_of("alert_severity", SEVERITIES), name="alert_severity"),
+)
+
+alerts = sa.Table(
+    "alerts",
+    metadata,
+    sa.Column("id", bigint_pk(), primary_key=True, autoincrement=True),
+    sa.Column("incident_id", sa.Integer, sa.ForeignKey("incidents.id"), nullable=False),
+    sa.Column("source", sa.String(100), nullable=False),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("severity", sa.String(2), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("summary", sa.Text, nullable=False),
+    sa.Column("labels", json_type(), nullable=False),
+    sa.Column("annotations", json_type(), nullable=False),
+    sa.Column("starts_at", UTCDateTime, nullable=False),
+    sa.Column("ends_at", UTCDateTime),
+    sa.Column("generator_url", sa.Text, nullable=False),
+    sa.Column("first_seen_at", UTCDateTime, nullable=False),
+    sa.Column("last_seen_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("incident_id", "fingerprint"),
+    sa.CheckConstraint(_one_of("status", ALERT_STATUSES), name="status"),
+    sa.CheckConstraint(_one_of("severity", SEVERITIES), name="severity"),
+)
+
+
+# --- Escalation, notifications, calendar feeds (migration 0004) -------------------------------
+
+ESCALATION_STATUSES = ("active", "stopped")
+
+# The policy frozen onto an incident and how far it has gone (``domain.escalation``). Written
+# only with the incident row locked, so the incident serialises its escalation.
+escalations = sa.Table(
+    "escalations",
+    metadata,
+    sa.Column(
+        "incident_id", sa.Integer, sa.ForeignKey("incidents.id"), primary_key=True, autoincrement=False
+    ),
+    sa.Column("severity", sa.String(2), nullable=False),
+    sa.Column("policy", json_type(), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("batch", sa.Integer, nullable=False),
+    sa.Column("notified", json_type(), nullable=False),
+    sa.Column("last_step_at", UTCDateTime),
+    sa.Column("next_step_at", UTCDateTime),
+    sa.Column("stop_reason", sa.String(200), nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.CheckConstraint(_one_of("status", ESCALATION_STATUSES), name="status"),
+    sa.CheckConstraint(_one_of("severity", SEVERITIES), name="severity"),
+)
+
+# One row per notification (incident, event batch, recipient, channel): the unique key is the
+# job's idempotency key, so nobody is notified twice of one event through one channel.
+deliveries = sa.Table(
+    "deliveries",
+    metadata,
+    sa.Column("id", bigint_pk(), primary_key=True, autoincrement=True),
+    sa.Column("idempotency_key", sa.String(200), nullable=False, unique=True),
+    sa.Column("incident_id", sa.Integer, sa.ForeignKey("incidents.id"), nullable=False),
+    sa.Column("channel", sa.String(32), nullable=False),
+    sa.Column("recipient", sa.String(200), nullable=False),
+    sa.Column("purpose", sa.String(8), nullable=False),
+    sa.Column("trigger", sa.String(32), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("sent_at", UTCDateTime),
+    sa.Column("reference", sa.String(500)),
+    sa.Index(None, "incident_id", "id"),
+)
+
+# Secret iCal feed URLs: a schedule's feed or a person's own. Only the token's hash is stored.
+calendar_feeds = sa.Table(
+    "calendar_feeds",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("subject", sa.String(100), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("revoked_at", UTCDateTime),
+    sa.CheckConstraint(_one_of("kind", ("schedule", "person")), name="kind"),
 )

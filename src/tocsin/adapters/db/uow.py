@@ -7,10 +7,17 @@ from typing import Self
 
 from sqlalchemy.engine import Connection, Engine
 
+from tocsin.adapters.db.alerts import SqlAlertRepository
 from tocsin.adapters.db.engine import READ_ONLY
+from tocsin.adapters.db.escalation import SqlDeliveryRepository, SqlEscalationRepository
+from tocsin.adapters.db.feeds import SqlFeedRepository
 from tocsin.adapters.db.queue import SqlJobQueue
 from tocsin.adapters.db.repositories import SqlIncidentRepository, SqlTimelineRepository, SqlTokenRepository
+from tocsin.adapters.db.users import SqlSessionRepository, SqlUserRepository
+from tocsin.services.alert_ports import AlertRepository
+from tocsin.services.paging import DeliveryRepository, EscalationRepository, FeedRepository
 from tocsin.services.ports import Clock, IncidentRepository, JobQueue, TimelineRepository, TokenRepository
+from tocsin.services.user_ports import SessionRepository, UserRepository
 
 
 class SqlUnitOfWork:
@@ -28,6 +35,12 @@ class SqlUnitOfWork:
     timeline: TimelineRepository
     jobs: JobQueue
     tokens: TokenRepository
+    alerts: AlertRepository
+    escalations: EscalationRepository
+    deliveries: DeliveryRepository
+    feeds: FeedRepository
+    users: UserRepository
+    sessions: SessionRepository
 
     def __init__(self, engine: Engine, clock: Clock, *, max_attempts: int, read_only: bool = False) -> None:
         self._engine = engine
@@ -54,6 +67,12 @@ class SqlUnitOfWork:
         self.timeline = SqlTimelineRepository(conn)
         self.jobs = SqlJobQueue(conn, self._clock, self._max_attempts)
         self.tokens = SqlTokenRepository(conn)
+        self.alerts = SqlAlertRepository(conn)
+        self.escalations = SqlEscalationRepository(conn)
+        self.deliveries = SqlDeliveryRepository(conn)
+        self.feeds = SqlFeedRepository(conn)
+        self.users = SqlUserRepository(conn)
+        self.sessions = SqlSessionRepository(conn)
         return self
 
     def __exit__(

@@ -8,8 +8,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 
+from tocsin.domain.alert import AlertCounts
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.services import incidents as use_cases
+from tocsin.services.alerts import alert_counts
 from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES
 from tocsin.web.auth import CurrentActor, current_actor
 from tocsin.web.context import container_of, services_of
@@ -46,9 +48,12 @@ router = APIRouter(
 IncidentPath = Annotated[int, Path(ge=1, le=2**31 - 1, description="the incident id")]
 
 
-def _render(request: Request, incident: Incident) -> IncidentOut:
+def _render(request: Request, incident: Incident, counts: AlertCounts | None = None) -> IncidentOut:
     container = container_of(request)
-    return IncidentOut.render(incident, plan=container.services.plan, now=container.clock.now())
+    if counts is None:
+        counts = alert_counts(container.services, [incident.id]).get(incident.id)
+    plan, now = container.services.plan, container.clock.now()
+    return IncidentOut.render(incident, plan=plan, now=now, alerts=counts)
 
 
 @router.post("", status_code=201, response_model=IncidentOut)
@@ -67,8 +72,9 @@ def list_incidents(
 ) -> IncidentPage:
     """Incidents, P0 first then newest first, in an envelope ``{items, total, limit, offset}``."""
     page = use_cases.list_incidents(services_of(request), params.to_filter(), by=actor)
+    counts = alert_counts(services_of(request), [incident.id for incident in page.items])
     return IncidentPage(
-        items=[_render(request, incident) for incident in page.items],
+        items=[_render(request, incident, counts.get(incident.id, AlertCounts())) for incident in page.items],
         total=page.total,
         limit=page.limit,
         offset=page.offset,

@@ -52,10 +52,10 @@ def _incidents() -> None:
         sa.Column("security", sa.Boolean, nullable=False),
         sa.Column("generation", sa.Integer, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_incidents"),
-        sa.CheckConstraint("severity IN ('P0', 'P1', 'P2', 'P3')", name="ck_incidents_severity"),
+        sa.CheckConstraint("severity IN ('P0', 'P1', 'P2', 'P3')", name=op.f("ck_incidents_severity")),
         sa.CheckConstraint(
             "phase IN ('detection', 'triage', 'resolution', 'post_incident', 'closed')",
-            name="ck_incidents_phase",
+            name=op.f("ck_incidents_phase"),
         ),
     )
     op.create_index(
@@ -103,7 +103,7 @@ def _jobs() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_jobs"),
         sa.UniqueConstraint("idempotency_key", name="uq_jobs_idempotency_key"),
         sa.CheckConstraint(
-            "status IN ('pending', 'running', 'done', 'dead', 'cancelled')", name="ck_jobs_status"
+            "status IN ('pending', 'running', 'done', 'dead', 'cancelled')", name=op.f("ck_jobs_status")
         ),
     )
     op.create_index("ix_jobs_status_due_at", "jobs", ["status", "due_at"])
@@ -122,7 +122,7 @@ def _api_tokens() -> None:
         sa.Column("last_used_at", UTCDateTime),
         sa.PrimaryKeyConstraint("id", name="pk_api_tokens"),
         sa.UniqueConstraint("secret_hash", name="uq_api_tokens_secret_hash"),
-        sa.CheckConstraint("role IN ('viewer', 'responder', 'admin')", name="ck_api_tokens_role"),
+        sa.CheckConstraint("role IN ('viewer', 'responder', 'admin')", name=op.f("ck_api_tokens_role")),
     )
     active = sa.text("revoked_at IS NULL")
     op.create_index(

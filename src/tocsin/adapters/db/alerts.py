@@ -1,0 +1,209 @@
+"""Alerts and alert groups over the unit of work's connection; nothing here commits."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, RowMapping
+from sqlalchemy.exc import IntegrityError
+
+from tocsin.adapters.db import rows
+from tocsin.adapters.db.schema import OPEN_PHASE_VALUES, alert_groups, alerts, incidents
+from tocsin.domain.alert import AlertCounts, AlertGroup, AlertStatus, AlertSummary, StoredAlert
+from tocsin.domain.errors import Conflict
+from tocsin.domain.incident import Incident, IncidentId
+from tocsin.domain.severity import Severity
+
+# Built once: statement construction costs as much as a SQLite execution.
+_CURRENT = (
+    sa.select(incidents, *[c.label(f"g_{c.name}") for c in alert_groups.c if c.name != "incident_id"])
+    .join(alert_groups, alert_groups.c.incident_id == incidents.c.id)
+    .where(incidents.c.alert_group == sa.bindparam("group_id"))
+    .order_by(incidents.c.id.desc())
+    .limit(1)
+    .with_for_update(of=incidents)
+)
+_UPDATE = (
+    alerts.update()
+    .where(alerts.c.id == sa.bindparam("row_id"))
+    .values(
+        status=sa.bindparam("status"),
+        ends_at=sa.bindparam("ends_at"),
+        starts_at=sa.bindparam("starts_at"),
+        last_seen_at=sa.bindparam("last_seen_at"),
+        first_seen_at=sa.bindparam("first_seen_at"),
+        annotations=sa.bindparam("annotations"),
+        summary=sa.bindparam("summary"),
+        severity=sa.bindparam("severity"),
+    )
+)
+_UPDATE_KEYS = ("status", "ends_at", "starts_at", "last_seen_at", "first_seen_at", "annotations", "summary")
+_FIRING = sa.case((alerts.c.status == AlertStatus.FIRING.value, 1), else_=0)
+_KNOWN = sa.select(alerts).where(
+    alerts.c.incident_id == sa.bindparam("incident_id"),
+    alerts.c.fingerprint.in_(sa.bindparam("fingerprints", expanding=True)),
+)
+_SUMMARY = sa.select(sa.func.count(), sa.func.sum(_FIRING), sa.func.min(alerts.c.severity)).where(
+    alerts.c.incident_id == sa.bindparam("incident_id"),
+    alerts.c.fingerprint.not_in(sa.bindparam("fingerprints", expanding=True)),
+)
+
+
+def _values(row: StoredAlert) -> dict[str, Any]:
+    return {
+        "incident_id": row.incident_id,
+        "source": row.source,
+        "fingerprint": row.fingerprint,
+        "status": row.status.value,
+        "severity": row.severity.value,
+        "name": row.name[:200],
+        "summary": row.summary,
+        "labels": dict(row.labels),
+        "annotations": dict(row.annotations),
+        "starts_at": row.starts_at,
+        "ends_at": row.ends_at,
+        "generator_url": row.generator_url,
+        "first_seen_at": row.first_seen_at,
+        "last_seen_at": row.last_seen_at,
+    }
+
+
+def _stored(r: RowMapping, group_key: str = "") -> StoredAlert:
+    return StoredAlert(
+        id=r["id"],
+        incident_id=IncidentId(r["incident_id"]),
+        source=r["source"],
+        group_key=group_key,
+        fingerprint=r["fingerprint"],
+        status=AlertStatus(r["status"]),
+        severity=Severity(r["severity"]),
+        name=r["name"],
+        summary=r["summary"],
+        labels=dict(r["labels"]),
+        annotations=dict(r["annotations"]),
+        starts_at=r["starts_at"],
+        ends_at=r["ends_at"],
+        generator_url=r["generator_url"],
+        first_seen_at=r["first_seen_at"],
+        last_seen_at=r["last_seen_at"],
+    )
+
+
+class SqlAlertRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._conn = connection
+
+    def current(self, group_id: str) -> tuple[Incident, AlertGroup] | None:
+        row = self._conn.execute(_CURRENT, {"group_id": group_id}).mappings().one_or_none()
+        if row is None:
+            return None
+        group = AlertGroup(
+            source=row["g_source"],
+            group_key=row["g_group_key"],
+            alert_severity=Severity(row["g_alert_severity"]),
+            human_severity=bool(row["g_human_severity"]),
+            truncated=row["g_truncated_alerts"],
+        )
+        return rows.to_incident(row), group
+
+    def claim(self, incident: Incident, group_id: str, group: AlertGroup) -> None:
+        """Earlier, no longer open incidents of the group let go of it (so reopening one of
+        them by hand never collides with the index), then this one takes it. An open one keeps
+        it: the partial unique index then refuses a second open incident for the group."""
+        try:
+            with self._conn.begin_nested():
+                self._conn.execute(
+                    incidents.update()
+                    .where(
+                        incidents.c.alert_group == group_id,
+                        incidents.c.id != incident.id,
+                        incidents.c.phase.not_in(OPEN_PHASE_VALUES),
+                    )
+                    .values(alert_group=None)
+                )
+                self._conn.execute(
+                    incidents.update().where(incidents.c.id == incident.id).values(alert_group=group_id)
+                )
+        except IntegrityError:
+            raise Conflict(f"another incident was opened for alert group {group.group_key!r}") from None
+        self._conn.execute(
+            alert_groups.insert().values(
+                incident_id=incident.id, created_at=incident.detected_at, **self._group_values(group)
+            )
+        )
+
+    @staticmethod
+    def _group_values(group: AlertGroup) -> dict[str, Any]:
+        return {
+            "source": group.source,
+            "group_key": group.group_key,
+            "alert_severity": group.alert_severity.value,
+            "human_severity": group.human_severity,
+            "truncated_alerts": group.truncated,
+        }
+
+    def save_group(self, incident_id: IncidentId, group: AlertGroup) -> None:
+        self._conn.execute(
+            alert_groups.update()
+            .where(alert_groups.c.incident_id == incident_id)
+            .values(**self._group_values(group))
+        )
+
+    def known(self, incident_id: IncidentId, fingerprints: Sequence[str]) -> Mapping[str, StoredAlert]:
+        if not fingerprints:
+            return {}
+        params = {"incident_id": incident_id, "fingerprints": list(fingerprints)}
+        return {r["fingerprint"]: _stored(r) for r in self._conn.execute(_KNOWN, params).mappings()}
+
+    def summary(self, incident_id: IncidentId, *, excluding: Sequence[str]) -> AlertSummary:
+        params = {"incident_id": incident_id, "fingerprints": list(excluding) or [""]}
+        total, firing, worst = self._conn.execute(_SUMMARY, params).one()
+        return AlertSummary(
+            total=int(total), firing=int(firing or 0), worst=Severity(worst) if worst else None
+        )
+
+    def write(self, stored: Sequence[StoredAlert]) -> None:
+        new = [_values(r) for r in stored if r.id is None]
+        if new:
+            self._conn.execute(alerts.insert(), new)
+        changed = [
+            {"row_id": r.id, "severity": r.severity.value, **{k: _values(r)[k] for k in _UPDATE_KEYS}}
+            for r in stored
+            if r.id is not None
+        ]
+        if changed:
+            self._conn.execute(_UPDATE, changed)
+
+    def list(self, incident_id: IncidentId) -> Sequence[StoredAlert]:
+        group_key = self._conn.execute(
+            sa.select(alert_groups.c.group_key).where(alert_groups.c.incident_id == incident_id)
+        ).scalar_one_or_none()
+        query = (
+            sa.select(alerts)
+            .where(alerts.c.incident_id == incident_id)
+            .order_by(alerts.c.status, alerts.c.first_seen_at, alerts.c.id)
+        )
+        return [_stored(r, group_key or "") for r in self._conn.execute(query).mappings()]
+
+    def counts(self, incident_ids: Sequence[IncidentId]) -> Mapping[IncidentId, AlertCounts]:
+        if not incident_ids:
+            return {}
+        ids = list(incident_ids)
+        per_incident = (
+            sa.select(alerts.c.incident_id, sa.func.count(), sa.func.sum(_FIRING))
+            .where(alerts.c.incident_id.in_(ids))
+            .group_by(alerts.c.incident_id)
+        )
+        dropped = sa.select(alert_groups.c.incident_id, alert_groups.c.truncated_alerts).where(
+            alert_groups.c.incident_id.in_(ids)
+        )
+        truncated = {row[0]: int(row[1]) for row in self._conn.execute(dropped)}
+        counts: dict[IncidentId, AlertCounts] = {}
+        for incident_id, total, firing in self._conn.execute(per_incident):
+            lit = int(firing or 0)
+            counts[IncidentId(incident_id)] = AlertCounts(
+                firing=lit, resolved=int(total) - lit, truncated=truncated.get(incident_id, 0)
+            )
+        return counts

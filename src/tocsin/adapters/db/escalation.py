@@ -1,0 +1,138 @@
+"""Escalation state and deliveries over the unit of work's connection; nothing here commits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, RowMapping
+
+from tocsin.adapters.db.schema import deliveries, escalations
+from tocsin.domain.escalation import Escalation, Policy, Status, Step
+from tocsin.domain.notification import Notification
+from tocsin.domain.severity import Severity
+from tocsin.services.paging import Delivery
+
+_INSERT_DELIVERY = {
+    "postgresql": postgresql.insert(deliveries).on_conflict_do_nothing(
+        index_elements=[deliveries.c.idempotency_key]
+    ),
+    "sqlite": sqlite.insert(deliveries).on_conflict_do_nothing(index_elements=[deliveries.c.idempotency_key]),
+}
+
+
+def policy_json(policy: Policy) -> dict[str, Any]:
+    return {
+        "severity": policy.severity.value,
+        "repeat": policy.repeat,
+        "steps": [
+            {"targets": list(step.targets), "wait_seconds": int(step.wait.total_seconds())}
+            for step in policy.steps
+        ],
+    }
+
+
+def policy_from_json(data: dict[str, Any]) -> Policy:
+    steps = tuple(
+        Step(targets=tuple(s["targets"]), wait=timedelta(seconds=int(s["wait_seconds"])))
+        for s in data["steps"]
+    )
+    return Policy(severity=Severity(data["severity"]), steps=steps, repeat=int(data["repeat"]))
+
+
+def _values(escalation: Escalation, at: datetime) -> dict[str, Any]:
+    return {
+        "severity": escalation.policy.severity.value,
+        "policy": policy_json(escalation.policy),
+        "status": escalation.status.value,
+        "position": escalation.position,
+        "seq": escalation.seq,
+        "batch": escalation.batch,
+        "notified": list(escalation.notified),
+        "last_step_at": escalation.last_step_at,
+        "next_step_at": escalation.next_step_at,
+        "stop_reason": escalation.stop_reason,
+        "updated_at": at,
+    }
+
+
+def _escalation(row: RowMapping) -> Escalation:
+    return Escalation(
+        incident_id=row["incident_id"],
+        policy=policy_from_json(dict(row["policy"])),
+        status=Status(row["status"]),
+        position=row["position"],
+        seq=row["seq"],
+        batch=row["batch"],
+        last_step_at=row["last_step_at"],
+        next_step_at=row["next_step_at"],
+        stop_reason=row["stop_reason"],
+        notified=tuple(row["notified"]),
+    )
+
+
+class SqlEscalationRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._conn = connection
+
+    def get(self, incident_id: int) -> Escalation | None:
+        query = sa.select(escalations).where(escalations.c.incident_id == incident_id)
+        row = self._conn.execute(query).mappings().one_or_none()
+        return _escalation(row) if row is not None else None
+
+    def save(self, escalation: Escalation, at: datetime) -> None:
+        """Update, or insert the first time; callers hold the incident's row lock."""
+        values = _values(escalation, at)
+        updated = self._conn.execute(
+            escalations.update().where(escalations.c.incident_id == escalation.incident_id).values(values)
+        )
+        if updated.rowcount == 0:
+            self._conn.execute(escalations.insert().values(incident_id=escalation.incident_id, **values))
+
+
+class SqlDeliveryRepository:
+    def __init__(self, connection: Connection) -> None:
+        self._conn = connection
+
+    def add(self, notifications: Sequence[Notification], at: datetime) -> None:
+        values = [
+            {
+                "idempotency_key": n.key,
+                "incident_id": n.incident_id,
+                "channel": n.channel,
+                "recipient": n.recipient,
+                "purpose": n.purpose.value,
+                "trigger": n.trigger.value,
+                "created_at": at,
+            }
+            for n in notifications
+        ]
+        if values:
+            self._conn.execute(_INSERT_DELIVERY[self._conn.dialect.name], values)
+
+    def mark_sent(self, key: str, at: datetime, reference: str) -> None:
+        self._conn.execute(
+            deliveries.update()
+            .where(deliveries.c.idempotency_key == key)
+            .values(sent_at=at, reference=reference[:500])
+        )
+
+    def list(self, incident_id: int) -> Sequence[Delivery]:
+        query = sa.select(deliveries).where(deliveries.c.incident_id == incident_id).order_by(deliveries.c.id)
+        return [
+            Delivery(
+                key=r["idempotency_key"],
+                incident_id=r["incident_id"],
+                channel=r["channel"],
+                recipient=r["recipient"],
+                purpose=r["purpose"],
+                trigger=r["trigger"],
+                created_at=r["created_at"],
+                sent_at=r["sent_at"],
+                reference=r["reference"],
+            )
+            for r in self._conn.execute(query).mappings()
+        ]

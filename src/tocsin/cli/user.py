@@ -1,0 +1,75 @@
+"""``tocsin user …``: local accounts for the web UI."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from tocsin.cli.runtime import container, local_actor, out
+from tocsin.domain.access import Role
+from tocsin.services import users
+
+app = typer.Typer(help="Create and list the people who sign in to the web UI.", no_args_is_help=True)
+
+_ROLES = ", ".join(role.value for role in Role)
+
+
+def _password(given: str | None) -> str:
+    if given is not None:
+        return given
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+@app.command()
+def create(
+    email: Annotated[str, typer.Argument(help="The sign-in name, e.g. rita@example.org.")],
+    role: Annotated[str, typer.Option("--role", "-r", help=f"One of {_ROLES}.")] = "responder",
+    password: Annotated[
+        str | None, typer.Option("--password", "-p", help="Prompted for (hidden, twice) when omitted.")
+    ] = None,
+    name: Annotated[str, typer.Option("--name", "-n", help="Shown in the UI, e.g. 'Rita Ramos'.")] = "",
+) -> None:
+    """Create an account; the password is stored as an argon2id hash."""
+    with container() as c:
+        parsed = Role.parse(role)  # before the prompt: a typo fails at once
+        secret = _password(password)
+        by = local_actor(None)
+        user = users.create_user(
+            c.services, c.passwords, email=email, role=parsed, password=secret, name=name, by=by
+        )
+        out.print(f"Created user {user.email} with role {user.role.value}.")
+        out.print(f"Sign in at {c.settings.server.base_url}/sign-in")
+
+
+@app.command()
+def passwd(
+    email: Annotated[str, typer.Argument(help="The user's email.")],
+    password: Annotated[
+        str | None, typer.Option("--password", "-p", help="Prompted for when omitted.")
+    ] = None,
+) -> None:
+    """Set a new password; the user's open sessions end."""
+    secret = _password(password)
+    with container() as c:
+        by = local_actor(None)
+        user = users.set_password(c.services, c.passwords, email=email, password=secret, by=by)
+        out.print(f"Password of {user.email} changed; their sessions have ended.")
+
+
+def _when(at: datetime | None) -> str:
+    return f"{at:%Y-%m-%d %H:%M}" if at else ""
+
+
+@app.command("ls")
+def list_() -> None:
+    """Accounts and their roles (never the password hashes)."""
+    with container() as c:
+        table = Table("EMAIL", "NAME", "ROLE", "CREATED", "LAST SIGN-IN", box=None)
+        for user in users.list_users(c.services, by=local_actor(None)):
+            table.add_row(
+                user.email, user.name, user.role.value, _when(user.created_at), _when(user.last_sign_in_at)
+            )
+        out.print(table)

@@ -1,0 +1,109 @@
+"""The plan's phase checklists, word for word (Procédure de Réponse), and its special procedure
+for security incidents. Guidance today; ticking items (timeline-backed) comes later."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tocsin.domain.lifecycle import Phase
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    text: str
+    details: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Checklist:
+    title: str
+    window: str
+    phase: Phase
+    steps: tuple[Step, ...]
+
+
+PHASES: tuple[Checklist, ...] = (
+    Checklist(
+        "Phase 1 : Détection",
+        "0-5 min",
+        Phase.DETECTION,
+        (
+            Step("Alerte reçue (Alertmanager, user report, monitoring)"),
+            Step("Acknowledge dans Slack #incidents"),
+            Step("Évaluer sévérité (P0-P3)"),
+            Step("Créer incident ticket (GitHub Issues avec label `incident`)"),
+        ),
+    ),
+    Checklist(
+        "Phase 2 : Triage",
+        "5-15 min",
+        Phase.TRIAGE,
+        (
+            Step(
+                "Vérifier impact :",
+                (
+                    "Combien d'utilisateurs affectés ?",
+                    "Quelles fonctionnalités down ?",
+                    "Risque sécurité/données ?",
+                ),
+            ),
+            Step(
+                "Escalader si nécessaire :",
+                (
+                    "P0 → Notifier Lead Engineer + CTO",
+                    "P1 → Notifier astreinte SRE",
+                    "P2/P3 → Équipe dev normale",
+                ),
+            ),
+            Step(
+                "Communication :",
+                ("P0/P1 : Mettre à jour https://status.koprogo.com", "Email utilisateurs si prolongé (> 1h)"),
+            ),
+        ),
+    ),
+    Checklist(
+        "Phase 3 : Résolution",
+        "variable",
+        Phase.RESOLUTION,
+        (
+            Step(
+                "Diagnostiquer :",
+                ("Consulter logs (Loki)", "Vérifier métriques (Grafana)", "Reproduire si possible"),
+            ),
+            Step(
+                "Mitigation immédiate :",
+                (
+                    "Rollback si déploiement récent",
+                    "Restart service si applicable",
+                    "Activer mode dégradé si possible",
+                ),
+            ),
+            Step("Fix permanent :", ("Déployer hotfix", "Tester en staging first", "Déployer en production")),
+        ),
+    ),
+    Checklist(
+        "Phase 4 : Post-Incident",
+        "< 48h",
+        Phase.POST_INCIDENT,
+        (
+            Step("Post-mortem meeting (obligatoire pour P0/P1)"),
+            Step(
+                "Documentation :",
+                (
+                    "Timeline des événements",
+                    "Root cause analysis (5 Whys)",
+                    "Action items pour prévenir récurrence",
+                ),
+            ),
+            Step("Mettre à jour runbooks"),
+        ),
+    ),
+)
+
+SECURITY_PROCEDURE: tuple[Step, ...] = (
+    Step("Isolation : Bloquer trafic si nécessaire"),
+    Step("Forensics : Préserver logs, snapshots"),
+    Step("Notification GDPR : CNIL sous 72h si breach"),
+    Step("Communication : Transparent avec utilisateurs"),
+    Step("Investigation : Root cause + patch vulnérabilités"),
+)

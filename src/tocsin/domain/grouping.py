@@ -1,0 +1,315 @@
+"""What a notification does to its group's incident: open, attach, reopen, refresh, resolve.
+
+Pure. The service loads the group's state (its current incident, locked, and that incident's
+alerts), asks ``route`` where the notification goes, and applies ``absorb``'s result in one
+transaction.
+
+Per alert, by identity (fingerprint) within the incident:
+
+- new, firing → ``fired`` (timeline: "alert X fired");
+- known and firing, firing again → ``refreshed`` (last seen only: no timeline noise);
+- known and resolved, firing with a ``startsAt`` after its resolution → ``refired``;
+  with an older one it is a replay → ``duplicate``;
+- firing, now resolved → ``resolved`` (timeline); resolved twice → ``duplicate``.
+
+When the last firing alert resolves the timeline says "all alerts cleared" and prompts the
+responder; P2/P3 incidents may resolve themselves if the source says so, P0/P1 never do (their
+post-mortem comes first). A resolved incident whose alert fires again within the reopen window
+is reopened (flapping); later, a new incident opens.
+
+Severity: an incident is as severe as its most severe alert, unless a person set its
+severity; alerts then never change it, and a more severe alert is recorded as a proposal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from tocsin.domain import incident as incidents
+from tocsin.domain.alert import Alert, AlertGroup, AlertStatus, AlertSummary, Notification, StoredAlert
+from tocsin.domain.events import Change, EventKind, TimelineEvent
+from tocsin.domain.incident import Incident, IncidentId
+from tocsin.domain.severity import Plan, Severity
+
+AUTO_RESOLVABLE = frozenset({Severity.P2, Severity.P3})
+
+
+class Route(StrEnum):
+    OPEN = "open"
+    ATTACH = "attach"
+    REOPEN = "reopen"
+    IGNORE = "ignore"
+
+
+class Outcome(StrEnum):
+    FIRED = "fired"
+    REFIRED = "refired"
+    REFRESHED = "refreshed"
+    RESOLVED = "resolved"
+    DUPLICATE = "duplicate"
+
+    @property
+    def accepted(self) -> bool:
+        """The alert changed something (as opposed to a repeat or a replay)."""
+        return self not in (Outcome.REFRESHED, Outcome.DUPLICATE)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupState:
+    """A group's current incident (locked by the caller), its group record, the stored alerts
+    the notification mentions, and a summary of the incident's other alerts."""
+
+    incident: Incident
+    group: AlertGroup
+    alerts: Mapping[str, StoredAlert]
+    others: AlertSummary = field(default_factory=AlertSummary)
+
+    @property
+    def severity_set_by_human(self) -> bool:
+        """If the incident's severity is not the one alerts last gave it, a person changed it."""
+        return self.group.human_severity or self.incident.severity is not self.group.alert_severity
+
+
+@dataclass(frozen=True, slots=True)
+class Intake:
+    """Everything one notification changes: the incident (with its timeline events and jobs),
+    the alert rows to write, each alert's outcome, and the group's new state."""
+
+    change: Change
+    rows: tuple[StoredAlert, ...]
+    outcomes: Mapping[str, Outcome]
+    group: AlertGroup
+
+
+def most_severe(severities: Sequence[Severity], default: Severity = Severity.P3) -> Severity:
+    return min(severities, key=lambda s: s.rank, default=default)
+
+
+def unique_alerts(alerts: Sequence[Alert]) -> list[Alert]:
+    """One alert per fingerprint (the last one wins), in first-seen order."""
+    latest = {alert.fingerprint: alert for alert in alerts}
+    return list(latest.values())
+
+
+def is_new_firing(alert: Alert, known: StoredAlert | None) -> bool:
+    """Firing and not yet known as firing (a replay of an older firing is not new)."""
+    if not alert.firing:
+        return False
+    if known is None:
+        return True
+    if known.status is AlertStatus.FIRING:
+        return False
+    return known.ends_at is None or alert.starts_at > known.ends_at
+
+
+def route(
+    incident: Incident | None,
+    known: Mapping[str, StoredAlert],
+    alerts: Sequence[Alert],
+    *,
+    at: datetime,
+    reopen_window: timedelta,
+) -> Route:
+    """Where a notification goes, given the group's current incident (if any)."""
+    new = any(is_new_firing(a, known.get(a.fingerprint)) for a in alerts)
+    if incident is None:
+        return Route.OPEN if new else Route.IGNORE
+    if incident.phase.is_open or not new:
+        return Route.ATTACH
+    if incident.resolved_at is not None and at - incident.resolved_at <= reopen_window:
+        return Route.REOPEN
+    return Route.OPEN
+
+
+def _event(kind: EventKind, at: datetime, by: str, text: str, **data: object) -> TimelineEvent:
+    return TimelineEvent(kind=kind, at=at, actor=by, text=text, data=data)
+
+
+def _describe(alert: Alert) -> str:
+    return f"{alert.name} ({alert.severity.value})" + (f": {alert.summary}" if alert.summary else "")
+
+
+def _new_row(incident_id: IncidentId, n: Notification, alert: Alert, at: datetime) -> StoredAlert:
+    return StoredAlert(
+        incident_id=incident_id,
+        source=n.source,
+        group_key=n.group_key,
+        fingerprint=alert.fingerprint,
+        status=alert.status,
+        severity=alert.severity,
+        name=alert.name,
+        summary=alert.summary,
+        labels=dict(alert.labels),
+        annotations=dict(alert.annotations),
+        starts_at=alert.starts_at,
+        ends_at=alert.ends_at if not alert.firing else None,
+        generator_url=alert.generator_url,
+        first_seen_at=at,
+        last_seen_at=at,
+    )
+
+
+def _one_alert(
+    incident_id: IncidentId,
+    n: Notification,
+    alert: Alert,
+    known: StoredAlert | None,
+    *,
+    at: datetime,
+    by: str,
+) -> tuple[Outcome, StoredAlert | None, TimelineEvent | None]:
+    fp = alert.fingerprint
+    if is_new_firing(alert, known):
+        row = _new_row(incident_id, n, alert, at)
+        if known is None:
+            return (
+                Outcome.FIRED,
+                row,
+                _event(EventKind.ALERT_FIRED, at, by, f"Alert fired: {_describe(alert)}", fingerprint=fp),
+            )
+        row = replace(row, first_seen_at=known.first_seen_at, id=known.id)
+        text = f"Alert fired again: {_describe(alert)}"
+        return Outcome.REFIRED, row, _event(EventKind.ALERT_FIRED, at, by, text, fingerprint=fp)
+    if alert.firing:
+        if known is not None and known.status is AlertStatus.FIRING:
+            return Outcome.REFRESHED, replace(known, last_seen_at=at), None
+        return Outcome.DUPLICATE, None, None
+    if known is not None and known.status is AlertStatus.RESOLVED:
+        return Outcome.DUPLICATE, None, None
+    ends_at = alert.ends_at or at
+    if known is None:
+        row = replace(_new_row(incident_id, n, alert, at), ends_at=ends_at)
+    else:
+        row = replace(known, status=AlertStatus.RESOLVED, ends_at=ends_at, last_seen_at=at)
+    text = f"Alert resolved: {row.name}"
+    return Outcome.RESOLVED, row, _event(EventKind.ALERT_RESOLVED, at, by, text, fingerprint=fp)
+
+
+def _apply_alerts(
+    state: GroupState, n: Notification, at: datetime, by: str
+) -> tuple[dict[str, Outcome], dict[str, StoredAlert], list[TimelineEvent]]:
+    outcomes: dict[str, Outcome] = {}
+    rows: dict[str, StoredAlert] = {}
+    events: list[TimelineEvent] = []
+    for alert in unique_alerts(n.alerts):
+        known = state.alerts.get(alert.fingerprint)
+        outcome, row, event = _one_alert(state.incident.id, n, alert, known, at=at, by=by)
+        outcomes[alert.fingerprint] = outcome
+        if row is not None:
+            rows[alert.fingerprint] = row
+        if event is not None:
+            events.append(event)
+    return outcomes, rows, events
+
+
+def _merge(changes: Sequence[Change], final: Incident, extra: Sequence[TimelineEvent] = ()) -> Change:
+    return Change(
+        final,
+        events=tuple(e for c in changes for e in c.events) + tuple(extra),
+        jobs=tuple(j for c in changes for j in c.jobs),
+        cancel_keys=tuple(k for c in changes for k in c.cancel_keys),
+    )
+
+
+def _worst(rows: Mapping[str, StoredAlert], others: AlertSummary) -> Severity | None:
+    severities = [r.severity for r in rows.values()] + ([others.worst] if others.worst else [])
+    return most_severe(severities) if severities else None
+
+
+def _severity(
+    state: GroupState,
+    incident: Incident,
+    rows: Mapping[str, StoredAlert],
+    *,
+    at: datetime,
+    by: str,
+    plan: Plan,
+) -> tuple[Change | None, AlertGroup]:
+    """Raise the incident to its most severe alert, or propose it if a person set the severity."""
+    before = _worst(state.alerts, state.others)
+    after = _worst({**state.alerts, **rows}, state.others)
+    human = state.severity_set_by_human
+    group = replace(state.group, human_severity=human)
+    if after is None or after.rank >= incident.severity.rank or not incident.phase.is_open:
+        return None, group
+    if human:
+        if before is not None and after.rank >= before.rank:
+            return None, group  # proposed already, when that alert first came
+        text = f"Alerts suggest {after.value}; a person set the severity, it stays {incident.severity.value}"
+        event = _event(EventKind.SEVERITY_PROPOSED, at, by, text, proposed=after.value)
+        return Change(incident, events=(event,)), group
+    worst = next((r.name for r in rows.values() if r.severity is after), "")
+    reason = f"alert {worst}" if worst else "its alerts"
+    change = incidents.set_severity(incident, after, reason=reason, at=at, by=by, plan=plan)
+    return change, replace(group, alert_severity=after)
+
+
+def _cleared(
+    state: GroupState,
+    incident: Incident,
+    rows: Mapping[str, StoredAlert],
+    *,
+    at: datetime,
+    by: str,
+    auto_resolve: bool,
+    plan: Plan,
+) -> Change | None:
+    """ "All alerts cleared" when this notification resolved the last firing alert."""
+    merged = {**state.alerts, **rows}
+    resolved_now = any(r.status is AlertStatus.RESOLVED for r in rows.values())
+    firing = state.others.firing + sum(a.status is AlertStatus.FIRING for a in merged.values())
+    if not resolved_now or firing or not incident.phase.is_open:
+        return None
+    total = state.others.total + len(merged)
+    if auto_resolve and incident.severity in AUTO_RESOLVABLE:
+        text = f"All alerts cleared ({total}): resolving, as this source allows for P2/P3"
+        event = _event(EventKind.ALERTS_CLEARED, at, by, text, prompt=False)
+        resolved = incidents.resolve(incident, summary="all alerts cleared", at=at, by=by, plan=plan)
+        return Change(resolved.incident, (event, *resolved.events), resolved.jobs, resolved.cancel_keys)
+    text = f"All alerts cleared ({total}): confirm that service is restored, then resolve the incident"
+    return Change(incident, events=(_event(EventKind.ALERTS_CLEARED, at, by, text, prompt=True),))
+
+
+def _truncated(group: AlertGroup, n: Notification, at: datetime, by: str) -> TimelineEvent | None:
+    if n.truncated <= 0 or n.truncated == group.truncated:
+        return None
+    text = f"The sender left out {n.truncated} alert(s) of this group (max_alerts): not all are shown"
+    return _event(EventKind.ALERTS_TRUNCATED, at, by, text, truncated=n.truncated)
+
+
+def absorb(
+    state: GroupState,
+    n: Notification,
+    *,
+    at: datetime,
+    by: str,
+    plan: Plan,
+    reopen: bool = False,
+    auto_resolve: bool = False,
+) -> Intake:
+    """Apply one notification to the group's current incident (``reopen``: flapping)."""
+    changes: list[Change] = []
+    incident = state.incident
+    if reopen:
+        first = next(a for a in n.alerts if is_new_firing(a, state.alerts.get(a.fingerprint)))
+        reason = f"alert {first.name} fired again within the reopen window"
+        changes.append(incidents.reopen(incident, reason=reason, at=at, by=by, plan=plan))
+        incident = changes[-1].incident
+    outcomes, rows, events = _apply_alerts(replace(state, incident=incident), n, at, by)
+    changes.append(Change(incident, events=tuple(events)))
+    severity, group = _severity(state, incident, rows, at=at, by=by, plan=plan)
+    if severity is not None:
+        changes.append(severity)
+        incident = severity.incident
+    cleared = _cleared(state, incident, rows, at=at, by=by, auto_resolve=auto_resolve, plan=plan)
+    if cleared is not None:
+        changes.append(cleared)
+        incident = cleared.incident
+    truncated = _truncated(group, n, at, by)
+    group = replace(group, truncated=n.truncated)
+    return Intake(
+        _merge(changes, incident, (truncated,) if truncated else ()), tuple(rows.values()), outcomes, group
+    )

@@ -1,0 +1,43 @@
+"""What tocsin knows about an intake source once its credentials are checked: how to name its
+alerts' severity, how to group them, how long a resolved incident may be reopened."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import StrEnum
+
+from tocsin.domain.severity_rules import SeverityRules, default_rules
+
+DEFAULT_REOPEN_WINDOW = timedelta(minutes=30)
+USER_REPORT = "user report"
+
+
+class SourceKind(StrEnum):
+    ALERTMANAGER = "alertmanager"
+    GRAFANA = "grafana"
+    GENERIC = "generic"
+    REPORT = "report"
+
+
+@dataclass(frozen=True, slots=True)
+class SourcePolicy:
+    """``group_by``: labels that group alerts into one incident when the sender gives no group
+    key of its own (Alertmanager and Grafana do)."""
+
+    name: str
+    kind: SourceKind
+    rules: SeverityRules = field(default_factory=default_rules)
+    group_by: tuple[str, ...] = ("alertname",)
+    reopen_window: timedelta = DEFAULT_REOPEN_WINDOW
+    auto_resolve: bool = False
+
+    @property
+    def actor(self) -> str:
+        """Who the timeline names: ``alertmanager:prometheus``, or the person reporting."""
+        return self.name if self.kind is SourceKind.REPORT else f"{self.kind.value}:{self.name}"
+
+    @property
+    def label(self) -> str:
+        """The incident's ``source``: ``alertmanager:prometheus`` or ``user report``."""
+        return USER_REPORT if self.kind is SourceKind.REPORT else self.actor

@@ -1,0 +1,45 @@
+"""What alert intake needs from storage, beyond the core ports (``services.ports``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Protocol
+
+from tocsin.domain.alert import AlertCounts, AlertGroup, AlertSummary, StoredAlert
+from tocsin.domain.incident import Incident, IncidentId
+
+
+class AlertRepository(Protocol):
+    def current(self, group_id: str) -> tuple[Incident, AlertGroup] | None:
+        """The group's current incident, row-locked until commit, with its group record."""
+        ...
+
+    def claim(self, incident: Incident, group_id: str, group: AlertGroup) -> None:
+        """Make ``incident`` (just opened) the group's current incident.
+
+        Raises ``Conflict`` when the schema refuses it: another transaction opened an incident
+        for the group meanwhile. The caller rolls back and starts over (it will attach).
+        """
+        ...
+
+    def save_group(self, incident_id: IncidentId, group: AlertGroup) -> None: ...
+
+    def known(self, incident_id: IncidentId, fingerprints: Sequence[str]) -> Mapping[str, StoredAlert]:
+        """The incident's stored alerts with these fingerprints."""
+        ...
+
+    def summary(self, incident_id: IncidentId, *, excluding: Sequence[str]) -> AlertSummary:
+        """Count and worst severity of the incident's other alerts."""
+        ...
+
+    def write(self, rows: Sequence[StoredAlert]) -> None:
+        """Insert rows without ``id``, update those with one."""
+        ...
+
+    def list(self, incident_id: IncidentId) -> Sequence[StoredAlert]:
+        """Firing first, then by first seen."""
+        ...
+
+    def counts(self, incident_ids: Sequence[IncidentId]) -> Mapping[IncidentId, AlertCounts]:
+        """Only incidents with alerts appear."""
+        ...

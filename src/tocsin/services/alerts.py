@@ -1,0 +1,26 @@
+"""Reading an incident's alerts (read-only units of work)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from tocsin.domain.access import Actor, Role
+from tocsin.domain.alert import AlertCounts, StoredAlert
+from tocsin.domain.incident import IncidentId
+from tocsin.services.context import Services
+
+
+def list_alerts(svc: Services, incident_id: IncidentId, *, by: Actor) -> Sequence[StoredAlert]:
+    """Firing first, then by first seen; ``NotFound`` if the incident does not exist."""
+    by.require(Role.VIEWER, "reading incidents")
+    with svc.read() as uow:
+        uow.incidents.get(incident_id)
+        return uow.alerts.list(incident_id)
+
+
+def alert_counts(svc: Services, incident_ids: Sequence[IncidentId]) -> Mapping[IncidentId, AlertCounts]:
+    """Alert counts of incidents the caller has already been allowed to read."""
+    if not incident_ids:
+        return {}
+    with svc.read() as uow:
+        return uow.alerts.counts(incident_ids)

@@ -1,0 +1,129 @@
+"""Alert intake: a parsed notification becomes incident changes, in one unit of work.
+
+``ingest_alerts`` classifies each alert with the source's label rules, finds the group's
+current incident (row-locked), lets ``domain.grouping`` decide, and writes alerts, incident,
+timeline and jobs together. Opening goes through ``services.incidents.open_incident``, like
+every other incident. When two transactions open an incident for the same group at once, the
+schema refuses the second (``Conflict``); it is rolled back and run again, and then attaches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from tocsin.domain import grouping
+from tocsin.domain.alert import Alert, AlertGroup, Notification
+from tocsin.domain.errors import Conflict
+from tocsin.domain.events import Change
+from tocsin.domain.grouping import GroupState, Intake, Outcome, Route
+from tocsin.domain.incident import MAX_TEXT, MAX_TITLE, IncidentId
+from tocsin.domain.source import SourcePolicy
+from tocsin.services.context import Services
+from tocsin.services.incidents import open_incident
+from tocsin.services.ports import UnitOfWork
+
+MAX_ATTEMPTS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    incident_id: IncidentId | None
+    route: Route
+    outcomes: Mapping[str, Outcome]
+
+    @property
+    def accepted(self) -> int:
+        return sum(o.accepted for o in self.outcomes.values())
+
+    @property
+    def duplicates(self) -> int:
+        return len(self.outcomes) - self.accepted
+
+
+def classify(policy: SourcePolicy, n: Notification) -> Notification:
+    alerts = tuple(replace(a, severity=policy.rules.classify(a.labels)) for a in n.alerts)
+    return replace(n, alerts=alerts)
+
+
+def ingest_alerts(svc: Services, policy: SourcePolicy, notification: Notification) -> IngestResult:
+    """Apply one notification and commit; retried when a concurrent opening wins the group."""
+    classified = classify(policy, notification)
+    for attempt in range(MAX_ATTEMPTS):
+        try:
+            with svc.uow() as uow:
+                result = ingest_in(svc, uow, policy, classified)
+                uow.commit()
+            return result
+        except Conflict:
+            if attempt == MAX_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def ingest_in(svc: Services, uow: UnitOfWork, policy: SourcePolicy, n: Notification) -> IngestResult:
+    """The work of ``ingest_alerts`` inside the caller's unit of work (not committed here)."""
+    at = svc.clock.now()
+    alerts = grouping.unique_alerts(n.alerts)
+    fingerprints = [a.fingerprint for a in alerts]
+    current = uow.alerts.current(n.group_id)
+    known = uow.alerts.known(current[0].id, fingerprints) if current else {}
+    incident = current[0] if current else None
+    where = grouping.route(incident, known, alerts, at=at, reopen_window=policy.reopen_window)
+    if where is Route.IGNORE:
+        return IngestResult(None, where, dict.fromkeys(fingerprints, Outcome.DUPLICATE))
+    if where is Route.OPEN or current is None:
+        state = _open(svc, uow, policy, n, alerts)
+    else:
+        others = uow.alerts.summary(current[0].id, excluding=fingerprints)
+        state = GroupState(current[0], current[1], known, others)
+    intake = grouping.absorb(
+        state,
+        n,
+        at=at,
+        by=policy.actor,
+        plan=svc.plan,
+        reopen=where is Route.REOPEN,
+        auto_resolve=policy.auto_resolve,
+    )
+    _write(uow, state, intake)
+    return IngestResult(state.incident.id, where, intake.outcomes)
+
+
+def _title(lead: Alert) -> tuple[str, str]:
+    name = " ".join(lead.name.split()) or lead.fingerprint
+    summary = " ".join(lead.summary.split())
+    title = f"{name}: {summary}" if summary else name
+    if len(title) > MAX_TITLE:
+        title = title[: MAX_TITLE - 1] + "…"
+    description = lead.annotations.get("description", "") or lead.summary
+    return title, description.strip()[:MAX_TEXT]
+
+
+def _open(
+    svc: Services, uow: UnitOfWork, policy: SourcePolicy, n: Notification, alerts: list[Alert]
+) -> GroupState:
+    firing = [a for a in alerts if a.firing]
+    lead = min(firing, key=lambda a: a.severity.rank)
+    title, summary = _title(lead)
+    change = open_incident(
+        svc, uow, title=title, severity=lead.severity, summary=summary, source=policy.label, by=policy.actor
+    )
+    group = AlertGroup(source=n.source, group_key=n.group_key, alert_severity=lead.severity)
+    uow.alerts.claim(change.incident, n.group_id, group)
+    return GroupState(change.incident, group, {})
+
+
+def _write(uow: UnitOfWork, state: GroupState, intake: Intake) -> None:
+    change: Change = intake.change
+    if change.incident != state.incident:
+        uow.incidents.save(change.incident)
+    if change.events:
+        uow.timeline.append(change.incident.id, change.events)
+    if change.cancel_keys:
+        uow.jobs.cancel(change.cancel_keys)
+    if change.jobs:
+        uow.jobs.enqueue(change.jobs)
+    uow.alerts.write(intake.rows)
+    if intake.group != state.group:
+        uow.alerts.save_group(change.incident.id, intake.group)

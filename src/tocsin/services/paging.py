@@ -1,0 +1,115 @@
+"""What escalation and notification need from the world: the channel Protocol, the two
+repositories, and ``Paging``, the directory, policies, rules and channels in force.
+
+Every channel (email, webhook, console) implements ``Channel``; ``tests/adapters/channels``
+runs one contract test over all of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from tocsin.domain.escalation import Escalation, Policy
+from tocsin.domain.notification import Directory, Notification, Rules, Trigger
+from tocsin.domain.severity import Severity
+
+
+class DeliveryFailed(Exception):
+    """The channel could not deliver now; the job is retried with backoff, then dead-lettered.
+
+    The message must never carry a secret (password, webhook secret, signature).
+    """
+
+
+class Channel(Protocol):
+    name: str
+
+    def send(self, notification: Notification) -> str:
+        """Deliver once; return a reference (a Message-ID, an HTTP status…) for the record.
+
+        Raise ``DeliveryFailed`` when it did not go out. Delivery is at least once: a worker
+        that dies after sending but before its commit sends again, so every message carries
+        ``notification.key`` (as Message-ID or ``X-Tocsin-Delivery``) for receivers to dedupe.
+        """
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """The record of one notification: sent (``sent_at``) or still pending."""
+
+    key: str
+    incident_id: int
+    channel: str
+    recipient: str
+    purpose: str
+    trigger: str
+    created_at: datetime
+    sent_at: datetime | None = None
+    reference: str | None = None
+
+
+class EscalationRepository(Protocol):
+    def get(self, incident_id: int) -> Escalation | None:
+        """The incident's escalation; lock the incident row first (it serialises writers)."""
+        ...
+
+    def save(self, escalation: Escalation, at: datetime) -> None:
+        """Insert or update."""
+        ...
+
+
+class DeliveryRepository(Protocol):
+    def add(self, notifications: Sequence[Notification], at: datetime) -> None:
+        """Record pending deliveries; a key already recorded is skipped."""
+        ...
+
+    def mark_sent(self, key: str, at: datetime, reference: str) -> None: ...
+
+    def list(self, incident_id: int) -> Sequence[Delivery]:
+        """Oldest first."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """A secret iCal feed: ``kind`` is ``schedule`` or ``person``, ``subject`` its id."""
+
+    id: int
+    kind: str
+    subject: str
+    created_at: datetime
+
+
+class FeedRepository(Protocol):
+    def add(self, kind: str, subject: str, token_hash: str, at: datetime) -> Feed: ...
+
+    def find(self, token_hash: str) -> Feed | None:
+        """The active (not revoked) feed with this token hash."""
+        ...
+
+    def revoke(self, kind: str, subject: str, at: datetime) -> int:
+        """Revoke every active feed of the subject; returns how many."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Paging:
+    """Who can be notified and how. Empty (no policies) means escalation is switched off."""
+
+    directory: Directory = field(default_factory=Directory)
+    policies: Mapping[Severity, Policy] = field(default_factory=dict)
+    rules: Mapping[Severity, Rules] = field(default_factory=dict)
+    person_channels: tuple[str, ...] = ()
+    webhooks: Mapping[str, frozenset[Trigger]] = field(default_factory=dict)
+    channels: Mapping[str, Channel] = field(default_factory=dict)
+    base_url: str = ""
+
+    def rules_for(self, severity: Severity) -> Rules:
+        return self.rules.get(severity, Rules())
+
+    def incident_url(self, incident_id: int) -> str:
+        return f"{self.base_url}/incidents/{incident_id}" if self.base_url else ""

@@ -1,0 +1,59 @@
+"""Local accounts: created by an administrator with a role, passwords stored as argon2id hashes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tocsin.domain.access import Actor, Role
+from tocsin.domain.errors import NotFound
+from tocsin.domain.user import User, check_password, clean_email
+from tocsin.services.context import Services
+from tocsin.services.user_ports import PasswordHasher
+
+MAX_NAME = 200
+
+
+def create_user(
+    svc: Services,
+    hasher: PasswordHasher,
+    *,
+    email: str,
+    role: Role,
+    password: str,
+    name: str = "",
+    by: Actor,
+) -> User:
+    by.require(Role.ADMIN, "creating a user")
+    cleaned = clean_email(email)
+    password_hash = hasher.hash(check_password(password))
+    with svc.uow() as uow:
+        user = uow.users.add(
+            email=cleaned,
+            name=" ".join(name.split())[:MAX_NAME],
+            role=role,
+            password_hash=password_hash,
+            at=svc.clock.now(),
+        )
+        uow.commit()
+    return user
+
+
+def set_password(svc: Services, hasher: PasswordHasher, *, email: str, password: str, by: Actor) -> User:
+    """Replace a password and end every session of that user."""
+    by.require(Role.ADMIN, "setting a password")
+    password_hash = hasher.hash(check_password(password))
+    with svc.uow() as uow:
+        found = uow.users.find_by_email(clean_email(email))
+        if found is None:
+            raise NotFound(f"no user with email {email!r}")
+        user, _ = found
+        uow.users.set_password(user.id, password_hash)
+        uow.sessions.delete_for_user(user.id)
+        uow.commit()
+    return user
+
+
+def list_users(svc: Services, *, by: Actor) -> Sequence[User]:
+    by.require(Role.ADMIN, "listing users")
+    with svc.read() as uow:
+        return uow.users.list()

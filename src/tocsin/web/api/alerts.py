@@ -1,0 +1,64 @@
+"""``GET /api/v1/incidents/{id}/alerts``: the alerts grouped into an incident."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
+from pydantic import BaseModel
+
+from tocsin.domain.alert import AlertStatus, StoredAlert
+from tocsin.domain.incident import IncidentId
+from tocsin.domain.severity import Severity
+from tocsin.services.alerts import list_alerts
+from tocsin.web.api import API_PREFIX
+from tocsin.web.auth import CurrentActor, current_actor
+from tocsin.web.context import services_of
+from tocsin.web.schemas import UtcDatetime
+
+router = APIRouter(prefix=f"{API_PREFIX}/incidents", tags=["alerts"], dependencies=[Depends(current_actor)])
+
+
+class AlertOut(BaseModel):
+    fingerprint: str
+    source: str
+    group_key: str
+    status: AlertStatus
+    severity: Severity
+    name: str
+    summary: str
+    labels: dict[str, str]
+    annotations: dict[str, str]
+    starts_at: UtcDatetime
+    ends_at: UtcDatetime | None
+    generator_url: str
+    first_seen_at: UtcDatetime
+    last_seen_at: UtcDatetime
+
+    @classmethod
+    def render(cls, alert: StoredAlert) -> AlertOut:
+        return cls(
+            fingerprint=alert.fingerprint,
+            source=alert.source,
+            group_key=alert.group_key,
+            status=alert.status,
+            severity=alert.severity,
+            name=alert.name,
+            summary=alert.summary,
+            labels=dict(alert.labels),
+            annotations=dict(alert.annotations),
+            starts_at=alert.starts_at,
+            ends_at=alert.ends_at,
+            generator_url=alert.generator_url,
+            first_seen_at=alert.first_seen_at,
+            last_seen_at=alert.last_seen_at,
+        )
+
+
+@router.get("/{incident_id}/alerts", response_model=list[AlertOut])
+def alerts(
+    request: Request, incident_id: Annotated[int, Path(ge=1, le=2**31 - 1)], actor: CurrentActor
+) -> list[AlertOut]:
+    """The incident's alerts: firing first, then in the order they were first seen."""
+    found = list_alerts(services_of(request), IncidentId(incident_id), by=actor)
+    return [AlertOut.render(alert) for alert in found]

@@ -1,0 +1,91 @@
+"""``/incidents/{id}``: the incident room. Its status header and its timeline are fragments
+that htmx polls, so every responder watching sees the same thing within seconds."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from tocsin.domain.checklist import PHASES, SECURITY_PROCEDURE
+from tocsin.domain.incident import IncidentId
+from tocsin.domain.severity import Severity
+from tocsin.services import incidents as use_cases
+from tocsin.services.ports import StoredEvent
+from tocsin.web.context import container_of, services_of
+from tocsin.web.ui import views
+from tocsin.web.ui.render import fragment, page
+from tocsin.web.ui.route import UiRoute
+from tocsin.web.ui.security import Session
+
+router = APIRouter(route_class=UiRoute, include_in_schema=False)
+
+IncidentPath = Annotated[int, Path(ge=1, le=2**31 - 1)]
+Kinds = Annotated[list[str] | None, Query(alias="kind", max_length=50)]
+
+# Filter chips group the kinds a responder thinks in; any kind not listed (added by later
+# features) still shows under its own name.
+KIND_GROUPS: dict[str, tuple[str, ...]] = {
+    "Notes": ("note",),
+    "Status": ("declared", "acknowledged", "phase_changed", "resolved", "reopened", "closed"),
+    "Severity & impact": ("severity_changed", "impact_assessed", "renamed", "security_marked"),
+    "Response clock": ("sla_breached",),
+}
+
+
+def _groups(events: Sequence[StoredEvent]) -> list[tuple[str, tuple[str, ...]]]:
+    present = {e.kind.value for e in events}
+    known = {k for kinds in KIND_GROUPS.values() for k in kinds}
+    groups = [(name, kinds) for name, kinds in KIND_GROUPS.items() if present & set(kinds)]
+    groups += [(kind.replace("_", " ").capitalize(), (kind,)) for kind in sorted(present - known)]
+    return groups
+
+
+def timeline_context(
+    request: Request, session: Session, incident_id: int, kinds: list[str] | None
+) -> dict[str, Any]:
+    events = use_cases.get_timeline(services_of(request), IncidentId(incident_id), by=session.user.actor)
+    wanted = {kind for item in kinds or () for kind in item.split(",") if kind}
+    shown = [e for e in reversed(events) if not wanted or e.kind.value in wanted]
+    return {
+        "events": shown,
+        "all_count": len(events),
+        "groups": _groups(events),
+        "kinds": wanted,
+        "incident_id": incident_id,
+    }
+
+
+def _status(request: Request, session: Session, incident_id: int) -> dict[str, Any]:
+    svc = services_of(request)
+    incident = use_cases.get_incident(svc, IncidentId(incident_id), by=session.user.actor)
+    return {"v": views.view(incident, svc.plan, container_of(request).clock.now())}
+
+
+@router.get("/incidents/{incident_id}")
+def incident_room(
+    request: Request, session: Session, incident_id: IncidentPath, kind: Kinds = None
+) -> Response:
+    status = _status(request, session, incident_id)
+    return page(
+        request,
+        "ui/incident.html",
+        session,
+        nav="incidents",
+        checklists=PHASES,
+        security_procedure=SECURITY_PROCEDURE,
+        severities=list(Severity),
+        **status,
+        **timeline_context(request, session, incident_id, kind),
+    )
+
+
+@router.get("/incidents/{incident_id}/timeline")
+def timeline(request: Request, session: Session, incident_id: IncidentPath, kind: Kinds = None) -> Response:
+    return fragment(request, "ui/_timeline.html", **timeline_context(request, session, incident_id, kind))
+
+
+@router.get("/incidents/{incident_id}/status")
+def status(request: Request, session: Session, incident_id: IncidentPath) -> Response:
+    return fragment(request, "ui/_incident_status.html", **_status(request, session, incident_id))

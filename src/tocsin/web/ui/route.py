@@ -1,0 +1,74 @@
+"""``UiRoute``: UI errors become HTML pages (never problem+json), and every UI response gets
+the browser security headers."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse
+from fastapi.routing import APIRoute
+
+from tocsin.domain.errors import DomainError
+from tocsin.services.signin import TooManyAttempts
+from tocsin.web.errors import DOMAIN_STATUS
+from tocsin.web.ui.render import error_page
+from tocsin.web.ui.security import CsrfFailed, SignInRequired, sign_in_url
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
+def _status(exc: DomainError) -> int:
+    if isinstance(exc, TooManyAttempts):
+        return 429
+    return next((status for cls, status in DOMAIN_STATUS.items() if isinstance(exc, cls)), 400)
+
+
+def _sign_in_redirect(request: Request, exc: SignInRequired) -> Response:
+    target = sign_in_url(exc.next_path if request.method == "GET" else "/")
+    if request.headers.get("hx-request"):
+        # htmx follows this header with a full navigation (a polling fragment must not swap
+        # the sign-in page into the middle of the dashboard)
+        return Response(status_code=200, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
+
+
+async def _handle(request: Request, handler: Callable[[Request], Awaitable[Response]]) -> Response:
+    try:
+        return await handler(request)
+    except SignInRequired as exc:
+        return _sign_in_redirect(request, exc)
+    except CsrfFailed:
+        detail = (
+            "The form was refused because its security token is missing or stale. Reload the page and retry."
+        )
+        return error_page(request, 403, "Form expired", detail)
+    except RequestValidationError:
+        return error_page(request, 422, "Invalid request", "Some of the values sent were not understood.")
+    except DomainError as exc:
+        return error_page(request, _status(exc), exc.title, exc.detail)
+
+
+class UiRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def guarded(request: Request) -> Response:
+            response = await _handle(request, handler)
+            for name, value in SECURITY_HEADERS.items():
+                response.headers.setdefault(name, value)
+            return response
+
+        return guarded

@@ -1,0 +1,47 @@
+"""Paging for the composition root: the settings' directory and policies plus the channel
+adapters they ask for. Only ``bootstrap`` imports this module."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import httpx
+
+from tocsin.adapters.channels.console import ConsoleChannel
+from tocsin.adapters.channels.email import EmailChannel, SmtpOptions
+from tocsin.adapters.channels.webhook import Endpoint, WebhookChannel
+from tocsin.config import Settings
+from tocsin.config.paging import paging
+from tocsin.services.paging import Channel, Paging
+from tocsin.services.ports import Clock
+
+
+def build_paging(settings: Settings, clock: Clock, *, transport: httpx.BaseTransport | None = None) -> Paging:
+    config = settings.notifications
+    channels: dict[str, Channel] = {}
+    if config.console:
+        channels["console"] = ConsoleChannel()
+    if config.email.enabled:
+        smtp = config.email
+        channels["email"] = EmailChannel(
+            SmtpOptions(
+                host=smtp.host,
+                port=smtp.port,
+                sender=smtp.sender,
+                security=smtp.security,
+                username=smtp.username,
+                password=smtp.password.get_secret_value() if smtp.password else None,
+                timeout=smtp.timeout_seconds,
+            )
+        )
+    if config.webhooks:
+        endpoints = {
+            name: Endpoint(
+                url=hook.url,
+                secret=hook.secret.get_secret_value() if hook.secret else None,
+                timeout=hook.timeout_seconds,
+            )
+            for name, hook in config.webhooks.items()
+        }
+        channels["webhook"] = WebhookChannel(endpoints, now=clock.now, transport=transport)
+    return replace(paging(settings), channels=channels)

@@ -1,0 +1,142 @@
+"""One contract over every channel: the console twin, email over real SMTP (aiosmtpd on
+127.0.0.1) and outbound webhooks (a local receiver through an injected httpx transport).
+
+Each implementation must: deliver one notification once, carrying its delivery key and the
+incident; return a reference; and raise ``DeliveryFailed`` (without secrets) when its
+destination is down.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from tests.smtp_sink import SmtpSink
+from tocsin.adapters.channels.console import ConsoleChannel
+from tocsin.adapters.channels.email import EmailChannel, SmtpOptions
+from tocsin.adapters.channels.webhook import Endpoint, WebhookChannel
+from tocsin.domain.notification import Notification, Purpose, Trigger
+from tocsin.services.paging import DeliveryFailed
+
+AT = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+SECRET = "s3cret-value-never-logged"
+
+
+def a_notification(channel: str, **kw) -> Notification:
+    values = {
+        "key": f"notify:42:1:camille:{channel}",
+        "channel": channel,
+        "recipient": "camille" if channel != "webhook" else "chatops",
+        "name": "Camille Martin",
+        "address": "camille@example.org" if channel != "webhook" else "chatops",
+        "purpose": Purpose.PAGE,
+        "trigger": Trigger.OPENED,
+        "incident_id": 42,
+        "severity": "P0",
+        "title": "API down <script>",
+        "phase": "detection",
+        "text": "Escalation step 1/1 (P0 policy, incident opened)",
+        "at": AT,
+        "url": "http://127.0.0.1:8080/incidents/42",
+        "via": "role:lead_engineer",
+        "step": 1,
+    }
+    return Notification(**(values | kw))
+
+
+class ConsoleHarness:
+    name = "console"
+
+    def __init__(self) -> None:
+        self.stream = io.StringIO()
+
+    def channel(self):
+        return ConsoleChannel(self.stream)
+
+    def received(self) -> list[str]:
+        if self.stream.closed:
+            return []
+        return [block for block in self.stream.getvalue().split("── tocsin") if block.strip()]
+
+    def break_it(self) -> None:
+        self.stream.close()
+
+    def close(self) -> None:
+        pass
+
+
+class EmailHarness:
+    name = "email"
+
+    def __init__(self) -> None:
+        self.sink = SmtpSink().start()
+
+    def channel(self):
+        return EmailChannel(
+            SmtpOptions(host="127.0.0.1", port=self.sink.port, sender="tocsin@example.org", timeout=5)
+        )
+
+    def received(self) -> list[str]:
+        return [m.as_string() for m in self.sink.messages]
+
+    def break_it(self) -> None:
+        self.sink.stop()
+
+    def close(self) -> None:
+        self.sink.stop()
+
+
+class WebhookHarness:
+    name = "webhook"
+
+    def __init__(self) -> None:
+        self.requests: list[httpx.Request] = []
+        self.up = True
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        if not self.up:
+            raise httpx.ConnectError("connection refused", request=request)
+        self.requests.append(request)
+        return httpx.Response(204)
+
+    def channel(self):
+        endpoints = {"chatops": Endpoint("http://127.0.0.1:9/hook", secret=SECRET)}
+        return WebhookChannel(endpoints, now=lambda: AT, transport=httpx.MockTransport(self.handler))
+
+    def received(self) -> list[str]:
+        return [r.content.decode() + json.dumps(dict(r.headers)) for r in self.requests]
+
+    def break_it(self) -> None:
+        self.up = False
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.fixture(params=[ConsoleHarness, EmailHarness, WebhookHarness], ids=lambda h: h.name)
+def harness(request):
+    built = request.param()
+    yield built
+    built.close()
+
+
+def test_delivers_once_with_the_key_and_the_incident(harness):
+    notification = a_notification(harness.name)
+    reference = harness.channel().send(notification)
+    assert reference
+    [received] = harness.received()
+    assert notification.key in received
+    assert "42" in received
+    assert "API down" in received
+
+
+def test_a_destination_that_is_down_raises_delivery_failed_without_secrets(harness):
+    harness.break_it()
+    with pytest.raises(DeliveryFailed) as failure:
+        harness.channel().send(a_notification(harness.name))
+    assert SECRET not in str(failure.value)
+    assert harness.received() == []

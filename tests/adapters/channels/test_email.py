@@ -1,0 +1,91 @@
+"""Email over a real SMTP server on 127.0.0.1: text + HTML, STARTTLS, SSL and login."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.adapters.channels.test_contract import a_notification
+from tests.smtp_sink import SmtpSink, accept_user, client_context, self_signed, server_context
+from tocsin.adapters.channels.email import EmailChannel, SmtpOptions
+from tocsin.services.paging import DeliveryFailed
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory):
+    made = self_signed(tmp_path_factory.mktemp("tls"))
+    if made is None:
+        pytest.skip("openssl is not installed: no certificate for the TLS tests")
+    return made
+
+
+def options(sink, **kw):
+    return SmtpOptions(host="127.0.0.1", port=sink.port, sender="tocsin@example.org", timeout=5, **kw)
+
+
+def test_a_page_has_a_text_and_an_html_part_and_a_stable_message_id():
+    sink = SmtpSink().start()
+    try:
+        channel = EmailChannel(options(sink))
+        notification = a_notification("email")
+        reference = channel.send(notification)
+        [message] = sink.messages
+    finally:
+        sink.stop()
+    assert message["Message-ID"] == reference == channel.message(notification)["Message-ID"]
+    assert message["To"] == "Camille Martin <camille@example.org>"
+    assert message["Subject"] == "[PAGE] [P0] #42 API down <script> — opened"
+    assert message["X-Tocsin-Delivery"] == notification.key
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "You are paged" in text
+    assert "http://127.0.0.1:8080/incidents/42" in text
+    assert "API down &lt;script&gt;" in html
+    assert "<script>" not in html
+
+
+def test_starttls_with_login(certificate):
+    cert, key = certificate
+    sink = SmtpSink(
+        tls_context=server_context(cert, key),
+        require_starttls=True,
+        authenticator=accept_user("tocsin", PASSWORD),
+    ).start()
+    try:
+        channel = EmailChannel(
+            options(sink, security="starttls", username="tocsin", password=PASSWORD), tls=client_context(cert)
+        )
+        channel.send(a_notification("email"))
+        assert len(sink.messages) == 1
+    finally:
+        sink.stop()
+
+
+def test_implicit_ssl(certificate):
+    cert, key = certificate
+    sink = SmtpSink(ssl_context=server_context(cert, key)).start()
+    try:
+        channel = EmailChannel(options(sink, security="ssl"), tls=client_context(cert))
+        channel.send(a_notification("email"))
+        assert len(sink.messages) == 1
+    finally:
+        sink.stop()
+
+
+def test_a_refused_login_fails_without_showing_the_password(certificate):
+    cert, key = certificate
+    sink = SmtpSink(
+        tls_context=server_context(cert, key), authenticator=accept_user("tocsin", "another password")
+    ).start()
+    try:
+        channel = EmailChannel(
+            options(sink, security="starttls", username="tocsin", password=PASSWORD), tls=client_context(cert)
+        )
+        with pytest.raises(DeliveryFailed, match="SMTPAuthenticationError") as failure:
+            channel.send(a_notification("email"))
+        assert PASSWORD not in str(failure.value)
+        assert PASSWORD not in repr(options(sink, password=PASSWORD))
+        assert sink.messages == []
+    finally:
+        sink.stop()

@@ -1,0 +1,117 @@
+"""Browser tests: Playwright drives Debian's Chromium (never ``playwright install``) against
+tocsin served by uvicorn in a thread on a free 127.0.0.1 port.
+
+Without /usr/bin/chromium these tests skip with the reason, except under ``CI=true``, where they
+fail: CI must run them (``make test`` installs Chromium when it runs as root with apt).
+Screenshots go to ``test-artifacts/`` (gitignored)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from tocsin import bootstrap
+from tocsin.adapters.db import migrate
+from tocsin.adapters.passwords import Argon2Passwords
+from tocsin.config import Settings
+from tocsin.domain.access import SYSTEM, Role
+from tocsin.services.users import create_user
+from tocsin.web.app import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _chromium_present() -> None:
+    if CHROMIUM.exists():
+        return
+    reason = f"{CHROMIUM} is missing: install it with `apt-get install -y chromium` (make test does, as root)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true requires the browser tests: {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1440, "height": 1000}, "locale": "en-GB"}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    container: bootstrap.Container
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+    db = f"sqlite:///{tmp_path / 'tocsin.db'}"
+    migrate.upgrade(db)
+    port = _free_port()
+    settings = Settings.model_validate(
+        {"database": {"url": db}, "server": {"port": port, "base_url": f"http://127.0.0.1:{port}"}}
+    )
+    container = replace(bootstrap.build(settings), passwords=Argon2Passwords(time_cost=1, memory_cost=1024))
+    for role in (Role.RESPONDER, Role.VIEWER):
+        create_user(
+            container.services,
+            container.passwords,
+            email=f"{role.value}@example.org",
+            role=role,
+            password=PASSWORD,
+            name=f"{role.value.capitalize()} Example",
+            by=SYSTEM,
+        )
+    config = uvicorn.Config(
+        create_app(container), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    try:
+        yield LiveServer(f"http://127.0.0.1:{port}", container)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        container.close()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

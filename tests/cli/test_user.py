@@ -1,0 +1,63 @@
+"""``tocsin user``: accounts for the web UI."""
+
+import pytest
+from typer.testing import CliRunner
+
+from tocsin.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli(db_url, monkeypatch):
+    monkeypatch.delenv("TOCSIN_CONFIG", raising=False)
+    monkeypatch.setenv("TOCSIN_DATABASE_URL", db_url)
+
+    def run(*args, code=0, input=None):
+        result = runner.invoke(app, list(args), input=input)
+        assert result.exit_code == code, result.output
+        return result
+
+    return run
+
+
+def test_create_with_a_password_then_list(cli):
+    created = cli("user", "create", "Rita@Example.org", "--role", "responder", "--password", "x" * 12)
+    assert "Created user rita@example.org with role responder." in created.output
+    assert "/sign-in" in created.output
+    listed = cli("user", "ls").output
+    assert "rita@example.org" in listed
+    assert "x" * 12 not in listed
+
+
+def test_create_prompts_for_the_password_twice_when_omitted(cli):
+    result = cli(
+        "user", "create", "ada@example.org", "--role", "admin", input="long enough pw\nlong enough pw\n"
+    )
+    assert "Created user ada@example.org with role admin." in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("nobody", "--password", "x" * 12), "not an email address"),
+        (("a@example.org", "--password", "short"), "at least 12 characters"),
+        (("a@example.org", "--role", "boss", "--password", "x" * 12), "unknown role"),
+    ],
+)
+def test_bad_input_is_refused_with_exit_code_2(cli, args, message):
+    assert message in cli("user", "create", *args, code=2).output
+
+
+def test_a_duplicate_email_is_a_conflict(cli):
+    cli("user", "create", "a@example.org", "--password", "x" * 12)
+    assert "already exists" in cli("user", "create", "A@example.org", "--password", "y" * 12, code=4).output
+
+
+def test_passwd_replaces_the_password(cli):
+    cli("user", "create", "a@example.org", "--password", "x" * 12)
+    assert (
+        "Password of a@example.org changed"
+        in cli("user", "passwd", "a@example.org", "--password", "z" * 12).output
+    )
+    cli("user", "passwd", "b@example.org", "--password", "z" * 12, code=3)

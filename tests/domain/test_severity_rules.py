@@ -1,0 +1,65 @@
+import pytest
+
+from tocsin.domain.errors import InvalidInput
+from tocsin.domain.severity import Severity
+from tocsin.domain.severity_rules import Op, SeverityRules, default_rules, parse_matcher, rule
+
+P0, P1, P2, P3 = Severity
+
+
+@pytest.mark.parametrize(
+    ("labels", "expected"),
+    [
+        ({"severity": "critical", "component": "database"}, P0),
+        ({"severity": "critical", "component": "application"}, P0),
+        ({"severity": "critical", "component": "storage"}, P0),
+        ({"severity": "critical", "component": "system"}, P1),
+        ({"severity": "critical", "component": "backup"}, P1),
+        ({"severity": "critical", "component": "container"}, P3),  # the plan's rules say nothing
+        ({"severity": "warning", "component": "container"}, P2),
+        ({"severity": "warning"}, P2),
+        ({"severity": "info", "component": "backup"}, P3),
+        ({"alertname": "UserReportedIssue"}, P3),
+        ({"severity": "P1"}, P1),
+        ({"severity": "p0"}, P0),
+        ({}, P3),
+    ],
+)
+def test_the_plan_defaults(labels, expected):
+    assert default_rules().classify(labels) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "labels", "matches"),
+    [
+        ('env="prod"', {"env": "prod"}, True),
+        ("env=prod", {"env": "prod"}, True),
+        ('env!="prod"', {"env": "dev"}, True),
+        ('env!="prod"', {}, True),
+        ('env=~"pro.*"', {"env": "production"}, True),
+        ('env=~"prod"', {"env": "production"}, False),  # anchored, as in Alertmanager
+        ('env!~"dev|test"', {"env": "prod"}, True),
+        ('env=""', {}, True),
+        (r'msg="a \"quoted\" word"', {"msg": 'a "quoted" word'}, True),
+    ],
+)
+def test_matchers(text, labels, matches):
+    assert parse_matcher(text).matches(labels) is matches
+
+
+def test_first_matching_rule_wins_and_fallback():
+    rules = SeverityRules((rule(P1, ['team="db"']), rule(P0, ['team="db"', 'env="prod"'])), fallback=P2)
+    assert rules.classify({"team": "db", "env": "prod"}) is P1
+    assert rules.classify({"team": "web"}) is P2
+
+
+@pytest.mark.parametrize("text", ["", "env", "=x", 'env=~"("', "1x=2", 'env="unterminated'])
+def test_bad_matchers_are_refused(text):
+    with pytest.raises(InvalidInput):
+        parse_matcher(text)
+
+
+def test_matcher_round_trips_as_text():
+    matcher = parse_matcher('component=~"db|api"')
+    assert matcher.op is Op.MATCH
+    assert str(matcher) == 'component=~"db|api"'
