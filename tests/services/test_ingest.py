@@ -177,3 +177,22 @@ def test_concurrent_webhooks_for_one_group_open_one_incident(services, db_url, a
     page = incidents.list_incidents(services, incidents.IncidentFilter(), by=admin)
     assert page.total == 1
     assert alert_counts(services, [page.items[0].id])[page.items[0].id].firing == 16
+
+
+def test_changes_made_by_alerts_drive_escalation_like_any_other(services, container, admin):
+    """An alert-driven severity raise re-plans the escalation and an alert-driven resolution
+    stops it, exactly as when a person does it."""
+    auto = replace(PROM, auto_resolve=True)
+    p2 = ingest_alerts(services, auto, notification("firing_ContainerHighMemory"))
+    incident_id = IncidentId(p2.incident_id)
+    cleared = notification("mixed_ContainerHighMemory")
+    both = replace(
+        cleared,
+        alerts=tuple(
+            replace(a, status=cleared.alerts[1].status, ends_at=cleared.alerts[1].ends_at)
+            for a in cleared.alerts
+        ),
+    )
+    ingest_alerts(services, auto, both)
+    timeline = [e.kind.value for e in incidents.get_timeline(services, incident_id, by=admin)]
+    assert timeline.index("escalation_stopped") > timeline.index("resolved")

@@ -16,6 +16,6 @@ def mark_security_incident(
     with svc.uow() as uow:
         current = uow.incidents.get(incident_id, for_update=True)
         change = flags.mark_security(current, reason=reason, at=svc.clock.now(), by=by.name)
-        persist(uow, change)
+        persist(svc, uow, change)
         uow.commit()
     return change.incident

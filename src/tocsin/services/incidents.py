@@ -12,13 +12,14 @@ from tocsin.domain.errors import InvalidInput
 from tocsin.domain.events import Change
 from tocsin.domain.incident import Impact, Incident, IncidentId
 from tocsin.domain.severity import Severity
-from tocsin.services import escalation
+from tocsin.services import reactions
 from tocsin.services.context import Services
 from tocsin.services.ports import IncidentFilter, Page, StoredEvent, UnitOfWork
 
 
-def persist(uow: UnitOfWork, change: Change, *, new: bool = False) -> None:
-    """Write a domain ``Change``: the incident row, its events, its jobs and cancellations."""
+def persist(svc: Services, uow: UnitOfWork, change: Change, *, new: bool = False) -> None:
+    """Write a domain ``Change`` — the incident row, its events, its jobs and cancellations —
+    and what it implies elsewhere (``reactions``), all in the caller's unit of work."""
     if new:
         uow.incidents.add(change.incident)
     else:
@@ -29,6 +30,7 @@ def persist(uow: UnitOfWork, change: Change, *, new: bool = False) -> None:
         uow.jobs.cancel(change.cancel_keys)
     if change.jobs:
         uow.jobs.enqueue(change.jobs)
+    reactions.react(svc, uow, change)
 
 
 def open_incident(
@@ -50,8 +52,7 @@ def open_incident(
         by=by,
         plan=svc.plan,
     )
-    persist(uow, change, new=True)
-    escalation.react(svc, uow, change)  # freezes the policy, runs step 1 now
+    persist(svc, uow, change, new=True)
     return change
 
 
@@ -76,8 +77,7 @@ def _apply(svc: Services, incident_id: IncidentId, by: Actor, action: str, comma
     with svc.uow() as uow:
         current = uow.incidents.get(incident_id, for_update=True)
         change = command(current, svc.clock.now())
-        persist(uow, change)
-        escalation.react(svc, uow, change)  # ack stops it, a severity change re-plans
+        persist(svc, uow, change)
         uow.commit()
     return change.incident
 

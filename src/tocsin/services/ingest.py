@@ -20,7 +20,7 @@ from tocsin.domain.grouping import GroupState, Intake, Outcome, Route
 from tocsin.domain.incident import MAX_TEXT, MAX_TITLE, IncidentId
 from tocsin.domain.source import SourcePolicy
 from tocsin.services.context import Services
-from tocsin.services.incidents import open_incident
+from tocsin.services.incidents import open_incident, persist
 from tocsin.services.ports import UnitOfWork
 
 MAX_ATTEMPTS = 5
@@ -86,7 +86,7 @@ def ingest_in(svc: Services, uow: UnitOfWork, policy: SourcePolicy, n: Notificat
         reopen=where is Route.REOPEN,
         auto_resolve=policy.auto_resolve,
     )
-    _write(uow, state, intake)
+    _write(svc, uow, state, intake)
     return IngestResult(state.incident.id, where, intake.outcomes)
 
 
@@ -114,16 +114,10 @@ def _open(
     return GroupState(change.incident, group, {})
 
 
-def _write(uow: UnitOfWork, state: GroupState, intake: Intake) -> None:
+def _write(svc: Services, uow: UnitOfWork, state: GroupState, intake: Intake) -> None:
     change: Change = intake.change
-    if change.incident != state.incident:
-        uow.incidents.save(change.incident)
-    if change.events:
-        uow.timeline.append(change.incident.id, change.events)
-    if change.cancel_keys:
-        uow.jobs.cancel(change.cancel_keys)
-    if change.jobs:
-        uow.jobs.enqueue(change.jobs)
+    if change.incident != state.incident or change.events or change.jobs or change.cancel_keys:
+        persist(svc, uow, change)  # a repeat notification changes nothing: no write at all
     uow.alerts.write(intake.rows)
     if intake.group != state.group:
         uow.alerts.save_group(change.incident.id, intake.group)

@@ -19,5 +19,5 @@ def fire_ack_deadline(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]
     change = domain.breach_ack_deadline(current, generation=int(payload["generation"]), at=svc.clock.now())
     if change is None:
         return False
-    persist(uow, change)
+    persist(svc, uow, change)
     return True

@@ -1,0 +1,27 @@
+"""Everything a change to an incident implies beyond its own rows, in one list.
+
+``services.incidents.persist`` calls ``react`` for every change it writes, whatever wrote it
+(a responder's command, an alert, a timer, a flag), inside the same unit of work. A feature
+that must follow incidents (escalation today; Slack, GitHub and the status page next) adds its
+hook to ``REACTIONS`` once and sees every path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tocsin.domain.events import Change
+from tocsin.services import escalation
+from tocsin.services.context import Services
+from tocsin.services.ports import UnitOfWork
+
+Reaction = Callable[[Services, UnitOfWork, Change], None]
+
+REACTIONS: tuple[Reaction, ...] = (
+    escalation.react,  # opening freezes the policy and runs step 1; ack/resolve stop; severity re-plans
+)
+
+
+def react(svc: Services, uow: UnitOfWork, change: Change) -> None:
+    for reaction in REACTIONS:
+        reaction(svc, uow, change)
