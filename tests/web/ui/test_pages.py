@@ -165,3 +165,14 @@ def test_an_admin_retries_a_dead_job(client, as_role, container, p1):
     assert response.status_code == 303
     assert container.jobs.get(job_id).status == "pending"
     assert client.get("/admin/jobs?status=all").status_code == 200
+
+
+def test_escalate_now_pages_the_next_step_and_says_so(client, as_role, services, admin, p1):
+    token = as_role(Role.RESPONDER)
+    before = [e.kind.value for e in get_timeline(services, p1.id, by=admin)].count("escalated")
+    response = client.post(f"/incidents/{p1.id}/escalate", data={"csrf_token": token}, follow_redirects=False)
+    assert response.status_code == 303
+    after = [e for e in get_timeline(services, p1.id, by=admin) if e.kind.value == "escalated"]
+    assert len(after) == before + 1
+    assert after[-1].actor == "responder@example.org"
+    assert "Escalated" in flash(client)

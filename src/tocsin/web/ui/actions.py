@@ -14,7 +14,7 @@ from fastapi import APIRouter, Form, Path, Request, Response
 from tocsin.domain.errors import DomainError, InvalidInput, PermissionDenied
 from tocsin.domain.incident import MAX_TEXT, Impact, Incident, IncidentId
 from tocsin.domain.severity import Severity
-from tocsin.services import flags
+from tocsin.services import escalation, flags
 from tocsin.services import incidents as use_cases
 from tocsin.web.api import MAX_BODY_BYTES
 from tocsin.web.context import services_of
@@ -48,6 +48,16 @@ def acknowledge(request: Request, session: FormSession, incident_id: IncidentPat
         incident_id,
         "Acknowledged: the response clock is stopped",
         lambda: use_cases.acknowledge_incident(svc, iid, by=actor),
+    )
+
+
+@router.post("/incidents/{incident_id}/escalate")
+def escalate(request: Request, session: FormSession, incident_id: IncidentPath) -> Response:
+    svc, actor, iid = services_of(request), session.user.actor, IncidentId(incident_id)
+    return _act(
+        incident_id,
+        "Escalated: the next step of the policy was paged",
+        lambda: escalation.escalate_incident(svc, iid, by=actor),
     )
 
 
