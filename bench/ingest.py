@@ -4,8 +4,9 @@ request), under the same bounded load on loopback.
 
 Load: 10,000 distinct alerts over 100 groups, sent 1 and 10 alerts per webhook, by an asyncio
 HTTP/1.1 client over CONCURRENCY keep-alive connections, at most SECONDS per run. Then the
-same at half the measured maximum rate (paced) for the latency figures. Prints alerts/s,
-p50/p99, server RSS and the ratio tocsin/baseline.
+same at half the measured maximum rate (paced) for the latency figures. For each load, tocsin
+and the baseline run back to back (the machine may be shared: both should see it alike).
+Prints alerts/s, p50/p99, server RSS and the ratio tocsin/baseline.
 
     python bench/ingest.py [SECONDS] [CONCURRENCY]
 """
@@ -171,46 +172,51 @@ def start_baseline(folder: Path, port: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL)
 
 
-def measure(name: str, starter, path: str, seconds: float, concurrency: int) -> dict[int, dict]:
-    figures: dict[int, dict] = {}
-    for per_webhook in (1, 10):
-        folder = Path(tempfile.mkdtemp(prefix=f"tocsin-bench-{name}-"))
-        port = free_port()
-        server = starter(folder, port)
-        try:
-            wait_ready(port)
-            raws = [request(path, body) for body in payloads(per_webhook)]
-            peak = asyncio.run(drive(port, raws, concurrency, seconds, None))
-            # fresh alerts for the paced run: the same ones again would only be repeats
-            paced_raws = [r.replace(b"host-", b"node-") for r in raws]
-            paced = asyncio.run(drive(port, paced_raws, concurrency, seconds, peak["rps"] / 2))
-            peak["alerts_per_s"] = peak["rps"] * per_webhook
-            peak["paced"] = paced
-            peak["rss"] = rss_mb(server.pid)
-            figures[per_webhook] = peak
-        finally:
-            server.terminate()
-            server.wait(timeout=10)
-    return figures
+def measure(starter, path: str, per_webhook: int, seconds: float, concurrency: int) -> dict:
+    folder = Path(tempfile.mkdtemp(prefix="tocsin-bench-"))
+    port = free_port()
+    server = starter(folder, port)
+    try:
+        wait_ready(port)
+        raws = [request(path, body) for body in payloads(per_webhook)]
+        peak = asyncio.run(drive(port, raws, concurrency, seconds, None))
+        # fresh alerts for the paced run: the same ones again would only be repeats
+        paced_raws = [r.replace(b"host-", b"node-") for r in raws]
+        paced = asyncio.run(drive(port, paced_raws, concurrency, seconds, peak["rps"] / 2))
+        peak["alerts_per_s"] = peak["rps"] * per_webhook
+        peak["paced"] = paced
+        peak["rss"] = rss_mb(server.pid)
+        return peak
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+SERVERS = (("tocsin", start_tocsin, "/hooks/alertmanager/bench"), ("baseline", start_baseline, "/"))
 
 
 def main(seconds: float = 30.0, concurrency: int = 16) -> None:
-    tocsin = measure("tocsin", start_tocsin, "/hooks/alertmanager/bench", seconds, concurrency)
-    baseline = measure("baseline", start_baseline, "/", seconds, concurrency)
+    # tocsin and the baseline back to back for each load, so that both see the same machine
+    figures = {
+        (name, per_webhook): measure(starter, path, per_webhook, seconds, concurrency)
+        for per_webhook in (1, 10)
+        for name, starter, path in SERVERS
+    }
     print(f"Alert intake on SQLite, loopback, {concurrency} connections, <= {seconds:.0f} s per run")
     print(f"{ALERTS} distinct alerts over {GROUPS} groups; p50/p99 at half the peak rate")
     header = f"{'':<22}{'alerts/s':>10}{'req/s':>9}{'err':>5}{'p50 ms':>8}{'p99 ms':>8}{'RSS MB':>8}"
     print(header)
     for per_webhook in (1, 10):
-        for name, figures in (("tocsin", tocsin), ("baseline", baseline)):
-            f = figures[per_webhook]
+        for name, _, _ in SERVERS:
+            f = figures[name, per_webhook]
             label = f"{name}, {per_webhook}/webhook"
             paced = f["paced"]
             print(
                 f"{label:<22}{f['alerts_per_s']:>10.0f}{f['rps']:>9.0f}{f['errors'] + paced['errors']:>5}"
                 f"{paced['p50']:>8.1f}{paced['p99']:>8.1f}{f['rss']:>8.0f}"
             )
-        ratio = tocsin[per_webhook]["alerts_per_s"] / baseline[per_webhook]["alerts_per_s"]
+        tocsin, baseline = (figures[name, per_webhook]["alerts_per_s"] for name, _, _ in SERVERS)
+        ratio = tocsin / baseline
         print(f"  ratio tocsin/baseline at {per_webhook} alert(s) per webhook: {ratio:.2f}")
 
 

@@ -17,10 +17,13 @@ from tocsin.adapters.db.jobs import JobStore
 from tocsin.adapters.db.uow import SqlUnitOfWork
 from tocsin.adapters.passwords import Argon2Passwords
 from tocsin.config import Settings
+from tocsin.github_wiring import build_github
 from tocsin.services.context import Services
 from tocsin.services.ports import Clock
 from tocsin.services.user_ports import PasswordHasher
+from tocsin.slack_wiring import build_slack, with_direct_messages
 from tocsin.wiring import build_paging
+from tocsin.wiring_statuspage import build_statuspage
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +54,17 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
         return SqlUnitOfWork(engine, clock, max_attempts=max_attempts, read_only=True)
 
     paging = build_paging(settings, clock)  # directory, escalation policies, channels
-    services = Services(uow=unit_of_work, read=read_only, clock=clock, plan=settings.plan(), paging=paging)
+    paging = with_direct_messages(paging, settings)  # + the slack DM channel when Slack is on
+    services = Services(
+        uow=unit_of_work,
+        read=read_only,
+        clock=clock,
+        plan=settings.plan(),
+        paging=paging,
+        slack=build_slack(settings),  # None unless slack.bot_token is set
+        statuspage=build_statuspage(settings),  # components, customer email, mailer
+        github=build_github(settings),  # None unless github.repository is set
+    )
     return Container(
         settings=settings,
         engine=engine,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from tocsin.cli import admin, incident, jobs, oncall, serve, token, user
+from tocsin.cli import admin, incident, jobs, oncall, serve, status, token, user
 from tocsin.cli.report import report
 
 app = typer.Typer(
@@ -23,4 +23,5 @@ app.add_typer(token.app, name="token")
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(user.app, name="user")
 app.add_typer(oncall.app, name="oncall")
+app.add_typer(status.app, name="status")
 incident.app.command("escalate")(oncall.escalate)

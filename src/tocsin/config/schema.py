@@ -15,6 +15,7 @@ from tocsin.config.defaults import plan_defaults
 from tocsin.config.directory import PersonSettings, RoleSettings, ScheduleSettings, TeamSettings
 from tocsin.config.escalation import PolicySettings, policy_targets
 from tocsin.config.fields import Identifier, did_you_mean, error
+from tocsin.config.github import GithubSettings
 from tocsin.config.merge import deep_merge
 from tocsin.config.notifications import NotificationSettings
 from tocsin.config.oncall import schedule_people
@@ -26,7 +27,9 @@ from tocsin.config.sections import (
     WorkerSettings,
 )
 from tocsin.config.severities import SeverityKey, SeveritySettings
+from tocsin.config.slack import SlackSettings
 from tocsin.config.sources import IntakeSettings, SourceSettings
+from tocsin.config.statuspage import StatusPageSettings
 from tocsin.domain.severity import Plan, Severity
 
 Loc = tuple[str | int, ...]
@@ -72,6 +75,9 @@ class Settings(BaseModel):
         default_factory=_plan_section("escalation"), validate_default=True
     )
     notifications: NotificationSettings = Field(default_factory=NotificationSettings)
+    statuspage: StatusPageSettings = Field(default_factory=StatusPageSettings)
+    slack: SlackSettings = Field(default_factory=SlackSettings)
+    github: GithubSettings = Field(default_factory=GithubSettings)
 
     @model_validator(mode="before")
     @classmethod

@@ -39,6 +39,13 @@ class EventKind(StrEnum):
     ESCALATED = "escalated"
     ESCALATION_STOPPED = "escalation_stopped"
     NOTIFIED = "notified"
+    # status page (issue 8)
+    STATUS_DRAFTED = "status_drafted"
+    STATUS_POSTED = "status_posted"
+    CUSTOMER_EMAIL = "customer_email"
+    # GitHub issues (issue 7)
+    GITHUB_ISSUE_CLOSED = "github_issue_closed"
+    GITHUB_COMMENT = "github_comment"
 
 
 class JobKind(StrEnum):
@@ -48,6 +55,18 @@ class JobKind(StrEnum):
     SLA_BREACHED = "sla.breached"
     ESCALATION_STEP = "escalation.step"
     NOTIFY = "notify.deliver"
+    # Slack chat-ops (issue 6)
+    SLACK_ANNOUNCE = "slack.announce"
+    SLACK_UPDATE = "slack.update"
+    SLACK_THREAD = "slack.thread"
+    SLACK_EPHEMERAL = "slack.ephemeral"
+    # status page (issue 8)
+    STATUS_CUSTOMER_EMAIL = "statuspage.customer_email"
+    STATUS_MAIL = "statuspage.mail"
+    # GitHub issues (issue 7)
+    GITHUB_OPEN = "github.open"
+    GITHUB_SYNC = "github.sync"
+    GITHUB_EXPLAIN = "github.explain"
 
 
 @dataclass(frozen=True, slots=True)

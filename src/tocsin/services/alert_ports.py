@@ -24,12 +24,11 @@ class AlertRepository(Protocol):
 
     def save_group(self, incident_id: IncidentId, group: AlertGroup) -> None: ...
 
-    def known(self, incident_id: IncidentId, fingerprints: Sequence[str]) -> Mapping[str, StoredAlert]:
-        """The incident's stored alerts with these fingerprints."""
-        ...
-
-    def summary(self, incident_id: IncidentId, *, excluding: Sequence[str]) -> AlertSummary:
-        """Count and worst severity of the incident's other alerts."""
+    def lookup(
+        self, incident_id: IncidentId, fingerprints: Sequence[str]
+    ) -> tuple[Mapping[str, StoredAlert], AlertSummary]:
+        """The incident's stored alerts with these fingerprints, and the count and worst
+        severity of its other alerts (one round trip)."""
         ...
 
     def write(self, rows: Sequence[StoredAlert]) -> None:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from tocsin.domain.severity import Plan
+from tocsin.services.github_ports import GitHub
 from tocsin.services.paging import Paging
 from tocsin.services.ports import Clock, UnitOfWorkFactory
+from tocsin.services.slack_ports import Slack
+from tocsin.services.statuspage_ports import StatusPageConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,3 +23,9 @@ class Services:
     plan: Plan
     paging: Paging = field(default_factory=Paging)
     """Directory, escalation policies, notification rules and channels (empty: escalation off)."""
+    slack: Slack | None = None
+    """Slack chat-ops (``None``: no bot token configured, Slack is off)."""
+    statuspage: StatusPageConfig = field(default_factory=StatusPageConfig)
+    """The public status page: components, customer email mode, mailer."""
+    github: GitHub | None = None
+    """GitHub issues as incident tickets (``None``: no repository configured, GitHub is off)."""

@@ -17,12 +17,17 @@ from tocsin.services.context import Services
 from tocsin.services.ports import IncidentFilter, Page, StoredEvent, UnitOfWork
 
 
-def persist(svc: Services, uow: UnitOfWork, change: Change, *, new: bool = False) -> None:
+def persist(
+    svc: Services, uow: UnitOfWork, change: Change, *, new: bool = False, before: Incident | None = None
+) -> None:
     """Write a domain ``Change`` — the incident row, its events, its jobs and cancellations —
-    and what it implies elsewhere (``reactions``), all in the caller's unit of work."""
+    and what it implies elsewhere (``reactions``), all in the caller's unit of work.
+
+    ``before``: the incident as the caller loaded it; a change that leaves it as it was (an
+    alert's timeline event only) does not rewrite its row."""
     if new:
         uow.incidents.add(change.incident)
-    else:
+    elif change.incident != before:
         uow.incidents.save(change.incident)
     if change.events:
         uow.timeline.append(change.incident.id, change.events)

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from tocsin.domain import grouping
-from tocsin.domain.alert import Alert, AlertGroup, Notification
+from tocsin.domain.alert import Alert, AlertGroup, AlertSummary, Notification
 from tocsin.domain.errors import Conflict
 from tocsin.domain.events import Change
 from tocsin.domain.grouping import GroupState, Intake, Outcome, Route
@@ -67,7 +67,7 @@ def ingest_in(svc: Services, uow: UnitOfWork, policy: SourcePolicy, n: Notificat
     alerts = grouping.unique_alerts(n.alerts)
     fingerprints = [a.fingerprint for a in alerts]
     current = uow.alerts.current(n.group_id)
-    known = uow.alerts.known(current[0].id, fingerprints) if current else {}
+    known, others = uow.alerts.lookup(current[0].id, fingerprints) if current else ({}, AlertSummary())
     incident = current[0] if current else None
     where = grouping.route(incident, known, alerts, at=at, reopen_window=policy.reopen_window)
     if where is Route.IGNORE:
@@ -75,7 +75,6 @@ def ingest_in(svc: Services, uow: UnitOfWork, policy: SourcePolicy, n: Notificat
     if where is Route.OPEN or current is None:
         state = _open(svc, uow, policy, n, alerts)
     else:
-        others = uow.alerts.summary(current[0].id, excluding=fingerprints)
         state = GroupState(current[0], current[1], known, others)
     intake = grouping.absorb(
         state,
@@ -117,7 +116,7 @@ def _open(
 def _write(svc: Services, uow: UnitOfWork, state: GroupState, intake: Intake) -> None:
     change: Change = intake.change
     if change.incident != state.incident or change.events or change.jobs or change.cancel_keys:
-        persist(svc, uow, change)  # a repeat notification changes nothing: no write at all
+        persist(svc, uow, change, before=state.incident)  # a repeat changes nothing: no write at all
     uow.alerts.write(intake.rows)
     if intake.group != state.group:
         uow.alerts.save_group(change.incident.id, intake.group)

@@ -18,7 +18,10 @@ from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.lifecycle import Phase
 from tocsin.domain.severity import Severity
 from tocsin.services.alert_ports import AlertRepository
+from tocsin.services.github_ports import GithubRepository
 from tocsin.services.paging import DeliveryRepository, EscalationRepository, FeedRepository
+from tocsin.services.slack_ports import SlackMessageRepository
+from tocsin.services.statuspage_ports import StatusPageRepository
 from tocsin.services.user_ports import SessionRepository, UserRepository
 
 T = TypeVar("T")
@@ -157,6 +160,9 @@ class UnitOfWork(Protocol):
     feeds: FeedRepository
     users: UserRepository
     sessions: SessionRepository
+    github: GithubRepository
+    slack_messages: SlackMessageRepository
+    statuspage: StatusPageRepository
 
     def __enter__(self) -> Self: ...
 

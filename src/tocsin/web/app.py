@@ -10,12 +10,13 @@ from fastapi import FastAPI
 
 from tocsin.adapters.db.migrate import head
 from tocsin.bootstrap import Container
-from tocsin.web import health, webhooks
+from tocsin.web import github_hook, health, slack, webhooks
 from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES, alerts, incidents, reports
 from tocsin.web.api import oncall as oncall_api
 from tocsin.web.errors import install_error_handlers
 from tocsin.web.metrics import AppMetrics
 from tocsin.web.middleware import LimitBodySize, ObserveRequests
+from tocsin.web.statuspage import install as statuspage
 from tocsin.web.ui import install_ui
 
 
@@ -39,7 +40,10 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(oncall_api.feeds_router)
     app.include_router(health.router)
     install_ui(app)
+    app.include_router(slack.router)  # before webhooks: /hooks/slack/… is not an intake source
+    app.include_router(github_hook.router)  # POST /hooks/github
     webhooks.install(app, max_in_flight=container.settings.intake.max_in_flight)
     app.add_middleware(LimitBodySize, max_bytes=MAX_BODY_BYTES, exempt=("/hooks/",))
+    statuspage.install(app, container)  # /status/ (cached) and POST …/status-updates
     app.add_middleware(ObserveRequests, observer=app.state.metrics)  # outermost: sees every response
     return app

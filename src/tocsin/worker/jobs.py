@@ -18,7 +18,7 @@ import structlog
 
 from tocsin.adapters.db.jobs import RetryPolicy
 from tocsin.domain.events import JobKind
-from tocsin.services import escalation, notify, timers
+from tocsin.services import customer_email, escalation, github, notify, slack, timers
 from tocsin.services.context import Services
 from tocsin.services.ports import UnitOfWork
 
@@ -62,5 +62,21 @@ JOBS: Mapping[JobKind, JobSpec] = MappingProxyType(
         JobKind.NOTIFY: JobSpec(
             handler=notify.deliver, backoff_base=timedelta(seconds=10), backoff_max=timedelta(minutes=5)
         ),
+        # Slack (issue 6): 429s are rescheduled after Retry-After by the handlers themselves.
+        JobKind.SLACK_ANNOUNCE: JobSpec(handler=slack.announce, backoff_base=timedelta(seconds=10)),
+        JobKind.SLACK_UPDATE: JobSpec(handler=slack.update, backoff_base=timedelta(seconds=10)),
+        JobKind.SLACK_THREAD: JobSpec(handler=slack.thread, backoff_base=timedelta(seconds=10)),
+        JobKind.SLACK_EPHEMERAL: JobSpec(handler=slack.ephemeral, max_attempts=3),
+        # Status page (issue 8): the > 1 h timer is fenced by its own once-per-incident row.
+        JobKind.STATUS_CUSTOMER_EMAIL: JobSpec(handler=customer_email.fire),
+        JobKind.STATUS_MAIL: JobSpec(
+            handler=customer_email.deliver,
+            backoff_base=timedelta(seconds=10),
+            backoff_max=timedelta(minutes=5),
+        ),
+        # GitHub (issue 7): short rate limits are waited out in the adapter; longer ones back off.
+        JobKind.GITHUB_OPEN: JobSpec(handler=github.open_issue, backoff_base=timedelta(seconds=10)),
+        JobKind.GITHUB_SYNC: JobSpec(handler=github.sync_issue, backoff_base=timedelta(seconds=10)),
+        JobKind.GITHUB_EXPLAIN: JobSpec(handler=github.explain, backoff_base=timedelta(seconds=10)),
     }
 )

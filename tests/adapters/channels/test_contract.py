@@ -117,7 +117,38 @@ class WebhookHarness:
         pass
 
 
-@pytest.fixture(params=[ConsoleHarness, EmailHarness, WebhookHarness], ids=lambda h: h.name)
+class SlackHarness:
+    """Direct messages through the real slack_sdk client to the fake Slack Web API."""
+
+    name = "slack"
+
+    def __init__(self) -> None:
+        from tests import slack_fake
+
+        self.fake = slack_fake.start()
+        self.fake.token = SECRET
+
+    def channel(self):
+        from tocsin.adapters.slack.client import SlackWebApi
+        from tocsin.adapters.slack.dm import SlackDmChannel
+
+        api = SlackWebApi(SECRET, base_url=self.fake.base_url, timeout=5)
+        return SlackDmChannel(api.client, {"camille": "U0C"})
+
+    def received(self) -> list[str]:
+        assert self.fake.violations == []
+        return [m["text"] for m in self.fake.direct_messages("U0C")]
+
+    def break_it(self) -> None:
+        self.fake.down = True
+
+    def close(self) -> None:
+        from tests import slack_fake
+
+        slack_fake.stop(self.fake)
+
+
+@pytest.fixture(params=[ConsoleHarness, EmailHarness, WebhookHarness, SlackHarness], ids=lambda h: h.name)
 def harness(request):
     built = request.param()
     yield built

@@ -41,13 +41,28 @@ _UPDATE = (
 )
 _UPDATE_KEYS = ("status", "ends_at", "starts_at", "last_seen_at", "first_seen_at", "annotations", "summary")
 _FIRING = sa.case((alerts.c.status == AlertStatus.FIRING.value, 1), else_=0)
-_KNOWN = sa.select(alerts).where(
-    alerts.c.incident_id == sa.bindparam("incident_id"),
-    alerts.c.fingerprint.in_(sa.bindparam("fingerprints", expanding=True)),
+_OTHERS = (
+    sa.select(
+        sa.func.count().label("o_total"),
+        sa.func.sum(_FIRING).label("o_firing"),
+        sa.func.min(alerts.c.severity).label("o_worst"),
+    )
+    .where(
+        alerts.c.incident_id == sa.bindparam("incident_id"),
+        alerts.c.fingerprint.not_in(sa.bindparam("others", expanding=True)),
+    )
+    .subquery()
 )
-_SUMMARY = sa.select(sa.func.count(), sa.func.sum(_FIRING), sa.func.min(alerts.c.severity)).where(
-    alerts.c.incident_id == sa.bindparam("incident_id"),
-    alerts.c.fingerprint.not_in(sa.bindparam("fingerprints", expanding=True)),
+# One statement for both: the aggregate of the other alerts (always one row), joined to the
+# mentioned ones (none, one or several rows).
+_LOOKUP = sa.select(_OTHERS, alerts).select_from(
+    _OTHERS.outerjoin(
+        alerts,
+        sa.and_(
+            alerts.c.incident_id == sa.bindparam("incident_id"),
+            alerts.c.fingerprint.in_(sa.bindparam("mentioned", expanding=True)),
+        ),
+    )
 )
 
 
@@ -151,18 +166,22 @@ class SqlAlertRepository:
             .values(**self._group_values(group))
         )
 
-    def known(self, incident_id: IncidentId, fingerprints: Sequence[str]) -> Mapping[str, StoredAlert]:
-        if not fingerprints:
-            return {}
-        params = {"incident_id": incident_id, "fingerprints": list(fingerprints)}
-        return {r["fingerprint"]: _stored(r) for r in self._conn.execute(_KNOWN, params).mappings()}
-
-    def summary(self, incident_id: IncidentId, *, excluding: Sequence[str]) -> AlertSummary:
-        params = {"incident_id": incident_id, "fingerprints": list(excluding) or [""]}
-        total, firing, worst = self._conn.execute(_SUMMARY, params).one()
-        return AlertSummary(
-            total=int(total), firing=int(firing or 0), worst=Severity(worst) if worst else None
+    def lookup(
+        self, incident_id: IncidentId, fingerprints: Sequence[str]
+    ) -> tuple[Mapping[str, StoredAlert], AlertSummary]:
+        """The mentioned alerts and a summary of the others, in one statement."""
+        mentioned = list(fingerprints) or [""]
+        params = {"incident_id": incident_id, "mentioned": mentioned, "others": mentioned}
+        found = self._conn.execute(_LOOKUP, params).mappings().all()
+        known = {r["fingerprint"]: _stored(r) for r in found if r["id"] is not None}
+        first = found[0]
+        worst = first["o_worst"]
+        summary = AlertSummary(
+            total=int(first["o_total"]),
+            firing=int(first["o_firing"] or 0),
+            worst=Severity(worst) if worst else None,
         )
+        return known, summary
 
     def write(self, stored: Sequence[StoredAlert]) -> None:
         new = [_values(r) for r in stored if r.id is None]

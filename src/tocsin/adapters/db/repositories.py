@@ -23,6 +23,10 @@ from tocsin.services.ports import IncidentFilter, Page, StoredEvent
 OPEN_PHASES = tuple(p.value for p in Phase if p.is_open)
 
 
+# Built once (``save`` runs for every change): SET takes the columns named in the parameters.
+_SAVE = incidents.update().where(incidents.c.id == sa.bindparam("incident_key"))
+
+
 class SqlIncidentRepository:
     def __init__(self, connection: Connection) -> None:
         self._conn = connection
@@ -65,7 +69,7 @@ class SqlIncidentRepository:
     def save(self, incident: Incident) -> None:
         values = rows.incident_values(incident)
         del values["id"]
-        result = self._conn.execute(incidents.update().where(incidents.c.id == incident.id).values(values))
+        result = self._conn.execute(_SAVE, {**values, "incident_key": incident.id})
         if result.rowcount != 1:
             raise NotFound(f"incident {incident.id} does not exist")
 

@@ -281,3 +281,155 @@ calendar_feeds = sa.Table(
     sa.Column("revoked_at", UTCDateTime),
     sa.CheckConstraint(_one_of("kind", ("schedule", "person")), name="kind"),
 )
+
+# The Slack announcement of an incident (issue 6): its channel id and message ts, so later
+# changes edit it in place (chat.update) and timeline events go to its thread. One per incident.
+slack_messages = sa.Table(
+    "slack_messages",
+    metadata,
+    sa.Column(
+        "incident_id", sa.Integer, sa.ForeignKey("incidents.id"), primary_key=True, autoincrement=False
+    ),
+    sa.Column("channel", sa.String(80), nullable=False),
+    sa.Column("ts", sa.String(40), nullable=False),
+    sa.Column("posted_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+)
+
+
+# --- Status page (migration 0007) -----------------------------------------------------------
+
+COMPONENT_STATUSES = (
+    "operational",
+    "degraded_performance",
+    "partial_outage",
+    "major_outage",
+    "under_maintenance",
+)
+UPDATE_STATUSES = ("investigating", "identified", "monitoring", "resolved")
+IMPACTS = ("none", "minor", "major", "critical")
+
+# One public incident per tocsin incident; ``id`` is a random public code (never the internal id).
+status_incidents = sa.Table(
+    "status_incidents",
+    metadata,
+    sa.Column("id", sa.String(12), primary_key=True),
+    sa.Column("incident_id", sa.Integer, sa.ForeignKey("incidents.id"), nullable=False, unique=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("impact", sa.String(8), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("components", json_type(), nullable=False),
+    sa.Column("draft_body", sa.Text, nullable=False),
+    sa.Column("first_posted_at", UTCDateTime),
+    sa.Column("monitoring_at", UTCDateTime),
+    sa.Column("resolved_at", UTCDateTime),
+    sa.CheckConstraint(_one_of("impact", IMPACTS), name="impact"),
+    sa.CheckConstraint(_one_of("status", UPDATE_STATUSES), name="status"),
+    sa.Index(None, "first_posted_at"),
+)
+
+status_updates = sa.Table(
+    "status_updates",
+    metadata,
+    sa.Column("id", sa.String(12), primary_key=True),
+    sa.Column("status_incident_id", sa.String(12), sa.ForeignKey("status_incidents.id"), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("posted_at", UTCDateTime, nullable=False),
+    sa.Column("affected", json_type(), nullable=False),
+    sa.CheckConstraint(_one_of("status", UPDATE_STATUSES), name="status"),
+    sa.Index(None, "status_incident_id", "posted_at"),
+)
+
+status_component_history = sa.Table(
+    "status_component_history",
+    metadata,
+    sa.Column("id", bigint_pk(), primary_key=True, autoincrement=True),
+    sa.Column("component", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(24), nullable=False),
+    sa.Column("at", UTCDateTime, nullable=False),
+    sa.Column("status_incident_id", sa.String(12)),
+    sa.CheckConstraint(_one_of("status", COMPONENT_STATUSES), name="status"),
+    sa.Index(None, "component", "at"),
+)
+
+# The "> 1 h" customer email and the resolution email: the primary key makes them once per incident.
+status_customer_emails = sa.Table(
+    "status_customer_emails",
+    metadata,
+    sa.Column(
+        "incident_id", sa.Integer, sa.ForeignKey("incidents.id"), primary_key=True, autoincrement=False
+    ),
+    sa.Column("kind", sa.String(16), primary_key=True),
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("subject", sa.String(300), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.CheckConstraint(_one_of("kind", ("prolonged", "resolved")), name="kind"),
+    sa.CheckConstraint(_one_of("state", ("awaiting_approval", "sent")), name="state"),
+)
+
+status_mails = sa.Table(
+    "status_mails",
+    metadata,
+    sa.Column("id", bigint_pk(), primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(200), nullable=False, unique=True),
+    sa.Column("incident_id", sa.Integer, sa.ForeignKey("incidents.id")),
+    sa.Column("recipient", sa.String(254), nullable=False),
+    sa.Column("subject", sa.String(300), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("sent_at", UTCDateTime),
+    sa.Column("reference", sa.String(500)),
+)
+
+# One row, bumped on every public change: replicas' render caches compare it.
+status_revision = sa.Table(
+    "status_revision",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+)
+
+
+# --- GitHub issues (migration 0006) ------------------------------------------------------------
+
+# An incident's GitHub issue and how far its timeline has been mirrored to it.
+github_issues = sa.Table(
+    "github_issues",
+    metadata,
+    sa.Column(
+        "incident_id", sa.Integer, sa.ForeignKey("incidents.id"), primary_key=True, autoincrement=False
+    ),
+    sa.Column("repository", sa.String(200), nullable=False),
+    sa.Column("number", sa.Integer, nullable=False),
+    sa.Column("url", sa.String(500), nullable=False),
+    sa.Column("synced_event_id", sa.BigInteger, nullable=False),
+    sa.Column("synced_at", UTCDateTime),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("repository", "number"),
+)
+
+# Webhook deliveries received (``X-GitHub-Delivery``): a redelivery is recognised and ignored.
+github_deliveries = sa.Table(
+    "github_deliveries",
+    metadata,
+    sa.Column("delivery_id", sa.String(100), primary_key=True),
+    sa.Column("event", sa.String(50), nullable=False),
+    sa.Column("received_at", UTCDateTime, nullable=False),
+)
+
+# Subscribers: email with double opt-in. ``token`` is in the confirm and unsubscribe links.
+status_subscribers = sa.Table(
+    "status_subscribers",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("email", sa.String(254), nullable=False, unique=True),
+    sa.Column("components", json_type(), nullable=False),
+    sa.Column("token", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("confirmed_at", UTCDateTime),
+    sa.Column("unsubscribed_at", UTCDateTime),
+)

@@ -11,12 +11,18 @@ from tocsin.adapters.db.alerts import SqlAlertRepository
 from tocsin.adapters.db.engine import READ_ONLY
 from tocsin.adapters.db.escalation import SqlDeliveryRepository, SqlEscalationRepository
 from tocsin.adapters.db.feeds import SqlFeedRepository
+from tocsin.adapters.db.github import SqlGithubRepository
 from tocsin.adapters.db.queue import SqlJobQueue
 from tocsin.adapters.db.repositories import SqlIncidentRepository, SqlTimelineRepository, SqlTokenRepository
+from tocsin.adapters.db.slack import SqlSlackMessageRepository
+from tocsin.adapters.db.statuspage import SqlStatusPageRepository
 from tocsin.adapters.db.users import SqlSessionRepository, SqlUserRepository
 from tocsin.services.alert_ports import AlertRepository
+from tocsin.services.github_ports import GithubRepository
 from tocsin.services.paging import DeliveryRepository, EscalationRepository, FeedRepository
 from tocsin.services.ports import Clock, IncidentRepository, JobQueue, TimelineRepository, TokenRepository
+from tocsin.services.slack_ports import SlackMessageRepository
+from tocsin.services.statuspage_ports import StatusPageRepository
 from tocsin.services.user_ports import SessionRepository, UserRepository
 
 
@@ -41,6 +47,9 @@ class SqlUnitOfWork:
     feeds: FeedRepository
     users: UserRepository
     sessions: SessionRepository
+    github: GithubRepository
+    slack_messages: SlackMessageRepository
+    statuspage: StatusPageRepository
 
     def __init__(self, engine: Engine, clock: Clock, *, max_attempts: int, read_only: bool = False) -> None:
         self._engine = engine
@@ -73,6 +82,9 @@ class SqlUnitOfWork:
         self.feeds = SqlFeedRepository(conn)
         self.users = SqlUserRepository(conn)
         self.sessions = SqlSessionRepository(conn)
+        self.github = SqlGithubRepository(conn)
+        self.slack_messages = SqlSlackMessageRepository(conn)
+        self.statuspage = SqlStatusPageRepository(conn)
         return self
 
     def __exit__(

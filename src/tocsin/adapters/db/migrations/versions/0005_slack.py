@@ -9,6 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
+from alembic import op
+
+from tocsin.adapters.db.types import UTCDateTime
+
 revision: str = "0005"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
@@ -16,8 +21,19 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    """Filled in by the feature that owns this revision."""
+    op.create_table(
+        "slack_messages",
+        sa.Column("incident_id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("channel", sa.String(80), nullable=False),
+        sa.Column("ts", sa.String(40), nullable=False),
+        sa.Column("posted_at", UTCDateTime, nullable=False),
+        sa.Column("updated_at", UTCDateTime, nullable=False),
+        sa.PrimaryKeyConstraint("incident_id", name="pk_slack_messages"),
+        sa.ForeignKeyConstraint(
+            ["incident_id"], ["incidents.id"], name="fk_slack_messages_incident_id_incidents"
+        ),
+    )
 
 
 def downgrade() -> None:
-    """Filled in by the feature that owns this revision."""
+    op.drop_table("slack_messages")

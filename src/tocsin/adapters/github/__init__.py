@@ -1,0 +1,1 @@
+"""GitHub's REST API (api.github.com or a GitHub Enterprise server) over plain httpx."""

@@ -1,0 +1,122 @@
+"""The incident card as Block Kit: header, facts, buttons; within Slack's limits.
+
+Action ids are the contract with ``web/slack``: ``incident_ack``, ``incident_escalate``,
+``incident_severity`` (a static select whose option values are P0–P3) and
+``incident_resolve``; every element's ``value`` (and the block id) carries the incident id.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tocsin.services.slack_ops import ACK, ESCALATE, RESOLVE, SEVERITY
+from tocsin.services.slack_ports import Card
+
+SEVERITIES = ("P0", "P1", "P2", "P3")
+
+MAX_TEXT = 3000
+MAX_HEADER = 150
+MAX_BUTTON = 75
+
+_MARK = {"P0": "🔴", "P1": "🟠", "P2": "🟡", "P3": "🔵"}
+COLOURS = {"P0": "#d32f2f", "P1": "#f57c00", "P2": "#fbc02d", "P3": "#1976d2"}
+"""Severity colours, for the attachment bar that frames the card."""
+
+
+def _plain(text: str, limit: int = MAX_TEXT) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text[:limit], "emoji": True}
+
+
+def _mrkdwn(text: str) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": text[:MAX_TEXT]}
+
+
+def fallback_text(card: Card) -> str:
+    """The notification text (and what screen readers and old clients show)."""
+    return f"[{card.severity}] #{card.incident_id} {card.title} ({card.phase})"
+
+
+def _status(card: Card) -> str:
+    if card.resolved:
+        return "Resolved"
+    if card.acknowledged_by:
+        return f"Acknowledged by {card.acknowledged_by}"
+    return f"ack due {card.ack_due_at:%H:%M} UTC"
+
+
+def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
+    button: dict[str, Any] = {
+        "type": "button",
+        "action_id": action_id,
+        "text": _plain(text, MAX_BUTTON),
+        "value": value,
+    }
+    if style:
+        button["style"] = style
+    return button
+
+
+def _actions(card: Card) -> dict[str, Any]:
+    value = str(card.incident_id)
+    options = [{"text": _plain(s), "value": s} for s in SEVERITIES]
+    select = {
+        "type": "static_select",
+        "action_id": SEVERITY,
+        "placeholder": _plain("Set severity"),
+        "options": options,
+        "initial_option": next(o for o in options if o["value"] == card.severity),
+    }
+    resolve = _button("Resolve", RESOLVE, value, "danger")
+    resolve["confirm"] = {
+        "title": _plain("Resolve?"),
+        "text": _plain(f"Mark incident #{card.incident_id} resolved"),
+        "confirm": _plain("Resolve"),
+        "deny": _plain("Cancel"),
+    }
+    elements = [
+        _button("Acknowledge", ACK, value, "primary"),
+        _button("Escalate", ESCALATE, value),
+        select,
+        resolve,
+    ]
+    return {"type": "actions", "block_id": f"incident:{card.incident_id}", "elements": elements}
+
+
+def _links(card: Card) -> str:
+    links = [f"<{card.url}|Open in tocsin>"] if card.url else []
+    if card.issue_url:
+        links.append(f"<{card.issue_url}|GitHub issue>")
+    return " · ".join(links)
+
+
+def blocks(card: Card) -> list[dict[str, Any]]:
+    """The card's blocks (at most 5 of Slack's 50); buttons only while the incident is open."""
+    header = f"{_MARK.get(card.severity, '')} {card.severity} — #{card.incident_id} {card.title}"
+    fields = [
+        _mrkdwn(f"*Severity*\n{card.severity}"),
+        _mrkdwn(f"*Phase*\n{card.phase.replace('_', ' ')}"),
+        _mrkdwn(f"*Response*\n{_status(card)}"),
+        _mrkdwn(f"*Source*\n{card.source} · {card.alerts_firing}/{card.alerts_total} alerts firing"),
+    ]
+    result: list[dict[str, Any]] = [
+        {"type": "header", "text": _plain(header.strip(), MAX_HEADER)},
+        {"type": "section", "text": _mrkdwn(f"*{card.title}*"), "fields": fields},
+    ]
+    if not card.resolved:
+        result.append(_actions(card))
+    links = _links(card)
+    if links:
+        result.append({"type": "context", "elements": [_mrkdwn(links)]})
+    return result
+
+
+def attachments(card: Card) -> list[dict[str, Any]]:
+    """A bar in the severity's colour under the card, restating severity and response."""
+    label = f"{_MARK.get(card.severity, '')} {card.severity} · {_status(card)}".strip()
+    return [
+        {
+            "color": COLOURS.get(card.severity, "#888888"),
+            "fallback": fallback_text(card),
+            "blocks": [{"type": "context", "elements": [_mrkdwn(label)]}],
+        }
+    ]

@@ -1,0 +1,53 @@
+"""The ``slack`` notification channel: a direct message to the paged person.
+
+Implements the ``Channel`` Protocol (``services.paging``) next to email, webhook and console,
+so paging, FYIs, retries and the delivery record work as for any channel. The person is
+found by ``people[].slack_user_id``; one without it cannot be reached here (DeliveryFailed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from tocsin.domain.notification import Notification
+from tocsin.services.paging import DeliveryFailed
+
+
+class SlackDmChannel:
+    name = "slack"
+
+    def __init__(self, client: WebClient, user_ids: Mapping[str, str]) -> None:
+        """``user_ids``: tocsin person id -> Slack member id."""
+        self._client = client
+        self._user_ids = user_ids
+
+    def send(self, notification: Notification) -> str:
+        user = self._user_ids.get(notification.recipient)
+        if user is None:
+            raise DeliveryFailed(f"{notification.name} has no slack_user_id: no direct message possible")
+        try:
+            opened = self._client.conversations_open(users=user)
+            channel = str(opened["channel"]["id"])
+            posted = self._client.chat_postMessage(
+                channel=channel, text=_text(notification), unfurl_links=False
+            )
+        except SlackApiError as exc:
+            code = exc.response.get("error") if isinstance(exc.response.data, dict) else None
+            raise DeliveryFailed(
+                f"Slack answered {exc.response.status_code}: {code or 'no error code'}"
+            ) from None
+        except (SlackClientError, OSError, ValueError) as exc:
+            raise DeliveryFailed(f"Slack is unreachable: {type(exc).__name__}") from None
+        return f"slack:{channel}:{posted['ts']}"
+
+
+def _text(n: Notification) -> str:
+    """Subject, what happened, the link; the delivery key last so repeats can be recognised."""
+    lines = [f"*{n.subject}*", n.text]
+    if n.url:
+        lines.append(f"<{n.url}|Open #{n.incident_id} in tocsin>")
+    lines.append(f"_delivery {n.key}_")
+    return "\n".join(lines)[:3000]

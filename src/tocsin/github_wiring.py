@@ -1,0 +1,34 @@
+"""GitHub for the composition root: the settings' repository behind the REST adapter. Only
+``bootstrap`` (and tests) import this module."""
+
+from __future__ import annotations
+
+import httpx
+
+from tocsin.adapters.github.api import GitHubApi
+from tocsin.config import Settings
+from tocsin.domain.severity import Severity
+from tocsin.services.github_ports import GitHub
+
+
+def build_github(settings: Settings, *, transport: httpx.BaseTransport | None = None) -> GitHub | None:
+    config = settings.github
+    if not config.enabled or config.token is None:
+        return None
+    api = GitHubApi(
+        base_url=config.api_url,
+        token=config.token.get_secret_value(),
+        repository=config.repository,
+        transport=transport,
+        timeout=config.timeout_seconds,
+        max_wait=config.max_rate_limit_wait_seconds,
+    )
+    return GitHub(
+        tracker=api,
+        open_for=frozenset(Severity(s) for s in config.open_for),
+        title_template=config.title,
+        extra_labels=tuple(config.extra_labels),
+        batch_seconds=config.comment_batch_seconds,
+        import_comments=config.import_comments,
+        base_url=settings.server.base_url.rstrip("/"),
+    )

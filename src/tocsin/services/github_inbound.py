@@ -1,0 +1,114 @@
+"""GitHub → tocsin: one webhook delivery (``issues``, ``issue_comment``) applied in one unit of
+work, deduplicated on ``X-GitHub-Delivery``.
+
+Closing the incident's issue is recorded on the timeline; it resolves an incident that needs
+no post-mortem, and for one that does (P0/P1) the incident stays open and a ``github.explain``
+job says why on the issue and reopens it. Comments are imported when the settings say so;
+tocsin's own comments (they carry a hidden marker) are not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from tocsin.domain import github as domain
+from tocsin.domain.events import JobKind, JobRequest
+from tocsin.domain.incident import IncidentId
+from tocsin.services.context import Services
+from tocsin.services.github_ports import GitHub
+from tocsin.services.incidents import persist
+from tocsin.services.ports import UnitOfWork
+
+OWN_MARK = "<!-- tocsin-"
+
+
+def postmortem_done(_incident_id: int) -> bool:
+    """Whether the incident's post-mortem is written. There is no post-mortem feature yet, so
+    never: a P0/P1 incident cannot be closed from GitHub until it exists."""
+    return False
+
+
+def receive_event(svc: Services, *, delivery_id: str, event: str, payload: Mapping[str, Any]) -> str:
+    """Apply one delivery; returns what it did (``duplicate``, ``ignored``, ``resolved``,
+    ``kept_open``, ``recorded``, ``imported``). A redelivery changes nothing."""
+    gh = svc.github
+    if gh is None:
+        return "ignored"
+    at = svc.clock.now()
+    with svc.uow() as uow:
+        if not uow.github.record_delivery(delivery_id[:100], event[:50], at):
+            return "duplicate"
+        outcome = _apply(svc, uow, gh, event, payload, delivery_id=delivery_id, at=at)
+        uow.commit()
+    return outcome
+
+
+def _text(value: Any, *keys: str) -> str:
+    for key in keys:
+        value = value.get(key) if isinstance(value, Mapping) else None
+    return value if isinstance(value, str) else ""
+
+
+def _apply(
+    svc: Services,
+    uow: UnitOfWork,
+    gh: GitHub,
+    event: str,
+    payload: Mapping[str, Any],
+    *,
+    delivery_id: str,
+    at: datetime,
+) -> str:
+    issue = payload.get("issue")
+    repository = _text(payload, "repository", "full_name")
+    if not isinstance(issue, Mapping) or repository.lower() != gh.tracker.repository.lower():
+        return "ignored"
+    number = issue.get("number")
+    if not isinstance(number, int):
+        return "ignored"
+    link = uow.github.by_number(gh.tracker.repository, number)
+    if link is None:
+        return "ignored"
+    by = _text(payload, "sender", "login") or "someone"
+    action = payload.get("action")
+    if event == "issues" and action == "closed":
+        return _closed(svc, uow, link.incident_id, number, by, delivery_id=delivery_id, at=at)
+    if event == "issue_comment" and action == "created" and gh.import_comments:
+        text = _text(payload, "comment", "body")
+        if OWN_MARK in text:
+            return "ignored"
+        incident = uow.incidents.get(IncidentId(link.incident_id), for_update=True)
+        persist(svc, uow, domain.comment_from_github(incident, number=number, by=by, text=text, at=at))
+        return "imported"
+    return "ignored"
+
+
+def _closed(
+    svc: Services, uow: UnitOfWork, incident_id: int, number: int, by: str, *, delivery_id: str, at: datetime
+) -> str:
+    incident = uow.incidents.get(IncidentId(incident_id), for_update=True)
+    result = domain.closed_on_github(
+        incident, number=number, by=by, at=at, plan=svc.plan, postmortem_done=postmortem_done(incident_id)
+    )
+    if result.change is None:
+        return "ignored"
+    persist(svc, uow, result.change)
+    if result.refusal is not None:
+        payload = {
+            "incident_id": incident_id,
+            "number": number,
+            "text": result.refusal,
+            "delivery": delivery_id[:100],
+            "at": at.isoformat(),
+        }
+        uow.jobs.enqueue(
+            [JobRequest(JobKind.GITHUB_EXPLAIN, at, payload, f"github.explain:{delivery_id[:100]}")]
+        )
+        return "kept_open"
+    return (
+        "resolved"
+        if result.change.incident.resolved_at is not None and incident.resolved_at is None
+        else "recorded"
+    )

@@ -1,0 +1,172 @@
+"""Slack announcements: the reaction that enqueues them, and the jobs that post them.
+
+Every incident whose severity is announced gets ONE ``slack.announce`` job (keyed by the
+incident, so it is never enqueued twice); each later change enqueues a ``slack.update`` (the
+card edited in place with ``chat.update``) and a ``slack.thread`` (the change's timeline
+lines, in the card's thread). Handlers render the incident as it is when they run, so updates
+arriving out of order still leave the card right.
+
+A rate-limited request (429) is rescheduled after Slack's ``Retry-After``; any other failure
+raises and the job store retries with backoff. Known limit: a worker that dies after Slack
+took the announcement but before its commit posts it again on retry (Slack offers no
+idempotency key for ``chat.postMessage``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+from typing import Any
+
+from tocsin.domain.alert import AlertCounts
+from tocsin.domain.events import Change, EventKind, JobKind, JobRequest, TimelineEvent
+from tocsin.domain.incident import IncidentId
+from tocsin.services.context import Services
+from tocsin.services.ports import UnitOfWork
+from tocsin.services.slack_ports import Card, Posted, Slack, SlackRateLimited, SlackUnavailable
+
+QUIET = frozenset({EventKind.DECLARED, EventKind.NOTIFIED})
+"""Events that do not go to the thread: the card itself says it, or it is tocsin's own noise."""
+
+
+def react(svc: Services, uow: UnitOfWork, change: Change) -> None:
+    """Enqueue the announcement (first time) and, for a later change, its update and thread."""
+    slack = svc.slack
+    if slack is None:
+        return
+    incident = change.incident
+    at = svc.clock.now()
+    base = {"incident_id": int(incident.id)}
+    jobs: list[JobRequest] = []
+    if incident.severity in slack.announce:
+        jobs.append(JobRequest(JobKind.SLACK_ANNOUNCE, at, base, f"slack:announce:{incident.id}"))
+    if change.events and not any(e.kind is EventKind.DECLARED for e in change.events):
+        digest = _digest(change.events)
+        payload = {**base, "digest": digest}
+        jobs.append(JobRequest(JobKind.SLACK_UPDATE, at, payload, f"slack:update:{incident.id}:{digest}"))
+        lines = [_line(e) for e in change.events if e.kind not in QUIET]
+        if lines:
+            thread = {**payload, "text": "\n".join(lines)}
+            jobs.append(JobRequest(JobKind.SLACK_THREAD, at, thread, f"slack:thread:{incident.id}:{digest}"))
+    if jobs:
+        uow.jobs.enqueue(jobs)
+
+
+def _digest(events: Sequence[TimelineEvent]) -> str:
+    text = "\n".join(f"{e.kind.value}|{e.at.isoformat()}|{e.actor}|{e.text}" for e in events)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def _line(event: TimelineEvent) -> str:
+    return f"{event.at:%H:%M} UTC · {event.actor}: {event.text}"[:3000]
+
+
+def announce(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+    """Post the incident's card unless it was posted already; store its channel and ts."""
+    slack = svc.slack
+    if slack is None:
+        return True
+    incident_id = int(payload["incident_id"])
+    with svc.read() as read:
+        if read.slack_messages.get(incident_id) is not None:
+            return True
+        card = _card(slack, read, incident_id)
+    try:
+        posted = slack.api.post_card(slack.channel, card)
+    except SlackRateLimited as exc:
+        return _later(svc, uow, JobKind.SLACK_ANNOUNCE, payload, exc)
+    uow.slack_messages.add(incident_id, posted, svc.clock.now())
+    return True
+
+
+def update(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+    """Edit the card in place so it shows the incident as it is now."""
+    slack = svc.slack
+    if slack is None:
+        return True
+    incident_id = int(payload["incident_id"])
+    with svc.read() as read:
+        posted = _announced(slack, read, incident_id)
+        if posted is None:
+            return True
+        card = _card(slack, read, incident_id)
+    try:
+        slack.api.update_card(posted, card)
+    except SlackRateLimited as exc:
+        return _later(svc, uow, JobKind.SLACK_UPDATE, payload, exc)
+    uow.slack_messages.touch(incident_id, svc.clock.now())
+    return True
+
+
+def thread(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+    """Post one change's timeline lines as a reply in the card's thread."""
+    slack = svc.slack
+    if slack is None:
+        return True
+    with svc.read() as read:
+        posted = _announced(slack, read, int(payload["incident_id"]))
+    if posted is None:
+        return True
+    try:
+        slack.api.post_text(posted.channel, str(payload["text"]), thread_ts=posted.ts)
+    except SlackRateLimited as exc:
+        return _later(svc, uow, JobKind.SLACK_THREAD, payload, exc)
+    return True
+
+
+def ephemeral(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+    """Tell one Slack user something only they see (an unmapped user, a refused action)."""
+    slack = svc.slack
+    if slack is None:
+        return True
+    try:
+        slack.api.post_ephemeral(str(payload["channel"]), str(payload["user"]), str(payload["text"]))
+    except SlackRateLimited as exc:
+        return _later(svc, uow, JobKind.SLACK_EPHEMERAL, payload, exc)
+    return True
+
+
+def _announced(slack: Slack, read: UnitOfWork, incident_id: int) -> Posted | None:
+    """The card to edit; None when the incident is not announced (its severity is not);
+    raises to retry later when the announcement is due but not posted yet."""
+    posted = read.slack_messages.get(incident_id)
+    if posted is None and read.incidents.get(IncidentId(incident_id)).severity in slack.announce:
+        raise SlackUnavailable(f"incident {incident_id} is not announced yet")
+    return posted
+
+
+def _card(slack: Slack, read: UnitOfWork, incident_id: int) -> Card:
+    incident = read.incidents.get(IncidentId(incident_id))
+    counts = read.alerts.counts([incident.id]).get(incident.id, AlertCounts())
+    return Card(
+        incident_id=incident_id,
+        title=incident.title,
+        severity=incident.severity.value,
+        phase=incident.phase.value,
+        source=incident.source,
+        ack_due_at=incident.ack_due_at,
+        acknowledged_by=incident.acknowledged_by,
+        resolved=incident.resolved_at is not None,
+        alerts_firing=counts.firing,
+        alerts_total=counts.total,
+        url=slack.incident_url(incident_id),
+    )
+
+
+def _later(
+    svc: Services, uow: UnitOfWork, kind: JobKind, payload: Mapping[str, Any], exc: SlackRateLimited
+) -> bool:
+    """Slack said 429: run the same work again after its Retry-After, as a fresh job."""
+    tries = int(payload.get("rate_limited", 0)) + 1
+    if tries > MAX_RATE_LIMITED:
+        raise SlackUnavailable(f"still rate limited after {MAX_RATE_LIMITED} waits") from exc
+    again = {**payload, "rate_limited": tries}
+    due = svc.clock.now() + timedelta(seconds=max(exc.retry_after, 1.0))
+    parts = (kind.value, payload.get("incident_id", ""), payload.get("digest", ""), payload.get("key", ""))
+    key = "slack:" + ":".join(str(p) for p in parts)
+    uow.jobs.enqueue([JobRequest(kind, due, again, f"{key}:rl{tries}")])
+    return True
+
+
+MAX_RATE_LIMITED = 20

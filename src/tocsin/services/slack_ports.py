@@ -1,0 +1,103 @@
+"""What Slack chat-ops needs from the world: the Web API port, the card it renders, and the
+record of what was posted (the message ``ts`` that later updates edit in place).
+
+Kept apart from ``services.paging`` so Slack stays optional: ``Services.slack`` is ``None``
+when no bot token is configured, and every Slack reaction and job is then a no-op.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from tocsin.domain.severity import Severity
+
+
+class SlackUnavailable(Exception):
+    """Slack did not take the request now (down, 5xx, an error answer): retried with backoff.
+
+    The message must never carry the bot token or the signing secret.
+    """
+
+
+class SlackRateLimited(SlackUnavailable):
+    """Slack answered 429: try again after ``retry_after`` seconds, not sooner."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"rate limited by Slack: retry after {retry_after:g} s")
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """Everything the incident message shows; the adapter turns it into Block Kit."""
+
+    incident_id: int
+    title: str
+    severity: str
+    phase: str
+    source: str
+    ack_due_at: datetime
+    acknowledged_by: str | None
+    resolved: bool
+    alerts_firing: int
+    alerts_total: int
+    url: str
+    issue_url: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    """Where a message lives: the channel id Slack answered with and the message ``ts``."""
+
+    channel: str
+    ts: str
+
+
+class SlackApi(Protocol):
+    def post_card(self, channel: str, card: Card) -> Posted: ...
+
+    def update_card(self, where: Posted, card: Card) -> None: ...
+
+    def post_text(self, channel: str, text: str, *, thread_ts: str | None = None) -> Posted: ...
+
+    def post_ephemeral(self, channel: str, user: str, text: str) -> None: ...
+
+
+class SlackMessageRepository(Protocol):
+    def get(self, incident_id: int) -> Posted | None:
+        """The incident's announcement, if it was posted."""
+        ...
+
+    def add(self, incident_id: int, posted: Posted, at: datetime) -> None:
+        """Record the announcement; a second one for the same incident is ignored."""
+        ...
+
+    def touch(self, incident_id: int, at: datetime) -> None:
+        """Record that the card was updated at ``at``."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class SlackMember:
+    """A tocsin person known to Slack by ``slack_user_id``."""
+
+    person_id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Slack:
+    """Slack as configured: the API, the announcement channel and who is who."""
+
+    api: SlackApi
+    channel: str = "#incidents"
+    announce: frozenset[Severity] = frozenset(Severity)
+    members: Mapping[str, SlackMember] = field(default_factory=dict)
+    """Slack user id -> tocsin person."""
+    base_url: str = ""
+
+    def incident_url(self, incident_id: int) -> str:
+        return f"{self.base_url}/incidents/{incident_id}" if self.base_url else ""

@@ -1,0 +1,102 @@
+"""The public status page as one read-only snapshot: public components with their current
+status and 90-day uptime, published incidents, the overall indicator. Internal components,
+drafts and everything about the tocsin incident behind a public one stay out."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from tocsin.domain.statuspage import (
+    Component,
+    ComponentStatus,
+    Indicator,
+    PublicIncident,
+    rollup,
+)
+from tocsin.domain.uptime import Uptime, uptime
+from tocsin.services.context import Services
+from tocsin.services.statuspage_ports import StatusPageConfig
+
+HISTORY_DAYS = 14
+UPTIME_DAYS = 90
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentView:
+    component: Component
+    status: ComponentStatus
+    created_at: datetime
+    updated_at: datetime
+    uptime: Uptime
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    config: StatusPageConfig
+    now: datetime
+    components: tuple[ComponentView, ...]
+    incidents: tuple[PublicIncident, ...]
+    indicator: Indicator
+    updated_at: datetime
+
+    @property
+    def unresolved(self) -> tuple[PublicIncident, ...]:
+        return tuple(i for i in self.incidents if not i.resolved)
+
+    def history(self, days: int = HISTORY_DAYS) -> tuple[PublicIncident, ...]:
+        since = self.now - timedelta(days=days)
+        return tuple(i for i in self.incidents if i.resolved and (i.resolved_at or i.updated_at) >= since)
+
+    def find(self, public_id: str) -> PublicIncident | None:
+        return next((i for i in self.incidents if i.id == public_id), None)
+
+    def groups(self) -> list[tuple[str, list[ComponentView]]]:
+        grouped: dict[str, list[ComponentView]] = defaultdict(list)
+        for view in self.components:
+            grouped[view.component.group].append(view)
+        return list(grouped.items())
+
+
+def version(svc: Services) -> str:
+    with svc.read() as uow:
+        return uow.statuspage.version()
+
+
+def _public_only(incident: PublicIncident, public_keys: set[str]) -> PublicIncident:
+    """Newest update first; internal components removed from every list."""
+    newest_first = sorted(incident.updates, key=lambda u: u.posted_at, reverse=True)
+    updates = tuple(
+        replace(u, affected=tuple(c for c in u.affected if c.key in public_keys)) for u in newest_first
+    )
+    components = tuple(k for k in incident.components if k in public_keys)
+    return replace(incident, updates=updates, components=components, draft_body="")
+
+
+def snapshot(svc: Services, *, limit: int = 50) -> Snapshot:
+    config, now = svc.statuspage, svc.clock.now()
+    with svc.read() as uow:
+        history = uow.statuspage.history()
+        incidents = uow.statuspage.list_public(limit=limit)
+    public_keys = {c.key for c in config.public_components}
+    by_component: dict[str, list[tuple[datetime, ComponentStatus]]] = defaultdict(list)
+    for change in history:
+        by_component[change.component].append((change.at, change.status))
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    views = []
+    for component in config.public_components:
+        changes = by_component.get(component.key, [])
+        views.append(
+            ComponentView(
+                component=component,
+                status=changes[-1][1] if changes else ComponentStatus.OPERATIONAL,
+                created_at=changes[0][0] if changes else day_start,
+                updated_at=changes[-1][0] if changes else day_start,
+                uptime=uptime(changes, now=now, days=UPTIME_DAYS),
+            )
+        )
+    shown = tuple(_public_only(i, public_keys) for i in incidents)
+    indicator = rollup([v.status for v in views], [i.impact for i in shown if not i.resolved])
+    stamps = [v.updated_at for v in views] + [i.updated_at for i in shown]
+    return Snapshot(config, now, tuple(views), shown, indicator, max(stamps, default=day_start))

@@ -1,0 +1,128 @@
+"""Status page subscribers: email with double opt-in, optionally per component; every public
+update goes to the confirmed ones, each mail with its unsubscribe link.
+
+Answers never tell whether an address was already subscribed (no address enumeration).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from tocsin.domain.errors import InvalidInput, NotFound
+from tocsin.domain.events import JobKind, JobRequest
+from tocsin.domain.statuspage import PublicIncident
+from tocsin.domain.subscriber import clean_email
+from tocsin.services.context import Services
+from tocsin.services.ports import UnitOfWork
+from tocsin.services.statuspage_ports import Subscriber
+
+CONFIRM = (
+    "[{page}] Confirm your subscription",
+    "Hello,\n\nSomeone (hopefully you) asked to receive {page} updates at this address.\n"
+    "Confirm here: {url}subscribe/confirm?token={token}\n\n"
+    "If it was not you, ignore this mail: nothing will be sent.\n",
+)
+UPDATE = (
+    "[{page}] {name}",
+    "{rendered}\n\nDetails: {url}incidents/{public_id}\n\n--\n"
+    "You receive this because you subscribed to {page}.\nUnsubscribe: {url}unsubscribe?token={token}\n",
+)
+
+
+def _queue(uow: UnitOfWork, rows: list[tuple[str, int | None, str, str, str]], at: datetime) -> None:
+    ids = uow.statuspage.queue_mails(rows, at)
+    uow.jobs.enqueue(
+        [
+            JobRequest(JobKind.STATUS_MAIL, due_at=at, payload={"mail_id": i}, key=f"statuspage.mail:{i}")
+            for i in ids
+        ]
+    )
+
+
+def subscribe(svc: Services, email: str, components: Sequence[str] = ()) -> None:
+    """Record a pending subscription and mail its confirmation link (again, for a pending one)."""
+    address = clean_email(email)
+    known = {c.key for c in svc.statuspage.public_components}
+    chosen = tuple(dict.fromkeys(components))
+    unknown = [c for c in chosen if c not in known]
+    if unknown:
+        raise InvalidInput(f"components: unknown component {unknown[0]!r}")
+    with svc.uow() as uow:
+        at = svc.clock.now()
+        current = uow.statuspage.subscriber_by_email(address)
+        if current is not None and current.active:
+            return
+        token = secrets.token_urlsafe(24)
+        subscriber = uow.statuspage.save_subscriber(
+            Subscriber(current.id if current else 0, address, chosen, token, at)
+        )
+        config = svc.statuspage
+        subject, body = CONFIRM
+        values = {"page": config.name, "url": config.url, "token": token}
+        key = f"subscribe:{subscriber.id}:{token[:12]}"
+        _queue(uow, [(key, None, address, subject.format(**values), body.format(**values))], at)
+        uow.commit()
+
+
+def _by_token(uow: UnitOfWork, token: str) -> Subscriber:
+    subscriber = uow.statuspage.subscriber_by_token(token) if token else None
+    if subscriber is None:
+        raise NotFound("this link is not valid (any more)")
+    return subscriber
+
+
+def confirm(svc: Services, token: str) -> Subscriber:
+    with svc.uow() as uow:
+        subscriber = _by_token(uow, token)
+        if subscriber.confirmed_at is None or subscriber.unsubscribed_at is not None:
+            at = svc.clock.now()
+            subscriber = uow.statuspage.save_subscriber(
+                replace(subscriber, confirmed_at=at, unsubscribed_at=None)
+            )
+            uow.commit()
+    return subscriber
+
+
+def unsubscribe(svc: Services, token: str) -> Subscriber:
+    with svc.uow() as uow:
+        subscriber = _by_token(uow, token)
+        if subscriber.unsubscribed_at is None:
+            subscriber = uow.statuspage.save_subscriber(replace(subscriber, unsubscribed_at=svc.clock.now()))
+            uow.commit()
+    return subscriber
+
+
+def notify_update(svc: Services, uow: UnitOfWork, public: PublicIncident) -> int:
+    """Queue the latest update of ``public`` for every confirmed subscriber who wants it."""
+    update = public.updates[-1]
+    config = svc.statuspage
+    public_keys = {c.key for c in config.public_components}
+    touched = [k for k in public.components if k in public_keys]
+    subject, body = UPDATE
+    rows: list[tuple[str, int | None, str, str, str]] = []
+    for subscriber in uow.statuspage.active_subscribers():
+        if not subscriber.wants(touched):
+            continue
+        values = {
+            "page": config.name,
+            "url": config.url,
+            "name": public.name,
+            "rendered": update.render(),
+            "public_id": public.id,
+            "token": subscriber.token,
+        }
+        rows.append(
+            (
+                f"update:{update.id}:{subscriber.id}",
+                public.incident_id,
+                subscriber.email,
+                subject.format(**values),
+                body.format(**values),
+            )
+        )
+    if rows:
+        _queue(uow, rows, update.posted_at)
+    return len(rows)

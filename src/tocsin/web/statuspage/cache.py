@@ -1,0 +1,151 @@
+"""The status page's front door: a bare ASGI app over an in-memory render cache.
+
+The page is the one thing hammered while everything else is down, so GET/HEAD under
+``/status/`` never reach FastAPI: a cached body is served as is, with a strong ETag (304 on
+``If-None-Match``) and ``Cache-Control``. The cache holds one rendering per document for the
+current status revision (a counter bumped by every public change, in the database, so a change
+made by another replica or by the CLI is seen too) and the current UTC day (the uptime bars).
+The revision is read at most once per ``revalidate`` seconds; a change made through this
+process invalidates at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+
+from tocsin.services.context import Services
+from tocsin.services.statuspage_view import Snapshot, snapshot, version
+from tocsin.web.statuspage.pages import Renderer
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
+Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+PREFIX = "/status/"
+DYNAMIC = ("subscribe", "unsubscribe")  # served by FastAPI (web/statuspage/subscribe.py), never cached
+CACHE_CONTROL = b"public, max-age=15, stale-while-revalidate=60"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    status: int
+    content_type: bytes
+    body: bytes
+    etag: bytes
+
+
+class RenderCache:
+    def __init__(self, services: Services, *, revalidate: float = 1.0) -> None:
+        self._services = services
+        self._renderer = Renderer(root=PREFIX)
+        self._revalidate = revalidate
+        self._lock = threading.Lock()
+        self._entries: dict[str, Entry] = {}
+        self._key: tuple[str, str] | None = None
+        self._checked = 0.0
+        self._snap: Snapshot | None = None
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._key, self._snap, self._checked = None, None, 0.0
+
+    def cached(self, path: str) -> Entry | None:
+        """The entry if it is known to be fresh, without touching the database."""
+        if time.monotonic() - self._checked >= self._revalidate:
+            return None
+        return self._entries.get(path)
+
+    def get(self, path: str) -> Entry:
+        with self._lock:
+            self._refresh()
+            entry = self._entries.get(path)
+            if entry is None:
+                entry = self._render(path)
+                if entry.status == 200:  # unknown paths are not kept: no filling memory with 404s
+                    self._entries[path] = entry
+            return entry
+
+    def _refresh(self) -> None:
+        now = time.monotonic()
+        if now - self._checked < self._revalidate and self._key is not None:
+            return
+        key = (version(self._services), f"{self._services.clock.now():%Y-%m-%d}")
+        if key != self._key:
+            self._entries.clear()
+            self._key, self._snap = key, None
+        self._checked = now
+
+    def snapshot(self) -> Snapshot:
+        if self._snap is None:
+            self._snap = snapshot(self._services)
+        return self._snap
+
+    def _render(self, path: str) -> Entry:
+        rendered = self._renderer.render(self.snapshot(), path)
+        if rendered is None:
+            return Entry(404, b"text/plain; charset=utf-8", b"Not found\n", b"")
+        content_type, body = rendered
+        etag = b'"' + hashlib.sha256(body).hexdigest()[:20].encode() + b'"'
+        return Entry(200, content_type.encode(), body, etag)
+
+
+class StatusPageApp:
+    """Serves GET/HEAD ``/status/…`` from the cache; everything else goes to ``app``."""
+
+    def __init__(self, app: ASGIApp, cache: RenderCache) -> None:
+        self.app = app
+        self.cache = cache
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if path == PREFIX.rstrip("/"):
+            location = PREFIX.encode()
+            await send({"type": "http.response.start", "status": 308, "headers": [(b"location", location)]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        if not path.startswith(PREFIX) or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        relative = path.removeprefix(PREFIX)
+        if relative.startswith(DYNAMIC):
+            await self.app(scope, receive, send)
+            return
+        entry = self.cache.cached(relative)
+        if entry is None:
+            entry = await run_in_threadpool(self.cache.get, relative)
+        await _respond(scope, send, entry)
+
+
+def _if_none_match(scope: Scope) -> bytes | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"if-none-match":
+            return bytes(value)
+    return None
+
+
+async def _respond(scope: Scope, send: Send, entry: Entry) -> None:
+    headers = [(b"content-type", entry.content_type), (b"x-content-type-options", b"nosniff")]
+    if entry.status == 200:
+        headers += [
+            (b"etag", entry.etag),
+            (b"cache-control", CACHE_CONTROL),
+            (b"access-control-allow-origin", b"*"),
+        ]
+    tags = _if_none_match(scope)
+    if entry.status == 200 and tags is not None and (entry.etag in tags.split(b", ") or tags == b"*"):
+        await send({"type": "http.response.start", "status": 304, "headers": headers[2:]})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    body = b"" if scope["method"] == "HEAD" else entry.body
+    headers.append((b"content-length", str(len(entry.body)).encode()))
+    await send({"type": "http.response.start", "status": entry.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,116 @@
+"""The public status page in Debian's Chromium: JavaScript off, desktop and phone widths, with a
+screenshot of each in test-artifacts/."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, expect
+
+from tocsin import bootstrap
+from tocsin.adapters.clock import ManualClock, SystemClock
+from tocsin.adapters.db import migrate
+from tocsin.config import Settings
+from tocsin.domain.access import SYSTEM
+from tocsin.domain.incident import IncidentId
+from tocsin.domain.severity import Severity
+from tocsin.domain.statuspage import UpdateStatus
+from tocsin.services import incidents, statuspage
+from tocsin.web.app import create_app
+
+COMPONENTS = {
+    "login": {"name": "Login", "group": "Application"},
+    "api": {"name": "API", "group": "Application"},
+    "payments": {"name": "Payments"},
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def status_server(tmp_path) -> Iterator[str]:
+    db = f"sqlite:///{tmp_path / 'tocsin.db'}"
+    migrate.upgrade(db)
+    port = _free_port()
+    settings = Settings.model_validate(
+        {"database": {"url": db}, "statuspage": {"name": "KoproGo Status", "components": COMPONENTS}}
+    )
+    clock = ManualClock(SystemClock().now() - timedelta(days=3))
+    container = bootstrap.build(settings, clock=clock)
+    svc = container.services
+    old = incidents.declare_incident(svc, title="x", severity=Severity.P0, by=SYSTEM)
+    statuspage.post_status_update(
+        svc,
+        IncidentId(old.id),
+        status=UpdateStatus.INVESTIGATING,
+        message="Payments are down.",
+        components=["payments"],
+        by=SYSTEM,
+    )
+    clock.advance(timedelta(hours=2))
+    statuspage.post_status_update(
+        svc, IncidentId(old.id), status=UpdateStatus.RESOLVED, message="Payments are back.", by=SYSTEM
+    )
+    clock.advance(timedelta(days=3) - timedelta(minutes=20))
+    now = incidents.declare_incident(svc, title="x", severity=Severity.P1, by=SYSTEM)
+    statuspage.post_status_update(
+        svc,
+        IncidentId(now.id),
+        status=UpdateStatus.INVESTIGATING,
+        message="We are currently investigating issues with login functionality.",
+        components=["login"],
+        by=SYSTEM,
+    )
+    clock.advance(timedelta(minutes=5))
+    statuspage.post_status_update(
+        svc,
+        IncidentId(now.id),
+        status=UpdateStatus.IDENTIFIED,
+        message="The issue has been identified as a database connection problem.",
+        by=SYSTEM,
+    )
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(container), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        container.close()
+
+
+@pytest.mark.parametrize(("width", "name"), [(1280, "desktop"), (390, "phone")])
+def test_status_page_without_javascript(browser: Browser, status_server, artifacts, width, name):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(f"{status_server}/status/")
+    expect(page.get_by_role("status")).to_have_text("Partial System Outage")
+    active = page.get_by_role("region", name="Active incidents")
+    expect(active).to_contain_text(
+        "🟡 Identified - The issue has been identified as a database connection problem."
+    )
+    expect(active).to_contain_text("Posted:")
+    expect(page.get_by_role("region", name="Past incidents (14 days)")).to_contain_text("🟢 Resolved")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, "the page scrolls sideways"
+    page.screenshot(path=artifacts / f"status-page-{name}.png", full_page=True)
+    context.close()

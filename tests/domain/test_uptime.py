@@ -1,0 +1,44 @@
+"""Daily uptime bars from a component's status history."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from tocsin.domain.statuspage import ComponentStatus
+from tocsin.domain.uptime import uptime
+
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+
+
+def test_no_history_is_ninety_green_days():
+    result = uptime([], now=NOW)
+    assert len(result.bars) == 90
+    assert result.percent == 100.0
+    assert {b.status for b in result.bars} == {ComponentStatus.OPERATIONAL}
+    assert result.bars[-1].day == NOW.date()
+
+
+def test_a_one_hour_major_outage_yesterday():
+    start = NOW - timedelta(days=1, hours=2)
+    history = [
+        (start, ComponentStatus.MAJOR_OUTAGE),
+        (start + timedelta(hours=1), ComponentStatus.OPERATIONAL),
+    ]
+    result = uptime(history, now=NOW)
+    yesterday = result.bars[-2]
+    assert yesterday.status is ComponentStatus.MAJOR_OUTAGE
+    assert yesterday.downtime == timedelta(hours=1)
+    assert result.bars[-1].status is ComponentStatus.OPERATIONAL
+    assert 99.9 < result.percent < 100.0
+
+
+def test_partial_outage_weighs_thirty_percent_and_spans_days():
+    start = NOW - timedelta(days=2)
+    result = uptime([(start, ComponentStatus.PARTIAL_OUTAGE)], now=NOW)
+    assert [b.status for b in result.bars[-3:]] == [ComponentStatus.PARTIAL_OUTAGE] * 3
+    assert result.bars[-2].downtime == timedelta(hours=24 * 0.3)
+
+
+def test_history_older_than_the_window_sets_the_starting_status():
+    result = uptime([(NOW - timedelta(days=200), ComponentStatus.DEGRADED_PERFORMANCE)], now=NOW)
+    assert result.bars[0].status is ComponentStatus.DEGRADED_PERFORMANCE

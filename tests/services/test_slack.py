@@ -1,0 +1,126 @@
+"""Delivery discipline of the Slack announcement: one message per incident whatever happens
+(429 with Retry-After, Slack down for a while, a job run twice), then updates in place."""
+
+from __future__ import annotations
+
+import json
+import socket
+from datetime import timedelta
+
+import pytest
+
+from tests.paging_plan import drain
+from tests.slack_fake import FakeSlack, slack_plan, start, stop
+from tocsin import bootstrap
+from tocsin.adapters.slack.client import SlackWebApi
+from tocsin.config import Settings
+from tocsin.domain.access import Actor, Role
+from tocsin.domain.incident import IncidentId
+from tocsin.domain.severity import Severity
+from tocsin.services import incidents, slack
+from tocsin.services.slack_ports import Card, SlackUnavailable
+
+RITA = Actor("Rita", Role.RESPONDER)
+RATE_LIMITED = (
+    "chat.postMessage",
+    429,
+    {"Retry-After": "30"},
+    json.dumps({"ok": False, "error": "ratelimited"}).encode(),
+)
+
+
+@pytest.fixture
+def fake():
+    server = start()
+    yield server
+    stop(server)
+
+
+@pytest.fixture
+def settings(db_url: str, fake: FakeSlack) -> Settings:
+    # no direct messages here: only the announcement goes to Slack (DMs: test_contract, web/test_slack)
+    return Settings.model_validate(slack_plan(db_url, fake, direct_messages=False))
+
+
+def declare(services, severity=Severity.P1, title="Checkout down"):
+    return incidents.declare_incident(services, title=title, severity=severity, by=RITA)
+
+
+def test_429_waits_for_retry_after_then_posts_once(container, services, clock, fake):
+    fake.script.append(RATE_LIMITED)
+    declare(services)
+    drain(container)
+    assert fake.top_level() == []
+    clock.advance(timedelta(seconds=29))
+    drain(container)
+    assert fake.top_level() == []  # not before Retry-After
+    clock.advance(timedelta(seconds=2))
+    drain(container)
+    assert len(fake.top_level()) == 1
+    assert len(fake.calls_to("chat.postMessage")) == 2  # the 429 and the post
+    assert fake.violations == []
+
+
+def test_slack_down_for_a_while_then_one_message_then_updates_in_place(container, services, clock, fake):
+    fake.down = True
+    incident = declare(services)
+    for _ in range(4):
+        drain(container)
+        clock.advance(timedelta(minutes=2))
+    assert fake.top_level() == []
+    fake.down = False
+    clock.advance(timedelta(minutes=10))
+    drain(container)
+    (message,) = fake.top_level()
+    incidents.acknowledge_incident(services, incident.id, by=RITA)
+    drain(container)
+    (updated,) = fake.top_level()
+    assert updated["ts"] == message["ts"]
+    assert "Acknowledged by Rita" in json.dumps(updated["blocks"])
+    assert fake.violations == []
+
+
+def test_the_announcement_job_run_twice_posts_once(container, services, fake):
+    incident = declare(services)
+    for _ in range(2):
+        with services.uow() as uow:
+            slack.announce(services, uow, {"incident_id": int(incident.id)})
+            uow.commit()
+    assert len(fake.top_level()) == 1
+
+
+def test_only_the_configured_severities_are_announced(db_url, clock, fake):
+    settings = Settings.model_validate(slack_plan(db_url, fake, announce=["P0", "P1"], direct_messages=False))
+    container = bootstrap.build(settings, clock=clock)
+    try:
+        services = container.services
+        incident = declare(services, severity=Severity.P3, title="Slow report")
+        incidents.add_note(services, incident.id, "looking", by=RITA)
+        drain(container)
+        assert fake.calls == []
+        incidents.update_incident(services, IncidentId(incident.id), severity=Severity.P1, by=RITA)
+        drain(container)
+        (message,) = fake.top_level()
+        assert "P1" in message["blocks"][0]["text"]["text"]
+    finally:
+        container.close()
+
+
+def test_slack_off_enqueues_nothing(db_url, clock):
+    container = bootstrap.build(Settings.model_validate({"database": {"url": db_url}}), clock=clock)
+    try:
+        declare(container.services)
+        assert not [j for j in container.jobs.list() if j.kind.value.startswith("slack.")]
+    finally:
+        container.close()
+
+
+def test_an_unreachable_slack_is_a_retryable_failure_without_the_token(clock):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    api = SlackWebApi("xoxb-secret-value", base_url=f"http://127.0.0.1:{port}/api/", timeout=2)
+    card = Card(1, "t", "P1", "detection", "manual", clock.now(), None, False, 0, 0, "")
+    with pytest.raises(SlackUnavailable) as raised:
+        api.post_card("#incidents", card)
+    assert "xoxb-secret-value" not in str(raised.value)

@@ -1,0 +1,234 @@
+"""GitHub issues end to end against a fake GitHub (validated with GitHub's OpenAPI description):
+an Alertmanager webhook opens an incident, the worker opens exactly one labelled issue, its
+lifecycle shows on the issue, and closing the issue on GitHub behaves as the plan says."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from dataclasses import replace
+from datetime import timedelta
+
+import pytest
+
+from tests.github_fake import TOKEN, serve
+from tests.intake_fixtures import am_raw
+from tests.paging_plan import drain
+from tocsin.domain.access import SYSTEM
+from tocsin.domain.severity import Severity
+from tocsin.services import incidents
+from tocsin.services.github_ports import TrackerError
+from tocsin.web.github_hook import signature, verify
+
+SECRET = "It's a Secret to Everybody"
+AM_TOKEN = "am-token"
+
+
+@pytest.fixture(scope="session")
+def github_server():
+    server = serve()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fake(github_server):
+    fake = github_server.reset()
+    yield fake
+    assert fake.errors == []
+
+
+@pytest.fixture
+def settings(db_url, fake):
+    from tocsin.config import Settings
+
+    return Settings.model_validate(
+        {
+            "database": {"url": db_url},
+            "sources": {"prom": {"kind": "alertmanager", "token": AM_TOKEN}},
+            "github": {
+                "repository": "acme/shop",
+                "token": TOKEN,
+                "api_url": fake.base_url,
+                "webhook_secret": SECRET,
+                "title": "incident-{date}-{alertname}",
+                "max_rate_limit_wait_seconds": 5,
+            },
+        }
+    )
+
+
+def alert(client):
+    response = client.post(
+        "/hooks/alertmanager/prom",
+        content=am_raw("firing_PostgreSQLDown"),
+        headers={"Authorization": f"Bearer {AM_TOKEN}", "Content-Type": "application/json"},
+    )
+    assert response.status_code == 200
+    return response.json()["incident_id"]
+
+
+def hook(client, event, payload, delivery="d-1", secret=SECRET):
+    body = json.dumps(payload).encode()
+    headers = {
+        "X-GitHub-Event": event,
+        "X-GitHub-Delivery": delivery,
+        "X-Hub-Signature-256": signature(secret, body),
+        "Content-Type": "application/json",
+    }
+    return client.post("/hooks/github", content=body, headers=headers)
+
+
+def closed(number, by="octocat"):
+    return {
+        "action": "closed",
+        "issue": {"number": number, "state": "closed"},
+        "repository": {"full_name": "acme/shop"},
+        "sender": {"login": by},
+    }
+
+
+def later(clock, container, seconds=30):
+    clock.advance(timedelta(seconds=seconds))
+    drain(container)
+
+
+def timeline(container, incident_id):
+    return [e.text for e in incidents.get_timeline(container.services, incident_id, by=SYSTEM)]
+
+
+def test_githubs_published_signature_vector():
+    expected = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
+    assert signature(SECRET, b"Hello, World!") == expected
+    assert verify(SECRET, b"Hello, World!", expected)
+    assert not verify(SECRET, b"Hello, World?", expected)
+
+
+def test_an_alert_gets_exactly_one_labelled_issue_that_follows_the_incident(client, container, clock, fake):
+    incident_id = alert(client)
+    drain(container)
+    later(clock, container)
+    assert list(fake.issues) == [1]
+    issue = fake.issues[1]
+    assert issue["title"] == "incident-2026-11-27-PostgreSQLDown"
+    severity = incidents.get_incident(container.services, incident_id, by=SYSTEM).severity.value
+    assert fake.issue_labels(1) == ["incident", f"severity:{severity}", "phase:detection"]
+    created = {body["name"]: body["color"] for body in fake.calls("POST", "/labels")}
+    assert created["incident"] == "d73a4a"
+    assert created["phase:detection"] == "1d76db"
+    assert f"<!-- tocsin-incident-{incident_id} -->" in issue["body"]
+    assert "| Phase | detection |" in issue["body"]
+    assert "Incident declared" in fake.comments[1][0]
+
+    incidents.acknowledge_incident(container.services, incident_id, by=SYSTEM)
+    incidents.add_note(container.services, incident_id, "restarting the primary", by=SYSTEM)
+    incidents.update_incident(container.services, incident_id, severity=Severity.P3, by=SYSTEM)
+    later(clock, container)
+    assert fake.issue_labels(1) == ["incident", "severity:P3", "phase:triage"]
+    assert "| Phase | triage |" in fake.issues[1]["body"]
+    assert len(fake.comments[1]) == 2  # three events, one batched comment
+    assert "restarting the primary" in fake.comments[1][1]
+    assert "Severity changed" in fake.comments[1][1]
+
+    incidents.resolve_incident(container.services, incident_id, by=SYSTEM)
+    incidents.close_incident(container.services, incident_id, by=SYSTEM)
+    later(clock, container)
+    assert (fake.issues[1]["state"], fake.issues[1]["state_reason"]) == ("closed", "completed")
+    incidents.reopen_incident(container.services, incident_id, reason="flapping", by=SYSTEM)
+    later(clock, container)
+    assert fake.issues[1]["state"] == "open"
+    assert list(fake.issues) == [1]
+    patches = len(fake.calls("PATCH"))
+    later(clock, container)  # nothing new: nothing sent
+    assert len(fake.calls("PATCH")) == patches
+
+
+def test_a_crash_between_create_and_store_adopts_the_issue(client, container, clock, fake):
+    github = container.services.github
+    real = github.tracker
+
+    class CrashAfterCreate:
+        repository = real.repository
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def create(self, *args):
+            real.create(*args)
+            raise TrackerError("worker died before storing the number")
+
+    crashing = replace(container.services, github=replace(github, tracker=CrashAfterCreate()))
+    incident_id = alert(client)
+    drain(container, crashing)
+    assert len(fake.issues) == 1
+    later(clock, container, seconds=120)  # the retry finds the marker and adopts
+    assert len(fake.issues) == 1
+    assert fake.issues[1]["labels"][0] == "incident"
+    assert f"tocsin-incident-{incident_id}" in fake.issues[1]["body"]
+    assert fake.comments.get(1), "the adopted issue is synced"
+
+
+def test_a_rate_limited_response_is_waited_out(client, container, fake):
+    alert(client)
+    fake.rate_limit_next = 1
+    drain(container)
+    assert len(fake.issues) == 1
+    assert fake.log[0][0] == fake.log[1][0]  # the limited request was sent again
+
+
+def test_closing_a_p2_issue_on_github_resolves_the_incident(client, container, clock, fake):
+    incident_id = alert(client)
+    incidents.update_incident(container.services, incident_id, severity=Severity.P2, by=SYSTEM)
+    later(clock, container)
+    response = hook(client, "issues", closed(1))
+    assert response.json() == {"outcome": "resolved"}
+    assert hook(client, "issues", closed(1)).json() == {"outcome": "duplicate"}
+    incident = incidents.get_incident(container.services, incident_id, by=SYSTEM)
+    assert incident.resolved_at is not None
+    texts = timeline(container, incident_id)
+    assert "GitHub issue #1 closed by @octocat" in texts
+    assert sum("closed by @octocat" in t for t in texts) == 1
+
+
+def test_closing_a_p1_issue_keeps_the_incident_open_and_says_why(client, container, clock, fake):
+    incident_id = alert(client)
+    incidents.update_incident(container.services, incident_id, severity=Severity.P1, by=SYSTEM)
+    later(clock, container)
+    fake.issues[1]["state"] = "closed"
+    assert hook(client, "issues", closed(1)).json() == {"outcome": "kept_open"}
+    later(clock, container)
+    incident = incidents.get_incident(container.services, incident_id, by=SYSTEM)
+    assert incident.resolved_at is None
+    assert incident.phase.is_open
+    assert fake.issues[1]["state"] == "open"
+    assert "post-mortem" in fake.comments[1][-1]
+    assert "GitHub issue #1 closed by @octocat" in timeline(container, incident_id)
+
+
+def test_issue_comments_are_imported_but_not_our_own(client, container, clock, fake):
+    incident_id = alert(client)
+    later(clock, container)
+    comment = {"action": "created", "issue": {"number": 1}, "repository": {"full_name": "acme/shop"},
+               "sender": {"login": "octocat"}, "comment": {"body": "DB failover done"}}  # fmt: skip
+    assert hook(client, "issue_comment", comment, delivery="c-1").json() == {"outcome": "imported"}
+    own = {**comment, "comment": {"body": fake.comments[1][0]}}
+    assert hook(client, "issue_comment", own, delivery="c-2").json() == {"outcome": "ignored"}
+    assert "Comment on GitHub issue #1 by @octocat: DB failover done" in timeline(container, incident_id)
+    comments = len(fake.comments[1])
+    later(clock, container)
+    assert len(fake.comments[1]) == comments  # an imported comment is not mirrored back
+
+
+def test_a_bad_signature_is_401_and_changes_nothing(client, container, clock, fake):
+    incident_id = alert(client)
+    later(clock, container)
+    before = timeline(container, incident_id)
+    response = hook(client, "issues", closed(1), secret="wrong")
+    assert response.status_code == 401
+    assert response.headers["content-type"].startswith("application/problem+json")
+    unsigned = client.post("/hooks/github", content=b"{}", headers={"X-GitHub-Event": "issues"})
+    assert unsigned.status_code == 401
+    assert timeline(container, incident_id) == before
+    assert incidents.get_incident(container.services, incident_id, by=SYSTEM).resolved_at is None
+    assert hmac.compare_digest(hashlib.sha256(b"").hexdigest(), hashlib.sha256(b"").hexdigest())
