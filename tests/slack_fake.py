@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -49,6 +50,8 @@ class FakeSlack:
     script: list[tuple[str, int, dict[str, str], bytes]] = field(default_factory=list)
     """Canned answers (method, status, headers, body), served first in first out to that method."""
     down: bool = False
+    channels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Channels made with conversations.create: id -> name, members, archived."""
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
@@ -63,7 +66,14 @@ class FakeSlack:
 
     def top_level(self) -> list[dict[str, Any]]:
         """Messages posted in channels (not direct messages), outside threads."""
-        return [m for m in self.messages.values() if not m.get("thread_ts") and m["channel"][0] != "D"]
+        return [
+            m
+            for m in self.messages.values()
+            if not m.get("thread_ts") and m["channel"][0] != "D" and m["channel"] not in self.channels
+        ]
+
+    def in_channel(self, channel: str) -> list[dict[str, Any]]:
+        return [m for m in self.messages.values() if m["channel"] == channel]
 
     def direct_messages(self, user: str) -> list[dict[str, Any]]:
         return [m for m in self.messages.values() if m["channel"] == dm_id(user)]
@@ -89,7 +99,13 @@ class FakeSlack:
             if canned is not None:
                 self.script.remove(canned)
                 return canned[1], canned[2], canned[3]
+            problems = check_channel(method, params)
+            if problems:
+                self.violations.extend(f"{method}: {p}" for p in problems)
+                return 400, {}, json.dumps({"ok": False, "error": "invalid_arguments"}).encode()
             answer = self._answer(method, params)
+            if not answer["ok"]:
+                return 200, {"Content-Type": "application/json"}, json.dumps(answer).encode()
             errors = check_response(method, answer)
             self.violations.extend(f"{method} answer: {e}" for e in errors)
             return 200, {"Content-Type": "application/json"}, json.dumps(answer).encode()
@@ -118,9 +134,58 @@ class FakeSlack:
             return {"ok": True, "channel": channel, "ts": ts, "text": text, "message": {"text": text}}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": dm_id(str(params["users"]))}}
+        if method.startswith("conversations.") and method != "conversations.open":
+            return self._conversations(method, params)
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
         return {"ok": True}
+
+    def _conversations(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        """create / invite / archive, with Slack's errors for a second attempt."""
+        if method == "conversations.create":
+            name = str(params["name"])
+            if any(c["name"] == name for c in self.channels.values()):
+                return {"ok": False, "error": "name_taken"}
+            ident = f"C1{len(self.channels) + 1:08d}"
+            self.channels[ident] = {"name": name, "members": [], "archived": False}
+            return {"ok": True, "channel": self._conversation(ident)}
+        channel = self.channels.get(str(params.get("channel", "")))
+        if channel is None:
+            return {"ok": False, "error": "channel_not_found"}
+        if method == "conversations.archive":
+            if channel["archived"]:
+                return {"ok": False, "error": "already_archived"}
+            channel["archived"] = True
+            return {"ok": True}
+        users = [u for u in str(params.get("users", "")).split(",") if u]
+        new = [u for u in users if u not in channel["members"]]
+        if not new:
+            return {"ok": False, "error": "already_in_channel"}
+        channel["members"].extend(new)
+        return {"ok": True, "channel": self._conversation(str(params["channel"]))}
+
+    def _conversation(self, ident: str) -> dict[str, Any]:
+        channel = self.channels[ident]
+        return {
+            "id": ident,
+            "name": channel["name"],
+            "created": 1700000000,
+            "creator": "U0TOCSIN0",
+            "is_archived": channel["archived"],
+            "is_channel": True,
+            "is_private": False,
+        }
+
+
+CHANNEL_NAME = re.compile(r"^[a-z0-9_-]{1,80}$")
+
+
+def check_channel(method: str, params: dict[str, Any]) -> list[str]:
+    """Slack's channel-name rules: lowercase, no spaces or periods, at most 80 characters."""
+    if method != "conversations.create":
+        return []
+    name = str(params.get("name", ""))
+    return [] if CHANNEL_NAME.match(name) else [f"invalid channel name {name!r}"]
 
 
 def _params(headers: dict[str, str], body: bytes, path: str) -> dict[str, Any]:
@@ -268,6 +333,7 @@ def slack_plan(db_url: str, fake: FakeSlack, **slack: Any) -> dict[str, Any]:
         "bot_token": fake.token,
         "signing_secret": SIGNING_SECRET,
         "api_url": fake.base_url,
+        "incident_channels": [],  # off unless a test turns it on (tests/services/test_slack_channels.py)
         **slack,
     }
     return config

@@ -50,4 +50,5 @@ def build_slack(settings: Settings, *, api: SlackApi | None = None) -> Slack | N
         announce=frozenset(config.announce),
         members=members,
         base_url=settings.server.base_url.rstrip("/"),
+        incident_channels=frozenset(config.incident_channels),
     )

@@ -60,3 +60,35 @@ def test_approve_email_without_one_fails(cli):
     result = runner.invoke(app, ["status", "approve-email", "1"])
     assert result.exit_code != 0
     assert "no customer email" in result.output
+
+
+def test_maintenance_schedule_update_and_list(cli, tmp_path):
+    scheduled = cli(
+        "status",
+        "maintenance",
+        "schedule",
+        "Database upgrade",
+        "--for",
+        "2030-01-01T22:00:00Z",
+        "--until",
+        "2030-01-01T23:00:00Z",
+        "-m",
+        "We will upgrade the database.",
+        "-c",
+        "api",
+    ).output
+    maintenance_id = scheduled.split()[0]
+    assert "**Scheduled** - We will upgrade the database." in scheduled
+    started = cli("status", "maintenance", "update", maintenance_id, "in_progress", "-m", "Under way.")
+    assert "**In progress** - Under way." in started.output
+    cli("status", "maintenance", "update", maintenance_id, "bogus", "-m", "x", code=2)
+    cli("status", "maintenance", "schedule", "x", "--for", "soon", "--until", "later", "-m", "x", code=2)
+    listed = cli("status", "maintenance", "list").output
+    assert maintenance_id in listed
+    assert "in_progress" in listed
+    out = tmp_path / "site"
+    cli("status", "export", str(out))
+    summary = json.loads((out / "api/v2/summary.json").read_text())
+    statuses = {c["name"]: c["status"] for c in summary["components"]}
+    assert statuses == {"Login": "operational", "API": "under_maintenance"}
+    assert [m["status"] for m in summary["scheduled_maintenances"]] == ["in_progress"]

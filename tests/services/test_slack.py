@@ -18,6 +18,7 @@ from tocsin.domain.access import Actor, Role
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.severity import Severity
 from tocsin.services import incidents, slack
+from tocsin.services.github_ports import IssueLink
 from tocsin.services.slack_ports import Card, SlackUnavailable
 
 RITA = Actor("Rita", Role.RESPONDER)
@@ -77,6 +78,22 @@ def test_slack_down_for_a_while_then_one_message_then_updates_in_place(container
     (updated,) = fake.top_level()
     assert updated["ts"] == message["ts"]
     assert "Acknowledged by Rita" in json.dumps(updated["blocks"])
+    assert fake.violations == []
+
+
+def test_the_card_links_the_github_issue_once_there_is_one(container, services, clock, fake):
+    incident = declare(services)
+    drain(container)
+    (message,) = fake.top_level()
+    assert "GitHub issue" not in json.dumps(message["blocks"])
+    url = "https://github.example.org/acme/ops/issues/7"
+    with services.uow() as uow:
+        uow.github.save(IssueLink(int(incident.id), "acme/ops", 7, url), clock.now())
+        uow.commit()
+    incidents.acknowledge_incident(services, incident.id, by=RITA)
+    drain(container)
+    (updated,) = fake.top_level()
+    assert f"<{url}|GitHub issue>" in json.dumps(updated["blocks"])
     assert fake.violations == []
 
 

@@ -33,8 +33,14 @@ def fake():
 
 
 @pytest.fixture
-def settings(db_url: str, fake: FakeSlack) -> Settings:
-    return Settings.model_validate(slack_plan(db_url, fake))
+def extra() -> dict:
+    """More of tocsin.yaml (a test parametrizes it to turn a feature on)."""
+    return {}
+
+
+@pytest.fixture
+def settings(db_url: str, fake: FakeSlack, extra: dict) -> Settings:
+    return Settings.model_validate({**slack_plan(db_url, fake), **extra})
 
 
 def alert(client, name: str = "firing_BackupNotRunRecently") -> int:
@@ -217,7 +223,7 @@ def test_commands_ack_sev_resolve_help_oncall_status(client, container, clock, f
     assert "Nothing done" in command(client, clock, "ack 1").json()["text"]
     assert "/incident declare" in command(client, clock, "help").json()["text"]
     assert "On call now" in command(client, clock, "oncall").json()["text"]
-    assert "status page" in command(client, clock, "status 1 investigating looking").json()["text"]
+    assert "not enabled" in command(client, clock, "status 1 investigating looking").json()["text"]
     assert "Unknown command" in command(client, clock, "frobnicate").json()["text"]
 
 
@@ -244,3 +250,50 @@ def test_a_refused_action_is_explained_privately(client, container, clock, fake)
     (note,) = fake.calls_to("chat.postEphemeral")
     assert note.params["user"] == "U0DAVID"
     assert note.params["text"].startswith("Nothing done")
+
+
+STATUSPAGE = {
+    "statuspage": {
+        "name": "Status",
+        "url": "https://status.example.com/",
+        "components": {"api": {"name": "API"}},
+    }
+}
+
+
+@pytest.mark.parametrize("extra", [STATUSPAGE])
+def test_incident_status_posts_a_public_update_as_the_slack_user(client, container, clock, fake):
+    command(client, clock, "declare Checkout down P1")
+    reply = command(client, clock, "status #1 identified Bad deploy rolled back").json()
+    assert reply["response_type"] == "ephemeral"
+    assert "Posted on the status page for #1" in reply["text"]
+    assert "Bad deploy rolled back" in reply["text"]
+    events = incidents.get_timeline(container.services, IncidentId(1), by=ADMIN)
+    (posted,) = [e for e in events if e.kind.value == "status_posted"]
+    assert posted.actor == "Camille Martin"
+    assert "Bad deploy rolled back" in posted.text
+
+
+@pytest.mark.parametrize("extra", [STATUSPAGE])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("status 1 fixed all good", "unknown status 'fixed'"),
+        ("status 99 investigating looking", "Nothing done"),
+        ("status 1", "usage"),
+        ("status abc investigating x", "not an incident id"),
+    ],
+)
+def test_incident_status_errors_come_back_privately(client, container, clock, fake, text, expected):
+    command(client, clock, "declare Checkout down P1")
+    reply = command(client, clock, text).json()
+    assert reply["response_type"] == "ephemeral"
+    assert expected in reply["text"]
+    events = incidents.get_timeline(container.services, IncidentId(1), by=ADMIN)
+    assert not [e for e in events if e.kind.value == "status_posted"]
+
+
+def test_incident_status_without_a_status_page_says_so(client, container, clock, fake):
+    command(client, clock, "declare Checkout down P1")
+    assert "not enabled" in command(client, clock, "status 1 investigating looking").json()["text"]
+    assert "Unknown command" not in command(client, clock, "status 1 resolved ok").json()["text"]

@@ -29,6 +29,11 @@ class SlackSettings(Section):
     direct_messages: bool = Field(
         default=True, description="Paged people also get a direct message (needs people[].slack_user_id)."
     )
+    incident_channels: list[SeverityKey] = Field(
+        default_factory=lambda: [Severity.P0, Severity.P1],
+        description="Severities whose incidents get their own channel inc-<id>-<slug> (scopes "
+        "channels:manage); [] turns it off.",
+    )
     timeout_seconds: float = Field(default=10.0, gt=0, le=60)
 
     @property

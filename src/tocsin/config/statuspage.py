@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, HttpUrl, SecretStr
 
 from tocsin.config.fields import Identifier
 from tocsin.config.sections import Section
@@ -29,6 +29,14 @@ class CustomerEmailSettings(Section):
     language: Literal["en", "fr"] = "en"
 
 
+class WebhookSubscribersSettings(Section):
+    urls: list[HttpUrl] = Field(
+        default_factory=list, description="Receivers POSTed a signed JSON body on every public update."
+    )
+    secret: SecretStr | None = Field(default=None, description="Signs X-Tocsin-Signature (HMAC-SHA256).")
+    timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+
+
 class StatusPageSettings(Section):
     enabled: bool | None = Field(
         default=None,
@@ -38,6 +46,7 @@ class StatusPageSettings(Section):
     url: str = Field(default="", description="Public address of the page (empty: server.base_url/status/).")
     components: dict[Identifier, ComponentSettings] = Field(default_factory=dict)
     customer_email: CustomerEmailSettings = Field(default_factory=CustomerEmailSettings)
+    webhooks: WebhookSubscribersSettings = Field(default_factory=WebhookSubscribersSettings)
 
     def to_domain(self, base_url: str) -> StatusPageConfig:
         return StatusPageConfig(
@@ -51,4 +60,5 @@ class StatusPageSettings(Section):
             email_mode=self.customer_email.mode,
             affected_users=tuple(self.customer_email.affected_users),
             language=self.customer_email.language,
+            webhooks=tuple(str(u) for u in self.webhooks.urls),
         )

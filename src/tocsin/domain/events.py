@@ -60,9 +60,13 @@ class JobKind(StrEnum):
     SLACK_UPDATE = "slack.update"
     SLACK_THREAD = "slack.thread"
     SLACK_EPHEMERAL = "slack.ephemeral"
+    SLACK_CHANNEL_OPEN = "slack.channel_open"
+    SLACK_CHANNEL_FILL = "slack.channel_fill"
+    SLACK_CHANNEL_ARCHIVE = "slack.channel_archive"
     # status page (issue 8)
     STATUS_CUSTOMER_EMAIL = "statuspage.customer_email"
     STATUS_MAIL = "statuspage.mail"
+    STATUS_WEBHOOK = "statuspage.webhook"
     # GitHub issues (issue 7)
     GITHUB_OPEN = "github.open"
     GITHUB_SYNC = "github.sync"

@@ -20,7 +20,7 @@ from tocsin.domain.severity import Severity
 from tocsin.services.alert_ports import AlertRepository
 from tocsin.services.github_ports import GithubRepository
 from tocsin.services.paging import DeliveryRepository, EscalationRepository, FeedRepository
-from tocsin.services.slack_ports import SlackMessageRepository
+from tocsin.services.slack_ports import SlackChannelRepository, SlackMessageRepository
 from tocsin.services.statuspage_ports import StatusPageRepository
 from tocsin.services.user_ports import SessionRepository, UserRepository
 
@@ -162,6 +162,7 @@ class UnitOfWork(Protocol):
     sessions: SessionRepository
     github: GithubRepository
     slack_messages: SlackMessageRepository
+    slack_channels: SlackChannelRepository
     statuspage: StatusPageRepository
 
     def __enter__(self) -> Self: ...

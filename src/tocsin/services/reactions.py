@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tocsin.domain.events import Change
-from tocsin.services import escalation, github, slack, statuspage
+from tocsin.services import escalation, github, slack, slack_channels, statuspage
 from tocsin.services.context import Services
 from tocsin.services.ports import UnitOfWork
 
@@ -20,6 +20,7 @@ Reaction = Callable[[Services, UnitOfWork, Change], None]
 REACTIONS: tuple[Reaction, ...] = (
     escalation.react,  # opening freezes the policy and runs step 1; ack/resolve stop; severity re-plans
     slack.react,  # announce in the Slack channel once, then update the card and post to its thread
+    slack_channels.react,  # P0/P1: the incident's own channel, created once, archived when closed
     statuspage.react,  # P0/P1: draft the public update, arm the > 1 h customer email; resolution email
     github.react,  # open the incident's issue once, then sync body/labels/state and batch comments
 )

@@ -75,7 +75,7 @@ def announce(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool
     try:
         posted = slack.api.post_card(slack.channel, card)
     except SlackRateLimited as exc:
-        return _later(svc, uow, JobKind.SLACK_ANNOUNCE, payload, exc)
+        return later(svc, uow, JobKind.SLACK_ANNOUNCE, payload, exc)
     uow.slack_messages.add(incident_id, posted, svc.clock.now())
     return True
 
@@ -94,7 +94,7 @@ def update(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
     try:
         slack.api.update_card(posted, card)
     except SlackRateLimited as exc:
-        return _later(svc, uow, JobKind.SLACK_UPDATE, payload, exc)
+        return later(svc, uow, JobKind.SLACK_UPDATE, payload, exc)
     uow.slack_messages.touch(incident_id, svc.clock.now())
     return True
 
@@ -111,7 +111,7 @@ def thread(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
     try:
         slack.api.post_text(posted.channel, str(payload["text"]), thread_ts=posted.ts)
     except SlackRateLimited as exc:
-        return _later(svc, uow, JobKind.SLACK_THREAD, payload, exc)
+        return later(svc, uow, JobKind.SLACK_THREAD, payload, exc)
     return True
 
 
@@ -123,7 +123,7 @@ def ephemeral(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> boo
     try:
         slack.api.post_ephemeral(str(payload["channel"]), str(payload["user"]), str(payload["text"]))
     except SlackRateLimited as exc:
-        return _later(svc, uow, JobKind.SLACK_EPHEMERAL, payload, exc)
+        return later(svc, uow, JobKind.SLACK_EPHEMERAL, payload, exc)
     return True
 
 
@@ -139,6 +139,7 @@ def _announced(slack: Slack, read: UnitOfWork, incident_id: int) -> Posted | Non
 def _card(slack: Slack, read: UnitOfWork, incident_id: int) -> Card:
     incident = read.incidents.get(IncidentId(incident_id))
     counts = read.alerts.counts([incident.id]).get(incident.id, AlertCounts())
+    issue = read.github.link(incident_id)
     return Card(
         incident_id=incident_id,
         title=incident.title,
@@ -151,10 +152,11 @@ def _card(slack: Slack, read: UnitOfWork, incident_id: int) -> Card:
         alerts_firing=counts.firing,
         alerts_total=counts.total,
         url=slack.incident_url(incident_id),
+        issue_url=issue.url if issue else "",
     )
 
 
-def _later(
+def later(
     svc: Services, uow: UnitOfWork, kind: JobKind, payload: Mapping[str, Any], exc: SlackRateLimited
 ) -> bool:
     """Slack said 429: run the same work again after its Retry-After, as a fresh job."""

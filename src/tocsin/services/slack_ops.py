@@ -7,7 +7,6 @@ records who acted. An unmapped Slack user acts on nothing and is told why.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable, Mapping
 
 from tocsin.domain.access import Actor, Role
@@ -15,7 +14,8 @@ from tocsin.domain.errors import DomainError, InvalidInput
 from tocsin.domain.events import JobKind, JobRequest
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.severity import Severity
-from tocsin.services import escalation, incidents, oncall
+from tocsin.domain.statuspage import UpdateStatus
+from tocsin.services import escalation, incidents, oncall, statuspage
 from tocsin.services.context import Services
 from tocsin.services.ports import IncidentFilter
 from tocsin.services.slack_ports import Slack
@@ -146,10 +146,24 @@ def _resolve(svc: Services, by: Actor, rest: str) -> str:
     return f"Resolved #{incident.id} {incident.title}"
 
 
-def _status(_svc: Services, _by: Actor, _rest: str) -> str:
-    if importlib.util.find_spec("tocsin.services.statuspage") is None:
-        return "The public status page is not enabled yet: nothing was published."
-    return "Slack cannot post to the status page yet: publish the update from the tocsin web UI."
+def _status(svc: Services, by: Actor, rest: str) -> str:
+    """``<id> <status> <message>``: a public status page update, as the mapped person."""
+    ident, _, after = rest.partition(" ")
+    word, _, message = after.strip().partition(" ")
+    if not ident or not word:
+        raise InvalidInput(f"usage: `/incident status <id> <{'|'.join(UpdateStatus)}> <message>`")
+    try:
+        status = UpdateStatus(word.lower())
+    except ValueError:
+        raise InvalidInput(f"unknown status {word!r}: use one of {', '.join(UpdateStatus)}") from None
+    incident_id = parse_id(ident)
+    if not svc.statuspage.enabled:
+        return "The public status page is not enabled: nothing was published."
+    public = statuspage.post_status_update(
+        svc, incident_id, status=status, message=message.strip() or None, by=by
+    )
+    update = public.updates[-1]
+    return f"Posted on the status page for #{incident_id}: {status.icon} *{status.label}* - {update.body}"
 
 
 def _oncall(svc: Services, by: Actor, _rest: str) -> str:

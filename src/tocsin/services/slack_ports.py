@@ -7,7 +7,7 @@ when no bot token is configured, and every Slack reaction and job is then a no-o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -65,6 +65,18 @@ class SlackApi(Protocol):
 
     def post_ephemeral(self, channel: str, user: str, text: str) -> None: ...
 
+    def create_channel(self, name: str) -> str:
+        """Create a public channel; returns its id. A taken name raises ``SlackUnavailable``."""
+        ...
+
+    def invite(self, channel: str, users: Sequence[str]) -> None:
+        """Invite Slack users; one already in the channel is not an error."""
+        ...
+
+    def archive(self, channel: str) -> None:
+        """Archive the channel; one already archived is not an error."""
+        ...
+
 
 class SlackMessageRepository(Protocol):
     def get(self, incident_id: int) -> Posted | None:
@@ -78,6 +90,30 @@ class SlackMessageRepository(Protocol):
     def touch(self, incident_id: int, at: datetime) -> None:
         """Record that the card was updated at ``at``."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentChannel:
+    """The incident's own channel: its id and name, the summary's ``ts`` once posted, and
+    when it was archived."""
+
+    incident_id: int
+    channel: str
+    name: str
+    summary_ts: str | None = None
+    archived_at: datetime | None = None
+
+
+class SlackChannelRepository(Protocol):
+    def get(self, incident_id: int) -> IncidentChannel | None: ...
+
+    def add(self, channel: IncidentChannel, at: datetime) -> None:
+        """Record the created channel; a second one for the same incident is ignored."""
+        ...
+
+    def summarised(self, incident_id: int, ts: str) -> None: ...
+
+    def archived(self, incident_id: int, at: datetime) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +134,12 @@ class Slack:
     members: Mapping[str, SlackMember] = field(default_factory=dict)
     """Slack user id -> tocsin person."""
     base_url: str = ""
+    incident_channels: frozenset[Severity] = frozenset({Severity.P0, Severity.P1})
+    """Severities whose incidents get their own channel (``inc-<id>-<slug>``)."""
+
+    def user_of(self, person_id: str) -> str | None:
+        """The Slack user id of a tocsin person; None when they have none."""
+        return next((user for user, m in self.members.items() if m.person_id == person_id), None)
 
     def incident_url(self, incident_id: int) -> str:
         return f"{self.base_url}/incidents/{incident_id}" if self.base_url else ""

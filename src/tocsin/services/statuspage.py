@@ -161,6 +161,7 @@ def post_status_update(
         posted = domain.post(public, new_public_id(), status=status, body=body, changes=changes, at=at)
         uow.statuspage.save_public(posted)
         subscribers.notify_update(svc, uow, posted)
+        subscribers.notify_webhooks(svc, uow, posted)
         uow.statuspage.record_statuses(
             [StatusChange(c.key, c.new_status, at) for c in changes], public_id=posted.id
         )
@@ -191,3 +192,10 @@ def _posted_event(incident: Incident, posted: PublicIncident, actor: str, *, fir
         data["time_to_first_public_update_seconds"] = seconds
         text += f" (first public update, {seconds // 60} min after detection)"
     return TimelineEvent(EventKind.STATUS_POSTED, update.posted_at, actor, text, data)
+
+
+def public_status(svc: Services, incident_id: IncidentId, *, by: Actor) -> PublicIncident | None:
+    """The incident's public incident (draft or posted), for the incident room."""
+    by.require(Role.VIEWER, "reading the status page")
+    with svc.read() as uow:
+        return uow.statuspage.get_public(incident_id)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from tocsin.domain.maintenance import Maintenance
 from tocsin.domain.statuspage import Component, ComponentStatus, PublicIncident
 
 
@@ -14,6 +15,13 @@ class Mailer(Protocol):
     def send(self, *, to: str, subject: str, body: str, key: str) -> str:
         """Send one plain-text mail; return a reference. ``key`` dedupes re-sends (Message-ID).
         Raise ``DeliveryFailed`` when it did not go out."""
+        ...
+
+
+class WebhookPoster(Protocol):
+    def post(self, *, url: str, body: bytes, event: str, delivery: str) -> str:
+        """POST one signed JSON body; return a reference. ``delivery`` is the idempotency key
+        (``X-Tocsin-Delivery``). Raise ``DeliveryFailed`` on a transport error or non-2xx."""
         ...
 
 
@@ -28,6 +36,9 @@ class StatusPageConfig:
     affected_users: tuple[str, ...] = ()
     language: str = "en"
     mailer: Mailer | None = field(default=None, compare=False)
+    webhooks: tuple[str, ...] = ()
+    """Operator-configured webhook subscribers (no public sign-up: no SSRF by subscription)."""
+    webhook_poster: WebhookPoster | None = field(default=None, compare=False)
 
     def component(self, key: str) -> Component | None:
         return next((c for c in self.components if c.key == key), None)
@@ -126,6 +137,16 @@ class StatusPageRepository(Protocol):
         ...
 
     def active_subscribers(self) -> Sequence[Subscriber]: ...
+
+    def save_maintenance(self, maintenance: Maintenance) -> None:
+        """Insert or update a scheduled maintenance (bumps the revision)."""
+        ...
+
+    def get_maintenance(self, maintenance_id: str, *, for_update: bool = False) -> Maintenance | None: ...
+
+    def list_maintenances(self, *, limit: int = 50) -> Sequence[Maintenance]:
+        """Newest scheduled first."""
+        ...
 
     def version(self) -> str:
         """Changes whenever anything public changes (the render cache's key)."""

@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from tocsin.domain.maintenance import Maintenance
 from tocsin.domain.statuspage import (
     Component,
     ComponentStatus,
@@ -40,6 +41,15 @@ class Snapshot:
     incidents: tuple[PublicIncident, ...]
     indicator: Indicator
     updated_at: datetime
+    maintenances: tuple[Maintenance, ...] = ()
+
+    @property
+    def upcoming_maintenances(self) -> tuple[Maintenance, ...]:
+        return tuple(sorted((m for m in self.maintenances if m.upcoming), key=lambda m: m.scheduled_for))
+
+    @property
+    def active_maintenances(self) -> tuple[Maintenance, ...]:
+        return tuple(m for m in self.maintenances if m.active)
 
     @property
     def unresolved(self) -> tuple[PublicIncident, ...]:
@@ -74,12 +84,21 @@ def _public_only(incident: PublicIncident, public_keys: set[str]) -> PublicIncid
     return replace(incident, updates=updates, components=components, draft_body="")
 
 
+def _public_maintenance(maintenance: Maintenance, public_keys: set[str]) -> Maintenance:
+    newest_first = tuple(sorted(maintenance.updates, key=lambda u: u.posted_at, reverse=True))
+    components = tuple(k for k in maintenance.components if k in public_keys)
+    return replace(maintenance, updates=newest_first, components=components)
+
+
 def snapshot(svc: Services, *, limit: int = 50) -> Snapshot:
     config, now = svc.statuspage, svc.clock.now()
     with svc.read() as uow:
         history = uow.statuspage.history()
         incidents = uow.statuspage.list_public(limit=limit)
+        maintenances = uow.statuspage.list_maintenances(limit=limit)
     public_keys = {c.key for c in config.public_components}
+    shown_maintenances = tuple(_public_maintenance(m, public_keys) for m in maintenances)
+    in_maintenance = {k for m in shown_maintenances if m.active for k in m.components}
     by_component: dict[str, list[tuple[datetime, ComponentStatus]]] = defaultdict(list)
     for change in history:
         by_component[change.component].append((change.at, change.status))
@@ -87,10 +106,13 @@ def snapshot(svc: Services, *, limit: int = 50) -> Snapshot:
     views = []
     for component in config.public_components:
         changes = by_component.get(component.key, [])
+        status = changes[-1][1] if changes else ComponentStatus.OPERATIONAL
+        if component.key in in_maintenance and status is ComponentStatus.OPERATIONAL:
+            status = ComponentStatus.UNDER_MAINTENANCE
         views.append(
             ComponentView(
                 component=component,
-                status=changes[-1][1] if changes else ComponentStatus.OPERATIONAL,
+                status=status,
                 created_at=changes[0][0] if changes else day_start,
                 updated_at=changes[-1][0] if changes else day_start,
                 uptime=uptime(changes, now=now, days=UPTIME_DAYS),
@@ -99,4 +121,7 @@ def snapshot(svc: Services, *, limit: int = 50) -> Snapshot:
     shown = tuple(_public_only(i, public_keys) for i in incidents)
     indicator = rollup([v.status for v in views], [i.impact for i in shown if not i.resolved])
     stamps = [v.updated_at for v in views] + [i.updated_at for i in shown]
-    return Snapshot(config, now, tuple(views), shown, indicator, max(stamps, default=day_start))
+    stamps += [m.updated_at for m in shown_maintenances]
+    return Snapshot(
+        config, now, tuple(views), shown, indicator, max(stamps, default=day_start), shown_maintenances
+    )

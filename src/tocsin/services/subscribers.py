@@ -6,18 +6,24 @@ Answers never tell whether an address was already subscribed (no address enumera
 
 from __future__ import annotations
 
+import json
+import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from tocsin.domain.errors import InvalidInput, NotFound
 from tocsin.domain.events import JobKind, JobRequest
+from tocsin.domain.maintenance import Maintenance
 from tocsin.domain.statuspage import PublicIncident
 from tocsin.domain.subscriber import clean_email
 from tocsin.services.context import Services
 from tocsin.services.ports import UnitOfWork
 from tocsin.services.statuspage_ports import Subscriber
+
+log = logging.getLogger(__name__)
 
 CONFIRM = (
     "[{page}] Confirm your subscription",
@@ -126,3 +132,100 @@ def notify_update(svc: Services, uow: UnitOfWork, public: PublicIncident) -> int
     if rows:
         _queue(uow, rows, update.posted_at)
     return len(rows)
+
+
+def _enqueue_webhooks(
+    svc: Services, uow: UnitOfWork, *, event: str, delivery: str, document: dict[str, Any], at: datetime
+) -> int:
+    """One durable job per configured receiver; the job key is the idempotency key."""
+    urls = svc.statuspage.webhooks
+    uow.jobs.enqueue(
+        [
+            JobRequest(
+                JobKind.STATUS_WEBHOOK,
+                due_at=at,
+                payload={"url": url, "event": event, "delivery": f"{delivery}:{n}", "body": document},
+                key=f"statuspage.webhook:{delivery}:{n}",
+            )
+            for n, url in enumerate(urls)
+        ]
+    )
+    return len(urls)
+
+
+def _page(svc: Services) -> dict[str, str]:
+    return {"name": svc.statuspage.name, "url": svc.statuspage.url}
+
+
+def notify_webhooks(svc: Services, uow: UnitOfWork, public: PublicIncident) -> int:
+    """Queue the latest update of ``public`` for every webhook subscriber: public facts only."""
+    update = public.updates[-1]
+    public_keys = {c.key for c in svc.statuspage.public_components}
+    names = {c.key: c.name for c in svc.statuspage.public_components}
+    delivery = f"update:{update.id}"
+    document = {
+        "id": delivery,
+        "event": "incident_update",
+        "page": _page(svc),
+        "incident": {
+            "id": public.id,
+            "name": public.name,
+            "status": public.status.value,
+            "impact": public.impact,
+            "shortlink": f"{svc.statuspage.url}incidents/{public.id}",
+            "components": [names[k] for k in public.components if k in public_keys],
+        },
+        "update": {
+            "id": update.id,
+            "status": update.status.value,
+            "body": update.body,
+            "posted_at": update.posted_at.isoformat(),
+            "rendered": update.render(),
+        },
+    }
+    return _enqueue_webhooks(
+        svc, uow, event="incident_update", delivery=delivery, document=document, at=update.posted_at
+    )
+
+
+def notify_maintenance_webhooks(svc: Services, uow: UnitOfWork, maintenance: Maintenance) -> int:
+    update = maintenance.updates[-1]
+    names = {c.key: c.name for c in svc.statuspage.public_components}
+    delivery = f"maintenance:{update.id}"
+    document = {
+        "id": delivery,
+        "event": "maintenance_update",
+        "page": _page(svc),
+        "scheduled_maintenance": {
+            "id": maintenance.id,
+            "name": maintenance.name,
+            "status": maintenance.status.value,
+            "impact": "maintenance",
+            "scheduled_for": maintenance.scheduled_for.isoformat(),
+            "scheduled_until": maintenance.scheduled_until.isoformat(),
+            "components": [names[k] for k in maintenance.components if k in names],
+        },
+        "update": {
+            "id": update.id,
+            "status": update.status.value,
+            "body": update.body,
+            "posted_at": update.posted_at.isoformat(),
+            "rendered": update.render(),
+        },
+    }
+    return _enqueue_webhooks(
+        svc, uow, event="maintenance_update", delivery=delivery, document=document, at=update.posted_at
+    )
+
+
+def deliver_webhook(svc: Services, _uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+    """POST one queued webhook. A receiver removed from the configuration since is skipped;
+    a failure raises ``DeliveryFailed`` and the job retries with backoff."""
+    url = str(payload["url"])
+    poster = svc.statuspage.webhook_poster
+    if poster is None or url not in svc.statuspage.webhooks:
+        log.warning("status page webhook skipped: receiver no longer configured")
+        return False
+    body = json.dumps(payload["body"], ensure_ascii=False, separators=(",", ":")).encode()
+    poster.post(url=url, body=body, event=str(payload["event"]), delivery=str(payload["delivery"]))
+    return True

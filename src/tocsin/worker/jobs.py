@@ -18,7 +18,8 @@ import structlog
 
 from tocsin.adapters.db.jobs import RetryPolicy
 from tocsin.domain.events import JobKind
-from tocsin.services import customer_email, escalation, github, notify, slack, timers
+from tocsin.services import customer_email, escalation, github, notify, slack, slack_channels, timers
+from tocsin.services import subscribers as statuspage_subscribers
 from tocsin.services.context import Services
 from tocsin.services.ports import UnitOfWork
 
@@ -53,6 +54,8 @@ def escalate_sla_breach(svc: Services, uow: UnitOfWork, payload: Mapping[str, An
     return escalation.escalate_on_breach(svc, uow, payload)
 
 
+_SLACK = timedelta(seconds=10)
+
 JOBS: Mapping[JobKind, JobSpec] = MappingProxyType(
     {
         JobKind.ACK_DEADLINE: JobSpec(handler=timers.fire_ack_deadline),
@@ -67,10 +70,18 @@ JOBS: Mapping[JobKind, JobSpec] = MappingProxyType(
         JobKind.SLACK_UPDATE: JobSpec(handler=slack.update, backoff_base=timedelta(seconds=10)),
         JobKind.SLACK_THREAD: JobSpec(handler=slack.thread, backoff_base=timedelta(seconds=10)),
         JobKind.SLACK_EPHEMERAL: JobSpec(handler=slack.ephemeral, max_attempts=3),
+        JobKind.SLACK_CHANNEL_OPEN: JobSpec(handler=slack_channels.open_channel, backoff_base=_SLACK),
+        JobKind.SLACK_CHANNEL_FILL: JobSpec(handler=slack_channels.fill_channel, backoff_base=_SLACK),
+        JobKind.SLACK_CHANNEL_ARCHIVE: JobSpec(handler=slack_channels.archive_channel, backoff_base=_SLACK),
         # Status page (issue 8): the > 1 h timer is fenced by its own once-per-incident row.
         JobKind.STATUS_CUSTOMER_EMAIL: JobSpec(handler=customer_email.fire),
         JobKind.STATUS_MAIL: JobSpec(
             handler=customer_email.deliver,
+            backoff_base=timedelta(seconds=10),
+            backoff_max=timedelta(minutes=5),
+        ),
+        JobKind.STATUS_WEBHOOK: JobSpec(
+            handler=statuspage_subscribers.deliver_webhook,
             backoff_base=timedelta(seconds=10),
             backoff_max=timedelta(minutes=5),
         ),

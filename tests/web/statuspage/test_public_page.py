@@ -125,6 +125,23 @@ def test_nothing_internal_leaks(client, clock, as_responder):
         },
         headers=as_responder,
     )
+    maintenance = client.post(
+        "/api/v1/maintenances",
+        json={
+            "name": "Database upgrade",
+            "message": "We will upgrade our database.",
+            "scheduled_for": "2026-11-27T11:00:00Z",
+            "scheduled_until": "2026-11-27T12:00:00Z",
+            "components": ["db_primary", "api"],
+        },
+        headers=as_responder,
+    )
+    assert maintenance.status_code == 201, maintenance.text
+    client.post(
+        f"/api/v1/maintenances/{maintenance.json()['id']}/updates",
+        json={"status": "in_progress", "message": "Under way."},
+        headers=as_responder,
+    )
     public_id = client.get("/status/api/v2/incidents.json").json()["incidents"][0]["id"]
     bodies = [
         client.get(path).text
@@ -135,8 +152,11 @@ def test_nothing_internal_leaks(client, clock, as_responder):
             "/status/api/v2/summary.json",
             "/status/api/v2/incidents.json",
             "/status/api/v2/components.json",
+            "/status/api/v2/scheduled-maintenances.json",
+            "/status/api/v2/scheduled-maintenances/active.json",
         )
     ]
+    assert "Database upgrade" in bodies[0]
     for body in bodies:
         for secret in (
             "web-3",

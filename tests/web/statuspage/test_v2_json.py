@@ -29,6 +29,25 @@ def populated(client, clock, as_responder):
         )
         clock.advance(timedelta(minutes=5))
         client.post(url, json={"status": final, "message": "Done."}, headers=as_responder)
+    for name, final in (("Upgrade", "verifying"), ("Migration", "scheduled"), ("Patch", "completed")):
+        created = client.post(
+            "/api/v1/maintenances",
+            json={
+                "name": name,
+                "message": "Planned work.",
+                "scheduled_for": "2026-12-01T22:00:00Z",
+                "scheduled_until": "2026-12-01T23:00:00Z",
+                "components": ["api"],
+            },
+            headers=as_responder,
+        )
+        assert created.status_code == 201, created.text
+        if final != "scheduled":
+            client.post(
+                f"/api/v1/maintenances/{created.json()['id']}/updates",
+                json={"status": final, "message": "Moving on."},
+                headers=as_responder,
+            )
     return client
 
 
@@ -43,6 +62,36 @@ def test_the_schemas_do_catch_a_wrong_enum(populated):
     body["components"][0]["status"] = "down"
     with pytest.raises(jsonschema.ValidationError):
         Draft202012Validator(SCHEMAS["summary.json"], format_checker=FORMATS).validate(body)
+
+
+def test_the_schemas_do_catch_a_wrong_maintenance_enum(populated):
+    body = populated.get("/status/api/v2/scheduled-maintenances.json").json()
+    validator = Draft202012Validator(SCHEMAS["scheduled-maintenances.json"], format_checker=FORMATS)
+    validator.validate(body)
+    body["scheduled_maintenances"][0]["status"] = "investigating"
+    with pytest.raises(jsonschema.ValidationError):
+        validator.validate(body)
+
+
+def test_maintenance_documents_split_upcoming_and_active(populated):
+    def names(path):
+        return {
+            m["name"]: m["status"]
+            for m in populated.get(f"/status/api/v2/{path}").json()["scheduled_maintenances"]
+        }
+
+    assert names("scheduled-maintenances.json") == {
+        "Upgrade": "verifying",
+        "Migration": "scheduled",
+        "Patch": "completed",
+    }
+    assert names("scheduled-maintenances/upcoming.json") == {"Migration": "scheduled"}
+    assert names("scheduled-maintenances/active.json") == {"Upgrade": "verifying"}
+    assert names("summary.json") == {"Upgrade": "verifying", "Migration": "scheduled"}
+    [m] = populated.get("/status/api/v2/scheduled-maintenances/active.json").json()["scheduled_maintenances"]
+    assert m["impact"] == "maintenance"
+    assert m["scheduled_for"] == "2026-12-01T22:00:00.000Z"
+    assert [c["name"] for c in m["components"]] == ["API"]
 
 
 def test_unresolved_lists_only_open_incidents_and_groups_list_their_children(populated):

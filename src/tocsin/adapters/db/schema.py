@@ -296,6 +296,20 @@ slack_messages = sa.Table(
     sa.Column("updated_at", UTCDateTime, nullable=False),
 )
 
+# The incident's own Slack channel (issue 6), at most one: created once, archived when closed.
+slack_channels = sa.Table(
+    "slack_channels",
+    metadata,
+    sa.Column(
+        "incident_id", sa.Integer, sa.ForeignKey("incidents.id"), primary_key=True, autoincrement=False
+    ),
+    sa.Column("channel", sa.String(80), nullable=False),
+    sa.Column("name", sa.String(80), nullable=False),
+    sa.Column("summary_ts", sa.String(40)),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("archived_at", UTCDateTime),
+)
+
 
 # --- Status page (migration 0007) -----------------------------------------------------------
 
@@ -383,6 +397,26 @@ status_mails = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("sent_at", UTCDateTime),
     sa.Column("reference", sa.String(500)),
+)
+
+# Scheduled maintenance; its updates are few and always read with it, so they are a JSON list.
+MAINTENANCE_STATUSES = ("scheduled", "in_progress", "verifying", "completed")
+status_maintenances = sa.Table(
+    "status_maintenances",
+    metadata,
+    sa.Column("id", sa.String(12), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("scheduled_for", UTCDateTime, nullable=False),
+    sa.Column("scheduled_until", UTCDateTime, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.Column("components", json_type(), nullable=False),
+    sa.Column("updates", json_type(), nullable=False),
+    sa.Column("started_at", UTCDateTime),
+    sa.Column("completed_at", UTCDateTime),
+    sa.CheckConstraint(_one_of("status", MAINTENANCE_STATUSES), name="status"),
+    sa.Index(None, "scheduled_for"),
 )
 
 # One row, bumped on every public change: replicas' render caches compare it.

@@ -12,10 +12,12 @@ from sqlalchemy.engine import RowMapping
 from tocsin.adapters.db.schema import (
     status_component_history,
     status_incidents,
+    status_maintenances,
     status_revision,
     status_updates,
 )
 from tocsin.adapters.db.status_mail import SqlStatusMailRows
+from tocsin.domain.maintenance import Maintenance, MaintenanceStatus, MaintenanceUpdate
 from tocsin.domain.statuspage import (
     ComponentChange,
     ComponentStatus,
@@ -43,6 +45,28 @@ def _update(row: RowMapping) -> PublicUpdate:
         for a in row["affected"]
     )
     return PublicUpdate(row["id"], UpdateStatus(row["status"]), row["body"], row["posted_at"], affected)
+
+
+def _maintenance(row: RowMapping) -> Maintenance:
+    updates = tuple(
+        MaintenanceUpdate(
+            u["id"], MaintenanceStatus(u["status"]), u["body"], datetime.fromisoformat(u["posted_at"])
+        )
+        for u in row["updates"]
+    )
+    return Maintenance(
+        id=row["id"],
+        name=row["name"],
+        status=MaintenanceStatus(row["status"]),
+        scheduled_for=row["scheduled_for"],
+        scheduled_until=row["scheduled_until"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        components=tuple(row["components"]),
+        updates=updates,
+        started_at=row["started_at"],
+        completed_at=row["completed_at"],
+    )
 
 
 class SqlStatusPageRepository(SqlStatusMailRows):
@@ -179,6 +203,44 @@ class SqlStatusPageRepository(SqlStatusMailRows):
             )
         ).mappings()
         return [StatusChange(r["component"], ComponentStatus(r["status"]), r["at"]) for r in rows]
+
+    def save_maintenance(self, maintenance: Maintenance) -> None:
+        values: dict[str, Any] = {
+            "name": maintenance.name,
+            "status": maintenance.status.value,
+            "scheduled_for": maintenance.scheduled_for,
+            "scheduled_until": maintenance.scheduled_until,
+            "created_at": maintenance.created_at,
+            "updated_at": maintenance.updated_at,
+            "components": list(maintenance.components),
+            "updates": [
+                {"id": u.id, "status": u.status.value, "body": u.body, "posted_at": u.posted_at.isoformat()}
+                for u in maintenance.updates
+            ],
+            "started_at": maintenance.started_at,
+            "completed_at": maintenance.completed_at,
+        }
+        done = self._conn.execute(
+            status_maintenances.update().where(status_maintenances.c.id == maintenance.id).values(**values)
+        )
+        if done.rowcount == 0:
+            self._conn.execute(status_maintenances.insert().values(id=maintenance.id, **values))
+        self._bump()
+
+    def get_maintenance(self, maintenance_id: str, *, for_update: bool = False) -> Maintenance | None:
+        query = sa.select(status_maintenances).where(status_maintenances.c.id == maintenance_id)
+        if for_update:
+            query = query.with_for_update()
+        row = self._conn.execute(query).mappings().first()
+        return None if row is None else _maintenance(row)
+
+    def list_maintenances(self, *, limit: int = 50) -> Sequence[Maintenance]:
+        rows = self._conn.execute(
+            sa.select(status_maintenances)
+            .order_by(status_maintenances.c.scheduled_for.desc(), status_maintenances.c.id)
+            .limit(limit)
+        ).mappings()
+        return [_maintenance(r) for r in rows]
 
     def version(self) -> str:
         value = self._conn.execute(

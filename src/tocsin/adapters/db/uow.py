@@ -14,14 +14,14 @@ from tocsin.adapters.db.feeds import SqlFeedRepository
 from tocsin.adapters.db.github import SqlGithubRepository
 from tocsin.adapters.db.queue import SqlJobQueue
 from tocsin.adapters.db.repositories import SqlIncidentRepository, SqlTimelineRepository, SqlTokenRepository
-from tocsin.adapters.db.slack import SqlSlackMessageRepository
+from tocsin.adapters.db.slack import SqlSlackChannelRepository, SqlSlackMessageRepository
 from tocsin.adapters.db.statuspage import SqlStatusPageRepository
 from tocsin.adapters.db.users import SqlSessionRepository, SqlUserRepository
 from tocsin.services.alert_ports import AlertRepository
 from tocsin.services.github_ports import GithubRepository
 from tocsin.services.paging import DeliveryRepository, EscalationRepository, FeedRepository
 from tocsin.services.ports import Clock, IncidentRepository, JobQueue, TimelineRepository, TokenRepository
-from tocsin.services.slack_ports import SlackMessageRepository
+from tocsin.services.slack_ports import SlackChannelRepository, SlackMessageRepository
 from tocsin.services.statuspage_ports import StatusPageRepository
 from tocsin.services.user_ports import SessionRepository, UserRepository
 
@@ -49,6 +49,7 @@ class SqlUnitOfWork:
     sessions: SessionRepository
     github: GithubRepository
     slack_messages: SlackMessageRepository
+    slack_channels: SlackChannelRepository
     statuspage: StatusPageRepository
 
     def __init__(self, engine: Engine, clock: Clock, *, max_attempts: int, read_only: bool = False) -> None:
@@ -84,6 +85,7 @@ class SqlUnitOfWork:
         self.sessions = SqlSessionRepository(conn)
         self.github = SqlGithubRepository(conn)
         self.slack_messages = SqlSlackMessageRepository(conn)
+        self.slack_channels = SqlSlackChannelRepository(conn)
         self.statuspage = SqlStatusPageRepository(conn)
         return self
 

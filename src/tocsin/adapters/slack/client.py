@@ -7,7 +7,7 @@ Errors become the port's two exceptions: 429 -> ``SlackRateLimited`` with Slack'
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from slack_sdk import WebClient
@@ -59,12 +59,29 @@ class SlackWebApi:
     def post_ephemeral(self, channel: str, user: str, text: str) -> None:
         _call(lambda: self.client.chat_postEphemeral(channel=channel, user=user, text=text))
 
+    def create_channel(self, name: str) -> str:
+        response = _call(lambda: self.client.conversations_create(name=name, is_private=False))
+        return str(response["channel"]["id"])
 
-def _call(request: Callable[[], Any]) -> Any:
+    def invite(self, channel: str, users: Sequence[str]) -> None:
+        if users:
+            _call(
+                lambda: self.client.conversations_invite(channel=channel, users=",".join(users)),
+                tolerate=("already_in_channel",),
+            )
+
+    def archive(self, channel: str) -> None:
+        _call(lambda: self.client.conversations_archive(channel=channel), tolerate=("already_archived",))
+
+
+def _call(request: Callable[[], Any], *, tolerate: Sequence[str] = ()) -> Any:
+    """``tolerate``: Slack error codes that mean the work is already done (answered ``None``)."""
     try:
         return request()
     except SlackApiError as exc:
         response = exc.response
+        if isinstance(response.data, dict) and response.get("error") in tolerate:
+            return None
         if response.status_code == 429:
             raise SlackRateLimited(_retry_after(response.headers)) from None
         error = response.get("error") if isinstance(response.data, dict) else None

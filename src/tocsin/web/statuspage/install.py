@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from tocsin.bootstrap import Container
-from tocsin.web.api import status_updates
+from tocsin.web.api import maintenances, status_updates
 from tocsin.web.statuspage import subscribe
 from tocsin.web.statuspage.cache import RenderCache, StatusPageApp
 
@@ -16,5 +16,6 @@ def install(app: FastAPI, container: Container) -> None:
     cache = RenderCache(container.services)
     app.state.statuspage_cache = cache
     app.include_router(status_updates.router)
+    app.include_router(maintenances.router)
     app.include_router(subscribe.router)
     app.add_middleware(StatusPageApp, cache=cache)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from tocsin.domain.maintenance import Maintenance, MaintenanceStatus, MaintenanceUpdate
 from tocsin.domain.statuspage import PublicIncident, PublicUpdate
 from tocsin.services.statuspage_view import ComponentView, Snapshot
 
@@ -134,9 +135,58 @@ def status(snap: Snapshot) -> Json:
     return {"indicator": snap.indicator.indicator, "description": snap.indicator.description}
 
 
-def _no_maintenance(_snap: Snapshot) -> list[Json]:
-    """Scheduled maintenance is not modelled yet: the documents exist, empty."""
-    return []
+def _maintenance_update(maintenance: Maintenance, update: MaintenanceUpdate) -> Json:
+    return {
+        "id": update.id,
+        "status": update.status.value,
+        "body": update.body,
+        "incident_id": maintenance.id,
+        "created_at": ts(update.posted_at),
+        "updated_at": ts(update.posted_at),
+        "display_at": ts(update.posted_at),
+        "affected_components": None,
+        "deliver_notifications": True,
+        "custom_tweet": None,
+        "tweet_id": None,
+    }
+
+
+def maintenance(snap: Snapshot, m: Maintenance) -> Json:
+    """A scheduled maintenance: the incident shape plus ``scheduled_for`` / ``scheduled_until``;
+    ``monitoring_at`` marks verifying and ``resolved_at`` completion, as Statuspage does."""
+    by_key = {v.component.key: v for v in snap.components}
+    verifying = next(
+        (u.posted_at for u in m.chronological() if u.status is MaintenanceStatus.VERIFYING), None
+    )
+    return {
+        "id": m.id,
+        "name": m.name,
+        "status": m.status.value,
+        "created_at": ts(m.created_at),
+        "updated_at": ts(m.updated_at),
+        "monitoring_at": ts(verifying),
+        "resolved_at": ts(m.completed_at),
+        "impact": "maintenance",
+        "shortlink": f"{snap.config.url.rstrip('/')}/#maintenance-{m.id}",
+        "started_at": ts(m.started_at or m.scheduled_for),
+        "page_id": stable_id("page", snap.config.url),
+        "incident_updates": [_maintenance_update(m, u) for u in m.updates],
+        "components": [_component(snap, by_key[k], None) for k in m.components if k in by_key],
+        "scheduled_for": ts(m.scheduled_for),
+        "scheduled_until": ts(m.scheduled_until),
+    }
+
+
+def _maintenances(snap: Snapshot) -> list[Json]:
+    return [maintenance(snap, m) for m in snap.maintenances]
+
+
+def _upcoming(snap: Snapshot) -> list[Json]:
+    return [maintenance(snap, m) for m in snap.upcoming_maintenances]
+
+
+def _active(snap: Snapshot) -> list[Json]:
+    return [maintenance(snap, m) for m in snap.active_maintenances]
 
 
 def _with_page(key: str, build: Callable[[Snapshot], Any]) -> Callable[[Snapshot], Json]:
@@ -148,7 +198,7 @@ DOCUMENTS: dict[str, Callable[[Snapshot], Json]] = {
         "page": page(snap),
         "components": components(snap),
         "incidents": [incident(snap, i) for i in snap.unresolved],
-        "scheduled_maintenances": [],
+        "scheduled_maintenances": _active(snap) + _upcoming(snap),
         "status": status(snap),
     },
     "status.json": _with_page("status", status),
@@ -157,7 +207,7 @@ DOCUMENTS: dict[str, Callable[[Snapshot], Json]] = {
     "incidents/unresolved.json": _with_page(
         "incidents", lambda snap: [incident(snap, i) for i in snap.unresolved]
     ),
-    "scheduled-maintenances.json": _with_page("scheduled_maintenances", _no_maintenance),
-    "scheduled-maintenances/upcoming.json": _with_page("scheduled_maintenances", _no_maintenance),
-    "scheduled-maintenances/active.json": _with_page("scheduled_maintenances", _no_maintenance),
+    "scheduled-maintenances.json": _with_page("scheduled_maintenances", _maintenances),
+    "scheduled-maintenances/upcoming.json": _with_page("scheduled_maintenances", _upcoming),
+    "scheduled-maintenances/active.json": _with_page("scheduled_maintenances", _active),
 }

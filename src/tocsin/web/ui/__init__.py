@@ -17,6 +17,7 @@ from tocsin.web.ui.incidents import router as incidents
 from tocsin.web.ui.render import Templates
 from tocsin.web.ui.room import router as room
 from tocsin.web.ui.signin import router as signin
+from tocsin.web.ui.status_panel import router as status_panel
 
 STATIC_PREFIX = "/static"
 
@@ -25,6 +26,6 @@ def install_ui(app: FastAPI) -> None:
     """Add the UI's routes and static files to ``app`` (whose state holds the container)."""
     app.state.ui = Templates(static_prefix=STATIC_PREFIX)
     # /incidents/new before /incidents/{incident_id}: routes match in order
-    for router in (signin, dashboard, incidents, room, actions, admin):
+    for router in (signin, dashboard, incidents, room, actions, status_panel, admin):
         app.include_router(router)
     app.mount(STATIC_PREFIX, StaticFiles(packages=[("tocsin", "static")]), name="static")

@@ -18,6 +18,7 @@ from tocsin.web.ui import views
 from tocsin.web.ui.render import fragment, page
 from tocsin.web.ui.route import UiRoute
 from tocsin.web.ui.security import Session
+from tocsin.web.ui.status_panel import panel_context
 
 router = APIRouter(route_class=UiRoute, include_in_schema=False)
 
@@ -77,6 +78,7 @@ def incident_room(
         security_procedure=SECURITY_PROCEDURE,
         severities=list(Severity),
         **status,
+        status_page=panel_context(request, session, incident_id),
         **timeline_context(request, session, incident_id, kind),
     )
 

@@ -33,7 +33,21 @@ def upgrade() -> None:
             ["incident_id"], ["incidents.id"], name="fk_slack_messages_incident_id_incidents"
         ),
     )
+    op.create_table(
+        "slack_channels",
+        sa.Column("incident_id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("channel", sa.String(80), nullable=False),
+        sa.Column("name", sa.String(80), nullable=False),
+        sa.Column("summary_ts", sa.String(40), nullable=True),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("archived_at", UTCDateTime, nullable=True),
+        sa.PrimaryKeyConstraint("incident_id", name="pk_slack_channels"),
+        sa.ForeignKeyConstraint(
+            ["incident_id"], ["incidents.id"], name="fk_slack_channels_incident_id_incidents"
+        ),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("slack_channels")
     op.drop_table("slack_messages")

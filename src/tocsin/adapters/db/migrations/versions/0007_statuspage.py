@@ -99,6 +99,29 @@ def _components() -> None:
     )
 
 
+def _maintenances() -> None:
+    op.create_table(
+        "status_maintenances",
+        sa.Column("id", sa.String(12), nullable=False),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("scheduled_for", UTCDateTime, nullable=False),
+        sa.Column("scheduled_until", UTCDateTime, nullable=False),
+        sa.Column("created_at", UTCDateTime, nullable=False),
+        sa.Column("updated_at", UTCDateTime, nullable=False),
+        sa.Column("components", JSON, nullable=False),
+        sa.Column("updates", JSON, nullable=False),
+        sa.Column("started_at", UTCDateTime),
+        sa.Column("completed_at", UTCDateTime),
+        sa.PrimaryKeyConstraint("id", name="pk_status_maintenances"),
+        sa.CheckConstraint(
+            "status IN ('scheduled', 'in_progress', 'verifying', 'completed')",
+            name=op.f("ck_status_maintenances_status"),
+        ),
+    )
+    op.create_index("ix_status_maintenances_scheduled_for", "status_maintenances", ["scheduled_for"])
+
+
 def _emails() -> None:
     op.create_table(
         "status_customer_emails",
@@ -155,6 +178,7 @@ def _subscribers() -> None:
 def upgrade() -> None:
     _incidents()
     _components()
+    _maintenances()
     _emails()
     _subscribers()
 
@@ -164,6 +188,8 @@ def downgrade() -> None:
     op.drop_table("status_mails")
     op.drop_table("status_customer_emails")
     op.drop_table("status_revision")
+    op.drop_index("ix_status_maintenances_scheduled_for", table_name="status_maintenances")
+    op.drop_table("status_maintenances")
     op.drop_index("ix_status_component_history_component_at", table_name="status_component_history")
     op.drop_table("status_component_history")
     op.drop_index("ix_status_updates_status_incident_id_posted_at", table_name="status_updates")

@@ -1,0 +1,134 @@
+"""The incident's own Slack channel (``inc-<id>-<slug>``), for the severities configured in
+``slack.incident_channels`` (default P0 and P1).
+
+Three jobs, each safe to run twice: ``slack.channel_open`` creates the channel unless one is
+recorded, records its id and queues ``slack.channel_fill``, which invites the people paged so
+far who have a Slack id and posts the summary once (its ``ts`` is recorded);
+``slack.channel_archive`` archives it when the incident is closed. The name is a function of
+the incident, so a worker that dies after Slack created the channel but before its commit
+can never make a second one: Slack answers ``name_taken`` and the job fails after its retries
+(the channel then needs linking by hand). A 429 is rescheduled after ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from typing import Any
+
+from tocsin.domain.events import Change, EventKind, JobKind, JobRequest
+from tocsin.domain.incident import Incident, IncidentId
+from tocsin.services.context import Services
+from tocsin.services.ports import UnitOfWork
+from tocsin.services.slack import later
+from tocsin.services.slack_ports import IncidentChannel, SlackRateLimited
+
+MAX_NAME = 80
+"""Slack's limit on channel names."""
+
+
+def channel_name(incident_id: int, title: str) -> str:
+    """``inc-<id>-<slug>`` under Slack's rules: lowercase letters, digits, ``-`` and ``_``
+    only (no spaces or periods), at most 80 characters. Accents are folded (``é`` -> ``e``)."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9_]+", "-", ascii_title.lower()).strip("-_")
+    name = f"inc-{incident_id}-{slug}" if slug else f"inc-{incident_id}"
+    return name[:MAX_NAME].rstrip("-_")
+
+
+def react(svc: Services, uow: UnitOfWork, change: Change) -> None:
+    """Queue the channel while an incident of a channel severity is open; its archive on close."""
+    slack = svc.slack
+    if slack is None:
+        return
+    incident = change.incident
+    at = svc.clock.now()
+    payload = {"incident_id": int(incident.id)}
+    jobs = []
+    if incident.phase.is_open and incident.severity in slack.incident_channels:
+        jobs.append(JobRequest(JobKind.SLACK_CHANNEL_OPEN, at, payload, f"slack:channel:{incident.id}"))
+    if any(e.kind is EventKind.CLOSED for e in change.events):
+        key = f"slack:channel_archive:{incident.id}"
+        jobs.append(JobRequest(JobKind.SLACK_CHANNEL_ARCHIVE, at, payload, key))
+    if jobs:
+        uow.jobs.enqueue(jobs)
+
+
+def open_channel(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+    """Create the channel unless it exists; record it and queue its invitations and summary."""
+    slack = svc.slack
+    if slack is None:
+        return True
+    incident_id = int(payload["incident_id"])
+    with svc.read() as read:
+        if read.slack_channels.get(incident_id) is not None:
+            return True
+        incident = read.incidents.get(IncidentId(incident_id))
+    if not incident.phase.is_open:
+        return True  # closed (or resolved) before the job ran: nobody needs the room any more
+    name = channel_name(incident_id, incident.title)
+    try:
+        channel = slack.api.create_channel(name)
+    except SlackRateLimited as exc:
+        return later(svc, uow, JobKind.SLACK_CHANNEL_OPEN, payload, exc)
+    at = svc.clock.now()
+    uow.slack_channels.add(IncidentChannel(incident_id, channel, name), at)
+    fill = JobRequest(
+        JobKind.SLACK_CHANNEL_FILL, at, {"incident_id": incident_id}, f"slack:channel_fill:{incident_id}"
+    )
+    uow.jobs.enqueue([fill])
+    return True
+
+
+def fill_channel(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+    """Invite the paged people who have a Slack id; post the summary unless it was posted."""
+    slack = svc.slack
+    if slack is None:
+        return True
+    incident_id = int(payload["incident_id"])
+    with svc.read() as read:
+        room = read.slack_channels.get(incident_id)
+        if room is None or room.archived_at is not None:
+            return True
+        incident = read.incidents.get(IncidentId(incident_id))
+        escalation = read.escalations.get(incident.id)
+    paged = escalation.notified if escalation is not None else ()
+    users = [u for u in (slack.user_of(p) for p in paged) if u is not None]
+    try:
+        slack.api.invite(room.channel, list(dict.fromkeys(users)))
+        if room.summary_ts is None:
+            posted = slack.api.post_text(room.channel, _summary(incident, slack.incident_url(incident_id)))
+            uow.slack_channels.summarised(incident_id, posted.ts)
+    except SlackRateLimited as exc:
+        return later(svc, uow, JobKind.SLACK_CHANNEL_FILL, payload, exc)
+    return True
+
+
+def archive_channel(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+    """Archive the incident's channel, once; no channel (never created) is nothing to do."""
+    slack = svc.slack
+    if slack is None:
+        return True
+    incident_id = int(payload["incident_id"])
+    with svc.read() as read:
+        room = read.slack_channels.get(incident_id)
+    if room is None or room.archived_at is not None:
+        return True
+    try:
+        slack.api.archive(room.channel)
+    except SlackRateLimited as exc:
+        return later(svc, uow, JobKind.SLACK_CHANNEL_ARCHIVE, payload, exc)
+    uow.slack_channels.archived(incident_id, svc.clock.now())
+    return True
+
+
+def _summary(incident: Incident, url: str) -> str:
+    lines = [
+        f"*#{incident.id} [{incident.severity.value}] {incident.title}*",
+        f"Phase: {incident.phase.value} · source: {incident.source}"
+        f" · ack due {incident.ack_due_at:%H:%M} UTC",
+    ]
+    if url:
+        lines.append(f"<{url}|Open in tocsin>")
+    return "\n".join(lines)[:3000]
