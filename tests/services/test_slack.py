@@ -17,7 +17,7 @@ from tocsin.config import Settings
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents, slack
+from tocsin.services import escalation, incidents, slack
 from tocsin.services.github_ports import IssueLink
 from tocsin.services.slack_ports import Card, SlackUnavailable
 
@@ -141,3 +141,13 @@ def test_an_unreachable_slack_is_a_retryable_failure_without_the_token(clock):
     with pytest.raises(SlackUnavailable) as raised:
         api.post_card("#incidents", card)
     assert "xoxb-secret-value" not in str(raised.value)
+
+
+def test_a_manual_escalation_reaches_the_thread(container, services, fake):
+    incident = declare(services)
+    drain(container)
+    (message,) = fake.top_level()
+    escalation.escalate_incident(services, incident.id, by=RITA)
+    drain(container)
+    assert any("Escalation step" in str(reply.get("text", "")) for reply in fake.replies(message["ts"]))
+    assert fake.violations == []

@@ -115,7 +115,9 @@ def fire_step(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> boo
     )
     if advance is None:
         return False
-    _record(svc, uow, incident, advance, Trigger.ESCALATED, actor=SYSTEM_ACTOR)
+    _tell_others(
+        svc, uow, incident, _record(svc, uow, incident, advance, Trigger.ESCALATED, actor=SYSTEM_ACTOR)
+    )
     return True
 
 
@@ -136,7 +138,9 @@ def escalate_on_breach(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any
     )
     if advance is None:
         return False
-    _record(svc, uow, incident, advance, Trigger.ESCALATED, actor=SYSTEM_ACTOR)
+    _tell_others(
+        svc, uow, incident, _record(svc, uow, incident, advance, Trigger.ESCALATED, actor=SYSTEM_ACTOR)
+    )
     return True
 
 
@@ -156,7 +160,9 @@ def escalate_incident(svc: Services, incident_id: IncidentId, *, by: Actor) -> I
             advance = domain.begin(incident.id, policy, generation=incident.generation, at=at)
         else:
             advance = domain.escalate_now(current, generation=incident.generation, at=at, by=by.name)
-        _record(svc, uow, incident, advance, Trigger.ESCALATED, actor=by.name)
+        _tell_others(
+            svc, uow, incident, _record(svc, uow, incident, advance, Trigger.ESCALATED, actor=by.name)
+        )
         uow.commit()
     return incident
 
@@ -177,7 +183,7 @@ def _record(
     *,
     actor: str,
     why: str = "",
-) -> None:
+) -> TimelineEvent:
     """Write one step: cancel/enqueue its timers, notify its targets, put it on the timeline."""
     run = advance.run
     uow.jobs.cancel(advance.cancel_keys)
@@ -210,8 +216,19 @@ def _record(
         "channels": list(svc.paging.person_channels),
         "reason": reason,
     }
-    uow.timeline.append(incident.id, [_event(EventKind.ESCALATED, run.at, actor, text, data)])
+    event = _event(EventKind.ESCALATED, run.at, actor, text, data)
+    uow.timeline.append(incident.id, [event])
     uow.escalations.save(escalation, run.at)
+    return event
+
+
+def _tell_others(svc: Services, uow: UnitOfWork, incident: Incident, event: TimelineEvent) -> None:
+    """A step run by a timer, a breach or by hand is not part of a persisted change: show it to
+    the other integrations (Slack thread, GitHub comments) through the reactions all the same.
+    Steps run while reacting to a change need not: that change already reaches them."""
+    from tocsin.services import reactions  # reactions lists this module's hook
+
+    reactions.react(svc, uow, Change(incident, events=(event,)))
 
 
 def _event(
