@@ -11,7 +11,7 @@ later never rewrites an open incident's deadline or its history.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import NewType
 
@@ -19,36 +19,29 @@ from tocsin.domain import lifecycle, sla
 from tocsin.domain.duration import format_duration
 from tocsin.domain.errors import InvalidInput
 from tocsin.domain.events import Change, EventKind, JobKind, JobRequest, TimelineEvent
+from tocsin.domain.impact import Impact
 from tocsin.domain.lifecycle import Phase
 from tocsin.domain.severity import Plan, Severity
+from tocsin.domain.text import (
+    MAX_TEXT,
+    MAX_TITLE,
+)
+from tocsin.domain.text import (
+    clean_optional as _clean_optional,
+)
+from tocsin.domain.text import (
+    clean_text as _clean_text,
+)
+from tocsin.domain.text import (
+    clean_title as _clean_title,
+)
+from tocsin.domain.text import (
+    require_aware as _require_aware,
+)
 
 IncidentId = NewType("IncidentId", int)
 
-MAX_TITLE = 200
-MAX_TEXT = 10_000
-
-
-@dataclass(frozen=True, slots=True)
-class Impact:
-    """The plan's triage questions: how many users, which features down, security/data risk."""
-
-    users_affected: int | None = None
-    features_down: tuple[str, ...] = ()
-    components_down: tuple[str, ...] = ()
-    security_risk: bool = False
-    data_risk: bool = False
-    assessed_at: datetime | None = None
-
-    def describe(self) -> str:
-        users = "unknown" if self.users_affected is None else str(self.users_affected)
-        parts = [f"users affected: {users}"]
-        if self.features_down:
-            parts.append(f"features down: {', '.join(self.features_down)}")
-        if self.components_down:
-            parts.append(f"components down: {', '.join(self.components_down)}")
-        risks = [name for name, on in (("security", self.security_risk), ("data", self.data_risk)) if on]
-        parts.append(f"risk: {', '.join(risks)}" if risks else "no security or data risk")
-        return "; ".join(parts)
+__all__ = ["MAX_TEXT", "MAX_TITLE", "Impact", "Incident", "IncidentId"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +62,7 @@ class Incident:
     resolved_at: datetime | None = None
     closed_at: datetime | None = None
     postmortem_due_at: datetime | None = None
-    impact: Impact = Impact()
+    impact: Impact = field(default_factory=Impact)
     security: bool = False
     generation: int = 0
 
@@ -82,36 +75,6 @@ class Incident:
             stopped_at=stopped_at,
             at=at,
         )
-
-
-def _clean_title(title: str) -> str:
-    cleaned = " ".join(title.split())
-    if not cleaned:
-        raise InvalidInput("title: must not be empty")
-    if len(cleaned) > MAX_TITLE:
-        raise InvalidInput(f"title: at most {MAX_TITLE} characters (got {len(cleaned)})")
-    return cleaned
-
-
-def _clean_text(field: str, text: str) -> str:
-    cleaned = text.strip()
-    if not cleaned:
-        raise InvalidInput(f"{field}: must not be empty")
-    if len(cleaned) > MAX_TEXT:
-        raise InvalidInput(f"{field}: at most {MAX_TEXT} characters (got {len(cleaned)})")
-    return cleaned
-
-
-def _clean_optional(field: str, text: str) -> str:
-    cleaned = text.strip()
-    if len(cleaned) > MAX_TEXT:
-        raise InvalidInput(f"{field}: at most {MAX_TEXT} characters (got {len(cleaned)})")
-    return cleaned
-
-
-def _require_aware(at: datetime) -> None:
-    if at.tzinfo is None or at.utcoffset() is None:
-        raise ValueError("timestamps must be timezone-aware UTC")
 
 
 def _hhmm(at: datetime) -> str:
