@@ -54,6 +54,7 @@ def schedule(
     with svc.uow() as uow:
         uow.statuspage.save_maintenance(created)
         subscribers.notify_maintenance_webhooks(svc, uow, created)
+        subscribers.notify_maintenance(svc, uow, created)
         uow.commit()
     return created
 
@@ -69,6 +70,7 @@ def post_update(
         updated = domain.advance(current, new_public_id(), status=status, body=message, at=svc.clock.now())
         uow.statuspage.save_maintenance(updated)
         subscribers.notify_maintenance_webhooks(svc, uow, updated)
+        subscribers.notify_maintenance(svc, uow, updated)
         uow.commit()
     return updated
 

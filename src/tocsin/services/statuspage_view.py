@@ -59,6 +59,12 @@ class Snapshot:
         since = self.now - timedelta(days=days)
         return tuple(i for i in self.incidents if i.resolved and (i.resolved_at or i.updated_at) >= since)
 
+    def maintenance_history(self, days: int = HISTORY_DAYS) -> tuple[Maintenance, ...]:
+        """Maintenance completed in the last ``days``, the most recently completed first."""
+        since = self.now - timedelta(days=days)
+        done = [m for m in self.maintenances if m.completed and (m.completed_at or m.updated_at) >= since]
+        return tuple(sorted(done, key=lambda m: m.completed_at or m.updated_at, reverse=True))
+
     def find(self, public_id: str) -> PublicIncident | None:
         return next((i for i in self.incidents if i.id == public_id), None)
 
@@ -67,6 +73,13 @@ class Snapshot:
         for view in self.components:
             grouped[view.component.group].append(view)
         return list(grouped.items())
+
+
+def maintenance_path(maintenance: Maintenance) -> str:
+    """Where a maintenance is shown, relative to the page root: the front page while it is
+    upcoming or under way, the history page once completed."""
+    anchor = f"#maintenance-{maintenance.id}"
+    return f"history{anchor}" if maintenance.completed else anchor
 
 
 def version(svc: Services) -> str:

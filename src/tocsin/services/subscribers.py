@@ -22,6 +22,7 @@ from tocsin.domain.subscriber import clean_email
 from tocsin.services.context import Services
 from tocsin.services.ports import UnitOfWork
 from tocsin.services.statuspage_ports import Subscriber
+from tocsin.services.statuspage_view import maintenance_path
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,11 @@ CONFIRM = (
 UPDATE = (
     "[{page}] {name}",
     "{rendered}\n\nDetails: {url}incidents/{public_id}\n\n--\n"
+    "You receive this because you subscribed to {page}.\nUnsubscribe: {url}unsubscribe?token={token}\n",
+)
+MAINTENANCE = (
+    "[{page}] Maintenance: {name}",
+    "{rendered}\n\nScheduled: {window}\n{affects}Details: {url}{path}\n\n--\n"
     "You receive this because you subscribed to {page}.\nUnsubscribe: {url}unsubscribe?token={token}\n",
 )
 
@@ -124,6 +130,48 @@ def notify_update(svc: Services, uow: UnitOfWork, public: PublicIncident) -> int
             (
                 f"update:{update.id}:{subscriber.id}",
                 public.incident_id,
+                subscriber.email,
+                subject.format(**values),
+                body.format(**values),
+            )
+        )
+    if rows:
+        _queue(uow, rows, update.posted_at)
+    return len(rows)
+
+
+def _window(maintenance: Maintenance) -> str:
+    start, end = maintenance.scheduled_for, maintenance.scheduled_until  # stored in UTC
+    return f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M} UTC"
+
+
+def notify_maintenance(svc: Services, uow: UnitOfWork, maintenance: Maintenance) -> int:
+    """Queue the latest update of ``maintenance`` for every confirmed subscriber who wants one of
+    its public components, in the caller's transaction. Internal components are never named."""
+    update = maintenance.updates[-1]
+    config = svc.statuspage
+    names = {c.key: c.name for c in config.public_components}
+    touched = [k for k in maintenance.components if k in names]
+    affects = ", ".join(names[k] for k in touched)
+    subject, body = MAINTENANCE
+    rows: list[tuple[str, int | None, str, str, str]] = []
+    for subscriber in uow.statuspage.active_subscribers():
+        if not subscriber.wants(touched):
+            continue
+        values = {
+            "page": config.name,
+            "url": config.url,
+            "name": maintenance.name,
+            "rendered": update.render(),
+            "window": _window(maintenance),
+            "affects": f"Affects: {affects}\n" if affects else "",
+            "path": maintenance_path(maintenance),
+            "token": subscriber.token,
+        }
+        rows.append(
+            (
+                f"maintenance:{update.id}:{subscriber.id}",
+                None,
                 subscriber.email,
                 subject.format(**values),
                 body.format(**values),
