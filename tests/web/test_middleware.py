@@ -36,8 +36,12 @@ def test_a_plain_caller_request_id_is_kept_and_an_odd_one_replaced(client):
     kept = client.get("/healthz", headers={"X-Request-ID": "abc-123"})
     replaced = client.get("/healthz", headers={"X-Request-ID": "not plain " + "x" * 100})
 
+    fresh = client.get("/healthz").headers["x-request-id"]
+
     assert kept.headers["x-request-id"] == "abc-123"
     assert len(replaced.headers["x-request-id"]) == 32
+    assert fresh != replaced.headers["x-request-id"]
+    assert len(fresh) == 32
 
 
 def test_an_oversized_body_is_a_413_problem_before_authentication(client):

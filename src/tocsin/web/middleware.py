@@ -8,18 +8,20 @@ Headers are never logged; the Authorization header in particular never reaches a
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 import uuid
 from typing import Protocol
 
 import structlog
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tocsin.web.errors import problem
 
 REQUEST_ID_HEADER = "x-request-id"
+_HEADER_BYTES = REQUEST_ID_HEADER.encode()
 UNMATCHED = "<unmatched>"
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
@@ -35,10 +37,19 @@ def route_template(scope: Scope) -> str:
     return path if isinstance(path, str) else UNMATCHED
 
 
+_PREFIX = uuid.uuid4().hex[:16]  # this process: ids stay unique across replicas and restarts
+_SEQUENCE = itertools.count(1)
+
+
 def request_id(scope: Scope) -> str:
     """The caller's ``X-Request-ID`` if it is short and plain, else a fresh one."""
-    candidate = Headers(scope=scope).get(REQUEST_ID_HEADER, "")
-    return candidate if _SAFE_REQUEST_ID.match(candidate) else uuid.uuid4().hex
+    for name, value in scope.get("headers", ()):
+        if name == _HEADER_BYTES:
+            candidate = bytes(value).decode("latin-1")
+            if _SAFE_REQUEST_ID.match(candidate):
+                return candidate
+            break
+    return f"{_PREFIX}{next(_SEQUENCE):016x}"
 
 
 class ObserveRequests:
@@ -51,6 +62,7 @@ class ObserveRequests:
             await self.app(scope, receive, send)
             return
         rid = request_id(scope)
+        rid_header = (_HEADER_BYTES, rid.encode())
         status = 500
         started = time.perf_counter()
 
@@ -58,7 +70,7 @@ class ObserveRequests:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = int(message["status"])
-                MutableHeaders(scope=message).append(REQUEST_ID_HEADER, rid)
+                message["headers"] = [*message.get("headers", ()), rid_header]
             await send(message)
 
         try:

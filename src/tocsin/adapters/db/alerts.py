@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, RowMapping
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from tocsin.adapters.db import rows
+from tocsin.adapters.db.fast import Fast, in_list
 from tocsin.adapters.db.schema import OPEN_PHASE_VALUES, alert_groups, alerts, incidents
 from tocsin.domain.alert import AlertCounts, AlertGroup, AlertStatus, AlertSummary, StoredAlert
 from tocsin.domain.errors import Conflict
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.severity import Severity
 
-# Built once: statement construction costs as much as a SQLite execution.
-_CURRENT = (
+# The intake's statements, per webhook: built once, run on the driver's cursor (see ``fast``).
+_CURRENT = Fast(
     sa.select(incidents, *[c.label(f"g_{c.name}") for c in alert_groups.c if c.name != "incident_id"])
     .join(alert_groups, alert_groups.c.incident_id == incidents.c.id)
     .where(incidents.c.alert_group == sa.bindparam("group_id"))
@@ -25,45 +27,34 @@ _CURRENT = (
     .limit(1)
     .with_for_update(of=incidents)
 )
-_UPDATE = (
-    alerts.update()
-    .where(alerts.c.id == sa.bindparam("row_id"))
-    .values(
-        status=sa.bindparam("status"),
-        ends_at=sa.bindparam("ends_at"),
-        starts_at=sa.bindparam("starts_at"),
-        last_seen_at=sa.bindparam("last_seen_at"),
-        first_seen_at=sa.bindparam("first_seen_at"),
-        annotations=sa.bindparam("annotations"),
-        summary=sa.bindparam("summary"),
-        severity=sa.bindparam("severity"),
-    )
+_INSERT = Fast(
+    alerts.insert().values({c.name: sa.bindparam(c.name, type_=c.type) for c in alerts.c if c.name != "id"})
 )
 _UPDATE_KEYS = ("status", "ends_at", "starts_at", "last_seen_at", "first_seen_at", "annotations", "summary")
+_UPDATE = Fast(
+    alerts.update()
+    .where(alerts.c.id == sa.bindparam("row_id"))
+    .values({k: sa.bindparam(k, type_=alerts.c[k].type) for k in (*_UPDATE_KEYS, "severity")})
+)
 _FIRING = sa.case((alerts.c.status == AlertStatus.FIRING.value, 1), else_=0)
-_OTHERS = (
-    sa.select(
-        sa.func.count().label("o_total"),
-        sa.func.sum(_FIRING).label("o_firing"),
-        sa.func.min(alerts.c.severity).label("o_worst"),
+
+
+@functools.lru_cache(maxsize=64)
+def _lookup(count: int) -> Fast:
+    """The aggregate of the other alerts of the incident (always one row), joined to the
+    ``count`` mentioned ones (none, one or several rows): one statement for both."""
+    mentioned = in_list("f", count)
+    others = (
+        sa.select(
+            sa.func.count().label("o_total"),
+            sa.func.sum(_FIRING).label("o_firing"),
+            sa.func.min(alerts.c.severity).label("o_worst"),
+        )
+        .where(alerts.c.incident_id == sa.bindparam("incident_id"), alerts.c.fingerprint.not_in(mentioned))
+        .subquery()
     )
-    .where(
-        alerts.c.incident_id == sa.bindparam("incident_id"),
-        alerts.c.fingerprint.not_in(sa.bindparam("others", expanding=True)),
-    )
-    .subquery()
-)
-# One statement for both: the aggregate of the other alerts (always one row), joined to the
-# mentioned ones (none, one or several rows).
-_LOOKUP = sa.select(_OTHERS, alerts).select_from(
-    _OTHERS.outerjoin(
-        alerts,
-        sa.and_(
-            alerts.c.incident_id == sa.bindparam("incident_id"),
-            alerts.c.fingerprint.in_(sa.bindparam("mentioned", expanding=True)),
-        ),
-    )
-)
+    joined = sa.and_(alerts.c.incident_id == sa.bindparam("incident_id"), alerts.c.fingerprint.in_(mentioned))
+    return Fast(sa.select(others, alerts).select_from(others.outerjoin(alerts, joined)))
 
 
 def _values(row: StoredAlert) -> dict[str, Any]:
@@ -85,7 +76,7 @@ def _values(row: StoredAlert) -> dict[str, Any]:
     }
 
 
-def _stored(r: RowMapping, group_key: str = "") -> StoredAlert:
+def _stored(r: Mapping[Any, Any], group_key: str = "") -> StoredAlert:
     return StoredAlert(
         id=r["id"],
         incident_id=IncidentId(r["incident_id"]),
@@ -111,9 +102,10 @@ class SqlAlertRepository:
         self._conn = connection
 
     def current(self, group_id: str) -> tuple[Incident, AlertGroup] | None:
-        row = self._conn.execute(_CURRENT, {"group_id": group_id}).mappings().one_or_none()
-        if row is None:
+        found = _CURRENT.rows(self._conn, {"group_id": group_id})
+        if not found:
             return None
+        row = found[0]
         group = AlertGroup(
             source=row["g_source"],
             group_key=row["g_group_key"],
@@ -171,8 +163,9 @@ class SqlAlertRepository:
     ) -> tuple[Mapping[str, StoredAlert], AlertSummary]:
         """The mentioned alerts and a summary of the others, in one statement."""
         mentioned = list(fingerprints) or [""]
-        params = {"incident_id": incident_id, "mentioned": mentioned, "others": mentioned}
-        found = self._conn.execute(_LOOKUP, params).mappings().all()
+        params: dict[str, object] = {f"f{i}": f for i, f in enumerate(mentioned)}
+        params["incident_id"] = incident_id
+        found = _lookup(len(mentioned)).rows(self._conn, params)
         known = {r["fingerprint"]: _stored(r) for r in found if r["id"] is not None}
         first = found[0]
         worst = first["o_worst"]
@@ -184,16 +177,15 @@ class SqlAlertRepository:
         return known, summary
 
     def write(self, stored: Sequence[StoredAlert]) -> None:
-        new = [_values(r) for r in stored if r.id is None]
-        if new:
-            self._conn.execute(alerts.insert(), new)
-        changed = [
-            {"row_id": r.id, "severity": r.severity.value, **{k: _values(r)[k] for k in _UPDATE_KEYS}}
-            for r in stored
-            if r.id is not None
-        ]
-        if changed:
-            self._conn.execute(_UPDATE, changed)
+        _INSERT.many(self._conn, [_values(r) for r in stored if r.id is None])
+        changed = []
+        for r in stored:
+            if r.id is not None:
+                values = _values(r)
+                changed.append(
+                    {"row_id": r.id, "severity": values["severity"], **{k: values[k] for k in _UPDATE_KEYS}}
+                )
+        _UPDATE.many(self._conn, changed)
 
     def list(self, incident_id: IncidentId) -> Sequence[StoredAlert]:
         group_key = self._conn.execute(

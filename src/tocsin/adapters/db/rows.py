@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, cast
 
@@ -45,7 +46,7 @@ def incident_values(incident: Incident) -> dict[str, Any]:
     }
 
 
-def to_incident(row: RowMapping) -> Incident:
+def to_incident(row: Mapping[Any, Any]) -> Incident:
     impact = Impact(
         users_affected=row["users_affected"],
         features_down=tuple(row["features_down"]),

@@ -1,0 +1,120 @@
+"""Hot statements straight on the driver's cursor, inside the unit of work's transaction.
+
+Alert intake runs a handful of small statements per webhook; SQLAlchemy's execution machinery
+(execution context, cache key, result metadata) costs several times what SQLite needs to run
+them. ``Fast`` keeps what matters from SQLAlchemy — the columns' own types convert values on
+the way in and out (``TypeEngine.bind_processor`` / ``result_processor``, so a value written
+here reads back through Core exactly the same, and the other way round) and driver errors
+come out as SQLAlchemy's ``DBAPIError`` subclasses (so "database is locked" is still a 503
+and a unique violation still an ``IntegrityError``) — and skips the rest.
+
+Statements are SQLAlchemy Core statements, compiled once per dialect (so the SQL is the
+same Core would send, ``FOR UPDATE OF`` and all); they must not use expanding ``IN``
+parameters (build one statement per list length instead, see ``in_list``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Dialect
+
+Processor = Callable[[Any], Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    sql: str
+    order: tuple[str, ...] | None  # positional drivers: parameter names in placeholder order
+    defaults: Mapping[str, Any]  # literals of the statement (rendered as parameters too)
+    binds: Mapping[str, Processor]
+    results: Mapping[str, Processor]
+
+
+class Fast:
+    """One Core statement, run on the driver's cursor."""
+
+    def __init__(self, statement: sa.Select[Any] | sa.Insert | sa.Update) -> None:
+        self._statement = statement
+        self._prepared: dict[str, _Prepared] = {}
+
+    def _prepare(self, dialect: Dialect) -> _Prepared:
+        prepared = self._prepared.get(dialect.name)
+        if prepared is not None:
+            return prepared
+        compiled = self._statement.compile(dialect=dialect)
+        binds = compiled.binds
+        selected = getattr(self._statement, "selected_columns", ())
+        prepared = _Prepared(
+            compiled.string,
+            tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None,
+            {name: b.value for name, b in binds.items()},
+            {name: b.type.dialect_impl(dialect).bind_processor(dialect) for name, b in binds.items()},
+            {c.key: c.type.dialect_impl(dialect).result_processor(dialect, None) for c in selected},
+        )
+        self._prepared[dialect.name] = prepared
+        return prepared
+
+    @staticmethod
+    def _params(prepared: _Prepared, values: Mapping[str, Any]) -> Sequence[Any] | Mapping[str, Any]:
+        converted = {**prepared.defaults, **values}
+        for name, process in prepared.binds.items():
+            if process is not None and converted[name] is not None:
+                converted[name] = process(converted[name])
+        if prepared.order is None:
+            return converted
+        return [converted[name] for name in prepared.order]
+
+    def rows(self, conn: Connection, values: Mapping[str, Any]) -> list[dict[str, Any]]:
+        """Run a query; its rows as dicts, converted like Core would."""
+        prepared = self._prepare(conn.dialect)
+        params = self._params(prepared, values)
+        cursor = _cursor(conn)
+        try:
+            cursor.execute(prepared.sql, params)
+            names = [d[0] for d in cursor.description]
+            raw = cursor.fetchall()
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise _wrapped(conn, prepared.sql, params, exc) from exc
+        finally:
+            cursor.close()
+        found = []
+        for row in raw:
+            record = dict(zip(names, row, strict=True))
+            for name, process in prepared.results.items():
+                if process is not None and record.get(name) is not None:
+                    record[name] = process(record[name])
+            found.append(record)
+        return found
+
+    def many(self, conn: Connection, values: Iterable[Mapping[str, Any]]) -> None:
+        """Run a write once per parameter set (``executemany``)."""
+        prepared = self._prepare(conn.dialect)
+        params = [self._params(prepared, v) for v in values]
+        if not params:
+            return
+        cursor = _cursor(conn)
+        try:
+            cursor.executemany(prepared.sql, params)
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise _wrapped(conn, prepared.sql, params, exc) from exc
+        finally:
+            cursor.close()
+
+
+def _cursor(conn: Connection) -> Any:
+    if not conn.in_transaction():
+        conn.begin()  # through SQLAlchemy, so that SQLite's BEGIN IMMEDIATE hook runs
+    return conn.connection.cursor()
+
+
+def _wrapped(conn: Connection, sql: str, params: Any, exc: Exception) -> Exception:
+    return sa.exc.DBAPIError.instance(sql, params, exc, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect)
+
+
+def in_list(prefix: str, count: int) -> list[sa.BindParameter[Any]]:
+    """``count`` parameters ``<prefix>0``, ``<prefix>1``… for an IN list."""
+    return [sa.bindparam(f"{prefix}{i}") for i in range(count)]
