@@ -26,14 +26,13 @@ import httpx
 from tocsin import bootstrap
 from tocsin.adapters.clock import ManualClock, SystemClock
 from tocsin.adapters.db import migrate
-from tocsin.cli.status import write_static
 from tocsin.config.loader import load_settings
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.severity import Severity
 from tocsin.domain.statuspage import UpdateStatus
-from tocsin.services import incidents, statuspage
-from tocsin.services.statuspage_view import snapshot
+from tocsin.services import incidents, statuspage, statuspage_export
+from tocsin.web.statuspage.export import DirectorySite
 
 CONFIG = """
 statuspage:
@@ -107,7 +106,7 @@ def populate(folder: Path) -> Path:
         by=actor,
     )
     site = folder / "site"
-    write_static(snapshot(svc), site)
+    statuspage_export.export(svc, DirectorySite(site), force=True)
     container.close()
     return site
 

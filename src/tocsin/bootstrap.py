@@ -20,6 +20,7 @@ from tocsin.config import Settings
 from tocsin.github_wiring import build_github
 from tocsin.services.context import Services
 from tocsin.services.ports import Clock
+from tocsin.services.statuspage_export import SiteFactory
 from tocsin.services.user_ports import PasswordHasher
 from tocsin.slack_wiring import build_slack, with_direct_messages
 from tocsin.wiring import build_paging
@@ -40,15 +41,23 @@ class Container:
         self.engine.dispose()
 
 
-def build(settings: Settings, *, clock: Clock | None = None) -> Container:
+def build(
+    settings: Settings, *, clock: Clock | None = None, static_site: SiteFactory | None = None
+) -> Container:
     """Wire tocsin for ``settings``. Does not touch the schema: run the migrations first
-    (``tocsin db upgrade``)."""
+    (``tocsin db upgrade``).
+
+    ``static_site`` writes ``statuspage.export_dir`` (its renderer is in the web layer, which
+    this module must not import): processes that run the worker pass it. Without it, public
+    changes still enqueue their export job, for a worker that has it.
+    """
     clock = clock or SystemClock()
     engine = create_engine(settings.database.url)
     max_attempts = settings.worker.max_attempts
+    status_export = settings.statuspage.export_dir is not None
 
     def unit_of_work() -> SqlUnitOfWork:
-        return SqlUnitOfWork(engine, clock, max_attempts=max_attempts)
+        return SqlUnitOfWork(engine, clock, max_attempts=max_attempts, status_export=status_export)
 
     def read_only() -> SqlUnitOfWork:
         return SqlUnitOfWork(engine, clock, max_attempts=max_attempts, read_only=True)
@@ -62,7 +71,7 @@ def build(settings: Settings, *, clock: Clock | None = None) -> Container:
         plan=settings.plan(),
         paging=paging,
         slack=build_slack(settings),  # None unless slack.bot_token is set
-        statuspage=build_statuspage(settings),  # components, customer email, mailer
+        statuspage=build_statuspage(settings, static_site),  # components, customer email, mailer, export
         github=build_github(settings),  # None unless github.repository is set
     )
     return Container(

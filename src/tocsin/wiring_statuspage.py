@@ -4,16 +4,22 @@ mailer they ask for. Only ``bootstrap`` imports this module."""
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from tocsin.adapters.channels.email import SmtpOptions
 from tocsin.adapters.statuspage_mail import SmtpMailer
 from tocsin.adapters.statuspage_webhook import SignedWebhookPoster
 from tocsin.config import Settings
+from tocsin.services.statuspage_export import SiteFactory
 from tocsin.services.statuspage_ports import StatusPageConfig
 
 
-def build_statuspage(settings: Settings) -> StatusPageConfig:
+def build_statuspage(settings: Settings, static_site: SiteFactory | None = None) -> StatusPageConfig:
+    """``static_site`` opens ``statuspage.export_dir``: the renderer it needs lives in the web
+    layer, out of this module's reach, so the entrypoint passes it in."""
     config = settings.statuspage.to_domain(settings.server.base_url)
+    if settings.statuspage.export_dir is not None and static_site is not None:
+        config = replace(config, export=static_site(Path(settings.statuspage.export_dir)))
     hooks = settings.statuspage.webhooks
     if config.webhooks:
         secret = hooks.secret.get_secret_value() if hooks.secret else None

@@ -21,6 +21,7 @@ from tocsin.domain.errors import (
     NotFound,
     PermissionDenied,
 )
+from tocsin.web.statuspage.export import DirectorySite
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -55,10 +56,16 @@ def settings() -> Settings:
         raise fail(str(error), exit_code(error)) from None
 
 
+def build_container(loaded: Settings) -> Container:
+    """The container every command uses: with the static page writer, so a worker started
+    here keeps ``statuspage.export_dir`` up to date."""
+    return build(loaded, static_site=DirectorySite)
+
+
 @contextmanager
 def container() -> Iterator[Container]:
     """Build the container; turn domain errors into one clean line and a non-zero exit."""
-    built = build(settings())
+    built = build_container(settings())
     try:
         yield built
     except DomainError as error:

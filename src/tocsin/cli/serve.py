@@ -11,8 +11,7 @@ import uvicorn
 
 from tocsin.adapters.db import migrate
 from tocsin.adapters.logs import configure_logging
-from tocsin.bootstrap import build
-from tocsin.cli.runtime import fail, out, settings
+from tocsin.cli.runtime import build_container, fail, out, settings
 from tocsin.config import Settings
 from tocsin.web.app import create_app
 from tocsin.worker.runner import Worker
@@ -39,7 +38,7 @@ def serve(
     loaded = settings()
     configure_logging(loaded.logging.level, loaded.logging.format)
     _require_migrated(loaded)
-    container = build(loaded)
+    container = build_container(loaded)
     stop = threading.Event()
     worker_thread: threading.Thread | None = None
     if loaded.server.embedded_worker and not no_worker:
@@ -69,7 +68,7 @@ def worker() -> None:
     loaded = settings()
     configure_logging(loaded.logging.level, loaded.logging.format)
     _require_migrated(loaded)
-    container = build(loaded)
+    container = build_container(loaded)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

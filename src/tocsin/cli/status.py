@@ -12,9 +12,8 @@ from tocsin.cli.runtime import container, fail, local_actor, out
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.maintenance import MaintenanceStatus
 from tocsin.domain.statuspage import UpdateStatus
-from tocsin.services import customer_email, maintenance, statuspage
-from tocsin.services.statuspage_view import Snapshot, snapshot
-from tocsin.web.statuspage.pages import Renderer
+from tocsin.services import customer_email, maintenance, statuspage, statuspage_export
+from tocsin.web.statuspage.export import DirectorySite
 
 app = typer.Typer(help="The public status page.", no_args_is_help=True)
 maintenance_app = typer.Typer(help="Scheduled maintenance on the public page.", no_args_is_help=True)
@@ -137,25 +136,8 @@ def maintenance_list() -> None:
 
 @app.command()
 def export(directory: Path) -> None:
-    """Write the whole public page and its v2 JSON as static files, for nginx or a CDN."""
+    """Write the whole public page and its v2 JSON as static files, for nginx or a CDN (the
+    files ``statuspage.export_dir`` keeps up to date on every change)."""
     with container() as c:
-        snap = snapshot(c.services)
-    written = write_static(snap, directory)
-    out.print(f"Wrote {written} files to {directory}")
-
-
-def write_static(snap: Snapshot, directory: Path) -> int:
-    """Atomic per file (write then rename), so a server reading the directory never sees half a page."""
-    renderer = Renderer(root="/")
-    count = 0
-    for path in renderer.paths(snap):
-        rendered = renderer.render(snap, path)
-        if rendered is None:
-            continue
-        target = directory / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(target.suffix + ".tmp")
-        tmp.write_bytes(rendered[1])
-        tmp.replace(target)
-        count += 1
-    return count
+        done = statuspage_export.export(c.services, DirectorySite(directory), force=True)
+    out.print(f"Wrote {done.written} files to {directory} (status revision {done.revision})", markup=False)

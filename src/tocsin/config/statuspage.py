@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from pathlib import PurePath
+from typing import Any, Literal
 
-from pydantic import Field, HttpUrl, SecretStr
+from pydantic import Field, HttpUrl, SecretStr, field_validator
 
-from tocsin.config.fields import Identifier
+from tocsin.config.fields import Identifier, error
 from tocsin.config.sections import Section
 from tocsin.domain.statuspage import Component
 from tocsin.services.statuspage_ports import StatusPageConfig
@@ -47,6 +48,20 @@ class StatusPageSettings(Section):
     components: dict[Identifier, ComponentSettings] = Field(default_factory=dict)
     customer_email: CustomerEmailSettings = Field(default_factory=CustomerEmailSettings)
     webhooks: WebhookSubscribersSettings = Field(default_factory=WebhookSubscribersSettings)
+    export_dir: str | None = Field(
+        default=None,
+        description="Absolute path of a directory the worker keeps the page in as static files "
+        "(re-exported on every public change), for nginx or a CDN. Unset: off.",
+    )
+
+    @field_validator("export_dir", mode="before")
+    @classmethod
+    def _absolute(cls, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, str) and not PurePath(value).is_absolute():
+            raise error("export_dir", f"must be an absolute path such as /var/www/status (got {value!r})")
+        return value
 
     def to_domain(self, base_url: str) -> StatusPageConfig:
         return StatusPageConfig(

@@ -67,6 +67,7 @@ class JobKind(StrEnum):
     STATUS_CUSTOMER_EMAIL = "statuspage.customer_email"
     STATUS_MAIL = "statuspage.mail"
     STATUS_WEBHOOK = "statuspage.webhook"
+    STATUS_EXPORT = "statuspage.export"
     # GitHub issues (issue 7)
     GITHUB_OPEN = "github.open"
     GITHUB_SYNC = "github.sync"

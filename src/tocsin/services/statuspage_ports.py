@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from tocsin.domain.maintenance import Maintenance
 from tocsin.domain.statuspage import Component, ComponentStatus, PublicIncident
+
+if TYPE_CHECKING:
+    from tocsin.services.statuspage_export import StaticSite
 
 
 class Mailer(Protocol):
@@ -39,6 +42,8 @@ class StatusPageConfig:
     webhooks: tuple[str, ...] = ()
     """Operator-configured webhook subscribers (no public sign-up: no SSRF by subscription)."""
     webhook_poster: WebhookPoster | None = field(default=None, compare=False)
+    export: StaticSite | None = field(default=None, compare=False)
+    """``statuspage.export_dir``, kept up to date by the ``statuspage.export`` job (None: off)."""
 
     def component(self, key: str) -> Component | None:
         return next((c for c in self.components if c.key == key), None)

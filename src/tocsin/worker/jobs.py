@@ -18,7 +18,16 @@ import structlog
 
 from tocsin.adapters.db.jobs import RetryPolicy
 from tocsin.domain.events import JobKind
-from tocsin.services import customer_email, escalation, github, notify, slack, slack_channels, timers
+from tocsin.services import (
+    customer_email,
+    escalation,
+    github,
+    notify,
+    slack,
+    slack_channels,
+    statuspage_export,
+    timers,
+)
 from tocsin.services import subscribers as statuspage_subscribers
 from tocsin.services.context import Services
 from tocsin.services.ports import UnitOfWork
@@ -84,6 +93,10 @@ JOBS: Mapping[JobKind, JobSpec] = MappingProxyType(
             handler=statuspage_subscribers.deliver_webhook,
             backoff_base=timedelta(seconds=10),
             backoff_max=timedelta(minutes=5),
+        ),
+        # Exports the current page; a late or repeated run finds the directory up to date.
+        JobKind.STATUS_EXPORT: JobSpec(
+            handler=statuspage_export.on_change, backoff_base=timedelta(seconds=10)
         ),
         # GitHub (issue 7): short rate limits are waited out in the adapter; longer ones back off.
         JobKind.GITHUB_OPEN: JobSpec(handler=github.open_issue, backoff_base=timedelta(seconds=10)),

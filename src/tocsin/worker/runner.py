@@ -18,6 +18,7 @@ import structlog
 
 from tocsin.bootstrap import Container
 from tocsin.domain.events import JobKind
+from tocsin.services import statuspage_export
 from tocsin.services.ports import Job
 from tocsin.worker.jobs import JOBS, JobSpec
 
@@ -59,6 +60,7 @@ class Worker:
         drained. A database outage is logged and waited out, never fatal."""
         interval = poll_interval if poll_interval is not None else self._settings.poll_interval_seconds
         log.info("worker.started", worker_id=self.worker_id)
+        self._export_status_page()
         while not stop.is_set():
             try:
                 claimed = self.run_once()
@@ -68,6 +70,17 @@ class Worker:
             if claimed < self._settings.batch_size:
                 stop.wait(interval)
         log.info("worker.stopped", worker_id=self.worker_id)
+
+    def _export_status_page(self) -> None:
+        """A fresh deploy (or an emptied ``statuspage.export_dir``) gets the static page now,
+        not at the next public change; a failure is logged, the next change retries."""
+        try:
+            done = statuspage_export.catch_up(self._services)
+        except Exception:
+            log.exception("statuspage.export_failed", worker_id=self.worker_id)
+            return
+        if done is not None and done.written:
+            log.info("statuspage.exported", revision=done.revision, documents=done.written)
 
     def _run(self, job: Job) -> None:
         spec = self._registry.get(job.kind)

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import RowMapping
+from sqlalchemy.engine import Connection, RowMapping
 
 from tocsin.adapters.db.schema import (
     status_component_history,
@@ -71,6 +71,11 @@ def _maintenance(row: RowMapping) -> Maintenance:
 
 class SqlStatusPageRepository(SqlStatusMailRows):
     """Public incidents, updates and component history; mails and subscribers are inherited."""
+
+    def __init__(self, conn: Connection) -> None:
+        super().__init__(conn)
+        self.bumped = False
+        """The revision was bumped in this transaction (the unit of work resets it)."""
 
     def _public(self, row: RowMapping | None) -> PublicIncident | None:
         if row is None:
@@ -171,6 +176,7 @@ class SqlStatusPageRepository(SqlStatusMailRows):
             self._bump()
 
     def _bump(self) -> None:
+        self.bumped = True
         done = self._conn.execute(
             status_revision.update()
             .where(status_revision.c.id == 1)

@@ -22,6 +22,7 @@ from tocsin.services.github_ports import GithubRepository
 from tocsin.services.paging import DeliveryRepository, EscalationRepository, FeedRepository
 from tocsin.services.ports import Clock, IncidentRepository, JobQueue, TimelineRepository, TokenRepository
 from tocsin.services.slack_ports import SlackChannelRepository, SlackMessageRepository
+from tocsin.services.statuspage_export import export_job
 from tocsin.services.statuspage_ports import StatusPageRepository
 from tocsin.services.user_ports import SessionRepository, UserRepository
 
@@ -35,6 +36,9 @@ class SqlUnitOfWork:
     The transaction begins at the first statement (on SQLite with ``BEGIN IMMEDIATE``). After
     ``commit()`` or ``rollback()`` the next statement begins a new transaction; leaving the
     block rolls back whatever was not committed and returns the connection to the pool.
+
+    With ``status_export``, committing a transaction that changed the public status page
+    enqueues the ``statuspage.export`` job for the revision it reached, in that transaction.
     """
 
     incidents: IncidentRepository
@@ -51,10 +55,20 @@ class SqlUnitOfWork:
     slack_messages: SlackMessageRepository
     slack_channels: SlackChannelRepository
     statuspage: StatusPageRepository
+    _statuspage: SqlStatusPageRepository
 
-    def __init__(self, engine: Engine, clock: Clock, *, max_attempts: int, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Clock,
+        *,
+        max_attempts: int,
+        read_only: bool = False,
+        status_export: bool = False,
+    ) -> None:
         self._engine = engine
         self._read_only = read_only
+        self._status_export = status_export
         self._clock = clock
         self._max_attempts = max_attempts
         self._conn: Connection | None = None
@@ -86,7 +100,7 @@ class SqlUnitOfWork:
         self.github = SqlGithubRepository(conn)
         self.slack_messages = SqlSlackMessageRepository(conn)
         self.slack_channels = SqlSlackChannelRepository(conn)
-        self.statuspage = SqlStatusPageRepository(conn)
+        self.statuspage = self._statuspage = SqlStatusPageRepository(conn)
         return self
 
     def __exit__(
@@ -107,7 +121,13 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         if self._read_only:
             raise RuntimeError("a read-only unit of work cannot commit")
-        self.connection.commit()
+        conn = self.connection
+        if self._status_export and self._statuspage.bumped:
+            revision = int(self._statuspage.version())
+            self.jobs.enqueue([export_job(revision, self._clock.now())])
+        conn.commit()
+        self._statuspage.bumped = False
 
     def rollback(self) -> None:
         self.connection.rollback()
+        self._statuspage.bumped = False
