@@ -6,7 +6,10 @@ registry), which is what tests and multi-tenant hosts need.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from fastapi import FastAPI
+from starlette.types import Receive, Scope, Send
 
 from tocsin.adapters.db.migrate import head
 from tocsin.bootstrap import Container
@@ -20,8 +23,29 @@ from tocsin.web.statuspage import install as statuspage
 from tocsin.web.ui import install_ui
 
 
-def create_app(container: Container) -> FastAPI:
-    app = FastAPI(
+class FrontDoor(Protocol):
+    async def serve(self, scope: Scope, receive: Receive, send: Send) -> bool: ...
+
+
+class TocsinApp(FastAPI):
+    """FastAPI, with front doors asked before the middleware stack: the two paths that take
+    the load during an outage — the public status page (``web.statuspage.cache``) and the alert
+    webhooks (``web.intake_route``) — are answered without a framework pass (each still counted
+    in the request metrics). Everything else goes through the stack as usual."""
+
+    front_doors: tuple[FrontDoor, ...] = ()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            scope["app"] = self
+            for door in self.front_doors:
+                if await door.serve(scope, receive, send):
+                    return
+        await super().__call__(scope, receive, send)
+
+
+def create_app(container: Container) -> TocsinApp:
+    app = TocsinApp(
         title="tocsin",
         summary="Self-hosted incident response: the incident response plan, as software.",
         version="1",
@@ -42,8 +66,9 @@ def create_app(container: Container) -> FastAPI:
     install_ui(app)
     app.include_router(slack.router)  # before webhooks: /hooks/slack/… is not an intake source
     app.include_router(github_hook.router)  # POST /hooks/github
-    webhooks.install(app, max_in_flight=container.settings.intake.max_in_flight)
+    hooks = webhooks.install(app, max_in_flight=container.settings.intake.max_in_flight)
     app.add_middleware(LimitBodySize, max_bytes=MAX_BODY_BYTES, exempt=("/hooks/",))
-    statuspage.install(app, container)  # /status/ (cached) and POST …/status-updates
+    status_page = statuspage.install(app, container, app.state.metrics)  # /status/, …/status-updates
     app.add_middleware(ObserveRequests, observer=app.state.metrics)  # outermost: sees every response
+    app.front_doors = (status_page, hooks)
     return app

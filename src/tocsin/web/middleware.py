@@ -52,6 +52,41 @@ def request_id(scope: Scope) -> str:
     return f"{_PREFIX}{next(_SEQUENCE):016x}"
 
 
+class Observed:
+    """One request being observed: its id (sent back as ``X-Request-ID``), its status as sent,
+    and at the end one metrics sample and one log line."""
+
+    __slots__ = ("header", "rid", "scope", "send", "started", "status")
+
+    def __init__(self, scope: Scope, send: Send) -> None:
+        self.scope = scope
+        self.send = send
+        self.rid = request_id(scope)
+        self.header = (_HEADER_BYTES, self.rid.encode())
+        self.status = 500
+        self.started = time.perf_counter()
+
+    async def send_with_id(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = int(message["status"])
+            message["headers"] = [*message.get("headers", ()), self.header]
+        await self.send(message)
+
+    def done(self, observer: RequestObserver) -> None:
+        seconds = time.perf_counter() - self.started
+        route = route_template(self.scope)
+        method = str(self.scope.get("method", ""))
+        observer.observe(method=method, route=route, status=self.status, seconds=seconds)
+        _log.info(
+            "http_request",
+            method=method,
+            route=route,
+            status=self.status,
+            duration_ms=round(seconds * 1000, 3),
+            request_id=self.rid,
+        )
+
+
 class ObserveRequests:
     def __init__(self, app: ASGIApp, observer: RequestObserver) -> None:
         self.app = app
@@ -61,33 +96,11 @@ class ObserveRequests:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        rid = request_id(scope)
-        rid_header = (_HEADER_BYTES, rid.encode())
-        status = 500
-        started = time.perf_counter()
-
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-                message["headers"] = [*message.get("headers", ()), rid_header]
-            await send(message)
-
+        observed = Observed(scope, send)
         try:
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive, observed.send_with_id)
         finally:
-            seconds = time.perf_counter() - started
-            route = route_template(scope)
-            method = str(scope.get("method", ""))
-            self.observer.observe(method=method, route=route, status=status, seconds=seconds)
-            _log.info(
-                "http_request",
-                method=method,
-                route=route,
-                status=status,
-                duration_ms=round(seconds * 1000, 3),
-                request_id=rid,
-            )
+            observed.done(self.observer)
 
 
 class LimitBodySize:

@@ -35,7 +35,7 @@ from tocsin.web.context import container_of
 from tocsin.web.errors import domain_problem, problem
 from tocsin.web.intake_auth import authorized, signed
 from tocsin.web.intake_gate import Gate, IntakeMetrics
-from tocsin.web.intake_route import LeanHooks
+from tocsin.web.intake_route import HookFrontDoor
 from tocsin.web.intake_writer import IntakeWriter
 
 _log = structlog.get_logger("tocsin.web.intake")
@@ -62,8 +62,9 @@ class Refused(Exception):
         self.outcome = outcome
 
 
-def install(app: Any, *, max_in_flight: int) -> None:
-    """Give the app its intake gate and counters (on the app's own metrics registry)."""
+def install(app: Any, *, max_in_flight: int) -> HookFrontDoor:
+    """Give the app its intake gate and counters (on the app's own metrics registry); the
+    front door that takes the webhooks' POSTs (see ``intake_route``)."""
     app.state.intake_gate = Gate(max_in_flight)
     app.state.intake_metrics = IntakeMetrics(app.state.metrics.registry)
     services = app.state.container.services
@@ -71,7 +72,7 @@ def install(app: Any, *, max_in_flight: int) -> None:
     app.state.intake_policies = {}
     app.include_router(router)
     routes = {route.path.split("/")[2]: route for route in router.routes if isinstance(route, APIRoute)}
-    app.add_middleware(LeanHooks, handler=handle, routes=routes)
+    return HookFrontDoor(handle, routes, app.state.metrics)
 
 
 def _policy(request: Request, name: str, source: SourceSettings) -> SourcePolicy:

@@ -1,12 +1,12 @@
-"""The status page's front door: a bare ASGI app over an in-memory render cache.
+"""The status page's front door: answered before the app, from an in-memory render cache.
 
 The page is the one thing hammered while everything else is down, so GET/HEAD under
-``/status/`` never reach FastAPI: a cached body is served as is, with a strong ETag (304 on
-``If-None-Match``) and ``Cache-Control``. The cache holds one rendering per document for the
-current status revision (a counter bumped by every public change, in the database, so a change
-made by another replica or by the CLI is seen too) and the current UTC day (the uptime bars).
-The revision is read at most once per ``revalidate`` seconds; a change made through this
-process invalidates at once.
+``/status/`` never reach FastAPI (``web.app.TocsinApp`` asks the front door first): a cached
+body is served as is, with a strong ETag (304 on ``If-None-Match``) and ``Cache-Control``.
+The cache holds one rendering per document for the current status revision (a counter bumped
+by every public change, in the database, so a change made by another replica or by the CLI is
+seen too) and the current UTC day (the uptime bars). The revision is read at most once per
+``revalidate`` seconds; a change made through this process invalidates at once.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
+import structlog
 from starlette.concurrency import run_in_threadpool
 
 from tocsin.services.context import Services
@@ -27,11 +28,11 @@ from tocsin.web.statuspage.pages import Renderer
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 PREFIX = "/status/"
 DYNAMIC = ("subscribe", "unsubscribe")  # served by FastAPI (web/statuspage/subscribe.py), never cached
 CACHE_CONTROL = b"public, max-age=15, stale-while-revalidate=60"
+_log = structlog.get_logger("tocsin.web.statuspage")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,9 @@ class Entry:
     etag: bytes
 
 
+UNAVAILABLE = Entry(503, b"text/plain; charset=utf-8", b"The status page is temporarily unavailable.\n", b"")
+
+
 class RenderCache:
     def __init__(self, services: Services, *, revalidate: float = 1.0) -> None:
         self._services = services
@@ -49,6 +53,7 @@ class RenderCache:
         self._revalidate = revalidate
         self._lock = threading.Lock()
         self._entries: dict[str, Entry] = {}
+        self._stale: dict[str, Entry] = {}  # survives invalidation: served only if rendering fails
         self._key: tuple[str, str] | None = None
         self._checked = 0.0
         self._snap: Snapshot | None = None
@@ -58,6 +63,10 @@ class RenderCache:
             self._entries.clear()
             self._key, self._snap, self._checked = None, None, 0.0
 
+    def stale(self, path: str) -> Entry | None:
+        """The last rendering of ``path``, however old (for when the database is down)."""
+        return self._stale.get(path)
+
     def cached(self, path: str) -> Entry | None:
         """The entry if it is known to be fresh, without touching the database."""
         if time.monotonic() - self._checked >= self._revalidate:
@@ -66,12 +75,16 @@ class RenderCache:
 
     def get(self, path: str) -> Entry:
         with self._lock:
-            self._refresh()
+            try:
+                self._refresh()
+            except Exception:
+                self._checked = time.monotonic()  # the database is down: retry in a while, not per hit
+                raise
             entry = self._entries.get(path)
             if entry is None:
                 entry = self._render(path)
                 if entry.status == 200:  # unknown paths are not kept: no filling memory with 404s
-                    self._entries[path] = entry
+                    self._entries[path] = self._stale[path] = entry
             return entry
 
     def _refresh(self) -> None:
@@ -98,31 +111,70 @@ class RenderCache:
         return Entry(200, content_type.encode(), body, etag)
 
 
-class StatusPageApp:
-    """Serves GET/HEAD ``/status/…`` from the cache; everything else goes to ``app``."""
+class RequestObserver(Protocol):
+    def observe(self, *, method: str, route: str, status: int, seconds: float) -> None: ...
 
-    def __init__(self, app: ASGIApp, cache: RenderCache) -> None:
-        self.app = app
+
+def route_label(relative: str, status: int) -> str:
+    """The metrics label of a page: a template, so that incident ids never become labels."""
+    if status == 404:
+        return "<unmatched>"
+    if relative.startswith("incidents/"):
+        return f"{PREFIX}incidents/{{id}}"
+    if relative.startswith("api/v2/"):
+        return f"{PREFIX}api/v2/{{document}}"
+    return PREFIX + relative
+
+
+class StatusPageFrontDoor:
+    """Answers GET/HEAD ``/status/…`` from the cache before anything else runs (the app's
+    whole middleware stack: error pages, request log, body limits), which more than doubles
+    what one process serves. Each answer is still counted in the request metrics (no log line
+    per hit: the page is the one hammered during an outage). When the database cannot be
+    read, the last rendering is served (stale beats an error page); with none, a 503."""
+
+    def __init__(self, cache: RenderCache, observer: RequestObserver | None = None) -> None:
         self.cache = cache
+        self.observer = observer
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope.get("path", "") if scope["type"] == "http" else ""
+    async def serve(self, scope: Scope, _receive: Receive, send: Send) -> bool:
+        """Answer the request if it is the status page's; ``False`` to let the app handle it."""
+        if scope["type"] != "http":
+            return False
+        path: str = scope.get("path", "")
+        if not path.startswith(PREFIX.rstrip("/")) or scope["method"] not in ("GET", "HEAD"):
+            return False
+        started = time.perf_counter()
         if path == PREFIX.rstrip("/"):
-            location = PREFIX.encode()
-            await send({"type": "http.response.start", "status": 308, "headers": [(b"location", location)]})
-            await send({"type": "http.response.body", "body": b""})
-            return
-        if not path.startswith(PREFIX) or scope["method"] not in ("GET", "HEAD"):
-            await self.app(scope, receive, send)
-            return
+            await _redirect(send)
+            self._observe(scope, "", 308, started)
+            return True
+        if not path.startswith(PREFIX):
+            return False
         relative = path.removeprefix(PREFIX)
         if relative.startswith(DYNAMIC):
-            await self.app(scope, receive, send)
-            return
+            return False
         entry = self.cache.cached(relative)
         if entry is None:
-            entry = await run_in_threadpool(self.cache.get, relative)
+            try:
+                entry = await run_in_threadpool(self.cache.get, relative)
+            except Exception:
+                _log.exception("statuspage_render_failed", path=relative)
+                entry = self.cache.stale(relative) or UNAVAILABLE
         await _respond(scope, send, entry)
+        self._observe(scope, relative, entry.status, started)
+        return True
+
+    def _observe(self, scope: Scope, relative: str, status: int, started: float) -> None:
+        if self.observer is not None:
+            seconds = time.perf_counter() - started
+            route = route_label(relative, status)
+            self.observer.observe(method=scope["method"], route=route, status=status, seconds=seconds)
+
+
+async def _redirect(send: Send) -> None:
+    await send({"type": "http.response.start", "status": 308, "headers": [(b"location", PREFIX.encode())]})
+    await send({"type": "http.response.body", "body": b""})
 
 
 def _if_none_match(scope: Scope) -> bytes | None:

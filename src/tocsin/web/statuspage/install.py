@@ -8,14 +8,14 @@ from fastapi import FastAPI
 from tocsin.bootstrap import Container
 from tocsin.web.api import maintenances, status_updates
 from tocsin.web.statuspage import subscribe
-from tocsin.web.statuspage.cache import RenderCache, StatusPageApp
+from tocsin.web.statuspage.cache import RenderCache, RequestObserver, StatusPageFrontDoor
 
 
-def install(app: FastAPI, container: Container) -> None:
-    """Call before the outermost (metrics) middleware is added, so it still sees these requests."""
+def install(app: FastAPI, container: Container, observer: RequestObserver) -> StatusPageFrontDoor:
+    """The routes, and the front door for the app to ask first (see ``web.app.TocsinApp``)."""
     cache = RenderCache(container.services)
     app.state.statuspage_cache = cache
     app.include_router(status_updates.router)
     app.include_router(maintenances.router)
     app.include_router(subscribe.router)
-    app.add_middleware(StatusPageApp, cache=cache)
+    return StatusPageFrontDoor(cache, observer)
