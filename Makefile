@@ -39,12 +39,14 @@ test: install chromium
 	  export TOCSIN_TEST_DATABASE_URL=$(PG_URL); echo "PostgreSQL found: the suite also runs on it"; fi; \
 	$(BIN)/pytest
 
-## chromium: the browser tests need Debian's Chromium; installed when root with apt (else they skip)
+## chromium: the browser tests need Debian's Chromium (and an emoji font, so that screenshots show
+## the plan's 🔴🟡🟢 rather than empty boxes); installed when root with apt (else they skip)
+BROWSER_PACKAGES := chromium fonts-noto-color-emoji
 chromium:
-	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	  echo "Installing Chromium for the browser tests (apt-get install chromium)"; \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 || \
-	  { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	@if { [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/noto ]; } && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Chromium for the browser tests (apt-get install $(BROWSER_PACKAGES))"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null 2>&1 || \
+	  { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; } || \
 	  echo "Could not install Chromium: the browser tests will skip (and fail under CI=true)"; fi
 
 check: install

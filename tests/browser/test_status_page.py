@@ -19,9 +19,10 @@ from tocsin.adapters.db import migrate
 from tocsin.config import Settings
 from tocsin.domain.access import SYSTEM
 from tocsin.domain.incident import IncidentId
+from tocsin.domain.maintenance import MaintenanceStatus
 from tocsin.domain.severity import Severity
 from tocsin.domain.statuspage import UpdateStatus
-from tocsin.services import incidents, statuspage
+from tocsin.services import incidents, maintenance, statuspage
 from tocsin.web.app import create_app
 
 COMPONENTS = {
@@ -61,7 +62,33 @@ def status_server(tmp_path) -> Iterator[str]:
     statuspage.post_status_update(
         svc, IncidentId(old.id), status=UpdateStatus.RESOLVED, message="Payments are back.", by=SYSTEM
     )
-    clock.advance(timedelta(days=3) - timedelta(minutes=20))
+    done = maintenance.schedule(
+        svc,
+        name="Database upgrade",
+        message="PostgreSQL moves to a new major version.",
+        scheduled_for=clock.now() + timedelta(hours=1),
+        scheduled_until=clock.now() + timedelta(hours=2),
+        components=["api"],
+        by=SYSTEM,
+    )
+    clock.advance(timedelta(hours=1))
+    maintenance.post_update(
+        svc, done.id, status=MaintenanceStatus.IN_PROGRESS, message="Upgrade under way.", by=SYSTEM
+    )
+    clock.advance(timedelta(minutes=50))
+    maintenance.post_update(
+        svc, done.id, status=MaintenanceStatus.COMPLETED, message="Upgrade complete.", by=SYSTEM
+    )
+    clock.advance(timedelta(days=3) - timedelta(minutes=20) - timedelta(hours=1, minutes=50))
+    maintenance.schedule(
+        svc,
+        name="Payment provider migration",
+        message="Payments may be unavailable for a few minutes.",
+        scheduled_for=clock.now() + timedelta(days=2),
+        scheduled_until=clock.now() + timedelta(days=2, hours=1),
+        components=["payments"],
+        by=SYSTEM,
+    )
     now = incidents.declare_incident(svc, title="x", severity=Severity.P1, by=SYSTEM)
     statuspage.post_status_update(
         svc,
@@ -110,7 +137,23 @@ def test_status_page_without_javascript(browser: Browser, status_server, artifac
     )
     expect(active).to_contain_text("Posted:")
     expect(page.get_by_role("region", name="Past incidents (14 days)")).to_contain_text("🟢 Resolved")
+    expect(page.get_by_role("region", name="Upcoming maintenance")).to_contain_text(
+        "Payment provider migration"
+    )
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, "the page scrolls sideways"
     page.screenshot(path=artifacts / f"status-page-{name}.png", full_page=True)
+    context.close()
+
+
+def test_history_lists_incidents_and_completed_maintenance(browser: Browser, status_server, artifacts):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(f"{status_server}/status/history")
+    done = page.get_by_role("region", name="Completed maintenance (14 days)")
+    expect(done.get_by_role("heading", name="Database upgrade")).to_be_visible()
+    expect(done).to_contain_text("Affects: API")
+    expect(done).to_contain_text("Upgrade complete.")
+    expect(page.get_by_role("main")).not_to_contain_text("Payment provider migration")  # not done yet
+    page.screenshot(path=artifacts / "status-history.png", full_page=True)
     context.close()
