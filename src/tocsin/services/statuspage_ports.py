@@ -149,8 +149,11 @@ class StatusPageRepository(Protocol):
 
     def get_maintenance(self, maintenance_id: str, *, for_update: bool = False) -> Maintenance | None: ...
 
-    def list_maintenances(self, *, limit: int = 50) -> Sequence[Maintenance]:
-        """Newest scheduled first."""
+    def list_maintenances(
+        self, *, limit: int = 50, completed_since: datetime | None = None
+    ) -> Sequence[Maintenance]:
+        """Newest scheduled first; with ``completed_since``, only those not completed before it
+        (what the page shows: upcoming, in progress, and the recent history)."""
         ...
 
     def version(self) -> str:

@@ -22,6 +22,7 @@ from tocsin.services.statuspage_ports import StatusPageConfig
 
 HISTORY_DAYS = 14
 UPTIME_DAYS = 90
+MAINTENANCE_LIMIT = 200  # announced, in progress or completed within HISTORY_DAYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +109,9 @@ def snapshot(svc: Services, *, limit: int = 50) -> Snapshot:
     with svc.read() as uow:
         history = uow.statuspage.history()
         incidents = uow.statuspage.list_public(limit=limit)
-        maintenances = uow.statuspage.list_maintenances(limit=limit)
+        maintenances = uow.statuspage.list_maintenances(
+            limit=MAINTENANCE_LIMIT, completed_since=now - timedelta(days=HISTORY_DAYS)
+        )
     public_keys = {c.key for c in config.public_components}
     shown_maintenances = tuple(_public_maintenance(m, public_keys) for m in maintenances)
     in_maintenance = {k for m in shown_maintenances if m.active for k in m.components}

@@ -148,3 +148,24 @@ def test_feeds_list_maintenance_with_incidents_newest_first(client, clock, as_re
     for body in (atom.text, rss.text):
         assert "primary" not in body  # neither db_primary nor db-primary.internal
         assert "LoginFailures" not in body
+
+
+def test_many_announcements_do_not_push_recent_maintenance_out_of_the_history(client, clock, as_responder):
+    _completed_migration(client, clock, as_responder)  # completed 2026-11-28 23:00
+    for week in range(60):  # a year of weekly windows announced ahead, all later than the migration
+        start = clock.now() + timedelta(days=7 * (week + 1))
+        window = {
+            "name": f"Weekly patching {week}",
+            "message": "Rolling restarts.",
+            "scheduled_for": start.isoformat(),
+            "scheduled_until": (start + timedelta(hours=1)).isoformat(),
+            "components": ["api"],
+        }
+        _schedule(client, as_responder, window)
+
+    history = _text(client.get("/status/history").text)
+    front = _text(client.get("/status/").text)
+
+    assert "Payment provider migration" in history
+    assert "Weekly patching 0" in front
+    assert "Weekly patching 59" in front

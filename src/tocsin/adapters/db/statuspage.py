@@ -240,11 +240,15 @@ class SqlStatusPageRepository(SqlStatusMailRows):
         row = self._conn.execute(query).mappings().first()
         return None if row is None else _maintenance(row)
 
-    def list_maintenances(self, *, limit: int = 50) -> Sequence[Maintenance]:
+    def list_maintenances(
+        self, *, limit: int = 50, completed_since: datetime | None = None
+    ) -> Sequence[Maintenance]:
+        query = sa.select(status_maintenances)
+        if completed_since is not None:
+            completed = status_maintenances.c.completed_at
+            query = query.where(sa.or_(completed.is_(None), completed >= completed_since))
         rows = self._conn.execute(
-            sa.select(status_maintenances)
-            .order_by(status_maintenances.c.scheduled_for.desc(), status_maintenances.c.id)
-            .limit(limit)
+            query.order_by(status_maintenances.c.scheduled_for.desc(), status_maintenances.c.id).limit(limit)
         ).mappings()
         return [_maintenance(r) for r in rows]
 
