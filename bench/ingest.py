@@ -8,7 +8,10 @@ same at half the measured maximum rate (paced) for the latency figures. For each
 and the baseline run back to back (the machine may be shared: both should see it alike).
 Prints alerts/s, p50/p99, server RSS and the ratio tocsin/baseline.
 
-    python bench/ingest.py [SECONDS] [CONCURRENCY]
+    python bench/ingest.py [SECONDS] [CONCURRENCY] [GROUPS]
+
+GROUPS (default 100) = 1 is an alert storm in one group: 10,000 alerts of one incident, which
+must cost per webhook what 100 small groups do (the group keeps a tally of its alerts).
 """
 
 from __future__ import annotations
@@ -221,4 +224,6 @@ def main(seconds: float = 30.0, concurrency: int = 16) -> None:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 3:
+        GROUPS = int(sys.argv[3])
     main(*(float(arg) for arg in sys.argv[1:2]), *(int(arg) for arg in sys.argv[2:3]))

@@ -309,7 +309,7 @@ def absorb(
         changes.append(cleared)
         incident = cleared.incident
     truncated = _truncated(group, n, at, by)
-    group = replace(group, truncated=n.truncated)
+    group = replace(group, truncated=n.truncated, tally=group.tally.updated(state.alerts, rows.values()))
     return Intake(
         _merge(changes, incident, (truncated,) if truncated else ()), tuple(rows.values()), outcomes, group
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
-from tocsin.domain.alert import AlertCounts, AlertGroup, AlertSummary, StoredAlert
+from tocsin.domain.alert import AlertCounts, AlertGroup, StoredAlert
 from tocsin.domain.incident import Incident, IncidentId
 
 
@@ -24,11 +24,9 @@ class AlertRepository(Protocol):
 
     def save_group(self, incident_id: IncidentId, group: AlertGroup) -> None: ...
 
-    def lookup(
-        self, incident_id: IncidentId, fingerprints: Sequence[str]
-    ) -> tuple[Mapping[str, StoredAlert], AlertSummary]:
-        """The incident's stored alerts with these fingerprints, and the count and worst
-        severity of its other alerts (one round trip)."""
+    def lookup(self, incident_id: IncidentId, fingerprints: Sequence[str]) -> Mapping[str, StoredAlert]:
+        """The incident's stored alerts with these fingerprints (the others are summed up by
+        the group's ``AlertTally``)."""
         ...
 
     def write(self, rows: Sequence[StoredAlert]) -> None:

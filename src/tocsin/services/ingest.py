@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from tocsin.domain import grouping
-from tocsin.domain.alert import Alert, AlertGroup, AlertSummary, Notification
+from tocsin.domain.alert import Alert, AlertGroup, Notification
 from tocsin.domain.errors import Conflict
 from tocsin.domain.events import Change
 from tocsin.domain.grouping import GroupState, Intake, Outcome, Route
@@ -67,7 +67,7 @@ def ingest_in(svc: Services, uow: UnitOfWork, policy: SourcePolicy, n: Notificat
     alerts = grouping.unique_alerts(n.alerts)
     fingerprints = [a.fingerprint for a in alerts]
     current = uow.alerts.current(n.group_id)
-    known, others = uow.alerts.lookup(current[0].id, fingerprints) if current else ({}, AlertSummary())
+    known = uow.alerts.lookup(current[0].id, fingerprints) if current else {}
     incident = current[0] if current else None
     where = grouping.route(incident, known, alerts, at=at, reopen_window=policy.reopen_window)
     if where is Route.IGNORE:
@@ -75,7 +75,7 @@ def ingest_in(svc: Services, uow: UnitOfWork, policy: SourcePolicy, n: Notificat
     if where is Route.OPEN or current is None:
         state = _open(svc, uow, policy, n, alerts)
     else:
-        state = GroupState(current[0], current[1], known, others)
+        state = GroupState(current[0], current[1], known, current[1].tally.without(known.values()))
     intake = grouping.absorb(
         state,
         n,

@@ -99,3 +99,21 @@ def test_check_constraints_carry_the_names_the_schema_declares(db_url):
             assert found == expected, table.name
     finally:
         engine.dispose()
+
+
+def test_0008_counts_the_alerts_of_existing_groups(db_url, services):
+    """Alerts ingested before the tally existed are counted once by the migration."""
+    from tests.intake_fixtures import am
+    from tests.services.test_alert_tally import PROM, stored_tally
+    from tocsin.adapters.alertmanager import parse_alertmanager
+    from tocsin.services.ingest import ingest_alerts
+
+    notification = parse_alertmanager(am("mixed_ContainerHighMemory"), source="prom")
+    ingest_alerts(services, PROM, notification)
+    before = stored_tally(services, notification)
+    assert (before.total, before.firing) == (2, 1)
+
+    command.downgrade(migrate.config(db_url), "0007")
+    migrate.upgrade(db_url)
+
+    assert stored_tally(services, notification) == before

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from tocsin.adapters.db import rows
 from tocsin.adapters.db.fast import Fast, in_list
 from tocsin.adapters.db.schema import OPEN_PHASE_VALUES, alert_groups, alerts, incidents
-from tocsin.domain.alert import AlertCounts, AlertGroup, AlertStatus, AlertSummary, StoredAlert
+from tocsin.domain.alert import AlertCounts, AlertGroup, AlertStatus, AlertTally, StoredAlert
 from tocsin.domain.errors import Conflict
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.severity import Severity
@@ -36,25 +36,24 @@ _UPDATE = Fast(
     .where(alerts.c.id == sa.bindparam("row_id"))
     .values({k: sa.bindparam(k, type_=alerts.c[k].type) for k in (*_UPDATE_KEYS, "severity")})
 )
+_GROUP_KEYS = [c.name for c in alert_groups.c if c.name not in ("incident_id", "created_at")]
+_SAVE_GROUP = Fast(
+    alert_groups.update()
+    .where(alert_groups.c.incident_id == sa.bindparam("group_id"))
+    .values({k: sa.bindparam(k, type_=alert_groups.c[k].type) for k in _GROUP_KEYS})
+)
 _FIRING = sa.case((alerts.c.status == AlertStatus.FIRING.value, 1), else_=0)
 
 
 @functools.lru_cache(maxsize=64)
 def _lookup(count: int) -> Fast:
-    """The aggregate of the other alerts of the incident (always one row), joined to the
-    ``count`` mentioned ones (none, one or several rows): one statement for both."""
+    """The ``count`` mentioned alerts of an incident (by the unique index)."""
     mentioned = in_list("f", count)
-    others = (
-        sa.select(
-            sa.func.count().label("o_total"),
-            sa.func.sum(_FIRING).label("o_firing"),
-            sa.func.min(alerts.c.severity).label("o_worst"),
+    return Fast(
+        sa.select(alerts).where(
+            alerts.c.incident_id == sa.bindparam("incident_id"), alerts.c.fingerprint.in_(mentioned)
         )
-        .where(alerts.c.incident_id == sa.bindparam("incident_id"), alerts.c.fingerprint.not_in(mentioned))
-        .subquery()
     )
-    joined = sa.and_(alerts.c.incident_id == sa.bindparam("incident_id"), alerts.c.fingerprint.in_(mentioned))
-    return Fast(sa.select(others, alerts).select_from(others.outerjoin(alerts, joined)))
 
 
 def _values(row: StoredAlert) -> dict[str, Any]:
@@ -112,6 +111,11 @@ class SqlAlertRepository:
             alert_severity=Severity(row["g_alert_severity"]),
             human_severity=bool(row["g_human_severity"]),
             truncated=row["g_truncated_alerts"],
+            tally=AlertTally(
+                row["g_alerts_total"],
+                row["g_alerts_firing"],
+                (row["g_alerts_p0"], row["g_alerts_p1"], row["g_alerts_p2"], row["g_alerts_p3"]),
+            ),
         )
         return rows.to_incident(row), group
 
@@ -149,32 +153,21 @@ class SqlAlertRepository:
             "alert_severity": group.alert_severity.value,
             "human_severity": group.human_severity,
             "truncated_alerts": group.truncated,
+            "alerts_total": group.tally.total,
+            "alerts_firing": group.tally.firing,
+            **{f"alerts_{s.value.lower()}": group.tally.by_severity[s.rank] for s in Severity},
         }
 
     def save_group(self, incident_id: IncidentId, group: AlertGroup) -> None:
-        self._conn.execute(
-            alert_groups.update()
-            .where(alert_groups.c.incident_id == incident_id)
-            .values(**self._group_values(group))
-        )
+        _SAVE_GROUP.many(self._conn, [{"group_id": incident_id, **self._group_values(group)}])
 
-    def lookup(
-        self, incident_id: IncidentId, fingerprints: Sequence[str]
-    ) -> tuple[Mapping[str, StoredAlert], AlertSummary]:
-        """The mentioned alerts and a summary of the others, in one statement."""
-        mentioned = list(fingerprints) or [""]
-        params: dict[str, object] = {f"f{i}": f for i, f in enumerate(mentioned)}
+    def lookup(self, incident_id: IncidentId, fingerprints: Sequence[str]) -> Mapping[str, StoredAlert]:
+        """The mentioned alerts of the incident that it already has."""
+        if not fingerprints:
+            return {}
+        params: dict[str, object] = {f"f{i}": f for i, f in enumerate(fingerprints)}
         params["incident_id"] = incident_id
-        found = _lookup(len(mentioned)).rows(self._conn, params)
-        known = {r["fingerprint"]: _stored(r) for r in found if r["id"] is not None}
-        first = found[0]
-        worst = first["o_worst"]
-        summary = AlertSummary(
-            total=int(first["o_total"]),
-            firing=int(first["o_firing"] or 0),
-            worst=Severity(worst) if worst else None,
-        )
-        return known, summary
+        return {r["fingerprint"]: _stored(r) for r in _lookup(len(fingerprints)).rows(self._conn, params)}
 
     def write(self, stored: Sequence[StoredAlert]) -> None:
         _INSERT.many(self._conn, [_values(r) for r in stored if r.id is None])

@@ -22,7 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect
 
-Processor = Callable[[Any], Any] | None
+Converter = Callable[[Any], Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +30,8 @@ class _Prepared:
     sql: str
     order: tuple[str, ...] | None  # positional drivers: parameter names in placeholder order
     defaults: Mapping[str, Any]  # literals of the statement (rendered as parameters too)
-    binds: Mapping[str, Processor]
-    results: Mapping[str, Processor]
+    binds: tuple[tuple[str, Converter], ...]  # only the parameters whose type converts
+    results: tuple[tuple[str, Converter], ...]  # only the result columns whose type converts
 
 
 class Fast:
@@ -48,12 +48,14 @@ class Fast:
         compiled = self._statement.compile(dialect=dialect)
         binds = compiled.binds
         selected = getattr(self._statement, "selected_columns", ())
+        to_db = ((name, b.type.dialect_impl(dialect).bind_processor(dialect)) for name, b in binds.items())
+        from_db = ((c.key, c.type.dialect_impl(dialect).result_processor(dialect, None)) for c in selected)
         prepared = _Prepared(
             compiled.string,
             tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None,
             {name: b.value for name, b in binds.items()},
-            {name: b.type.dialect_impl(dialect).bind_processor(dialect) for name, b in binds.items()},
-            {c.key: c.type.dialect_impl(dialect).result_processor(dialect, None) for c in selected},
+            tuple((name, p) for name, p in to_db if p is not None),
+            tuple((name, p) for name, p in from_db if p is not None),
         )
         self._prepared[dialect.name] = prepared
         return prepared
@@ -61,9 +63,10 @@ class Fast:
     @staticmethod
     def _params(prepared: _Prepared, values: Mapping[str, Any]) -> Sequence[Any] | Mapping[str, Any]:
         converted = {**prepared.defaults, **values}
-        for name, process in prepared.binds.items():
-            if process is not None and converted[name] is not None:
-                converted[name] = process(converted[name])
+        for name, process in prepared.binds:
+            value = converted[name]
+            if value is not None:
+                converted[name] = process(value)
         if prepared.order is None:
             return converted
         return [converted[name] for name in prepared.order]
@@ -84,9 +87,10 @@ class Fast:
         found = []
         for row in raw:
             record = dict(zip(names, row, strict=True))
-            for name, process in prepared.results.items():
-                if process is not None and record.get(name) is not None:
-                    record[name] = process(record[name])
+            for name, process in prepared.results:
+                value = record[name]
+                if value is not None:
+                    record[name] = process(value)
             found.append(record)
         return found
 

@@ -197,6 +197,10 @@ alert_groups = sa.Table(
     sa.Column("human_severity", sa.Boolean, nullable=False),
     sa.Column("truncated_alerts", sa.Integer, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    # the group's AlertTally: counts of its incident's alerts, kept by the intake
+    sa.Column("alerts_total", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("alerts_firing", sa.Integer, nullable=False, server_default="0"),
+    *[sa.Column(f"alerts_{s.lower()}", sa.Integer, nullable=False, server_default="0") for s in SEVERITIES],
     sa.CheckConstraint(_one_of("alert_severity", SEVERITIES), name="alert_severity"),
 )
 
