@@ -24,6 +24,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from tests.smtp_sink import SmtpSink
 from tocsin import bootstrap
 from tocsin.adapters.clock import ManualClock
 from tocsin.adapters.db import migrate
@@ -184,6 +185,14 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield pg.url(name)
     finally:
         pg.release(name)
+
+
+@pytest.fixture
+def sink() -> Iterator[SmtpSink]:
+    """A real SMTP server on loopback that keeps what it receives."""
+    server = SmtpSink().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -114,3 +114,8 @@ def server_context(cert: Path, key: Path) -> ssl.SSLContext:
 
 def client_context(cert: Path) -> ssl.SSLContext:
     return ssl.create_default_context(cafile=str(cert))
+
+
+def smtp_settings(sink: SmtpSink, sender: str = "status@koprogo.com") -> dict[str, object]:
+    """The ``notifications.email`` section of a configuration that sends to ``sink``."""
+    return {"enabled": True, "host": "127.0.0.1", "port": sink.port, "sender": sender}

@@ -20,13 +20,6 @@ from tocsin.services import customer_email, incidents
 USERS = ["ops@customer.example", "cfo@customer.example"]
 
 
-@pytest.fixture
-def sink():
-    server = SmtpSink().start()
-    yield server
-    server.stop()
-
-
 def _settings(db_url: str, sink: SmtpSink, mode: str, language: str = "en") -> Settings:
     smtp = {"enabled": True, "host": "127.0.0.1", "port": sink.port, "sender": "status@koprogo.com"}
     return Settings.model_validate(

@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.paging_plan import drain, email, plan
-from tests.smtp_sink import SmtpSink
 from tocsin import bootstrap
 from tocsin.config import Settings
 from tocsin.domain.access import SYSTEM
@@ -19,13 +18,6 @@ from tocsin.domain.events import JobKind
 from tocsin.domain.severity import Severity
 from tocsin.services import incidents
 from tocsin.worker.runner import Worker
-
-
-@pytest.fixture
-def sink():
-    server = SmtpSink().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

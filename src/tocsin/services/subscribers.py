@@ -107,37 +107,57 @@ def unsubscribe(svc: Services, token: str) -> Subscriber:
     return subscriber
 
 
+def _mail_subscribers(
+    svc: Services,
+    uow: UnitOfWork,
+    template: tuple[str, str],
+    *,
+    key: str,
+    incident_id: int | None,
+    touched: Sequence[str],
+    values: Mapping[str, str],
+    at: datetime,
+) -> int:
+    """Queue ``template`` for every confirmed subscriber who wants one of the ``touched``
+    public components (or the whole page), each with its own unsubscribe token."""
+    subject, body = template
+    rows: list[tuple[str, int | None, str, str, str]] = []
+    for subscriber in uow.statuspage.active_subscribers():
+        if subscriber.wants(touched):
+            filled = {
+                **values,
+                "page": svc.statuspage.name,
+                "url": svc.statuspage.url,
+                "token": subscriber.token,
+            }
+            rows.append(
+                (
+                    f"{key}:{subscriber.id}",
+                    incident_id,
+                    subscriber.email,
+                    subject.format(**filled),
+                    body.format(**filled),
+                )
+            )
+    if rows:
+        _queue(uow, rows, at)
+    return len(rows)
+
+
 def notify_update(svc: Services, uow: UnitOfWork, public: PublicIncident) -> int:
     """Queue the latest update of ``public`` for every confirmed subscriber who wants it."""
     update = public.updates[-1]
-    config = svc.statuspage
-    public_keys = {c.key for c in config.public_components}
-    touched = [k for k in public.components if k in public_keys]
-    subject, body = UPDATE
-    rows: list[tuple[str, int | None, str, str, str]] = []
-    for subscriber in uow.statuspage.active_subscribers():
-        if not subscriber.wants(touched):
-            continue
-        values = {
-            "page": config.name,
-            "url": config.url,
-            "name": public.name,
-            "rendered": update.render(),
-            "public_id": public.id,
-            "token": subscriber.token,
-        }
-        rows.append(
-            (
-                f"update:{update.id}:{subscriber.id}",
-                public.incident_id,
-                subscriber.email,
-                subject.format(**values),
-                body.format(**values),
-            )
-        )
-    if rows:
-        _queue(uow, rows, update.posted_at)
-    return len(rows)
+    public_keys = {c.key for c in svc.statuspage.public_components}
+    return _mail_subscribers(
+        svc,
+        uow,
+        UPDATE,
+        key=f"update:{update.id}",
+        incident_id=public.incident_id,
+        touched=[k for k in public.components if k in public_keys],
+        values={"name": public.name, "rendered": update.render(), "public_id": public.id},
+        at=update.posted_at,
+    )
 
 
 def _window(maintenance: Maintenance) -> str:
@@ -149,37 +169,26 @@ def notify_maintenance(svc: Services, uow: UnitOfWork, maintenance: Maintenance)
     """Queue the latest update of ``maintenance`` for every confirmed subscriber who wants one of
     its public components, in the caller's transaction. Internal components are never named."""
     update = maintenance.updates[-1]
-    config = svc.statuspage
-    names = {c.key: c.name for c in config.public_components}
+    names = {c.key: c.name for c in svc.statuspage.public_components}
     touched = [k for k in maintenance.components if k in names]
     affects = ", ".join(names[k] for k in touched)
-    subject, body = MAINTENANCE
-    rows: list[tuple[str, int | None, str, str, str]] = []
-    for subscriber in uow.statuspage.active_subscribers():
-        if not subscriber.wants(touched):
-            continue
-        values = {
-            "page": config.name,
-            "url": config.url,
-            "name": maintenance.name,
-            "rendered": update.render(),
-            "window": _window(maintenance),
-            "affects": f"Affects: {affects}\n" if affects else "",
-            "path": maintenance_path(maintenance),
-            "token": subscriber.token,
-        }
-        rows.append(
-            (
-                f"maintenance:{update.id}:{subscriber.id}",
-                None,
-                subscriber.email,
-                subject.format(**values),
-                body.format(**values),
-            )
-        )
-    if rows:
-        _queue(uow, rows, update.posted_at)
-    return len(rows)
+    values = {
+        "name": maintenance.name,
+        "rendered": update.render(),
+        "window": _window(maintenance),
+        "affects": f"Affects: {affects}\n" if affects else "",
+        "path": maintenance_path(maintenance),
+    }
+    return _mail_subscribers(
+        svc,
+        uow,
+        MAINTENANCE,
+        key=f"maintenance:{update.id}",
+        incident_id=None,
+        touched=touched,
+        values=values,
+        at=update.posted_at,
+    )
 
 
 def _enqueue_webhooks(

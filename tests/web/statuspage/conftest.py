@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from tests.smtp_sink import smtp_settings
 from tocsin.config import Settings
 
 COMPONENTS: dict[str, Any] = {
@@ -17,14 +18,16 @@ COMPONENTS: dict[str, Any] = {
 
 
 @pytest.fixture
-def settings(db_url: str) -> Settings:
-    return Settings.model_validate(
-        {
-            "database": {"url": db_url},
-            "statuspage": {
-                "name": "KoproGo Status",
-                "url": "https://status.koprogo.com/",
-                "components": COMPONENTS,
-            },
-        }
-    )
+def settings(db_url: str, request: pytest.FixtureRequest) -> Settings:
+    """The page of these tests; mailing through the SMTP ``sink`` when the test uses it."""
+    data: dict[str, Any] = {
+        "database": {"url": db_url},
+        "statuspage": {
+            "name": "KoproGo Status",
+            "url": "https://status.koprogo.com/",
+            "components": COMPONENTS,
+        },
+    }
+    if "sink" in request.fixturenames:
+        data["notifications"] = {"email": smtp_settings(request.getfixturevalue("sink"))}
+    return Settings.model_validate(data)

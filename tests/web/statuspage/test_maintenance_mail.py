@@ -7,12 +7,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
-
 from tests.paging_plan import drain
-from tests.smtp_sink import SmtpSink
-from tests.web.statuspage.conftest import COMPONENTS
-from tocsin.config import Settings
 from tocsin.services import subscribers
 
 WINDOW = {
@@ -23,25 +18,6 @@ WINDOW = {
     "components": ["payments", "db_primary"],
 }
 PAGE = "https://status.koprogo.com/"
-
-
-@pytest.fixture
-def sink():
-    server = SmtpSink().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def settings(db_url, sink):
-    smtp = {"enabled": True, "host": "127.0.0.1", "port": sink.port, "sender": "status@koprogo.com"}
-    return Settings.model_validate(
-        {
-            "database": {"url": db_url},
-            "notifications": {"email": smtp},
-            "statuspage": {"name": "KoproGo Status", "url": PAGE, "components": COMPONENTS},
-        }
-    )
 
 
 def _content(message) -> str:

@@ -9,32 +9,6 @@ from datetime import timedelta
 import pytest
 
 from tests.paging_plan import drain
-from tests.smtp_sink import SmtpSink
-from tests.web.statuspage.conftest import COMPONENTS
-from tocsin.config import Settings
-
-
-@pytest.fixture
-def sink():
-    server = SmtpSink().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def settings(db_url, sink):
-    smtp = {"enabled": True, "host": "127.0.0.1", "port": sink.port, "sender": "status@koprogo.com"}
-    return Settings.model_validate(
-        {
-            "database": {"url": db_url},
-            "notifications": {"email": smtp},
-            "statuspage": {
-                "name": "KoproGo Status",
-                "url": "https://status.koprogo.com/",
-                "components": COMPONENTS,
-            },
-        }
-    )
 
 
 def _token(message, path):
