@@ -16,8 +16,8 @@ from typing import Any
 
 from tocsin.domain.errors import InvalidInput, NotFound
 from tocsin.domain.events import JobKind, JobRequest
-from tocsin.domain.maintenance import Maintenance
-from tocsin.domain.statuspage import PublicIncident
+from tocsin.domain.maintenance import Maintenance, MaintenanceUpdate
+from tocsin.domain.statuspage import PublicIncident, PublicUpdate
 from tocsin.domain.subscriber import clean_email
 from tocsin.services.context import Services
 from tocsin.services.ports import UnitOfWork
@@ -214,24 +214,24 @@ def _page(svc: Services) -> dict[str, str]:
     return {"name": svc.statuspage.name, "url": svc.statuspage.url}
 
 
-def notify_webhooks(svc: Services, uow: UnitOfWork, public: PublicIncident) -> int:
-    """Queue the latest update of ``public`` for every webhook subscriber: public facts only."""
-    update = public.updates[-1]
-    public_keys = {c.key for c in svc.statuspage.public_components}
-    names = {c.key: c.name for c in svc.statuspage.public_components}
-    delivery = f"update:{update.id}"
+_DELIVERY_PREFIX = {"incident_update": "update", "maintenance_update": "maintenance"}  # stable ids
+
+
+def _webhook(
+    svc: Services,
+    uow: UnitOfWork,
+    event: str,
+    update: PublicUpdate | MaintenanceUpdate,
+    subject: tuple[str, dict[str, Any]],
+) -> int:
+    """One ``event`` document about ``subject`` (its key and public facts) and its latest
+    ``update``, queued for every webhook subscriber; the update's id names the delivery."""
+    delivery = f"{_DELIVERY_PREFIX[event]}:{update.id}"
     document = {
         "id": delivery,
-        "event": "incident_update",
+        "event": event,
         "page": _page(svc),
-        "incident": {
-            "id": public.id,
-            "name": public.name,
-            "status": public.status.value,
-            "impact": public.impact,
-            "shortlink": f"{svc.statuspage.url}incidents/{public.id}",
-            "components": [names[k] for k in public.components if k in public_keys],
-        },
+        subject[0]: subject[1],
         "update": {
             "id": update.id,
             "status": update.status.value,
@@ -240,38 +240,36 @@ def notify_webhooks(svc: Services, uow: UnitOfWork, public: PublicIncident) -> i
             "rendered": update.render(),
         },
     }
-    return _enqueue_webhooks(
-        svc, uow, event="incident_update", delivery=delivery, document=document, at=update.posted_at
-    )
+    return _enqueue_webhooks(svc, uow, event=event, delivery=delivery, document=document, at=update.posted_at)
+
+
+def notify_webhooks(svc: Services, uow: UnitOfWork, public: PublicIncident) -> int:
+    """Queue the latest update of ``public`` for every webhook subscriber: public facts only."""
+    names = {c.key: c.name for c in svc.statuspage.public_components}
+    incident = {
+        "id": public.id,
+        "name": public.name,
+        "status": public.status.value,
+        "impact": public.impact,
+        "shortlink": f"{svc.statuspage.url}incidents/{public.id}",
+        "components": [names[k] for k in public.components if k in names],
+    }
+    return _webhook(svc, uow, "incident_update", public.updates[-1], ("incident", incident))
 
 
 def notify_maintenance_webhooks(svc: Services, uow: UnitOfWork, maintenance: Maintenance) -> int:
-    update = maintenance.updates[-1]
     names = {c.key: c.name for c in svc.statuspage.public_components}
-    delivery = f"maintenance:{update.id}"
-    document = {
-        "id": delivery,
-        "event": "maintenance_update",
-        "page": _page(svc),
-        "scheduled_maintenance": {
-            "id": maintenance.id,
-            "name": maintenance.name,
-            "status": maintenance.status.value,
-            "impact": "maintenance",
-            "scheduled_for": maintenance.scheduled_for.isoformat(),
-            "scheduled_until": maintenance.scheduled_until.isoformat(),
-            "components": [names[k] for k in maintenance.components if k in names],
-        },
-        "update": {
-            "id": update.id,
-            "status": update.status.value,
-            "body": update.body,
-            "posted_at": update.posted_at.isoformat(),
-            "rendered": update.render(),
-        },
+    window = {
+        "id": maintenance.id,
+        "name": maintenance.name,
+        "status": maintenance.status.value,
+        "impact": "maintenance",
+        "scheduled_for": maintenance.scheduled_for.isoformat(),
+        "scheduled_until": maintenance.scheduled_until.isoformat(),
+        "components": [names[k] for k in maintenance.components if k in names],
     }
-    return _enqueue_webhooks(
-        svc, uow, event="maintenance_update", delivery=delivery, document=document, at=update.posted_at
+    return _webhook(
+        svc, uow, "maintenance_update", maintenance.updates[-1], ("scheduled_maintenance", window)
     )
 
 
