@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
 from typing import Any
 
 from tocsin.domain.alert import AlertCounts
@@ -24,7 +23,8 @@ from tocsin.domain.events import Change, EventKind, JobKind, JobRequest, Timelin
 from tocsin.domain.incident import IncidentId
 from tocsin.services.context import Services
 from tocsin.services.ports import UnitOfWork
-from tocsin.services.slack_ports import Card, Posted, Slack, SlackRateLimited, SlackUnavailable
+from tocsin.services.slack_jobs import slack_job
+from tocsin.services.slack_ports import Card, Posted, Slack, SlackUnavailable
 
 QUIET = frozenset({EventKind.DECLARED, EventKind.NOTIFIED})
 """Events that do not go to the thread: the card itself says it, or it is tocsin's own noise."""
@@ -62,69 +62,44 @@ def _line(event: TimelineEvent) -> str:
     return f"{event.at:%H:%M} UTC · {event.actor}: {event.text}"[:3000]
 
 
-def announce(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+@slack_job(JobKind.SLACK_ANNOUNCE)
+def announce(svc: Services, uow: UnitOfWork, slack: Slack, payload: Mapping[str, Any]) -> None:
     """Post the incident's card unless it was posted already; store its channel and ts."""
-    slack = svc.slack
-    if slack is None:
-        return True
     incident_id = int(payload["incident_id"])
     with svc.read() as read:
         if read.slack_messages.get(incident_id) is not None:
-            return True
+            return
         card = _card(slack, read, incident_id)
-    try:
-        posted = slack.api.post_card(slack.channel, card)
-    except SlackRateLimited as exc:
-        return later(svc, uow, JobKind.SLACK_ANNOUNCE, payload, exc)
+    posted = slack.api.post_card(slack.channel, card)
     uow.slack_messages.add(incident_id, posted, svc.clock.now())
-    return True
 
 
-def update(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+@slack_job(JobKind.SLACK_UPDATE)
+def update(svc: Services, uow: UnitOfWork, slack: Slack, payload: Mapping[str, Any]) -> None:
     """Edit the card in place so it shows the incident as it is now."""
-    slack = svc.slack
-    if slack is None:
-        return True
     incident_id = int(payload["incident_id"])
     with svc.read() as read:
         posted = _announced(slack, read, incident_id)
         if posted is None:
-            return True
+            return
         card = _card(slack, read, incident_id)
-    try:
-        slack.api.update_card(posted, card)
-    except SlackRateLimited as exc:
-        return later(svc, uow, JobKind.SLACK_UPDATE, payload, exc)
+    slack.api.update_card(posted, card)
     uow.slack_messages.touch(incident_id, svc.clock.now())
-    return True
 
 
-def thread(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+@slack_job(JobKind.SLACK_THREAD)
+def thread(svc: Services, _uow: UnitOfWork, slack: Slack, payload: Mapping[str, Any]) -> None:
     """Post one change's timeline lines as a reply in the card's thread."""
-    slack = svc.slack
-    if slack is None:
-        return True
     with svc.read() as read:
         posted = _announced(slack, read, int(payload["incident_id"]))
-    if posted is None:
-        return True
-    try:
+    if posted is not None:
         slack.api.post_text(posted.channel, str(payload["text"]), thread_ts=posted.ts)
-    except SlackRateLimited as exc:
-        return later(svc, uow, JobKind.SLACK_THREAD, payload, exc)
-    return True
 
 
-def ephemeral(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+@slack_job(JobKind.SLACK_EPHEMERAL)
+def ephemeral(_svc: Services, _uow: UnitOfWork, slack: Slack, payload: Mapping[str, Any]) -> None:
     """Tell one Slack user something only they see (an unmapped user, a refused action)."""
-    slack = svc.slack
-    if slack is None:
-        return True
-    try:
-        slack.api.post_ephemeral(str(payload["channel"]), str(payload["user"]), str(payload["text"]))
-    except SlackRateLimited as exc:
-        return later(svc, uow, JobKind.SLACK_EPHEMERAL, payload, exc)
-    return True
+    slack.api.post_ephemeral(str(payload["channel"]), str(payload["user"]), str(payload["text"]))
 
 
 def _announced(slack: Slack, read: UnitOfWork, incident_id: int) -> Posted | None:
@@ -154,21 +129,3 @@ def _card(slack: Slack, read: UnitOfWork, incident_id: int) -> Card:
         url=slack.incident_url(incident_id),
         issue_url=issue.url if issue else "",
     )
-
-
-def later(
-    svc: Services, uow: UnitOfWork, kind: JobKind, payload: Mapping[str, Any], exc: SlackRateLimited
-) -> bool:
-    """Slack said 429: run the same work again after its Retry-After, as a fresh job."""
-    tries = int(payload.get("rate_limited", 0)) + 1
-    if tries > MAX_RATE_LIMITED:
-        raise SlackUnavailable(f"still rate limited after {MAX_RATE_LIMITED} waits") from exc
-    again = {**payload, "rate_limited": tries}
-    due = svc.clock.now() + timedelta(seconds=max(exc.retry_after, 1.0))
-    parts = (kind.value, payload.get("incident_id", ""), payload.get("digest", ""), payload.get("key", ""))
-    key = "slack:" + ":".join(str(p) for p in parts)
-    uow.jobs.enqueue([JobRequest(kind, due, again, f"{key}:rl{tries}")])
-    return True
-
-
-MAX_RATE_LIMITED = 20

@@ -21,8 +21,8 @@ from tocsin.domain.events import Change, EventKind, JobKind, JobRequest
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.services.context import Services
 from tocsin.services.ports import UnitOfWork
-from tocsin.services.slack import later
-from tocsin.services.slack_ports import IncidentChannel, SlackRateLimited
+from tocsin.services.slack_jobs import slack_job
+from tocsin.services.slack_ports import IncidentChannel, Slack
 
 MAX_NAME = 80
 """Slack's limit on channel names."""
@@ -55,72 +55,54 @@ def react(svc: Services, uow: UnitOfWork, change: Change) -> None:
         uow.jobs.enqueue(jobs)
 
 
-def open_channel(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+@slack_job(JobKind.SLACK_CHANNEL_OPEN)
+def open_channel(svc: Services, uow: UnitOfWork, slack: Slack, payload: Mapping[str, Any]) -> None:
     """Create the channel unless it exists; record it and queue its invitations and summary."""
-    slack = svc.slack
-    if slack is None:
-        return True
     incident_id = int(payload["incident_id"])
     with svc.read() as read:
         if read.slack_channels.get(incident_id) is not None:
-            return True
+            return
         incident = read.incidents.get(IncidentId(incident_id))
     if not incident.phase.is_open:
-        return True  # closed (or resolved) before the job ran: nobody needs the room any more
+        return  # closed (or resolved) before the job ran: nobody needs the room any more
     name = channel_name(incident_id, incident.title)
-    try:
-        channel = slack.api.create_channel(name)
-    except SlackRateLimited as exc:
-        return later(svc, uow, JobKind.SLACK_CHANNEL_OPEN, payload, exc)
+    channel = slack.api.create_channel(name)
     at = svc.clock.now()
     uow.slack_channels.add(IncidentChannel(incident_id, channel, name), at)
     fill = JobRequest(
         JobKind.SLACK_CHANNEL_FILL, at, {"incident_id": incident_id}, f"slack:channel_fill:{incident_id}"
     )
     uow.jobs.enqueue([fill])
-    return True
 
 
-def fill_channel(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+@slack_job(JobKind.SLACK_CHANNEL_FILL)
+def fill_channel(svc: Services, uow: UnitOfWork, slack: Slack, payload: Mapping[str, Any]) -> None:
     """Invite the paged people who have a Slack id; post the summary unless it was posted."""
-    slack = svc.slack
-    if slack is None:
-        return True
     incident_id = int(payload["incident_id"])
     with svc.read() as read:
         room = read.slack_channels.get(incident_id)
         if room is None or room.archived_at is not None:
-            return True
+            return
         incident = read.incidents.get(IncidentId(incident_id))
         escalation = read.escalations.get(incident.id)
     paged = escalation.notified if escalation is not None else ()
     users = [u for u in (slack.user_of(p) for p in paged) if u is not None]
-    try:
-        slack.api.invite(room.channel, list(dict.fromkeys(users)))
-        if room.summary_ts is None:
-            posted = slack.api.post_text(room.channel, _summary(incident, slack.incident_url(incident_id)))
-            uow.slack_channels.summarised(incident_id, posted.ts)
-    except SlackRateLimited as exc:
-        return later(svc, uow, JobKind.SLACK_CHANNEL_FILL, payload, exc)
-    return True
+    slack.api.invite(room.channel, list(dict.fromkeys(users)))
+    if room.summary_ts is None:
+        posted = slack.api.post_text(room.channel, _summary(incident, slack.incident_url(incident_id)))
+        uow.slack_channels.summarised(incident_id, posted.ts)
 
 
-def archive_channel(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+@slack_job(JobKind.SLACK_CHANNEL_ARCHIVE)
+def archive_channel(svc: Services, uow: UnitOfWork, slack: Slack, payload: Mapping[str, Any]) -> None:
     """Archive the incident's channel, once; no channel (never created) is nothing to do."""
-    slack = svc.slack
-    if slack is None:
-        return True
     incident_id = int(payload["incident_id"])
     with svc.read() as read:
         room = read.slack_channels.get(incident_id)
     if room is None or room.archived_at is not None:
-        return True
-    try:
-        slack.api.archive(room.channel)
-    except SlackRateLimited as exc:
-        return later(svc, uow, JobKind.SLACK_CHANNEL_ARCHIVE, payload, exc)
+        return
+    slack.api.archive(room.channel)
     uow.slack_channels.archived(incident_id, svc.clock.now())
-    return True
 
 
 def _summary(incident: Incident, url: str) -> str:
