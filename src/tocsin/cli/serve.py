@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import uvicorn
@@ -55,12 +55,22 @@ def serve(
         f"tocsin listening on http://{bind_host}:{bind_port} (worker: {'on' if worker_thread else 'off'})"
     )
     try:
-        uvicorn.run(create_app(container), host=bind_host, port=bind_port, log_config=None)
+        uvicorn.run(create_app(container), host=bind_host, port=bind_port, **uvicorn_options(loaded))
     finally:
         stop.set()
         if worker_thread:
             worker_thread.join(timeout=10)
         container.close()
+
+
+def uvicorn_options(loaded: Settings) -> dict[str, Any]:
+    """How uvicorn runs tocsin: our logging, and the client address taken from X-Forwarded-For
+    only when the request comes from one of ``server.trusted_proxies``."""
+    return {
+        "log_config": None,
+        "proxy_headers": True,
+        "forwarded_allow_ips": list(loaded.server.trusted_proxies),
+    }
 
 
 def worker() -> None:

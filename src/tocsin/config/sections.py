@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
 from typing import Any, Literal
 
@@ -28,6 +29,12 @@ class ServerSettings(Section):
     embedded_worker: bool = Field(
         default=True, description="Run the job worker in the web process (one-node deployments)."
     )
+    trusted_proxies: tuple[str, ...] = Field(
+        default=("127.0.0.1",),
+        description="Addresses or networks of the reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed: the client address of a request (rate limits) is then "
+        "the one the proxy saw. A proxy on another host must be listed here.",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -37,6 +44,19 @@ class ServerSettings(Section):
             shown = f"[{host}]" if ":" in host else host
             data = {**data, "base_url": f"http://{shown}:{data.get('port', 8080)}"}
         return data
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _networks(cls, value: Any) -> Any:
+        items = [v.strip() for v in value.split(",")] if isinstance(value, str) else value
+        for item in items if isinstance(items, list | tuple) else ():
+            try:
+                ipaddress.ip_network(str(item), strict=False)
+            except ValueError:
+                raise error(
+                    "network", f"not an IP address or network: {item!r} (write e.g. 10.0.0.5 or 10.0.0.0/24)"
+                ) from None
+        return items
 
     @field_validator("base_url")
     @classmethod
