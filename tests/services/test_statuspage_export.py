@@ -68,7 +68,12 @@ def _post(services: Services, incident_id: IncidentId, responder: Actor, status:
 
 
 def _exports(container: bootstrap.Container) -> list:
-    return [j for j in container.jobs.list() if j.kind is JobKind.STATUS_EXPORT]
+    """The exports that public changes queued (not the daily one)."""
+    return [j for j in container.jobs.list() if j.kind is JobKind.STATUS_EXPORT and ":day:" not in j.key]
+
+
+def _daily(container: bootstrap.Container) -> list:
+    return [j for j in container.jobs.list() if j.kind is JobKind.STATUS_EXPORT and ":day:" in j.key]
 
 
 def _summary(site: Path) -> dict:
@@ -196,6 +201,9 @@ def test_a_starting_worker_exports_a_page_the_directory_lacks(db_url, clock, res
         Worker(after).run(stop, poll_interval=0)
         assert "Already public." in (site / "index.html").read_text()
         assert _exports(after) == []  # no job was needed
+        assert [j.key for j in _daily(after)] == [
+            f"statuspage.export:day:{clock.now().date() + timedelta(days=1)}"
+        ]
     finally:
         after.close()
 
@@ -226,3 +234,25 @@ def test_an_explicit_export_writes_anyway_and_records_its_revision(
     assert first.revision == int(version(services))
     assert statuspage_export.export(services, DirectorySite(elsewhere)).written == 0
     assert (elsewhere / MARKER).read_text() == f"{first.revision}\n"
+
+
+def test_the_page_is_exported_again_after_midnight_without_any_change(
+    container, services, responder, clock, site
+):
+    """The uptime bars end "today": a static copy must move on with the days, change or not."""
+    incident_id = _declare(services, responder)
+    _post(services, incident_id, responder, UpdateStatus.INVESTIGATING, "Looking into it.")
+    drain(container)
+    today, tomorrow = clock.now().date(), clock.now().date() + timedelta(days=1)
+    assert f'title="{today.isoformat()}: ' in (site / "index.html").read_text()
+    assert f'title="{tomorrow.isoformat()}: ' not in (site / "index.html").read_text()
+    [daily] = _daily(container)
+    assert daily.due_at.date() == tomorrow
+
+    clock.advance(timedelta(days=1))
+    drain(container)
+    assert f'title="{tomorrow.isoformat()}: ' in (site / "index.html").read_text()
+    by_day = sorted(_daily(container), key=lambda j: j.due_at)
+    assert [j.status for j in by_day] == ["done", "pending"]  # and the next day's is queued
+    drain(container)
+    assert len(_daily(container)) == 2  # once per day, however often the worker looks

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -73,20 +73,45 @@ def export(svc: Services, site: StaticSite, *, force: bool = False) -> Exported:
         return Exported(revision, site.write(snapshot(svc), revision))
 
 
-def on_change(svc: Services, _uow: UnitOfWork, payload: Mapping[str, Any]) -> Exported:
-    """``statuspage.export``: bring the export directory up to date. The page is read through
-    its own read-only unit of work, so the worker's transaction holds no lock while rendering."""
+def next_day(svc: Services, uow: UnitOfWork) -> None:
+    """The page moves at midnight UTC even when nothing public changes (its uptime bars end
+    "today"): one export per day, just after midnight, keeps the static copy current. Queued
+    by every export (once per day: the key), in the caller's transaction."""
+    day = svc.clock.now().date() + timedelta(days=1)
+    due = datetime.combine(day, time(0, 1), tzinfo=UTC)
+    job = JobRequest(
+        JobKind.STATUS_EXPORT,
+        due_at=due,
+        payload={"day": day.isoformat()},
+        key=f"statuspage.export:day:{day}",
+    )
+    uow.jobs.enqueue([job])
+
+
+def on_change(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> Exported:
+    """``statuspage.export``: bring the export directory up to date (a daily run writes even
+    at the same revision). The page is read through its own read-only unit of work, so the
+    worker's transaction holds no lock while rendering."""
     site = svc.statuspage.export
     if site is None:
         raise RuntimeError(
             f"statuspage.export (revision {payload.get('revision')}): this worker has no export "
             "directory; set statuspage.export_dir, or start it with `tocsin worker` / `tocsin serve`"
         )
-    return export(svc, site)
+    exported = export(svc, site, force="day" in payload)
+    next_day(svc, uow)
+    return exported
 
 
 def catch_up(svc: Services) -> Exported | None:
     """At worker start: a fresh deploy or an emptied directory gets the page now rather than
-    at the next public change. ``None`` when no export directory is configured."""
+    at the next public change, and the daily export is queued. ``None`` when no export
+    directory is configured."""
     site = svc.statuspage.export
-    return None if site is None else export(svc, site)
+    if site is None:
+        return None
+    exported = export(svc, site)
+    with svc.uow() as uow:
+        next_day(svc, uow)
+        uow.commit()
+    return exported
