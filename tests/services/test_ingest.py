@@ -177,6 +177,9 @@ def test_concurrent_webhooks_for_one_group_open_one_incident(services, db_url, a
     page = incidents.list_incidents(services, incidents.IncidentFilter(), by=admin)
     assert page.total == 1
     assert alert_counts(services, [page.items[0].id])[page.items[0].id].firing == 16
+    with services.read() as uow:
+        _, group = uow.alerts.current(base.group_id)
+    assert (group.tally.total, group.tally.firing) == (16, 16)  # no update lost to a race
 
 
 def test_changes_made_by_alerts_drive_escalation_like_any_other(services, container, admin):

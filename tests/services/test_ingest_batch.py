@@ -142,3 +142,6 @@ def test_concurrent_batches_for_one_group_open_one_incident(services, db_url, ad
     ids = [r.incident_id for r in results if r.incident_id is not None]
     firing = sorted(c.firing for c in alert_counts(services, ids).values())
     assert firing == [1, 1, 1, 1, 16]  # every alert of "same" attached to its one incident
+    with services.read() as uow:
+        _, group = uow.alerts.current(pending("same").notification.group_id)
+    assert (group.tally.total, group.tally.firing) == (16, 16)  # no update lost to a race

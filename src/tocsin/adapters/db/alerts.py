@@ -25,7 +25,10 @@ _CURRENT = Fast(
     .where(incidents.c.alert_group == sa.bindparam("group_id"))
     .order_by(incidents.c.id.desc())
     .limit(1)
-    .with_for_update(of=incidents)
+    # Both rows: on PostgreSQL a transaction that waited for the lock then reads the newest
+    # version of the rows it locks, but the snapshot's version of any other joined row, and the
+    # group's tally changes with every notification.
+    .with_for_update(of=[incidents, alert_groups])
 )
 _INSERT = Fast(
     alerts.insert().values({c.name: sa.bindparam(c.name, type_=c.type) for c in alerts.c if c.name != "id"})
