@@ -1,0 +1,103 @@
+"""The tables, as SQLAlchemy Core, one module per area; everything is importable from here.
+The Alembic migrations must produce exactly this schema (``tests/adapters/db/test_migrate.py``
+compares them on SQLite and PostgreSQL).
+
+Enumerations are stored as their string values with CHECK constraints, so a bad value is
+refused by the database whichever code path wrote it.
+"""
+
+from __future__ import annotations
+
+from tocsin.adapters.db.schema.alerts import (
+    ALERT_STATUSES,
+    OPEN_PHASE_VALUES,
+    alert_groups,
+    alerts,
+)
+from tocsin.adapters.db.schema.base import (
+    JOB_STATUSES,
+    NAMING_CONVENTION,
+    PHASES,
+    ROLES,
+    SEVERITIES,
+    metadata,
+    one_of,
+)
+from tocsin.adapters.db.schema.core import (
+    api_tokens,
+    incident_id_seq,
+    incidents,
+    jobs,
+    login_failures,
+    timeline_events,
+    users,
+    web_sessions,
+)
+from tocsin.adapters.db.schema.integrations import (
+    github_deliveries,
+    github_issues,
+    slack_channels,
+    slack_messages,
+)
+from tocsin.adapters.db.schema.paging import (
+    ESCALATION_STATUSES,
+    calendar_feeds,
+    deliveries,
+    escalations,
+)
+from tocsin.adapters.db.schema.statuspage import (
+    COMPONENT_STATUSES,
+    IMPACTS,
+    MAINTENANCE_STATUSES,
+    UPDATE_STATUSES,
+    status_component_history,
+    status_customer_emails,
+    status_incidents,
+    status_mails,
+    status_maintenances,
+    status_revision,
+    status_subscribers,
+    status_updates,
+)
+
+__all__ = [
+    "ALERT_STATUSES",
+    "COMPONENT_STATUSES",
+    "ESCALATION_STATUSES",
+    "IMPACTS",
+    "JOB_STATUSES",
+    "MAINTENANCE_STATUSES",
+    "NAMING_CONVENTION",
+    "OPEN_PHASE_VALUES",
+    "PHASES",
+    "ROLES",
+    "SEVERITIES",
+    "UPDATE_STATUSES",
+    "alert_groups",
+    "alerts",
+    "api_tokens",
+    "calendar_feeds",
+    "deliveries",
+    "escalations",
+    "github_deliveries",
+    "github_issues",
+    "incident_id_seq",
+    "incidents",
+    "jobs",
+    "login_failures",
+    "metadata",
+    "one_of",
+    "slack_channels",
+    "slack_messages",
+    "status_component_history",
+    "status_customer_emails",
+    "status_incidents",
+    "status_mails",
+    "status_maintenances",
+    "status_revision",
+    "status_subscribers",
+    "status_updates",
+    "timeline_events",
+    "users",
+    "web_sessions",
+]

@@ -1,0 +1,66 @@
+"""Escalation, notification deliveries and calendar feeds (migration 0004)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from tocsin.adapters.db.schema.base import SEVERITIES, metadata, one_of
+from tocsin.adapters.db.types import UTCDateTime, bigint_pk, json_type
+
+# --- Escalation, notifications, calendar feeds (migration 0004) -------------------------------
+
+ESCALATION_STATUSES = ("active", "stopped")
+
+# The policy frozen onto an incident and how far it has gone (``domain.escalation``). Written
+# only with the incident row locked, so the incident serialises its escalation.
+escalations = sa.Table(
+    "escalations",
+    metadata,
+    sa.Column(
+        "incident_id", sa.Integer, sa.ForeignKey("incidents.id"), primary_key=True, autoincrement=False
+    ),
+    sa.Column("severity", sa.String(2), nullable=False),
+    sa.Column("policy", json_type(), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("batch", sa.Integer, nullable=False),
+    sa.Column("notified", json_type(), nullable=False),
+    sa.Column("last_step_at", UTCDateTime),
+    sa.Column("next_step_at", UTCDateTime),
+    sa.Column("stop_reason", sa.String(200), nullable=False),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
+    sa.CheckConstraint(one_of("status", ESCALATION_STATUSES), name="status"),
+    sa.CheckConstraint(one_of("severity", SEVERITIES), name="severity"),
+)
+
+# One row per notification (incident, event batch, recipient, channel): the unique key is the
+# job's idempotency key, so nobody is notified twice of one event through one channel.
+deliveries = sa.Table(
+    "deliveries",
+    metadata,
+    sa.Column("id", bigint_pk(), primary_key=True, autoincrement=True),
+    sa.Column("idempotency_key", sa.String(200), nullable=False, unique=True),
+    sa.Column("incident_id", sa.Integer, sa.ForeignKey("incidents.id"), nullable=False),
+    sa.Column("channel", sa.String(32), nullable=False),
+    sa.Column("recipient", sa.String(200), nullable=False),
+    sa.Column("purpose", sa.String(8), nullable=False),
+    sa.Column("trigger", sa.String(32), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("sent_at", UTCDateTime),
+    sa.Column("reference", sa.String(500)),
+    sa.Index(None, "incident_id", "id"),
+)
+
+# Secret iCal feed URLs: a schedule's feed or a person's own. Only the token's hash is stored.
+calendar_feeds = sa.Table(
+    "calendar_feeds",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("subject", sa.String(100), nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("revoked_at", UTCDateTime),
+    sa.CheckConstraint(one_of("kind", ("schedule", "person")), name="kind"),
+)
