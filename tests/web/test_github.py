@@ -4,9 +4,11 @@ lifecycle shows on the issue, and closing the issue on GitHub behaves as the pla
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
+import threading
 from dataclasses import replace
 from datetime import timedelta
 
@@ -16,10 +18,12 @@ from tests.github_fake import TOKEN, serve
 from tests.intake_fixtures import am_raw
 from tests.paging_plan import drain
 from tocsin.domain.access import SYSTEM
+from tocsin.domain.events import JobKind, JobRequest
 from tocsin.domain.severity import Severity
 from tocsin.services import incidents
 from tocsin.services.github_ports import TrackerError
 from tocsin.web.github_hook import signature, verify
+from tocsin.worker.runner import Worker
 
 SECRET = "It's a Secret to Everybody"
 AM_TOKEN = "am-token"
@@ -232,3 +236,56 @@ def test_a_bad_signature_is_401_and_changes_nothing(client, container, clock, fa
     assert timeline(container, incident_id) == before
     assert incidents.get_incident(container.services, incident_id, by=SYSTEM).resolved_at is None
     assert hmac.compare_digest(hashlib.sha256(b"").hexdigest(), hashlib.sha256(b"").hexdigest())
+
+
+@pytest.mark.postgres
+def test_two_workers_syncing_one_issue_at_once_post_each_comment_once(client, container, clock, fake, db_url):
+    """Two sync jobs of one incident due together (a backlog), claimed by two workers: the
+    second waits for the first and finds nothing left to mirror."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("concurrent workers need PostgreSQL")
+    incident_id = alert(client)
+    drain(container)
+    later(clock, container)
+    before = len(fake.comments[1])
+    incidents.add_note(container.services, incident_id, "failing over to the replica", by=SYSTEM)
+    now = clock.now()
+    with container.services.uow() as uow:
+        uow.jobs.enqueue(
+            [
+                JobRequest(
+                    JobKind.GITHUB_SYNC, now, {"incident_id": incident_id}, f"github.sync:{incident_id}:{n}"
+                )
+                for n in ("backlog-1", "backlog-2")
+            ]
+        )
+        uow.commit()
+
+    # Both workers reach "which comments are posted already?" together unless one waits.
+    meet = threading.Barrier(2)
+    real = container.services.github.tracker
+
+    class Together:
+        repository = real.repository
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def comment_bodies(self, *args):
+            with contextlib.suppress(threading.BrokenBarrierError):  # the other one waits: as it should
+                meet.wait(timeout=2)
+            return real.comment_bodies(*args)
+
+    services = replace(container.services, github=replace(container.services.github, tracker=Together()))
+    workers = [Worker(container) for _ in range(2)]
+    for worker in workers:
+        worker._services = services
+        worker._settings = worker._settings.model_copy(update={"batch_size": 1})  # one job each
+    threads = [threading.Thread(target=w.run_once) for w in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    new = fake.comments[1][before:]
+    assert len([c for c in new if "failing over to the replica" in c]) == 1
