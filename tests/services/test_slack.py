@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -15,11 +17,13 @@ from tocsin import bootstrap
 from tocsin.adapters.slack.client import SlackWebApi
 from tocsin.config import Settings
 from tocsin.domain.access import Actor, Role
+from tocsin.domain.events import JobKind, JobRequest
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.severity import Severity
 from tocsin.services import escalation, incidents, slack
 from tocsin.services.github_ports import IssueLink
 from tocsin.services.slack_ports import Card, SlackUnavailable
+from tocsin.worker.runner import Worker
 
 RITA = Actor("Rita", Role.RESPONDER)
 RATE_LIMITED = (
@@ -150,4 +154,55 @@ def test_a_manual_escalation_reaches_the_thread(container, services, fake):
     escalation.escalate_incident(services, incident.id, by=RITA)
     drain(container)
     assert any("Escalation step" in str(reply.get("text", "")) for reply in fake.replies(message["ts"]))
+    assert fake.violations == []
+
+
+@pytest.mark.postgres
+def test_two_workers_editing_one_card_leave_the_newest_state(container, services, clock, fake, db_url):
+    """Worker A renders the card, then stalls before sending it; meanwhile the incident is
+    acknowledged and worker B edits the card. A's older rendering must not land last."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("concurrent workers need PostgreSQL")
+    incident = declare(services)
+    drain(container)
+    with services.uow() as uow:
+        uow.jobs.enqueue(
+            [JobRequest(JobKind.SLACK_UPDATE, clock.now(), {"incident_id": int(incident.id)}, "a")]
+        )
+        uow.commit()
+
+    inside, go = threading.Event(), threading.Event()
+    real = services.slack.api
+
+    class Stalling:
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+        def update_card(self, where, card):
+            if not inside.is_set():  # worker A: hold its older rendering back
+                inside.set()
+                go.wait(timeout=5)
+            real.update_card(where, card)
+
+    stalled = replace(services, slack=replace(services.slack, api=Stalling()))
+
+    def worker() -> Worker:
+        w = Worker(container)
+        w._services = stalled
+        w._settings = w._settings.model_copy(update={"batch_size": 1})
+        return w
+
+    a = threading.Thread(target=worker().run_once)
+    a.start()
+    assert inside.wait(timeout=5)
+    incidents.acknowledge_incident(services, incident.id, by=RITA)  # enqueues another edit
+    b = threading.Thread(target=drain, args=(container, stalled))  # worker B: whatever is due
+    b.start()
+    b.join(timeout=1)  # with the card held by A, B waits for it
+    go.set()
+    a.join()
+    b.join()
+
+    (card,) = fake.top_level()
+    assert "Acknowledged by Rita" in json.dumps(card["blocks"])
     assert fake.violations == []

@@ -93,7 +93,7 @@ def sync_issue(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bo
     if gh is None:
         return True
     incident_id = IncidentId(int(payload["incident_id"]))
-    uow.github.hold_sync(incident_id)  # a concurrent sync of this issue finishes first; read after it
+    uow.hold("github.sync", incident_id)  # a concurrent sync of this issue finishes first; read after it
     with svc.read() as read:
         incident = read.incidents.get(incident_id)
         link = read.github.link(incident_id)

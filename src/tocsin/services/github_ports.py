@@ -80,13 +80,6 @@ class GithubRepository(Protocol):
         """Insert, or update the sync progress of, the incident's link."""
         ...
 
-    def hold_sync(self, incident_id: int) -> None:
-        """Until this transaction ends, other syncs of the incident's issue wait here, so two
-        workers never mirror the same events (PostgreSQL: a transaction advisory lock). SQLite
-        takes no lock: its writers are one at a time already, and the comment markers catch a
-        sync that a second worker process repeats."""
-        ...
-
     def record_delivery(self, delivery_id: str, event: str, at: datetime) -> bool:
         """Remember a webhook delivery; False when it was already received (a redelivery)."""
         ...

@@ -180,5 +180,12 @@ class UnitOfWork(Protocol):
 
     def rollback(self) -> None: ...
 
+    def hold(self, topic: str, key: int) -> None:
+        """Until this transaction ends, other transactions holding ``(topic, key)`` wait, so
+        two workers never do one thing at once (e.g. mirror one incident's events). PostgreSQL:
+        a transaction advisory lock; SQLite takes none (its writers are one at a time, and
+        handlers read state fresh and are idempotent)."""
+        ...
+
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]

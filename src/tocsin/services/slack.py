@@ -76,8 +76,10 @@ def announce(svc: Services, uow: UnitOfWork, slack: Slack, payload: Mapping[str,
 
 @slack_job(JobKind.SLACK_UPDATE)
 def update(svc: Services, uow: UnitOfWork, slack: Slack, payload: Mapping[str, Any]) -> None:
-    """Edit the card in place so it shows the incident as it is now."""
+    """Edit the card in place so it shows the incident as it is now. One edit of a card at a
+    time: a concurrent one finishes first, then this one reads and renders the newer state."""
     incident_id = int(payload["incident_id"])
+    uow.hold("slack.card", incident_id)
     with svc.read() as read:
         posted = _announced(slack, read, incident_id)
         if posted is None:

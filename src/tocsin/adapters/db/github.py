@@ -9,11 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, RowMapping
 
-from tocsin.adapters.db.engine import is_postgresql
 from tocsin.adapters.db.schema import github_deliveries, github_issues
 from tocsin.services.github_ports import IssueLink
-
-SYNC_LOCK = 0x6768  # advisory lock namespace of issue syncs ("gh"); the second key is the incident
 
 _INSERT_DELIVERY = {
     "postgresql": postgresql.insert(github_deliveries)
@@ -47,10 +44,6 @@ class SqlGithubRepository:
             .first()
         )
         return _link(row) if row is not None else None
-
-    def hold_sync(self, incident_id: int) -> None:
-        if is_postgresql(self._conn):
-            self._conn.execute(sa.select(sa.func.pg_advisory_xact_lock(SYNC_LOCK, incident_id)))
 
     def by_number(self, repository: str, number: int) -> IssueLink | None:
         query = sa.select(github_issues).where(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import zlib
 from types import TracebackType
 from typing import Self
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from tocsin.adapters.db.alerts import SqlAlertRepository
-from tocsin.adapters.db.engine import READ_ONLY
+from tocsin.adapters.db.engine import READ_ONLY, is_postgresql
 from tocsin.adapters.db.escalation import SqlDeliveryRepository, SqlEscalationRepository
 from tocsin.adapters.db.feeds import SqlFeedRepository
 from tocsin.adapters.db.github import SqlGithubRepository
@@ -131,3 +133,9 @@ class SqlUnitOfWork:
     def rollback(self) -> None:
         self.connection.rollback()
         self._statuspage.bumped = False
+
+    def hold(self, topic: str, key: int) -> None:
+        conn = self.connection
+        if is_postgresql(conn):
+            namespace = zlib.crc32(topic.encode()) & 0x7FFFFFFF  # the lock's first int4
+            conn.execute(sa.select(sa.func.pg_advisory_xact_lock(namespace, key)))
