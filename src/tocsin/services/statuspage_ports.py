@@ -138,7 +138,8 @@ class StatusPageRepository(Protocol):
     def subscriber_by_token(self, token: str) -> Subscriber | None: ...
 
     def save_subscriber(self, subscriber: Subscriber) -> Subscriber:
-        """Insert (``id == 0``) or update; returns it with its id."""
+        """Insert (``id == 0``) or update; returns it with its id. ``Conflict`` when another
+        transaction inserted the same address meanwhile."""
         ...
 
     def active_subscribers(self) -> Sequence[Subscriber]: ...

@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from tocsin.domain.errors import InvalidInput, NotFound
+from tocsin.domain.errors import Conflict, InvalidInput, NotFound
 from tocsin.domain.events import JobKind, JobRequest
 from tocsin.domain.maintenance import Maintenance, MaintenanceUpdate
 from tocsin.domain.statuspage import PublicIncident, PublicUpdate
@@ -55,7 +55,15 @@ def _queue(uow: UnitOfWork, rows: list[tuple[str, int | None, str, str, str]], a
 
 
 def subscribe(svc: Services, email: str, components: Sequence[str] = ()) -> None:
-    """Record a pending subscription and mail its confirmation link (again, for a pending one)."""
+    """Record a pending subscription and mail its confirmation link (again, for a pending one).
+    Two requests for one new address at once (a double click): the other one mails it."""
+    try:
+        _subscribe(svc, email, components)
+    except Conflict:
+        return
+
+
+def _subscribe(svc: Services, email: str, components: Sequence[str]) -> None:
     address = clean_email(email)
     known = {c.key for c in svc.statuspage.public_components}
     chosen = tuple(dict.fromkeys(components))

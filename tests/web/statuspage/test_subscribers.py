@@ -3,7 +3,9 @@ update (with its unsubscribe link), unsubscribe, receive nothing more."""
 
 from __future__ import annotations
 
+import contextlib
 import re
+import threading
 from datetime import timedelta
 
 import pytest
@@ -94,3 +96,39 @@ def test_the_subscribe_form_is_rate_limited(client):
 def test_bad_links(client):
     assert client.post("/status/subscribe/confirm", data={"token": "nope"}).status_code == 404
     assert client.post("/status/unsubscribe", data={"token": ""}).status_code == 404
+
+
+def test_a_double_click_on_subscribe_is_one_subscription(client, container, sink, monkeypatch):
+    """Two requests for one new address at once: both read "not subscribed" before either
+    writes (forced here); one records it and mails, the other answers the same, no error."""
+    from tocsin.adapters.db.status_mail import SqlStatusMailRows
+
+    both_read = threading.Barrier(2)
+    real = SqlStatusMailRows.subscriber_by_email
+
+    def read_then_meet(self, email):
+        found = real(self, email)
+        with contextlib.suppress(threading.BrokenBarrierError):  # SQLite: the writers queue instead
+            both_read.wait(timeout=2)
+        return found
+
+    monkeypatch.setattr(SqlStatusMailRows, "subscriber_by_email", read_then_meet)
+    answers = []
+
+    def click():
+        answers.append(client.post("/status/subscribe", data={"email": "reader@example.org"}).status_code)
+
+    clicks = [threading.Thread(target=click) for _ in range(2)]
+    for thread in clicks:
+        thread.start()
+    for thread in clicks:
+        thread.join()
+    drain(container)
+
+    assert answers == [200, 200]  # not a 500 for the one that lost the race
+    mails = [m for m in sink.messages if "Confirm your subscription" in m["Subject"]]
+    assert 1 <= len(mails) <= 2  # PostgreSQL: the loser sends none; SQLite: it re-sends, as for a pending one
+    confirmed = client.post(
+        "/status/subscribe/confirm", data={"token": _token(mails[-1], "subscribe/confirm")}
+    )
+    assert confirmed.status_code == 200

@@ -8,8 +8,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
+from sqlalchemy.exc import IntegrityError
 
 from tocsin.adapters.db.schema import status_customer_emails, status_mails, status_subscribers
+from tocsin.domain.errors import Conflict
 from tocsin.services.statuspage_ports import CustomerEmail, Mail, Subscriber
 
 
@@ -120,10 +122,14 @@ class SqlStatusMailRows:
                 status_subscribers.update().where(status_subscribers.c.id == subscriber.id).values(**values)
             )
             return subscriber
-        inserted = self._conn.execute(
-            status_subscribers.insert().values(**values).returning(status_subscribers.c.id)
-        )
-        return replace(subscriber, id=int(inserted.scalar_one()))
+        try:
+            with self._conn.begin_nested():
+                inserted = self._conn.execute(
+                    status_subscribers.insert().values(**values).returning(status_subscribers.c.id)
+                ).scalar_one()
+        except IntegrityError:
+            raise Conflict(f"{subscriber.email} was subscribed by another request just now") from None
+        return replace(subscriber, id=int(inserted))
 
     def active_subscribers(self) -> Sequence[Subscriber]:
         rows = self._conn.execute(
