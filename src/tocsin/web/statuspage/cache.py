@@ -16,13 +16,14 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import structlog
 from starlette.concurrency import run_in_threadpool
 
 from tocsin.services.context import Services
 from tocsin.services.statuspage_view import Snapshot, snapshot, version
+from tocsin.web.middleware import RequestObserver
 from tocsin.web.statuspage.pages import Renderer
 
 Scope = MutableMapping[str, Any]
@@ -109,10 +110,6 @@ class RenderCache:
         content_type, body = rendered
         etag = b'"' + hashlib.sha256(body).hexdigest()[:20].encode() + b'"'
         return Entry(200, content_type.encode(), body, etag)
-
-
-class RequestObserver(Protocol):
-    def observe(self, *, method: str, route: str, status: int, seconds: float) -> None: ...
 
 
 def route_label(relative: str, status: int) -> str:

@@ -7,8 +7,9 @@ from fastapi import FastAPI
 
 from tocsin.bootstrap import Container
 from tocsin.web.api import maintenances, status_updates
+from tocsin.web.middleware import RequestObserver
 from tocsin.web.statuspage import subscribe
-from tocsin.web.statuspage.cache import RenderCache, RequestObserver, StatusPageFrontDoor
+from tocsin.web.statuspage.cache import RenderCache, StatusPageFrontDoor
 
 
 def install(app: FastAPI, container: Container, observer: RequestObserver) -> StatusPageFrontDoor:
