@@ -69,6 +69,6 @@ def create_app(container: Container) -> TocsinApp:
     hooks = webhooks.install(app, max_in_flight=container.settings.intake.max_in_flight)
     app.add_middleware(LimitBodySize, max_bytes=MAX_BODY_BYTES, exempt=("/hooks/",))
     status_page = statuspage.install(app, container, app.state.metrics)  # /status/, …/status-updates
-    app.add_middleware(ObserveRequests, observer=app.state.metrics)  # outermost: sees every response
-    app.front_doors = (status_page, hooks)
+    app.add_middleware(ObserveRequests, observer=app.state.metrics)  # outermost of the stack
+    app.front_doors = (status_page, hooks)  # asked first; they count their own requests
     return app
