@@ -8,16 +8,13 @@ Screenshots go to ``test-artifacts/`` (gitignored)."""
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
-import uvicorn
 
+from tests.live_server import free_port, running
 from tocsin import bootstrap
 from tocsin.adapters.db import migrate
 from tocsin.adapters.passwords import Argon2Passwords
@@ -61,12 +58,6 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1440, "height": 1000}, "locale": "en-GB"}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @dataclass(frozen=True)
 class LiveServer:
     url: str
@@ -77,7 +68,7 @@ class LiveServer:
 def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     db = f"sqlite:///{tmp_path / 'tocsin.db'}"
     migrate.upgrade(db)
-    port = _free_port()
+    port = free_port()
     settings = Settings.model_validate(
         {"database": {"url": db}, "server": {"port": port, "base_url": f"http://127.0.0.1:{port}"}}
     )
@@ -92,22 +83,10 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
             name=f"{role.value.capitalize()} Example",
             by=SYSTEM,
         )
-    config = uvicorn.Config(
-        create_app(container), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
     try:
-        yield LiveServer(f"http://127.0.0.1:{port}", container)
+        with running(create_app(container), port) as url:
+            yield LiveServer(url, container)
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         container.close()
 
 

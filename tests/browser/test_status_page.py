@@ -3,16 +3,13 @@ screenshot of each in test-artifacts/."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, expect
 
+from tests.live_server import running
 from tocsin import bootstrap
 from tocsin.adapters.clock import ManualClock, SystemClock
 from tocsin.adapters.db import migrate
@@ -32,17 +29,10 @@ COMPONENTS = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def status_server(tmp_path) -> Iterator[str]:
     db = f"sqlite:///{tmp_path / 'tocsin.db'}"
     migrate.upgrade(db)
-    port = _free_port()
     settings = Settings.model_validate(
         {"database": {"url": db}, "statuspage": {"name": "KoproGo Status", "components": COMPONENTS}}
     )
@@ -106,22 +96,10 @@ def status_server(tmp_path) -> Iterator[str]:
         message="The issue has been identified as a database connection problem.",
         by=SYSTEM,
     )
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(container), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{port}"
+        with running(create_app(container)) as url:
+            yield url
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         container.close()
 
 

@@ -4,16 +4,13 @@ by sending X-Forwarded-For."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
-import uvicorn
 from pydantic import ValidationError
 
+from tests.live_server import running
 from tocsin import bootstrap
 from tocsin.cli.serve import uvicorn_options
 from tocsin.config import Settings
@@ -23,30 +20,12 @@ from tocsin.web.app import create_app
 SUBSCRIBE_LIMIT = 5  # per client and 10 minutes (web/statuspage/subscribe.py)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _serve(settings: Settings, clock) -> Iterator[str]:
     container = bootstrap.build(settings, clock=clock)
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(container), host="127.0.0.1", port=port, lifespan="off", **uvicorn_options(settings)
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
     try:
-        yield f"http://127.0.0.1:{port}"
+        with running(create_app(container), **uvicorn_options(settings)) as url:
+            yield url
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         container.close()
 
 
