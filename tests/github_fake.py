@@ -1,7 +1,7 @@
 """A fake GitHub REST server on 127.0.0.1 for the issue tests.
 
 Every request is checked against GitHub's own OpenAPI description
-(``shared/contracts/github-issues.openapi.json``) with openapi-core — path, method, query,
+(``tests/data/contracts/github-issues.openapi.json``) with openapi-core — path, method, query,
 body — plus the headers GitHub requires; every answer is validated against the same
 description, so a fake that drifts from GitHub fails the test. ``rate_limit_next`` makes the
 next request answer 403 with ``Retry-After``.
@@ -22,7 +22,7 @@ from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAP
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-SPEC = Path(__file__).resolve().parents[2] / "shared" / "contracts" / "github-issues.openapi.json"
+SPEC = Path(__file__).resolve().parent / "data" / "contracts" / "github-issues.openapi.json"
 TOKEN = "github_pat_test_token"
 T = "2026-11-27T10:00:00Z"
 

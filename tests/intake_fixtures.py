@@ -1,4 +1,4 @@
-"""The captured Alertmanager payloads of ../shared/fixtures, loaded as they are."""
+"""The captured Alertmanager payloads of tests/data (see tests/data/README.md), loaded as they are."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
+FIXTURES = Path(__file__).resolve().parent / "data"
 ALERTMANAGER = FIXTURES / "alertmanager"
 
 

@@ -1,7 +1,7 @@
 """A fake Slack Web API on 127.0.0.1 that the real ``slack_sdk.WebClient`` talks to.
 
 Every request is checked against Slack's published Web API description
-(../shared/contracts/slack-web-api.openapi.json, Swagger 2.0): the method exists and takes
+(tests/data/contracts/slack-web-api.openapi.json, Swagger 2.0): the method exists and takes
 POST/GET, the content type is one it consumes, the token is present (Slack's description
 calls the header ``token``; clients send ``Authorization: Bearer``), every required
 parameter is there, no parameter is unknown, and each has its declared type. Block Kit limits,
@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import jsonschema
 
-CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "contracts" / "slack-web-api.openapi.json"
+CONTRACT = Path(__file__).resolve().parent / "data" / "contracts" / "slack-web-api.openapi.json"
 SPEC: dict[str, Any] = json.loads(CONTRACT.read_text())
 JSON_ENCODED = {"blocks", "attachments"}  # "a JSON-based array … presented as a URL-encoded string"
 CHANNEL_IDS = {"#incidents": "C0INCIDENTS", "incidents": "C0INCIDENTS"}

@@ -138,6 +138,10 @@ def test_the_plan_page_shows_the_plan_and_hides_the_database_password(client, as
     assert "Service down pour tous" in page
     assert "CNIL" in page
     assert "&lt; 15m" in page
+    # the plan document itself, word for word, rendered (tables, the report template as code)
+    assert "Rollback si déploiement récent" in page
+    assert "<td>Service down pour tous</td>" in page
+    assert "# Incident Report - [YYYY-MM-DD]" in page
     if container.settings.database.url.startswith("postgresql"):
         assert container.engine.url.password is None or str(container.engine.url.password) not in page
 

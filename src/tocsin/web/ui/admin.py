@@ -14,6 +14,7 @@ from tocsin.domain.severity import Severity
 from tocsin.services.ports import JobStatus
 from tocsin.web.api import MAX_BODY_BYTES
 from tocsin.web.context import container_of
+from tocsin.web.markdown import plan_document, render_markdown
 from tocsin.web.ui.oncall import on_call_now
 from tocsin.web.ui.render import page, redirect
 from tocsin.web.ui.route import UiRoute
@@ -43,6 +44,7 @@ def plan(request: Request, session: Session) -> Response:
         nav="plan",
         settings=settings,
         severities=list(Severity),
+        document=render_markdown(plan_document()),
         raw=json.dumps(_public_settings(request), indent=2, ensure_ascii=False),
     )
 
