@@ -8,6 +8,7 @@ import time.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
 
@@ -73,6 +74,7 @@ def build(
         slack=build_slack(settings),  # None unless slack.bot_token is set
         statuspage=build_statuspage(settings, static_site),  # components, customer email, mailer, export
         github=build_github(settings),  # None unless github.repository is set
+        report_timezone=ZoneInfo(settings.reports.timezone),
     )
     return Container(
         settings=settings,

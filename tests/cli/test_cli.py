@@ -56,6 +56,20 @@ def test_resolve_then_close(cli):
     cli("incident", "declare", "DB pool exhausted", "-s", "P1")
     resolved = cli("incident", "resolve", "1", "--summary", "pool 10 -> 20").output
     assert "Post-mortem required by" in resolved
+    blocked = cli("incident", "close", "1", code=4)
+    assert "cannot be closed until its post-mortem is complete" in blocked.output
+    cli("incident", "note", "1", "pool of 10 exhausted", "--kind", "root_cause")
+    cli("postmortem", "set", "1", "--root-cause", "Pool of 10 too small at peak")
+    assert "Action item 1 added" in cli("postmortem", "action", "1", "Raise the pool to 20").output
+    shown = cli(
+        "postmortem", "why", "1", "Why did the API stall?", "The pool ran dry", "--leads-to", "1"
+    ).output
+    assert "draft" in shown
+    assert "complete" in cli("postmortem", "complete", "1").output
+    report = cli("incident", "report", "1").output
+    assert report.startswith("# Incident Report - ")
+    assert "Root cause identified: pool of 10 exhausted" in report
+    assert "- [ ] Raise the pool to 20" in report
     assert "Closed incident #1" in cli("incident", "close", "1").output
     assert "0 incident(s)" in cli("incident", "ls").output
     assert "1 incident(s)" in cli("incident", "ls", "--all").output

@@ -5,12 +5,12 @@ from sqlalchemy import func, select
 
 from tocsin.adapters.db import schema
 from tocsin.domain.access import Actor, Role
-from tocsin.domain.errors import InvalidInput, InvalidTransition, NotFound, PermissionDenied
+from tocsin.domain.errors import Conflict, InvalidInput, InvalidTransition, NotFound, PermissionDenied
 from tocsin.domain.events import EventKind
 from tocsin.domain.incident import Impact, IncidentId
 from tocsin.domain.lifecycle import Phase
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents
+from tocsin.services import incidents, postmortem
 from tocsin.services.ports import IncidentFilter
 
 # Escalation (issue 4) writes its own steps on the timeline; these tests are about the incident.
@@ -73,7 +73,7 @@ def test_a_viewer_cannot_act_and_nothing_is_written(services, container, respond
 
 
 def test_an_illegal_transition_writes_nothing(services, container, responder):
-    created = incidents.declare_incident(services, title="Login fail", severity=Severity.P1, by=responder)
+    created = incidents.declare_incident(services, title="Slow login", severity=Severity.P2, by=responder)
     incidents.resolve_incident(services, created.id, by=responder)
     incidents.close_incident(services, created.id, by=responder)
     before = (count(container, schema.timeline_events), count(container, schema.jobs))
@@ -134,6 +134,9 @@ def test_full_lifecycle(services, responder, clock):
     reopened = incidents.reopen_incident(services, created.id, reason="again", by=responder)
     assert reopened.phase is Phase.RESOLUTION
     incidents.resolve_incident(services, created.id, by=responder)
+    with pytest.raises(Conflict, match="post-mortem"):
+        incidents.close_incident(services, created.id, by=responder)
+    postmortem.waive(services, created.id, reason="a drill", by=Actor("root", Role.ADMIN))
     closed = incidents.close_incident(services, created.id, by=responder)
     assert closed.phase is Phase.CLOSED
     stored = incidents.get_incident(services, created.id, by=responder)

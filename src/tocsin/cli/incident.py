@@ -12,8 +12,9 @@ from tocsin.cli.render import incident_json, sla_text
 from tocsin.cli.runtime import container, local_actor, out
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.lifecycle import Phase
+from tocsin.domain.note import NoteKind
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents
+from tocsin.services import incidents, postmortem
 from tocsin.services.ports import IncidentFilter
 
 app = typer.Typer(help="Declare, inspect and act on incidents.", no_args_is_help=True)
@@ -130,7 +131,34 @@ def resolve(
 
 @app.command()
 def close(incident_id: int, by: By = None) -> None:
-    """Close a resolved incident."""
+    """Close a resolved incident (P0/P1: once the post-mortem is complete or waived)."""
     with container() as c:
         done = incidents.close_incident(c.services, IncidentId(incident_id), by=local_actor(by))
         out.print(f"Closed incident #{done.id}")
+
+
+@app.command()
+def note(
+    incident_id: int,
+    text: str,
+    kind: Annotated[
+        NoteKind | None,
+        typer.Option(
+            help="observation, hypothesis, root_cause, mitigation or decision (as the report reads it)."
+        ),
+    ] = None,
+    by: By = None,
+) -> None:
+    """Add a note to the timeline; a typed note reads "Root cause identified: …" in the report."""
+    with container() as c:
+        incidents.add_note(c.services, IncidentId(incident_id), text, kind=kind, by=local_actor(by))
+        shown = f"{kind.label}: {text}" if kind else text
+        out.print(f"Noted on incident #{incident_id}: {shown}")
+
+
+@app.command()
+def report(incident_id: int) -> None:
+    """Print the Incident Report (Markdown, the plan's template) as it stands now."""
+    with container() as c:
+        text = postmortem.report(c.services, IncidentId(incident_id), by=local_actor(None))
+    typer.echo(text, nl=False)

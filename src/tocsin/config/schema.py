@@ -23,6 +23,7 @@ from tocsin.config.sections import (
     DatabaseSettings,
     GdprSettings,
     LoggingSettings,
+    ReportsSettings,
     ServerSettings,
     WorkerSettings,
 )
@@ -57,6 +58,7 @@ class Settings(BaseModel):
         default_factory=_plan_section("severities"), validate_default=True
     )
     gdpr: GdprSettings = Field(default_factory=GdprSettings)
+    reports: ReportsSettings = Field(default_factory=ReportsSettings)
     people: dict[Identifier, PersonSettings] = Field(default_factory=dict)
     roles: dict[Identifier, RoleSettings] = Field(
         default_factory=_plan_section("roles"), validate_default=True

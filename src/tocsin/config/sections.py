@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from tocsin.config.defaults import GDPR_AUTHORITIES
-from tocsin.config.fields import Duration, error
+from tocsin.config.fields import Duration, TimeZone, error
 
 
 class Section(BaseModel):
@@ -111,3 +111,12 @@ class GdprSettings(Section):
             authority = str(data.get("authority", "CNIL"))
             data = {**data, "authority_name": GDPR_AUTHORITIES.get(authority.upper(), authority)}
         return data
+
+
+class ReportsSettings(Section):
+    """The Incident Report (the plan's template) and the post-mortem."""
+
+    timezone: TimeZone = Field(
+        default="UTC",
+        description="The time zone of the report's HH:MM times (the plan's template shows UTC).",
+    )

@@ -46,6 +46,8 @@ class EventKind(StrEnum):
     # GitHub issues (issue 7)
     GITHUB_ISSUE_CLOSED = "github_issue_closed"
     GITHUB_COMMENT = "github_comment"
+    # post-mortem (issue 12): opened, started, completed, waived, reopened, reminder
+    POSTMORTEM = "postmortem"
 
 
 class JobKind(StrEnum):
@@ -72,6 +74,9 @@ class JobKind(StrEnum):
     GITHUB_OPEN = "github.open"
     GITHUB_SYNC = "github.sync"
     GITHUB_EXPLAIN = "github.explain"
+    GITHUB_REPORT = "github.report"
+    # post-mortem (issue 12)
+    POSTMORTEM_REMINDER = "postmortem.reminder"
 
 
 @dataclass(frozen=True, slots=True)

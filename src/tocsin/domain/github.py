@@ -197,8 +197,9 @@ def closed_on_github(
     plan: Plan,
     postmortem_done: bool = False,
 ) -> ClosedOnGithub:
-    """Record the closing; resolve an incident that needs no post-mortem (P2/P3 by default);
-    keep open one that does (P0/P1) until its post-mortem is done, and say why."""
+    """Record the closing. An open incident that needs no post-mortem (P2/P3 by default) is
+    resolved; a resolved one whose post-mortem is done (or not required) is closed; otherwise
+    the incident stays as it is and ``refusal`` says why."""
     if incident.phase is Phase.CLOSED:
         return ClosedOnGithub(None)  # tocsin closed it itself: the echo of our own close
     actor = f"github:{by}"
@@ -210,19 +211,27 @@ def closed_on_github(
         data={"number": number},
     )
     needs_postmortem = plan.level(incident.severity).postmortem_due_after is not None
-    if needs_postmortem and not postmortem_done:
-        refusal = (
-            f"This is a {incident.severity.value} incident: it stays open in tocsin until its "
-            "post-mortem is done (the plan requires one for this severity). Resolve it in "
-            "tocsin when service is restored; the issue closes when the incident is closed."
-        )
-        return ClosedOnGithub(Change(incident, events=(recorded,)), refusal=refusal)
-    if incident.phase.is_open:
+    if incident.phase.is_open and not needs_postmortem:
         resolved = commands.resolve(
             incident, summary=f"issue #{number} closed on GitHub", at=at, by=actor, plan=plan
         )
         return ClosedOnGithub(replace(resolved, events=(recorded, *resolved.events)))
-    return ClosedOnGithub(Change(incident, events=(recorded,)))
+    if not incident.phase.is_open and postmortem_done:
+        closed = commands.close(incident, at=at, by=actor)
+        return ClosedOnGithub(replace(closed, events=(recorded, *closed.events)))
+    if incident.phase.is_open:
+        refusal = (
+            f"This is a {incident.severity.value} incident: it stays open in tocsin until it is "
+            "resolved and its post-mortem is complete (the plan requires one for this severity). "
+            "Resolve it in tocsin when service is restored; closing this issue then closes the incident."
+        )
+    else:
+        refusal = (
+            f"This is a {incident.severity.value} incident: it stays open until its post-mortem is "
+            "complete (the plan requires one within its deadline), or an admin waives it with a "
+            "reason. Complete the post-mortem in tocsin, then close this issue again."
+        )
+    return ClosedOnGithub(Change(incident, events=(recorded,)), refusal=refusal)
 
 
 def comment_from_github(incident: Incident, *, number: int, by: str, text: str, at: datetime) -> Change:

@@ -132,6 +132,16 @@ def _describe(alert: Alert) -> str:
     return f"{alert.name} ({alert.severity.value})" + (f": {alert.summary}" if alert.summary else "")
 
 
+def _facts(alert: Alert, fp: str) -> dict[str, object]:
+    """What the Incident Report's timeline needs of a firing alert: when it started, its words."""
+    return {
+        "fingerprint": fp,
+        "name": alert.name,
+        "summary": alert.summary,
+        "starts_at": alert.starts_at.isoformat(),
+    }
+
+
 def _new_row(incident_id: IncidentId, n: Notification, alert: Alert, at: datetime) -> StoredAlert:
     return StoredAlert(
         incident_id=incident_id,
@@ -168,11 +178,13 @@ def _one_alert(
             return (
                 Outcome.FIRED,
                 row,
-                _event(EventKind.ALERT_FIRED, at, by, f"Alert fired: {_describe(alert)}", fingerprint=fp),
+                _event(
+                    EventKind.ALERT_FIRED, at, by, f"Alert fired: {_describe(alert)}", **_facts(alert, fp)
+                ),
             )
         row = replace(row, first_seen_at=known.first_seen_at, id=known.id)
         text = f"Alert fired again: {_describe(alert)}"
-        return Outcome.REFIRED, row, _event(EventKind.ALERT_FIRED, at, by, text, fingerprint=fp)
+        return Outcome.REFIRED, row, _event(EventKind.ALERT_FIRED, at, by, text, **_facts(alert, fp))
     if alert.firing:
         if known is not None and known.status is AlertStatus.FIRING:
             return Outcome.REFRESHED, replace(known, last_seen_at=at), None

@@ -21,6 +21,7 @@ from tocsin.domain.errors import InvalidInput
 from tocsin.domain.events import Change, EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.impact import Impact
 from tocsin.domain.lifecycle import Phase
+from tocsin.domain.note import NoteKind
 from tocsin.domain.severity import Plan, Severity
 from tocsin.domain.text import (
     MAX_TEXT,
@@ -235,10 +236,17 @@ def _phase_event(old: Phase, new: Phase, at: datetime, by: str) -> TimelineEvent
     )
 
 
-def add_note(incident: Incident, text: str, *, at: datetime, by: str) -> Change:
+def add_note(incident: Incident, text: str, *, kind: NoteKind | None = None, at: datetime, by: str) -> Change:
+    """A note on the timeline; a typed note reads as the Incident Report writes it
+    ("Root cause identified: …", "Mitigation: …")."""
     _require_aware(at)
     lifecycle.require("add note", incident.phase)
-    return Change(incident, events=(_event(EventKind.NOTE, at, by, _clean_text("text", text)),))
+    cleaned = _clean_text("text", text)
+    if kind is None:
+        return Change(incident, events=(_event(EventKind.NOTE, at, by, cleaned),))
+    data = {"kind": kind.value, "note": cleaned}
+    event = TimelineEvent(kind=EventKind.NOTE, at=at, actor=by, text=f"{kind.label}: {cleaned}", data=data)
+    return Change(incident, events=(event,))
 
 
 def resolve(incident: Incident, *, summary: str = "", at: datetime, by: str, plan: Plan) -> Change:
@@ -261,7 +269,7 @@ def resolve(incident: Incident, *, summary: str = "", at: datetime, by: str, pla
     if postmortem_due_at is not None:
         text += f" — post-mortem required by {postmortem_due_at.strftime('%Y-%m-%d %H:%M UTC')}"
     cancel = () if incident.acknowledged_at else (ack_deadline_key(incident.id, incident.generation),)
-    event = _event(EventKind.RESOLVED, at, by, text)
+    event = _event(EventKind.RESOLVED, at, by, text, summary=summary)
     return Change(resolved, events=(event,), cancel_keys=cancel)
 
 

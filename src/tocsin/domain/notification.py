@@ -28,10 +28,11 @@ class Trigger(StrEnum):
     SEVERITY_CHANGED = "severity_changed"
     RESOLVED = "resolved"
     REOPENED = "reopened"
+    POSTMORTEM_DUE = "postmortem_due"
 
 
 PAGE_TRIGGERS = frozenset({Trigger.OPENED, Trigger.ESCALATED})
-FYI_TRIGGERS = frozenset(Trigger) - PAGE_TRIGGERS
+FYI_TRIGGERS = frozenset(Trigger) - PAGE_TRIGGERS - {Trigger.POSTMORTEM_DUE}  # reminders go to owners
 
 
 class Purpose(StrEnum):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
 
 from tocsin.domain.severity import Plan
 from tocsin.services.github_ports import GitHub
@@ -29,3 +30,5 @@ class Services:
     """The public status page: components, customer email mode, mailer."""
     github: GitHub | None = None
     """GitHub issues as incident tickets (``None``: no repository configured, GitHub is off)."""
+    report_timezone: tzinfo = UTC
+    """The time zone of the Incident Report's times (``reports.timezone``)."""

@@ -1,5 +1,5 @@
 """GitHub issues that follow incidents: the reaction that enqueues the work, and the jobs that
-do it (``github.open``, ``github.sync``, ``github.explain``).
+do it (``github.open``, ``github.sync``, ``github.explain``, ``github.report``).
 
 Each job reads what it needs in a read-only unit of work, talks to GitHub holding no lock, then
 writes its progress in the worker's unit of work, which commits with the job's completion.
@@ -23,6 +23,7 @@ from tocsin.domain.incident import Incident, IncidentId
 from tocsin.services.context import Services
 from tocsin.services.github_ports import GitHub, IssueLink, TrackerError
 from tocsin.services.ports import UnitOfWork
+from tocsin.services.postmortem import report_in
 
 _OPENING = frozenset({EventKind.DECLARED, EventKind.SEVERITY_CHANGED})
 EXPLAIN_MARK = "<!-- tocsin-explain-{delivery} -->"
@@ -156,4 +157,30 @@ def explain(svc: Services, _uow: UnitOfWork, payload: Mapping[str, Any]) -> bool
     if not any(mark in body for body in gh.tracker.comment_bodies(number, since)):
         gh.tracker.comment(number, f"{payload['text']}\n{mark}")
     gh.tracker.update(number, state="open", state_reason="reopened")
+    return True
+
+
+REPORT_MARK = "<!-- tocsin-report:{incident}:{version} -->"
+MAX_COMMENT = 65_000  # GitHub refuses comment bodies over 65,536 characters
+
+
+def post_report(svc: Services, _uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+    """Post the Incident Report on the incident's issue once its post-mortem is complete (once:
+    a comment carrying this completion's marker is not posted again)."""
+    gh = svc.github
+    if gh is None:
+        return True
+    incident_id = IncidentId(int(payload["incident_id"]))
+    with svc.read() as read:
+        link = read.github.link(incident_id)
+        pm = read.postmortems.get(incident_id)
+        text = report_in(svc, read, incident_id)
+    if link is None or pm is None or pm.completed_at is None:
+        return True
+    mark = REPORT_MARK.format(incident=incident_id, version=pm.completed_at.isoformat())
+    if any(mark in body for body in gh.tracker.comment_bodies(link.number, pm.completed_at)):
+        return True
+    if len(text) > MAX_COMMENT:
+        text = text[:MAX_COMMENT] + "\n\n… (cut: the whole report is in tocsin)\n"
+    gh.tracker.comment(link.number, f"{text}\n{mark}")
     return True

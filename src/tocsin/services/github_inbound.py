@@ -1,8 +1,9 @@
 """GitHub → tocsin: one webhook delivery (``issues``, ``issue_comment``) applied in one unit of
 work, deduplicated on ``X-GitHub-Delivery``.
 
-Closing the incident's issue is recorded on the timeline; it resolves an incident that needs
-no post-mortem, and for one that does (P0/P1) the incident stays open and a ``github.explain``
+Closing the incident's issue is recorded on the timeline; it resolves an open incident that
+needs no post-mortem and closes a resolved one whose post-mortem is done (or not required). For
+one whose post-mortem is still due (P0/P1), the incident stays as it is and a ``github.explain``
 job says why on the issue and reopens it. Comments are imported when the settings say so;
 tocsin's own comments (they carry a hidden marker) are not.
 """
@@ -20,14 +21,9 @@ from tocsin.services.context import Services
 from tocsin.services.github_ports import GitHub
 from tocsin.services.incidents import persist
 from tocsin.services.ports import UnitOfWork
+from tocsin.services.postmortem import closable
 
 OWN_MARK = "<!-- tocsin-"
-
-
-def postmortem_done(_incident_id: int) -> bool:
-    """Whether the incident's post-mortem is written. There is no post-mortem feature yet, so
-    never: a P0/P1 incident cannot be closed from GitHub until it exists."""
-    return False
 
 
 def receive_event(svc: Services, *, delivery_id: str, event: str, payload: Mapping[str, Any]) -> str:
@@ -90,7 +86,7 @@ def _closed(
 ) -> str:
     incident = uow.incidents.get(IncidentId(incident_id), for_update=True)
     result = domain.closed_on_github(
-        incident, number=number, by=by, at=at, plan=svc.plan, postmortem_done=postmortem_done(incident_id)
+        incident, number=number, by=by, at=at, plan=svc.plan, postmortem_done=closable(svc, uow, incident)
     )
     if result.change is None:
         return "ignored"

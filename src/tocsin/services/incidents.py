@@ -11,8 +11,9 @@ from tocsin.domain.access import Actor, Role
 from tocsin.domain.errors import InvalidInput
 from tocsin.domain.events import Change
 from tocsin.domain.incident import Impact, Incident, IncidentId
+from tocsin.domain.note import NoteKind
 from tocsin.domain.severity import Severity
-from tocsin.services import reactions
+from tocsin.services import postmortem, reactions
 from tocsin.services.context import Services
 from tocsin.services.ports import IncidentFilter, Page, StoredEvent, UnitOfWork
 
@@ -146,9 +147,15 @@ def assess_impact(svc: Services, incident_id: IncidentId, impact: Impact, *, by:
     )
 
 
-def add_note(svc: Services, incident_id: IncidentId, text: str, *, by: Actor) -> Incident:
+def add_note(
+    svc: Services, incident_id: IncidentId, text: str, *, kind: NoteKind | None = None, by: Actor
+) -> Incident:
     return _apply(
-        svc, incident_id, by, "adding a note", lambda inc, at: domain.add_note(inc, text, at=at, by=by.name)
+        svc,
+        incident_id,
+        by,
+        "adding a note",
+        lambda inc, at: domain.add_note(inc, text, kind=kind, at=at, by=by.name),
     )
 
 
@@ -173,7 +180,16 @@ def reopen_incident(svc: Services, incident_id: IncidentId, *, reason: str = "",
 
 
 def close_incident(svc: Services, incident_id: IncidentId, *, by: Actor) -> Incident:
-    return _apply(svc, incident_id, by, "closing", lambda inc, at: domain.close(inc, at=at, by=by.name))
+    """Close a resolved incident; one whose severity requires a post-mortem (P0/P1) closes
+    only once the post-mortem is complete or waived (``Conflict`` otherwise, naming it)."""
+    by.require(Role.RESPONDER, "closing")
+    with svc.uow() as uow:
+        current = uow.incidents.get(incident_id, for_update=True)
+        change = domain.close(current, at=svc.clock.now(), by=by.name)
+        postmortem.require_closable(svc, uow, current)
+        persist(svc, uow, change)
+        uow.commit()
+    return change.incident
 
 
 def get_incident(svc: Services, incident_id: IncidentId, *, by: Actor) -> Incident:

@@ -16,6 +16,7 @@ from tocsin.bootstrap import Container
 from tocsin.web import github_hook, health, slack, webhooks
 from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES, alerts, incidents, reports
 from tocsin.web.api import oncall as oncall_api
+from tocsin.web.api import postmortem as postmortem_api
 from tocsin.web.errors import install_error_handlers
 from tocsin.web.metrics import AppMetrics
 from tocsin.web.middleware import LimitBodySize, ObserveRequests
@@ -58,6 +59,7 @@ def create_app(container: Container) -> TocsinApp:
     app.state.metrics = AppMetrics(container.engine, container.jobs, container.clock)
     install_error_handlers(app)
     app.include_router(incidents.router)
+    app.include_router(postmortem_api.router)
     app.include_router(alerts.router)
     app.include_router(reports.router)
     app.include_router(oncall_api.router)

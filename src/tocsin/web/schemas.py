@@ -15,6 +15,7 @@ from tocsin.domain.alert import AlertCounts
 from tocsin.domain.events import EventKind
 from tocsin.domain.incident import MAX_TEXT, MAX_TITLE, Impact, Incident
 from tocsin.domain.lifecycle import Phase
+from tocsin.domain.note import NoteKind
 from tocsin.domain.severity import Plan, Severity
 from tocsin.domain.sla import SlaState
 from tocsin.services.ports import IncidentFilter, StoredEvent
@@ -97,6 +98,11 @@ class ImpactIn(_Request):
 
 class NoteCreate(_Request):
     text: Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+    kind: NoteKind | None = Field(
+        default=None,
+        description="observation, hypothesis, root_cause, mitigation or decision: a typed note reads "
+        "“Root cause identified: …”, “Mitigation: …” on the timeline and in the Incident Report",
+    )
 
 
 class Problem(BaseModel):

@@ -23,6 +23,7 @@ from tocsin.services import (
     escalation,
     github,
     notify,
+    postmortem,
     slack,
     slack_channels,
     statuspage_export,
@@ -102,5 +103,8 @@ JOBS: Mapping[JobKind, JobSpec] = MappingProxyType(
         JobKind.GITHUB_OPEN: JobSpec(handler=github.open_issue, backoff_base=timedelta(seconds=10)),
         JobKind.GITHUB_SYNC: JobSpec(handler=github.sync_issue, backoff_base=timedelta(seconds=10)),
         JobKind.GITHUB_EXPLAIN: JobSpec(handler=github.explain, backoff_base=timedelta(seconds=10)),
+        JobKind.GITHUB_REPORT: JobSpec(handler=github.post_report, backoff_base=timedelta(seconds=10)),
+        # Post-mortem (issue 12): fenced by the deadline they were armed for.
+        JobKind.POSTMORTEM_REMINDER: JobSpec(handler=postmortem.remind),
     }
 )

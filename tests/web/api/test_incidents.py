@@ -246,7 +246,7 @@ def test_a_blank_note_is_refused_naming_the_field(client, as_responder):
     assert response.json()["errors"] == [{"field": "text", "message": "must not be empty"}]
 
 
-def test_resolve_then_close(client, clock, as_responder):
+def test_resolve_then_close(client, clock, as_responder, as_admin):
     incident = declare(client, as_responder, severity="P0")
     client.post(f"{URL}/{incident['id']}/acknowledge", headers=as_responder)
     clock.advance(timedelta(minutes=30))
@@ -254,6 +254,11 @@ def test_resolve_then_close(client, clock, as_responder):
     resolved = client.post(
         f"{URL}/{incident['id']}/resolve", json={"summary": "pool size raised"}, headers=as_responder
     ).json()
+    blocked = client.post(f"{URL}/{incident['id']}/close", headers=as_responder)
+    assert blocked.status_code == 409
+    assert "post-mortem" in blocked.json()["detail"]
+    waive = {"reason": "covered by the review of #0"}
+    client.post(f"{URL}/{incident['id']}/postmortem/waive", json=waive, headers=as_admin)
     closed = client.post(f"{URL}/{incident['id']}/close", headers=as_responder).json()
 
     assert resolved["phase"] == "post_incident"
@@ -263,7 +268,8 @@ def test_resolve_then_close(client, clock, as_responder):
     assert closed["closed_at"] == "2026-11-27T10:30:00Z"
     assert closed["open"] is False
     events = timeline(client, as_responder, incident["id"])
-    assert "pool size raised" in events[-2]["text"]
+    assert any("pool size raised" in e["text"] for e in events if e["kind"] == "resolved")
+    assert events[-2]["text"] == "Post-mortem waived by token:admin-token: covered by the review of #0"
     assert events[-1]["kind"] == "closed"
 
 
@@ -328,9 +334,9 @@ def test_declare_refuses_bad_bodies_naming_the_field(client, as_responder, body,
 
 
 def test_acknowledging_a_closed_incident_is_a_409_naming_its_phase(client, as_responder):
-    incident = declare(client, as_responder)
+    incident = declare(client, as_responder, severity="P2")
     client.post(f"{URL}/{incident['id']}/resolve", headers=as_responder)
-    client.post(f"{URL}/{incident['id']}/close", headers=as_responder)
+    assert client.post(f"{URL}/{incident['id']}/close", headers=as_responder).status_code == 200
 
     response = client.post(f"{URL}/{incident['id']}/acknowledge", headers=as_responder)
 

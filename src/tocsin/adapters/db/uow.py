@@ -14,6 +14,7 @@ from tocsin.adapters.db.engine import READ_ONLY, is_postgresql
 from tocsin.adapters.db.escalation import SqlDeliveryRepository, SqlEscalationRepository
 from tocsin.adapters.db.feeds import SqlFeedRepository
 from tocsin.adapters.db.github import SqlGithubRepository
+from tocsin.adapters.db.postmortems import SqlPostMortemRepository
 from tocsin.adapters.db.queue import SqlJobQueue
 from tocsin.adapters.db.repositories import SqlIncidentRepository, SqlTimelineRepository, SqlTokenRepository
 from tocsin.adapters.db.slack import SqlSlackChannelRepository, SqlSlackMessageRepository
@@ -23,6 +24,7 @@ from tocsin.services.alert_ports import AlertRepository
 from tocsin.services.github_ports import GithubRepository
 from tocsin.services.paging import DeliveryRepository, EscalationRepository, FeedRepository
 from tocsin.services.ports import Clock, IncidentRepository, JobQueue, TimelineRepository, TokenRepository
+from tocsin.services.postmortem_ports import PostMortemRepository
 from tocsin.services.slack_ports import SlackChannelRepository, SlackMessageRepository
 from tocsin.services.statuspage_export import export_job
 from tocsin.services.statuspage_ports import StatusPageRepository
@@ -57,6 +59,7 @@ class SqlUnitOfWork:
     slack_messages: SlackMessageRepository
     slack_channels: SlackChannelRepository
     statuspage: StatusPageRepository
+    postmortems: PostMortemRepository
     _statuspage: SqlStatusPageRepository
 
     def __init__(
@@ -103,6 +106,7 @@ class SqlUnitOfWork:
         self.slack_messages = SqlSlackMessageRepository(conn)
         self.slack_channels = SqlSlackChannelRepository(conn)
         self.statuspage = self._statuspage = SqlStatusPageRepository(conn)
+        self.postmortems = SqlPostMortemRepository(conn)
         return self
 
     def __exit__(

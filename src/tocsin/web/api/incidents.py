@@ -161,7 +161,9 @@ def add_note(
     request: Request, incident_id: IncidentPath, body: NoteCreate, actor: CurrentActor, response: Response
 ) -> IncidentOut:
     """Append a note to the timeline. Returns the incident; the note is in its timeline."""
-    incident = use_cases.add_note(services_of(request), IncidentId(incident_id), body.text, by=actor)
+    incident = use_cases.add_note(
+        services_of(request), IncidentId(incident_id), body.text, kind=body.kind, by=actor
+    )
     response.headers["Location"] = request.url_for("get_timeline", incident_id=incident.id).path
     return _render(request, incident)
 

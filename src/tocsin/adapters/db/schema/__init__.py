@@ -45,6 +45,7 @@ from tocsin.adapters.db.schema.paging import (
     deliveries,
     escalations,
 )
+from tocsin.adapters.db.schema.postmortem import POSTMORTEM_STATUSES, postmortems
 from tocsin.adapters.db.schema.statuspage import (
     COMPONENT_STATUSES,
     IMPACTS,
@@ -70,6 +71,7 @@ __all__ = [
     "NAMING_CONVENTION",
     "OPEN_PHASE_VALUES",
     "PHASES",
+    "POSTMORTEM_STATUSES",
     "ROLES",
     "SEVERITIES",
     "UPDATE_STATUSES",
@@ -87,6 +89,7 @@ __all__ = [
     "login_failures",
     "metadata",
     "one_of",
+    "postmortems",
     "slack_channels",
     "slack_messages",
     "status_component_history",
