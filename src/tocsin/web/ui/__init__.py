@@ -14,6 +14,7 @@ from tocsin.web.ui.actions import router as actions
 from tocsin.web.ui.admin import router as admin
 from tocsin.web.ui.dashboard import router as dashboard
 from tocsin.web.ui.incidents import router as incidents
+from tocsin.web.ui.postmortem import router as postmortem
 from tocsin.web.ui.render import Templates
 from tocsin.web.ui.room import router as room
 from tocsin.web.ui.signin import router as signin
@@ -26,6 +27,6 @@ def install_ui(app: FastAPI) -> None:
     """Add the UI's routes and static files to ``app`` (whose state holds the container)."""
     app.state.ui = Templates(static_prefix=STATIC_PREFIX)
     # /incidents/new before /incidents/{incident_id}: routes match in order
-    for router in (signin, dashboard, incidents, room, actions, status_panel, admin):
+    for router in (signin, dashboard, incidents, room, actions, postmortem, status_panel, admin):
         app.include_router(router)
     app.mount(STATIC_PREFIX, StaticFiles(packages=[("tocsin", "static")]), name="static")

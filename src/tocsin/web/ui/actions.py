@@ -13,6 +13,7 @@ from fastapi import APIRouter, Form, Path, Request, Response
 
 from tocsin.domain.errors import DomainError, InvalidInput, PermissionDenied
 from tocsin.domain.incident import MAX_TEXT, Impact, Incident, IncidentId
+from tocsin.domain.note import NoteKind
 from tocsin.domain.severity import Severity
 from tocsin.services import escalation, flags
 from tocsin.services import incidents as use_cases
@@ -120,13 +121,22 @@ def assess_impact(
 
 
 @router.post("/incidents/{incident_id}/notes")
-def add_note(request: Request, session: FormSession, incident_id: IncidentPath, text: Text = "") -> Response:
+def add_note(
+    request: Request,
+    session: FormSession,
+    incident_id: IncidentPath,
+    text: Text = "",
+    kind: Annotated[str, Form(max_length=20)] = "",
+) -> Response:
     svc, actor, iid = services_of(request), session.user.actor, IncidentId(incident_id)
+    note_kind = NoteKind(kind) if kind in NoteKind.__members__.values() else None
     if not request.headers.get("hx-request"):
-        return _act(incident_id, "Note added", lambda: use_cases.add_note(svc, iid, text, by=actor))
+        return _act(
+            incident_id, "Note added", lambda: use_cases.add_note(svc, iid, text, kind=note_kind, by=actor)
+        )
     error = ""
     try:
-        use_cases.add_note(svc, iid, text, by=actor)
+        use_cases.add_note(svc, iid, text, kind=note_kind, by=actor)
     except PermissionDenied:
         raise
     except DomainError as exc:

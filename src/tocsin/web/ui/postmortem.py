@@ -1,0 +1,104 @@
+"""The post-mortem page of an incident: the document as a form, the curated timeline, the
+buttons that start, complete, reopen or (admins) waive it, and the report download."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import PlainTextResponse
+
+from tocsin.domain.errors import DomainError, PermissionDenied
+from tocsin.domain.incident import IncidentId
+from tocsin.services import postmortem as use_cases
+from tocsin.web.api import MAX_BODY_BYTES
+from tocsin.web.context import container_of, services_of
+from tocsin.web.ui.actions import IncidentPath
+from tocsin.web.ui.postmortem_form import action_lines, parse, runbook_lines, why_lines
+from tocsin.web.ui.render import page, redirect
+from tocsin.web.ui.route import UiRoute
+from tocsin.web.ui.security import FormSession, Session
+
+router = APIRouter(route_class=UiRoute, include_in_schema=False, max_body_size=MAX_BODY_BYTES)
+Field = Annotated[str, Form(max_length=20_000)]
+FIELDS = (
+    "owner",
+    "summary",
+    "impact",
+    "root_cause",
+    "whys",
+    "why_actions",
+    "action_items",
+    "runbooks",
+    "meeting_at",
+    "attendees",
+)
+
+
+@router.get("/incidents/{incident_id}/postmortem")
+def postmortem_page(request: Request, session: Session, incident_id: IncidentPath) -> Response:
+    current = use_cases.view(services_of(request), IncidentId(incident_id), by=session.user.actor)
+    pm = current.postmortem
+    return page(
+        request,
+        "ui/postmortem.html",
+        session,
+        nav="incidents",
+        i=current.incident,
+        pm=pm,
+        required=current.required,
+        entries=current.timeline,
+        overdue=pm is not None and pm.overdue(container_of(request).clock.now()),
+        lines={
+            "action_items": action_lines(pm.action_items) if pm else "",
+            "whys": why_lines(pm.whys) if pm else "",
+            "runbooks": runbook_lines(pm.runbooks) if pm else "",
+            "why_actions": ", ".join(str(i) for i in pm.why_actions) if pm else "",
+        },
+    )
+
+
+def _back(incident_id: int, done: str, command: object) -> Response:
+    url = f"/incidents/{incident_id}/postmortem"
+    try:
+        command()  # type: ignore[operator]
+    except PermissionDenied:
+        raise
+    except DomainError as exc:
+        return redirect(url, exc.detail, error=True)
+    return redirect(url, done)
+
+
+@router.post("/incidents/{incident_id}/postmortem")
+async def save(request: Request, session: FormSession, incident_id: IncidentPath) -> Response:
+    form = await request.form()
+    values = {name: str(form.get(name, ""))[:20_000] for name in FIELDS}
+    svc, actor, iid = services_of(request), session.user.actor, IncidentId(incident_id)
+    return _back(incident_id, "Post-mortem saved", lambda: use_cases.edit(svc, iid, parse(values), by=actor))
+
+
+@router.post("/incidents/{incident_id}/postmortem/{action}")
+def act(
+    request: Request, session: FormSession, incident_id: IncidentPath, action: str, reason: Field = ""
+) -> Response:
+    svc, actor, iid = services_of(request), session.user.actor, IncidentId(incident_id)
+    commands = {
+        "start": ("Post-mortem started", lambda: use_cases.start(svc, iid, by=actor)),
+        "complete": ("Post-mortem complete", lambda: use_cases.complete(svc, iid, by=actor)),
+        "reopen": ("Post-mortem reopened", lambda: use_cases.reopen(svc, iid, by=actor)),
+        "waive": ("Post-mortem waived", lambda: use_cases.waive(svc, iid, reason=reason, by=actor)),
+    }
+    if action not in commands:
+        return redirect(f"/incidents/{incident_id}/postmortem", f"unknown action {action[:20]!r}", error=True)
+    done, command = commands[action]
+    return _back(incident_id, done, command)
+
+
+@router.get("/incidents/{incident_id}/report.md")
+def download_report(request: Request, session: Session, incident_id: IncidentPath) -> Response:
+    text = use_cases.report(services_of(request), IncidentId(incident_id), by=session.user.actor)
+    return PlainTextResponse(
+        text,
+        media_type="text/markdown; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="incident-{incident_id}-report.md"'},
+    )

@@ -1,0 +1,83 @@
+"""The post-mortem page: a responder writes it as lines, completes it, downloads the report;
+the room's close button is refused until then; an admin may waive it."""
+
+from __future__ import annotations
+
+import re
+
+from tocsin.domain.access import Role
+from tocsin.domain.note import NoteKind
+from tocsin.domain.severity import Severity
+from tocsin.services.incidents import acknowledge_incident, add_note, declare_incident, resolve_incident
+
+
+def flash(html: str) -> str:
+    match = re.search(r'class="flash[^"]*"[^>]*>\s*<span[^>]*>.</span>([^<]+)', html)
+    return match.group(1).strip() if match else ""
+
+
+def resolved_p1(services, responder):
+    created = declare_incident(services, title="Login fail", severity=Severity.P1, by=responder)
+    acknowledge_incident(services, created.id, by=responder)
+    add_note(services, created.id, "sessions table locked", kind=NoteKind.ROOT_CAUSE, by=responder)
+    resolve_incident(services, created.id, summary="lock released", by=responder)
+    return created.id
+
+
+def test_write_complete_and_download(client, as_role, services, responder):
+    iid = resolved_p1(services, responder)
+    token = as_role(Role.RESPONDER)
+    room = client.get(f"/incidents/{iid}").text
+    assert "Open the post-mortem" in room
+    assert 'coming soon</span></h2>\n      <p class="muted small">Timeline' not in room
+
+    refused = client.post(f"/incidents/{iid}/close", data={"csrf_token": token})
+    assert "cannot be closed until its post-mortem is complete" in flash(refused.text)
+
+    page = client.get(f"/incidents/{iid}/postmortem").text
+    assert "Root cause identified: sessions table locked" in page
+    assert "To complete it: a root cause, at least one action item" in page
+
+    form = {
+        "csrf_token": token,
+        "owner": "",
+        "summary": "Logins failed for 20 minutes.",
+        "impact": "All users could not sign in",
+        "root_cause": "A migration locked the sessions table.",
+        "whys": "Why did logins fail? -> the sessions table was locked\nWhy locked? -> a migration at peak",
+        "action_items": "[ ] Run migrations off-peak | responder@example.org\n[x] Alert on lock waits",
+        "why_actions": "1",
+        "runbooks": "[ ] https://runbooks.example.org/db-migrations Migrations",
+        "meeting_at": "2026-11-28 10:00",
+        "attendees": "rita, alice",
+    }
+    bad = client.post(f"/incidents/{iid}/postmortem", data={**form, "whys": "no arrow here"})
+    assert "5 Whys, line 1: write “why -&gt; because”" in flash(bad.text)
+    assert "Logins failed" not in client.get(f"/incidents/{iid}/postmortem").text  # nothing half-written
+
+    saved = client.post(f"/incidents/{iid}/postmortem", data=form)
+    assert flash(saved.text) == "Post-mortem saved"
+    assert "#1 [ ] Run migrations off-peak | responder@example.org" in saved.text
+    done = client.post(f"/incidents/{iid}/postmortem/complete", data={"csrf_token": token})
+    assert flash(done.text) == "Post-mortem complete"
+
+    report = client.get(f"/incidents/{iid}/report.md")
+    assert report.headers["content-disposition"].startswith("attachment")
+    assert "- [ ] Run migrations off-peak — responder@example.org" in report.text
+    assert "- [x] Alert on lock waits" in report.text
+    assert "Root cause identified: sessions table locked" in report.text
+
+    closed = client.post(f"/incidents/{iid}/close", data={"csrf_token": token})
+    assert flash(closed.text) == "Closed"
+
+
+def test_an_admin_waives_from_the_page(client, as_role, services, responder):
+    iid = resolved_p1(services, responder)
+    token = as_role(Role.ADMIN)
+    page = client.get(f"/incidents/{iid}/postmortem").text
+    assert "Waive the post-mortem" in page
+    waived = client.post(
+        f"/incidents/{iid}/postmortem/waive", data={"csrf_token": token, "reason": "a drill"}
+    )
+    assert flash(waived.text) == "Post-mortem waived"
+    assert "Waived by" in waived.text
