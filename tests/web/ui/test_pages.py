@@ -53,6 +53,21 @@ def test_declare_acknowledge_note_resolve_close(client, as_role, services, admin
         ("impact", {"users_affected": "1,200", "features_down": "login, sso", "data_risk": "1"}),
         ("severity", {"severity": "P0", "reason": "everyone is locked out"}),
         ("resolve", {"summary": "pool 10 -> 20"}),
+        ("close", {}),  # refused (flash): the P0's post-mortem is due
+        (
+            "postmortem",
+            {"root_cause": "pool of 10", "action_items": "Raise the pool", "whys": "Why? -> pool"},
+        ),
+        (
+            "postmortem",
+            {
+                "why_actions": "1",
+                "root_cause": "pool of 10",
+                "action_items": "#1 Raise the pool",
+                "whys": "Why? -> pool",
+            },
+        ),
+        ("postmortem/complete", {}),
         ("close", {}),
     ]:
         response = client.post(
