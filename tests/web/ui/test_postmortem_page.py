@@ -81,3 +81,17 @@ def test_an_admin_waives_from_the_page(client, as_role, services, responder):
     )
     assert flash(waived.text) == "Post-mortem waived"
     assert "Waived by" in waived.text
+
+
+def test_the_dashboard_lists_overdue_post_mortems(client, as_role, services, responder, clock):
+    from datetime import timedelta
+
+    iid = resolved_p1(services, responder)
+    clock.advance(timedelta(hours=47))
+    as_role(Role.VIEWER)
+    assert "Overdue post-mortems" not in client.get("/").text
+    clock.advance(timedelta(hours=2))
+    live = client.get("/dashboard/live").text
+    assert "Overdue post-mortems" in live
+    assert f'href="/incidents/{iid}/postmortem"' in live
+    assert "1h 00m late" in live

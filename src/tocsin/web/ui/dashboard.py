@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request, Response
 
 from tocsin.domain.severity import Severity
 from tocsin.services import incidents as use_cases
+from tocsin.services import postmortem
 from tocsin.services.ports import IncidentFilter
 from tocsin.web.context import container_of, services_of
 from tocsin.web.ui import views
@@ -39,6 +40,7 @@ def _live(request: Request, session: Session) -> dict[str, Any]:
         "counts": counts,
         "unacknowledged": sum(1 for v in open_views if v.clock.running),
         "breached": sum(1 for v in open_views if v.clock.state == "breached"),
+        "overdue_postmortems": postmortem.overdue(svc, by=actor),
         "resolved": views.recently_resolved(
             (views.view(i, svc.plan, now) for i in done_page.items), RESOLVED_SHOWN
         ),
