@@ -219,7 +219,11 @@ def test_commands_ack_sev_resolve_help_oncall_status(client, container, clock, f
     assert "Acknowledged #1" in command(client, clock, "ack", user="U0DAVID").json()["text"]
     assert get(container, 1).acknowledged_by == "David Peeters"
     assert "now P0" in command(client, clock, "sev #1 p0").json()["text"]
+    noted = command(client, clock, "note 1 root_cause: the consumer deadlocked").json()["text"]
+    assert noted == "Noted on #1: Root cause identified: the consumer deadlocked"
     assert "Resolved #1" in command(client, clock, "resolve 1 restarted the consumer").json()["text"]
+    refused = command(client, clock, "close 1").json()["text"]
+    assert refused.startswith("Nothing done: post-mortem: incident #1 (P0) cannot be closed")
     assert "Nothing done" in command(client, clock, "ack 1").json()["text"]
     assert "/incident declare" in command(client, clock, "help").json()["text"]
     assert "On call now" in command(client, clock, "oncall").json()["text"]

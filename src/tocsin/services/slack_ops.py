@@ -13,6 +13,7 @@ from tocsin.domain.access import Actor, Role
 from tocsin.domain.errors import DomainError, InvalidInput
 from tocsin.domain.events import JobKind, JobRequest
 from tocsin.domain.incident import IncidentId
+from tocsin.domain.note import NoteKind
 from tocsin.domain.severity import Severity
 from tocsin.domain.statuspage import UpdateStatus
 from tocsin.services import escalation, incidents, oncall, statuspage
@@ -30,7 +31,9 @@ HELP = """*/incident* commands:
 • `/incident ack [id]` — acknowledge (the only unacknowledged one when no id)
 • `/incident sev <id> <P0-P3>` — change severity
 • `/incident status <id> <investigating|identified|monitoring|resolved> <message>` — public update
+• `/incident note <id> [root_cause|mitigation|hypothesis|observation|decision:] <text>` — add a (typed) note
 • `/incident resolve <id>` — resolve
+• `/incident close <id>` — close (P0/P1: once the post-mortem is complete)
 • `/incident oncall` — who is on call now
 • `/incident help` — this list"""
 
@@ -146,6 +149,27 @@ def _resolve(svc: Services, by: Actor, rest: str) -> str:
     return f"Resolved #{incident.id} {incident.title}"
 
 
+def _note(svc: Services, by: Actor, rest: str) -> str:
+    """``<id> [kind:] <text>``: ``/incident note 12 root_cause: pool exhausted``."""
+    ident, _, text = rest.partition(" ")
+    text = text.strip()
+    if not ident or not text:
+        raise InvalidInput("usage: `/incident note <id> [root_cause:] <text>`")
+    first, colon, remainder = text.partition(":")
+    kind = None
+    if colon and first.strip().lower() in NoteKind.__members__.values():
+        kind, text = NoteKind(first.strip().lower()), remainder.strip()
+    incident = incidents.add_note(svc, parse_id(ident), text, kind=kind, by=by)
+    return f"Noted on #{incident.id}: " + (f"{kind.label}: {text}" if kind else text)
+
+
+def _close(svc: Services, by: Actor, rest: str) -> str:
+    if not rest:
+        raise InvalidInput("usage: `/incident close <id>`")
+    incident = incidents.close_incident(svc, parse_id(rest.split(maxsplit=1)[0]), by=by)
+    return f"Closed #{incident.id} {incident.title}"
+
+
 def _status(svc: Services, by: Actor, rest: str) -> str:
     """``<id> <status> <message>``: a public status page update, as the mapped person."""
     ident, _, after = rest.partition(" ")
@@ -185,5 +209,7 @@ COMMANDS: Mapping[str, Command] = {
     "sev": _sev,
     "status": _status,
     "resolve": _resolve,
+    "note": _note,
+    "close": _close,
     "oncall": _oncall,
 }
