@@ -20,7 +20,7 @@ from tocsin.domain.severity import Severity
 from tocsin.services.alert_ports import AlertRepository
 from tocsin.services.github_ports import GithubRepository
 from tocsin.services.paging import DeliveryRepository, EscalationRepository, FeedRepository
-from tocsin.services.postmortem_ports import PostMortemRepository
+from tocsin.services.postmortem_ports import ComplianceReader, PostMortemRepository
 from tocsin.services.slack_ports import SlackChannelRepository, SlackMessageRepository
 from tocsin.services.statuspage_ports import StatusPageRepository
 from tocsin.services.user_ports import SessionRepository, UserRepository
@@ -166,6 +166,7 @@ class UnitOfWork(Protocol):
     slack_channels: SlackChannelRepository
     statuspage: StatusPageRepository
     postmortems: PostMortemRepository
+    compliance: ComplianceReader
 
     def __enter__(self) -> Self: ...
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from tocsin.adapters.db.alerts import SqlAlertRepository
+from tocsin.adapters.db.compliance import SqlComplianceReader
 from tocsin.adapters.db.engine import READ_ONLY, is_postgresql
 from tocsin.adapters.db.escalation import SqlDeliveryRepository, SqlEscalationRepository
 from tocsin.adapters.db.feeds import SqlFeedRepository
@@ -24,7 +25,7 @@ from tocsin.services.alert_ports import AlertRepository
 from tocsin.services.github_ports import GithubRepository
 from tocsin.services.paging import DeliveryRepository, EscalationRepository, FeedRepository
 from tocsin.services.ports import Clock, IncidentRepository, JobQueue, TimelineRepository, TokenRepository
-from tocsin.services.postmortem_ports import PostMortemRepository
+from tocsin.services.postmortem_ports import ComplianceReader, PostMortemRepository
 from tocsin.services.slack_ports import SlackChannelRepository, SlackMessageRepository
 from tocsin.services.statuspage_export import export_job
 from tocsin.services.statuspage_ports import StatusPageRepository
@@ -60,6 +61,7 @@ class SqlUnitOfWork:
     slack_channels: SlackChannelRepository
     statuspage: StatusPageRepository
     postmortems: PostMortemRepository
+    compliance: ComplianceReader
     _statuspage: SqlStatusPageRepository
 
     def __init__(
@@ -107,6 +109,7 @@ class SqlUnitOfWork:
         self.slack_channels = SqlSlackChannelRepository(conn)
         self.statuspage = self._statuspage = SqlStatusPageRepository(conn)
         self.postmortems = SqlPostMortemRepository(conn)
+        self.compliance = SqlComplianceReader(conn)
         return self
 
     def __exit__(

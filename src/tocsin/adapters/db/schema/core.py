@@ -41,6 +41,7 @@ incidents = sa.Table(
     sa.CheckConstraint(one_of("phase", PHASES), name="phase"),
     sa.Index(None, "phase", "severity", "detected_at"),
     sa.Index(None, "severity", "detected_at"),
+    sa.Index(None, "detected_at"),  # reports over a period (migration 0009)
 )
 
 timeline_events = sa.Table(

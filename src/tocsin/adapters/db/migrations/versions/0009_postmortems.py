@@ -1,4 +1,5 @@
-"""Post-mortems (the plan's Phase 4): one per incident, its state in columns, its text in JSON.
+"""Post-mortems (the plan's Phase 4): one per incident, its state in columns, its text in JSON;
+and an index for reports over a period of detection times.
 
 Revision ID: 0009
 Revises: 0008
@@ -41,8 +42,10 @@ def upgrade() -> None:
         sa.CheckConstraint("status IN ('draft', 'complete', 'waived')", name=op.f("ck_postmortems_status")),
     )
     op.create_index("ix_postmortems_status_due_at", "postmortems", ["status", "due_at"])
+    op.create_index("ix_incidents_detected_at", "incidents", ["detected_at"])  # reports over a period
 
 
 def downgrade() -> None:
+    op.drop_index("ix_incidents_detected_at", "incidents")
     op.drop_index("ix_postmortems_status_due_at", "postmortems")
     op.drop_table("postmortems")
