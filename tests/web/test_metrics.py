@@ -105,3 +105,29 @@ def test_an_unreachable_database_is_reported_not_raised(clock):
 
     assert samples[("tocsin_store_up", ())] == 0
     assert ("tocsin_open_incidents", (("severity", "P0"),)) not in samples
+
+
+def test_time_to_acknowledge_and_resolve_histograms_by_severity(client, clock, as_responder):
+    fast = declare(client, as_responder, "P1")
+    slow = declare(client, as_responder, "P1")
+    clock.advance(timedelta(minutes=4))
+    client.post(f"/api/v1/incidents/{fast}/acknowledge", headers=as_responder)
+    clock.advance(timedelta(minutes=56))
+    client.post(f"/api/v1/incidents/{slow}/acknowledge", headers=as_responder)
+    client.post(f"/api/v1/incidents/{fast}/resolve", headers=as_responder)
+
+    samples = scrape(client)
+
+    def tta(suffix, **labels):
+        key = tuple(sorted({"severity": "P1", **labels}.items()))
+        return samples[(f"tocsin_time_to_acknowledge_seconds_{suffix}", key)]
+
+    assert tta("bucket", le="60.0") == 0
+    assert tta("bucket", le="300.0") == 1  # 4 min
+    assert tta("bucket", le="3600.0") == 2  # and 60 min
+    assert tta("bucket", le="+Inf") == 2
+    assert tta("count") == 2
+    assert abs(tta("sum") - (4 + 60) * 60) < 1
+    ttr = samples[("tocsin_time_to_resolve_seconds_count", (("severity", "P1"),))]
+    assert ttr == 1
+    assert samples[("tocsin_time_to_acknowledge_seconds_count", (("severity", "P0"),))] == 0

@@ -7,6 +7,9 @@ same numbers and nothing is lost on restart:
 - ``tocsin_open_incidents{severity}``: incidents in detection, triage or resolution;
 - ``tocsin_sla_breaches_total``: response-time breaches ever recorded (timeline events);
 - ``tocsin_job_queue_depth``, ``tocsin_job_queue_oldest_due_age_seconds``, ``tocsin_dead_jobs``;
+- ``tocsin_time_to_acknowledge_seconds{severity}``, ``tocsin_time_to_resolve_seconds{severity}``:
+  histograms of detection → acknowledgement and detection → resolution over every incident
+  (one aggregate query per scrape, buckets counted by the database);
 - ``tocsin_store_up``: 0 when the database did not answer (the series above are then absent).
 
 HTTP traffic is counted in-process by the request middleware:
@@ -19,12 +22,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 import structlog
 from prometheus_client import CollectorRegistry, Counter, Histogram
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -73,6 +76,47 @@ def incident_counts(engine: Engine) -> IncidentCounts:
     return IncidentCounts({s: counts.get(s.value, 0) for s in Severity}, breached)
 
 
+TTA_BUCKETS = (60.0, 300.0, 900.0, 1800.0, 3600.0, 4 * 3600.0, 24 * 3600.0)
+TTR_BUCKETS = (300.0, 900.0, 1800.0, 3600.0, 4 * 3600.0, 12 * 3600.0, 24 * 3600.0, 72 * 3600.0)
+
+
+def _seconds_between(engine: Engine, start: sa.ColumnElement[Any], end: sa.ColumnElement[Any]) -> Any:
+    if engine.dialect.name == "sqlite":  # UTC text without offset: julian days
+        return sa.func.round((sa.func.julianday(end) - sa.func.julianday(start)) * 86400.0, 3)
+    return sa.func.extract("epoch", end - start)
+
+
+def duration_histograms(engine: Engine) -> list[Metric]:
+    """Time to acknowledge and to resolve per severity, bucketed in the database (one query
+    each, whatever the history's size)."""
+    families: list[Metric] = []
+    for name, column, buckets, help_text in (
+        (
+            "tocsin_time_to_acknowledge_seconds",
+            incidents.c.acknowledged_at,
+            TTA_BUCKETS,
+            "Detection to acknowledgement",
+        ),
+        ("tocsin_time_to_resolve_seconds", incidents.c.resolved_at, TTR_BUCKETS, "Detection to resolution"),
+    ):
+        seconds = _seconds_between(engine, incidents.c.detected_at, column)
+        columns = [sa.func.sum(sa.case((seconds <= b, 1), else_=0)) for b in buckets]
+        query = (
+            sa.select(incidents.c.severity, sa.func.count(), sa.func.sum(seconds), *columns)
+            .where(column.is_not(None))
+            .group_by(incidents.c.severity)
+        )
+        family = HistogramMetricFamily(name, help_text + " by severity", labels=["severity"])
+        with engine.connect() as conn:
+            found = {str(row[0]): row[1:] for row in conn.execute(query)}
+        for severity in Severity:
+            count, total, *cumulative = found.get(severity.value, (0, 0.0, *([0] * len(buckets))))
+            points = [(str(b), float(c or 0)) for b, c in zip(buckets, cumulative, strict=True)]
+            family.add_metric([severity.value], [*points, ("+Inf", float(count))], float(total or 0.0))
+        families.append(family)
+    return families
+
+
 class StoreCollector(Collector):
     """Reads the database on each scrape."""
 
@@ -103,6 +147,7 @@ class StoreCollector(Collector):
         yield CounterMetricFamily(
             "tocsin_sla_breaches", "Response-time breaches recorded", value=counts.sla_breaches
         )
+        yield from duration_histograms(self._engine)
         depth, oldest_age = self._jobs.stats(self._clock.now())
         yield GaugeMetricFamily("tocsin_job_queue_depth", "Jobs pending or running", value=depth)
         yield GaugeMetricFamily(
