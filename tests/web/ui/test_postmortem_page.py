@@ -95,3 +95,22 @@ def test_the_dashboard_lists_overdue_post_mortems(client, as_role, services, res
     assert "Overdue post-mortems" in live
     assert f'href="/incidents/{iid}/postmortem"' in live
     assert "1h 00m late" in live
+
+
+def test_the_room_shows_the_compliance_checklist_and_reports_page_the_figures(
+    client, as_role, services, responder
+):
+    iid = resolved_p1(services, responder)
+    as_role(Role.VIEWER)
+    room = client.get(f"/incidents/{iid}").text
+    assert "Plan compliance" in room
+    assert '<span class="verdict verdict-met">met</span> Acknowledged within the response time' in room
+    assert "Post-mortem complete within 48 h (P0/P1)" in room
+
+    page = client.get("/reports").text
+    assert "MTTA — mean time to acknowledge" in page
+    assert '<svg class="chart"' in page
+    assert f'href="/incidents/{iid}"' in page
+    bad = client.get("/reports?from=2026-12-01&to=2026-11-01").text
+    assert "to: 2026-11-01 is before from (2026-12-01)" in bad
+    assert "not a date" in client.get("/reports?from=yesterday").text

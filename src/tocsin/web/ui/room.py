@@ -11,6 +11,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from tocsin.domain.checklist import PHASES, SECURITY_PROCEDURE
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.severity import Severity
+from tocsin.services import compliance
 from tocsin.services import incidents as use_cases
 from tocsin.services.ports import StoredEvent
 from tocsin.web.context import container_of, services_of
@@ -79,6 +80,9 @@ def incident_room(
         severities=list(Severity),
         **status,
         status_page=panel_context(request, session, incident_id),
+        compliance=compliance.incident_compliance(
+            services_of(request), IncidentId(incident_id), by=session.user.actor
+        ),
         **timeline_context(request, session, incident_id, kind),
     )
 
