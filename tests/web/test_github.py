@@ -289,3 +289,73 @@ def test_two_workers_syncing_one_issue_at_once_post_each_comment_once(client, co
 
     new = fake.comments[1][before:]
     assert len([c for c in new if "failing over to the replica" in c]) == 1
+
+
+def action_hook(number, body, action="closed", by="octocat"):
+    return {
+        "action": action,
+        "issue": {"number": number, "state": "closed" if action == "closed" else "open", "body": body},
+        "repository": {"full_name": "acme/shop"},
+        "sender": {"login": by},
+    }
+
+
+def test_a_p1_closes_from_github_once_its_post_mortem_is_complete(client, container, clock, fake):
+    from tocsin.domain.access import Actor, Role
+    from tocsin.domain.postmortem import ActionItem, Why
+    from tocsin.services import postmortem
+    from tocsin.services.postmortem import Edit
+
+    rita = Actor("rita", Role.RESPONDER)
+    incident_id = alert(client)
+    incidents.update_incident(
+        container.services, incident_id, severity=Severity.P1, reason="login", by=SYSTEM
+    )
+    incidents.acknowledge_incident(container.services, incident_id, by=rita)
+    incidents.resolve_incident(container.services, incident_id, summary="restarted", by=rita)
+    later(clock, container)
+
+    fake.issues[1]["state"] = "closed"
+    assert hook(client, "issues", closed(1), delivery="d-1").json() == {"outcome": "kept_open"}
+    later(clock, container)
+    assert "post-mortem is complete" in fake.comments[1][-1]
+    assert fake.issues[1]["state"] == "open"
+
+    edit = Edit(
+        root_cause="the database ran out of connections",
+        action_items=(ActionItem(0, "Raise the pool to 20"), ActionItem(0, "Alert on pool usage")),
+        whys=(Why("Why down?", "no connections left"),),
+        why_actions=(2,),
+    )
+    postmortem.edit(container.services, incident_id, edit, by=rita)
+    later(clock, container)
+    actions = sorted(n for n, issue in fake.issues.items() if "incident-action" in fake.issue_labels(n))
+    assert len(actions) == 2
+    first = fake.issues[actions[0]]
+    assert first["title"] == f"[#{incident_id}] Raise the pool to 20"
+    assert f"post-mortem of incident #{incident_id}" in first["body"]
+    stored = postmortem.view(container.services, incident_id, by=SYSTEM).postmortem
+    assert [a.github_issue for a in stored.action_items] == actions
+
+    # closing an action item's issue on GitHub marks it done; twice changes nothing more
+    body = first["body"]
+    assert hook(client, "issues", action_hook(actions[0], body), delivery="d-2").json() == {
+        "outcome": "action_done"
+    }
+    assert hook(client, "issues", action_hook(actions[0], body), delivery="d-3").json() == {
+        "outcome": "recorded"
+    }
+    stored = postmortem.view(container.services, incident_id, by=SYSTEM).postmortem
+    assert [a.done for a in stored.action_items] == [True, False]
+    assert f"Action item 1 “Raise the pool to 20” done on GitHub (#{actions[0]}) by @octocat" in timeline(
+        container, incident_id
+    )
+
+    postmortem.complete(container.services, incident_id, by=rita)
+    later(clock, container)
+    report = fake.comments[1][-1]
+    assert report.startswith("# Incident Report - ")
+    assert "- [x] Raise the pool to 20" in report
+    assert hook(client, "issues", closed(1), delivery="d-4").json() == {"outcome": "closed"}
+    incident = incidents.get_incident(container.services, incident_id, by=SYSTEM)
+    assert incident.phase.value == "closed"

@@ -75,6 +75,7 @@ class JobKind(StrEnum):
     GITHUB_SYNC = "github.sync"
     GITHUB_EXPLAIN = "github.explain"
     GITHUB_REPORT = "github.report"
+    GITHUB_ACTIONS = "github.actions"
     # post-mortem (issue 12)
     POSTMORTEM_REMINDER = "postmortem.reminder"
 

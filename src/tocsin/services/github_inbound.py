@@ -17,6 +17,8 @@ from typing import Any
 from tocsin.domain import github as domain
 from tocsin.domain.events import JobKind, JobRequest
 from tocsin.domain.incident import IncidentId
+from tocsin.domain.lifecycle import Phase
+from tocsin.services import github_actions
 from tocsin.services.context import Services
 from tocsin.services.github_ports import GitHub
 from tocsin.services.incidents import persist
@@ -28,7 +30,8 @@ OWN_MARK = "<!-- tocsin-"
 
 def receive_event(svc: Services, *, delivery_id: str, event: str, payload: Mapping[str, Any]) -> str:
     """Apply one delivery; returns what it did (``duplicate``, ``ignored``, ``resolved``,
-    ``kept_open``, ``recorded``, ``imported``). A redelivery changes nothing."""
+    ``closed``, ``kept_open``, ``recorded``, ``imported``, ``action_done``, ``action_reopened``).
+    A redelivery changes nothing."""
     gh = svc.github
     if gh is None:
         return "ignored"
@@ -65,10 +68,14 @@ def _apply(
     if not isinstance(number, int):
         return "ignored"
     link = uow.github.by_number(gh.tracker.repository, number)
-    if link is None:
-        return "ignored"
     by = _text(payload, "sender", "login") or "someone"
     action = payload.get("action")
+    if link is None:
+        if event != "issues":
+            return "ignored"
+        body = _text(payload, "issue", "body")
+        outcome = github_actions.from_github(uow, body=body, number=number, action=str(action), by=by, at=at)
+        return outcome or "ignored"
     if event == "issues" and action == "closed":
         return _closed(svc, uow, link.incident_id, number, by, delivery_id=delivery_id, at=at)
     if event == "issue_comment" and action == "created" and gh.import_comments:
@@ -103,6 +110,8 @@ def _closed(
             [JobRequest(JobKind.GITHUB_EXPLAIN, at, payload, f"github.explain:{delivery_id[:100]}")]
         )
         return "kept_open"
+    if result.change.incident.phase is Phase.CLOSED:
+        return "closed"
     return (
         "resolved"
         if result.change.incident.resolved_at is not None and incident.resolved_at is None

@@ -21,6 +21,7 @@ from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.lifecycle import Phase
 from tocsin.domain.notification import Event, Person, Purpose, Trigger, for_people
 from tocsin.domain.postmortem import PostMortem
+from tocsin.services import github_actions
 from tocsin.services.context import Services
 from tocsin.services.ports import UnitOfWork
 
@@ -254,6 +255,8 @@ def edit(svc: Services, incident_id: IncidentId, change: Edit, *, by: Actor) -> 
         updated = _apply_edit(svc, uow, pm, change, at.date())
         if updated != pm:
             uow.postmortems.save(updated, at)
+            if svc.github is not None and updated.action_items != pm.action_items:
+                uow.jobs.enqueue([github_actions.sync_job(incident_id, at)])
             uow.commit()
     return updated
 

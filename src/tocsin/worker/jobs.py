@@ -22,6 +22,7 @@ from tocsin.services import (
     customer_email,
     escalation,
     github,
+    github_actions,
     notify,
     postmortem,
     slack,
@@ -104,6 +105,9 @@ JOBS: Mapping[JobKind, JobSpec] = MappingProxyType(
         JobKind.GITHUB_SYNC: JobSpec(handler=github.sync_issue, backoff_base=timedelta(seconds=10)),
         JobKind.GITHUB_EXPLAIN: JobSpec(handler=github.explain, backoff_base=timedelta(seconds=10)),
         JobKind.GITHUB_REPORT: JobSpec(handler=github.post_report, backoff_base=timedelta(seconds=10)),
+        JobKind.GITHUB_ACTIONS: JobSpec(
+            handler=github_actions.sync_actions, backoff_base=timedelta(seconds=10)
+        ),
         # Post-mortem (issue 12): fenced by the deadline they were armed for.
         JobKind.POSTMORTEM_REMINDER: JobSpec(handler=postmortem.remind),
     }
