@@ -56,7 +56,7 @@ check: install
 	$(BIN)/lint-imports
 
 ## make bench: every benchmark; each prints its figures and a ratio to a baseline measured in the same run
-BENCHES := bench/bench_api.py bench/bench_jobs.py bench/ingest.py bench/timers.py
+BENCHES := bench/bench_api.py bench/bench_jobs.py bench/ingest.py bench/timers.py bench/compliance.py
 bench: install
 	@for b in $(BENCHES); do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 

@@ -114,3 +114,29 @@ def test_the_room_shows_the_compliance_checklist_and_reports_page_the_figures(
     bad = client.get("/reports?from=2026-12-01&to=2026-11-01").text
     assert "to: 2026-11-01 is before from (2026-12-01)" in bad
     assert "not a date" in client.get("/reports?from=yesterday").text
+
+
+def test_the_timeline_is_hidden_reworded_and_added_to_from_the_page(client, as_role, services, responder):
+    iid = resolved_p1(services, responder)
+    token = as_role(Role.RESPONDER)
+    entries = client.get(f"/api/v1/incidents/{iid}/postmortem", headers={}).status_code  # needs a token: 401
+    assert entries == 401
+    page = client.get(f"/incidents/{iid}/postmortem").text
+    keys = re.findall(r'name="text:(event:\d+)" value="([^"]*)"', page)
+    ack_key = next(k for k, text in keys if text == "Incident acknowledged")
+    cause_key = next(k for k, text in keys if text.startswith("Root cause identified"))
+    form = {
+        "csrf_token": token,
+        "hide": ack_key,
+        f"text:{cause_key}": "Root cause identified: a migration locked the sessions table",
+        "add_at": "2026-11-27 10:01",
+        "add_text": "Support reports login failures",
+    }
+    saved = client.post(f"/incidents/{iid}/postmortem/timeline", data=form)
+    assert flash(saved.text) == "Timeline saved"
+    report = client.get(f"/incidents/{iid}/report.md").text
+    assert "Incident acknowledged" not in report
+    assert "- 10:01 - Support reports login failures" in report
+    assert "Root cause identified: a migration locked the sessions table" in report
+    bad = client.post(f"/incidents/{iid}/postmortem/timeline", data={"csrf_token": token, "add_text": "x"})
+    assert "timeline: give the time" in flash(bad.text)

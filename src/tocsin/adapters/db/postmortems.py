@@ -102,7 +102,7 @@ def decode(row: RowMapping) -> PostMortem:
     )
 
 
-def _values(pm: PostMortem, at: datetime) -> dict[str, Any]:
+def row_values(pm: PostMortem, at: datetime) -> dict[str, Any]:
     return {
         "status": pm.status.value,
         "required": pm.required,
@@ -127,12 +127,11 @@ class SqlPostMortemRepository:
         return decode(row) if row is not None else None
 
     def add(self, pm: PostMortem, at: datetime) -> None:
-        self._conn.execute(postmortems.insert().values(incident_id=pm.incident_id, **_values(pm, at)))
+        self._conn.execute(postmortems.insert().values(incident_id=pm.incident_id, **row_values(pm, at)))
 
     def save(self, pm: PostMortem, at: datetime) -> None:
-        self._conn.execute(
-            postmortems.update().where(postmortems.c.incident_id == pm.incident_id).values(**_values(pm, at))
-        )
+        row = postmortems.c.incident_id == pm.incident_id
+        self._conn.execute(postmortems.update().where(row).values(**row_values(pm, at)))
 
     def overdue(self, at: datetime, *, limit: int = 50) -> Sequence[PostMortem]:
         query = (

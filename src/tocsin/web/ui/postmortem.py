@@ -11,10 +11,11 @@ from fastapi.responses import PlainTextResponse
 from tocsin.domain.errors import DomainError, PermissionDenied
 from tocsin.domain.incident import IncidentId
 from tocsin.services import postmortem as use_cases
+from tocsin.services.postmortem import Edit
 from tocsin.web.api import MAX_BODY_BYTES
 from tocsin.web.context import container_of, services_of
 from tocsin.web.ui.actions import IncidentPath
-from tocsin.web.ui.postmortem_form import action_lines, parse, runbook_lines, why_lines
+from tocsin.web.ui.postmortem_form import action_lines, parse, runbook_lines, timeline_edits, why_lines
 from tocsin.web.ui.render import page, redirect
 from tocsin.web.ui.route import UiRoute
 from tocsin.web.ui.security import FormSession, Session
@@ -75,6 +76,30 @@ async def save(request: Request, session: FormSession, incident_id: IncidentPath
     values = {name: str(form.get(name, ""))[:20_000] for name in FIELDS}
     svc, actor, iid = services_of(request), session.user.actor, IncidentId(incident_id)
     return _back(incident_id, "Post-mortem saved", lambda: use_cases.edit(svc, iid, parse(values), by=actor))
+
+
+@router.post("/incidents/{incident_id}/postmortem/timeline")
+async def save_timeline(request: Request, session: FormSession, incident_id: IncidentPath) -> Response:
+    """Hide, reword (a text that differs from the automatic one) and add timeline entries."""
+    form = await request.form()
+    svc, actor, iid = services_of(request), session.user.actor, IncidentId(incident_id)
+    texts = {
+        str(key).removeprefix("text:"): str(value)[:500]
+        for key, value in form.multi_items()
+        if str(key).startswith("text:")
+    }
+    hidden = {str(v) for v in form.getlist("hide")}
+
+    def command() -> object:
+        current = use_cases.view(svc, iid, by=actor)
+        if current.postmortem is None:
+            return use_cases.start(svc, iid, by=actor)
+        edits = timeline_edits(
+            current, texts, hidden, str(form.get("add_at", "")), str(form.get("add_text", ""))
+        )
+        return use_cases.edit(svc, iid, Edit(timeline=edits), by=actor)
+
+    return _back(incident_id, "Timeline saved", command)
 
 
 @router.post("/incidents/{incident_id}/postmortem/{action}")

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 
 from tocsin.domain import postmortem as domain
 from tocsin.domain.errors import InvalidInput
-from tocsin.services.postmortem import Edit
+from tocsin.services.postmortem import Edit, PostMortemView
 
 _ITEM = re.compile(r"^(?:#(?P<id>\d+)\s+)?(?:\[(?P<done>[ xX])\]\s*)?(?P<rest>.*)$")
 
@@ -72,15 +72,13 @@ def _ids(text: str) -> tuple[int, ...]:
     return tuple(int(p) for p in parts)
 
 
-def _meeting(text: str) -> datetime | None:
+def _meeting(text: str, name: str = "meeting") -> datetime | None:
     if not text.strip():
         return None
     try:
         return datetime.fromisoformat(text.strip()).replace(tzinfo=UTC)
     except ValueError:
-        raise InvalidInput(
-            f"meeting: {text!r} is not a date and time (write YYYY-MM-DD HH:MM, UTC)"
-        ) from None
+        raise InvalidInput(f"{name}: {text!r} is not a date and time (write YYYY-MM-DD HH:MM, UTC)") from None
 
 
 def parse(form: dict[str, str]) -> Edit:
@@ -98,3 +96,29 @@ def parse(form: dict[str, str]) -> Edit:
         meeting_at=_meeting(form.get("meeting_at", "")),
         attendees=tuple(a.strip() for a in form.get("attendees", "").split(",") if a.strip()),
     )
+
+
+def timeline_edits(
+    current: PostMortemView, texts: dict[str, str], hidden: set[str], add_at: str, add_text: str
+) -> domain.TimelineEdits:
+    """The timeline form as edits: a text changed from the automatic one is a rewording (the
+    automatic text again removes it), a ticked box hides, the last row adds an entry."""
+    pm = current.postmortem
+    previous = pm.timeline if pm is not None else domain.TimelineEdits()
+    automatic = {e.key: e.original for e in current.timeline if not e.added}
+    reworded = tuple(
+        (key, text.strip())
+        for key, text in texts.items()
+        if key in automatic and text.strip() != automatic[key]
+    )
+    added = list(previous.added)
+    for n, entry in enumerate(previous.added):  # an added entry's text is edited in place
+        text = texts.get(f"added:{n}")
+        if text is not None and text.strip():
+            added[n] = domain.AddedEntry(entry.at, text.strip())
+    if add_text.strip():
+        when = _meeting(add_at, "timeline")
+        if when is None:
+            raise InvalidInput("timeline: give the time of the entry to add (YYYY-MM-DD HH:MM, UTC)")
+        added.append(domain.AddedEntry(when, add_text.strip()))
+    return domain.TimelineEdits(hidden=frozenset(hidden), reworded=reworded, added=tuple(added))
