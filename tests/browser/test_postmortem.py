@@ -35,9 +35,8 @@ def test_write_complete_download_and_close(page: Page, live_server, artifacts, c
     expect(page.locator(".flash")).to_contain_text("cannot be closed until its post-mortem is complete")
     page.get_by_role("link", name="Open the post-mortem").click()
     expect(page.get_by_role("heading", name="Timeline des événements")).to_be_visible()
-    expect(page.locator(".pm-timeline")).to_contain_text(
-        "Root cause identified: DB connection pool exhausted"
-    )
+    cause = page.locator("input.pm-entry").nth(2)
+    expect(cause).to_have_value("Root cause identified: DB connection pool exhausted")
 
     page.get_by_label("Summary").fill("Logins failed for 15 minutes during the evening peak.")
     page.get_by_label("Root cause").fill("Database connection pool size (10) insufficient under peak load.")
@@ -49,7 +48,7 @@ def test_write_complete_download_and_close(page: Page, live_server, artifacts, c
         "[ ] Increase connection pool to 20\n[ ] Add alert for connection pool usage > 80%"
     )
     page.locator("input[name=why_actions]").fill("2")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".flash")).to_contain_text("Post-mortem saved")
     shot(page, artifacts / "20-postmortem-draft.png")
 

@@ -122,13 +122,16 @@ def test_the_timeline_is_hidden_reworded_and_added_to_from_the_page(client, as_r
     entries = client.get(f"/api/v1/incidents/{iid}/postmortem", headers={}).status_code  # needs a token: 401
     assert entries == 401
     page = client.get(f"/incidents/{iid}/postmortem").text
-    keys = re.findall(r'name="text:(event:\d+)" value="([^"]*)"', page)
+    keys = re.findall(r'name="key" value="(event:\d+)">\s*<input[^>]*name="text" value="([^"]*)"', page)
     ack_key = next(k for k, text in keys if text == "Incident acknowledged")
     cause_key = next(k for k, text in keys if text.startswith("Root cause identified"))
+    texts = {key: text for key, text in keys}
+    texts[cause_key] = "Root cause identified: a migration locked the sessions table"
     form = {
         "csrf_token": token,
         "hide": ack_key,
-        f"text:{cause_key}": "Root cause identified: a migration locked the sessions table",
+        "key": list(texts),
+        "text": list(texts.values()),
         "add_at": "2026-11-27 10:01",
         "add_text": "Support reports login failures",
     }

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel, StringConstraints
 
 from tocsin.domain.errors import DomainError, PermissionDenied
 from tocsin.domain.incident import IncidentId
@@ -21,19 +22,7 @@ from tocsin.web.ui.route import UiRoute
 from tocsin.web.ui.security import FormSession, Session
 
 router = APIRouter(route_class=UiRoute, include_in_schema=False, max_body_size=MAX_BODY_BYTES)
-Field = Annotated[str, Form(max_length=20_000)]
-FIELDS = (
-    "owner",
-    "summary",
-    "impact",
-    "root_cause",
-    "whys",
-    "why_actions",
-    "action_items",
-    "runbooks",
-    "meeting_at",
-    "attendees",
-)
+Field = Annotated[str, StringConstraints(max_length=20_000)]
 
 
 @router.get("/incidents/{incident_id}/postmortem")
@@ -70,33 +59,53 @@ def _back(incident_id: int, done: str, command: object) -> Response:
     return redirect(url, done)
 
 
+class DocumentForm(BaseModel):
+    """The document's fields as the page posts them (each typed as lines, parsed by ``parse``)."""
+
+    owner: Field = ""
+    summary: Field = ""
+    impact: Field = ""
+    root_cause: Field = ""
+    whys: Field = ""
+    why_actions: Field = ""
+    action_items: Field = ""
+    runbooks: Field = ""
+    meeting_at: Field = ""
+    attendees: Field = ""
+
+
+class TimelineForm(BaseModel):
+    """``key`` and ``text`` repeat once per entry, in the same order; ``hide`` names entries."""
+
+    key: list[Annotated[str, StringConstraints(max_length=40)]] = []
+    text: list[Annotated[str, StringConstraints(max_length=500)]] = []
+    hide: list[Annotated[str, StringConstraints(max_length=40)]] = []
+    add_at: Annotated[str, StringConstraints(max_length=40)] = ""
+    add_text: Annotated[str, StringConstraints(max_length=500)] = ""
+
+
 @router.post("/incidents/{incident_id}/postmortem")
-async def save(request: Request, session: FormSession, incident_id: IncidentPath) -> Response:
-    form = await request.form()
-    values = {name: str(form.get(name, ""))[:20_000] for name in FIELDS}
+def save(
+    request: Request, session: FormSession, incident_id: IncidentPath, form: Annotated[DocumentForm, Form()]
+) -> Response:
     svc, actor, iid = services_of(request), session.user.actor, IncidentId(incident_id)
+    values = form.model_dump()
     return _back(incident_id, "Post-mortem saved", lambda: use_cases.edit(svc, iid, parse(values), by=actor))
 
 
 @router.post("/incidents/{incident_id}/postmortem/timeline")
-async def save_timeline(request: Request, session: FormSession, incident_id: IncidentPath) -> Response:
+def save_timeline(
+    request: Request, session: FormSession, incident_id: IncidentPath, form: Annotated[TimelineForm, Form()]
+) -> Response:
     """Hide, reword (a text that differs from the automatic one) and add timeline entries."""
-    form = await request.form()
     svc, actor, iid = services_of(request), session.user.actor, IncidentId(incident_id)
-    texts = {
-        str(key).removeprefix("text:"): str(value)[:500]
-        for key, value in form.multi_items()
-        if str(key).startswith("text:")
-    }
-    hidden = {str(v) for v in form.getlist("hide")}
+    texts = dict(zip(form.key, form.text, strict=False))
 
     def command() -> object:
         current = use_cases.view(svc, iid, by=actor)
         if current.postmortem is None:
             return use_cases.start(svc, iid, by=actor)
-        edits = timeline_edits(
-            current, texts, hidden, str(form.get("add_at", "")), str(form.get("add_text", ""))
-        )
+        edits = timeline_edits(current, texts, set(form.hide), form.add_at, form.add_text)
         return use_cases.edit(svc, iid, Edit(timeline=edits), by=actor)
 
     return _back(incident_id, "Timeline saved", command)
@@ -104,7 +113,11 @@ async def save_timeline(request: Request, session: FormSession, incident_id: Inc
 
 @router.post("/incidents/{incident_id}/postmortem/{action}")
 def act(
-    request: Request, session: FormSession, incident_id: IncidentPath, action: str, reason: Field = ""
+    request: Request,
+    session: FormSession,
+    incident_id: IncidentPath,
+    action: str,
+    reason: Annotated[str, Form(max_length=1000)] = "",
 ) -> Response:
     svc, actor, iid = services_of(request), session.user.actor, IncidentId(incident_id)
     commands = {
