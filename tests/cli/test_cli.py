@@ -125,3 +125,26 @@ def test_config_check_names_file_line_and_field(cli, tmp_path):
 
 def test_db_current_says_up_to_date(cli):
     assert "up to date" in cli("db", "current").output
+
+
+def test_a_waiver_needs_a_reason_then_the_incident_closes(cli):
+    cli("incident", "declare", "API down", "-s", "P0")
+    cli("incident", "resolve", "1")
+    shown = cli("postmortem", "show", "1").output
+    assert "Post-mortem of #1: draft" in shown
+    assert "Incident declared (P0)  [event:1]" in shown  # the keys to hide or reword entries
+    empty = cli("postmortem", "waive", "1", "--reason", "  ", code=2)
+    assert "reason: must not be empty" in empty.output
+    assert "waived" in cli("postmortem", "waive", "1", "--reason", "a planned failover drill").output
+    assert "Closed incident #1" in cli("incident", "close", "1").output
+    shown = cli("incident", "show", "1").output
+    assert "Post-mortem waived by cli:" in shown
+    assert "a planned failover drill" in shown
+
+
+def test_brackets_in_what_people_write_are_printed_as_written(cli):
+    cli("incident", "declare", "Disk [/var] full on db-1", "-s", "P2")
+    cli("incident", "note", "1", "checked [/etc/fstab] and [bold]nothing[/]")
+    shown = cli("incident", "show", "1").output
+    assert "Disk [/var] full on db-1" in shown
+    assert "checked [/etc/fstab] and [bold]nothing[/]" in shown

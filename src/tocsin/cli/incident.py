@@ -6,6 +6,7 @@ import json
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from tocsin.cli.render import incident_json, sla_text
@@ -94,7 +95,7 @@ def show(incident_id: int, as_json: AsJson = False) -> None:
             out.print_json(json.dumps(data))
             return
         level = c.services.plan.level(found.severity)
-        out.print(f"[bold]#{found.id} {found.title}[/]", markup=True)
+        out.print(f"[bold]#{found.id} {escape(found.title)}[/]", markup=True)
         out.print(f"{level.label} · phase {found.phase.value} · {sla_text(found, now)}")
         out.print(
             f"Detected {found.detected_at:%Y-%m-%d %H:%M:%S} UTC by {found.declared_by} ({found.source})"

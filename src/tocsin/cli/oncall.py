@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from tocsin.cli.runtime import container, local_actor, out
@@ -73,7 +74,8 @@ def now(as_json: AsJson = False) -> None:
                 if s.next
                 else "nobody"
             )
-            out.print(f"[bold]{s.name}[/] ({s.id}, {s.timezone}): {current}; next: {following}", markup=True)
+            detail = escape(f"({s.id}, {s.timezone}): {current}; next: {following}")
+            out.print(f"[bold]{escape(s.name)}[/] {detail}", markup=True)
         table = Table("TARGET", "PAGES NOW", "SEVERITIES", box=None)
         for t in targets:
             people = ", ".join(p.name for p in t.people) or "nobody"

@@ -17,6 +17,7 @@ app = typer.Typer(
     help="Post-mortems: show, edit, complete, waive (the plan's Phase 4).", no_args_is_help=True
 )
 
+
 By = Annotated[
     str | None, typer.Option("--by", help="Name recorded on the timeline (default: cli:<os user>).")
 ]

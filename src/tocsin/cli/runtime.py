@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from tocsin.bootstrap import Container, build
 from tocsin.config import ConfigError, Settings, load_settings
@@ -23,8 +24,8 @@ from tocsin.domain.errors import (
 )
 from tocsin.web.statuspage.export import DirectorySite
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True, markup=False)  # markup only where asked, escaped
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 # one place maps errors to exit codes (2 is typer's own usage-error code)
 EXIT_CODES: dict[type[Exception], int] = {
@@ -45,7 +46,7 @@ def exit_code(error: Exception) -> int:
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", markup=True)
+    err.print(f"[bold red]error:[/] {escape(message)}", markup=True)
     return typer.Exit(code)
 
 
