@@ -15,7 +15,7 @@ from typing import Any
 from tocsin.domain import incident_report
 from tocsin.domain import postmortem as domain
 from tocsin.domain.access import Actor, Role
-from tocsin.domain.errors import InvalidInput, NotFound
+from tocsin.domain.errors import InvalidInput, InvalidTransition, NotFound
 from tocsin.domain.events import Change, EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.lifecycle import Phase
@@ -305,7 +305,7 @@ def reopen(svc: Services, incident_id: IncidentId, *, by: Actor) -> PostMortem:
     with svc.uow() as uow:
         incident, pm = _locked(uow, incident_id)
         if incident.phase is Phase.CLOSED:
-            raise InvalidInput("post-mortem: the incident is closed; reopen the incident first")
+            raise InvalidTransition("post-mortem: the incident is closed; reopen the incident first")
         opened = domain.reopen(pm)
         uow.postmortems.save(opened, at)
         uow.timeline.append(incident.id, [_event(at, by.name, "Post-mortem reopened", "reopened")])
