@@ -33,8 +33,10 @@ class AlertRepository(Protocol):
         """Insert rows without ``id``, update those with one."""
         ...
 
-    def list(self, incident_id: IncidentId) -> Sequence[StoredAlert]:
-        """Firing first, then by first seen."""
+    def list(
+        self, incident_id: IncidentId, *, limit: int | None = None, offset: int = 0
+    ) -> Sequence[StoredAlert]:
+        """Firing first, then by first seen; ``limit``/``offset`` page through a big group."""
         ...
 
     def counts(self, incident_ids: Sequence[IncidentId]) -> Mapping[IncidentId, AlertCounts]:

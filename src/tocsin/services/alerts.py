@@ -10,12 +10,25 @@ from tocsin.domain.incident import IncidentId
 from tocsin.services.context import Services
 
 
-def list_alerts(svc: Services, incident_id: IncidentId, *, by: Actor) -> Sequence[StoredAlert]:
+def list_alerts(
+    svc: Services, incident_id: IncidentId, *, by: Actor, limit: int | None = None, offset: int = 0
+) -> Sequence[StoredAlert]:
     """Firing first, then by first seen; ``NotFound`` if the incident does not exist."""
     by.require(Role.VIEWER, "reading incidents")
     with svc.read() as uow:
         uow.incidents.get(incident_id)
-        return uow.alerts.list(incident_id)
+        return uow.alerts.list(incident_id, limit=limit, offset=offset)
+
+
+def alert_page(
+    svc: Services, incident_id: IncidentId, *, by: Actor, limit: int, offset: int
+) -> tuple[Sequence[StoredAlert], AlertCounts]:
+    """One page of the incident's alerts and its counts (the total pages through them)."""
+    by.require(Role.VIEWER, "reading incidents")
+    with svc.read() as uow:
+        uow.incidents.get(incident_id)
+        counts = uow.alerts.counts([incident_id]).get(incident_id, AlertCounts())
+        return uow.alerts.list(incident_id, limit=limit, offset=offset), counts
 
 
 def alert_counts(svc: Services, incident_ids: Sequence[IncidentId]) -> Mapping[IncidentId, AlertCounts]:

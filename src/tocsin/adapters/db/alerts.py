@@ -183,7 +183,9 @@ class SqlAlertRepository:
                 )
         _UPDATE.many(self._conn, changed)
 
-    def list(self, incident_id: IncidentId) -> Sequence[StoredAlert]:
+    def list(
+        self, incident_id: IncidentId, *, limit: int | None = None, offset: int = 0
+    ) -> Sequence[StoredAlert]:
         group_key = self._conn.execute(
             sa.select(alert_groups.c.group_key).where(alert_groups.c.incident_id == incident_id)
         ).scalar_one_or_none()
@@ -191,6 +193,8 @@ class SqlAlertRepository:
             sa.select(alerts)
             .where(alerts.c.incident_id == incident_id)
             .order_by(alerts.c.status, alerts.c.first_seen_at, alerts.c.id)
+            .limit(limit)
+            .offset(offset)
         )
         return [_stored(r, group_key or "") for r in self._conn.execute(query).mappings()]
 

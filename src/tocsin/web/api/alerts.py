@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel
 
 from tocsin.domain.alert import AlertStatus, StoredAlert
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.severity import Severity
-from tocsin.services.alerts import list_alerts
+from tocsin.services.alerts import alert_page
 from tocsin.web.api import API_PREFIX
 from tocsin.web.auth import CurrentActor, current_actor
 from tocsin.web.context import services_of
@@ -57,8 +57,18 @@ class AlertOut(BaseModel):
 
 @router.get("/{incident_id}/alerts", response_model=list[AlertOut])
 def alerts(
-    request: Request, incident_id: Annotated[int, Path(ge=1, le=2**31 - 1)], actor: CurrentActor
+    request: Request,
+    *,
+    incident_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    actor: CurrentActor,
+    response: Response,
+    limit: Annotated[int, Query(ge=1, le=1000, description="at most this many alerts")] = 500,
+    offset: Annotated[int, Query(ge=0, le=10_000_000, description="skip this many")] = 0,
 ) -> list[AlertOut]:
-    """The incident's alerts: firing first, then in the order they were first seen."""
-    found = list_alerts(services_of(request), IncidentId(incident_id), by=actor)
+    """The incident's alerts: firing first, then in the order they were first seen; a page of
+    ``limit`` from ``offset``, the total in ``X-Total-Count``."""
+    found, counts = alert_page(
+        services_of(request), IncidentId(incident_id), by=actor, limit=limit, offset=offset
+    )
+    response.headers["X-Total-Count"] = str(counts.total)
     return [AlertOut.render(alert) for alert in found]

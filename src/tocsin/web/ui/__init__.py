@@ -18,6 +18,7 @@ from tocsin.web.ui.postmortem import router as postmortem
 from tocsin.web.ui.render import Templates
 from tocsin.web.ui.reports import router as reports
 from tocsin.web.ui.room import router as room
+from tocsin.web.ui.room_alerts import router as room_alerts
 from tocsin.web.ui.signin import router as signin
 from tocsin.web.ui.status_panel import router as status_panel
 
@@ -28,6 +29,17 @@ def install_ui(app: FastAPI) -> None:
     """Add the UI's routes and static files to ``app`` (whose state holds the container)."""
     app.state.ui = Templates(static_prefix=STATIC_PREFIX)
     # /incidents/new before /incidents/{incident_id}: routes match in order
-    for router in (signin, dashboard, incidents, room, actions, postmortem, reports, status_panel, admin):
+    for router in (
+        signin,
+        dashboard,
+        incidents,
+        room,
+        room_alerts,
+        actions,
+        postmortem,
+        reports,
+        status_panel,
+        admin,
+    ):
         app.include_router(router)
     app.mount(STATIC_PREFIX, StaticFiles(packages=[("tocsin", "static")]), name="static")

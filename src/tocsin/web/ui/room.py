@@ -17,6 +17,7 @@ from tocsin.services.ports import StoredEvent
 from tocsin.web.context import container_of, services_of
 from tocsin.web.ui import views
 from tocsin.web.ui.render import fragment, page
+from tocsin.web.ui.room_alerts import alerts_context
 from tocsin.web.ui.route import UiRoute
 from tocsin.web.ui.security import Session
 from tocsin.web.ui.status_panel import panel_context
@@ -80,6 +81,7 @@ def incident_room(
         severities=list(Severity),
         **status,
         status_page=panel_context(request, session, incident_id),
+        **alerts_context(request, session, incident_id),
         compliance=compliance.incident_compliance(
             services_of(request), IncidentId(incident_id), by=session.user.actor
         ),

@@ -1,0 +1,70 @@
+"""The room shows its alerts: labels, times, the sender's and the annotations' links (http(s)
+only), a page at a time for big groups; the API pages the same way."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from tests.intake_fixtures import am
+from tocsin.config import Settings
+from tocsin.domain.access import Role
+
+TOKEN = "am-token"
+
+
+@pytest.fixture
+def settings(db_url: str) -> Settings:
+    return Settings.model_validate(
+        {"database": {"url": db_url}, "sources": {"prom": {"kind": "alertmanager", "token": TOKEN}}}
+    )
+
+
+def post(client, body):
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+    response = client.post("/hooks/alertmanager/prom", content=json.dumps(body), headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()["incident_id"]
+
+
+def test_the_postgresqldown_room_shows_its_alert_and_links(client, as_role):
+    body = copy.deepcopy(am("firing_PostgreSQLDown"))
+    body["alerts"][0]["annotations"].update(
+        runbook_url="https://runbooks.example.org/postgresql-down", dashboard_url="javascript:alert(1)"
+    )
+    iid = post(client, body)
+    as_role(Role.VIEWER)
+    room = client.get(f"/incidents/{iid}").text
+    assert "Alerts attached to this incident appear here once" not in room
+    assert "1 firing · 0 resolved" in room
+    assert "<b>PostgreSQLDown</b>" in room
+    assert "PostgreSQL is down" in room
+    assert "component=database" in room
+    assert 'href="http://prometheus:9090/graph?g0.expr=pg_up+%3D%3D+0&amp;g0.tab=1"' in room
+    assert 'href="https://runbooks.example.org/postgresql-down"' in room
+    assert "javascript:" not in room
+
+
+def test_a_big_group_is_paged(client, as_role, as_responder):
+    body = copy.deepcopy(am("firing_PostgreSQLDown"))
+    template = body["alerts"][0]
+    body["alerts"] = []
+    for n in range(45):
+        alert = copy.deepcopy(template)
+        alert["labels"]["instance"] = f"db-{n:02d}:9187"
+        alert["fingerprint"] = f"{n:016x}"
+        body["alerts"].append(alert)
+    iid = post(client, body)
+    as_role(Role.VIEWER)
+    first = client.get(f"/incidents/{iid}/alerts").text
+    assert "45 firing" in first
+    assert "Page 1 of 3" in first
+    assert first.count('class="alert-item') == 20
+    last = client.get(f"/incidents/{iid}/alerts?page=3").text
+    assert last.count('class="alert-item') == 5
+
+    api = client.get(f"/api/v1/incidents/{iid}/alerts?limit=10&offset=40", headers=as_responder)
+    assert api.headers["x-total-count"] == "45"
+    assert len(api.json()) == 5
