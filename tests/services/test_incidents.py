@@ -125,7 +125,9 @@ def test_full_lifecycle(services, responder, clock):
         services, title="DB pool exhausted", severity=Severity.P1, by=responder
     )
     incidents.acknowledge_incident(services, created.id, by=responder)
-    triaged = incidents.assess_impact(services, created.id, Impact(users_affected=300), by=responder)
+    triaged = incidents.assess_impact(
+        services, created.id, Impact(users_affected=300, features_down=("login",)), by=responder
+    )
     assert triaged.phase is Phase.RESOLUTION
     incidents.add_note(services, created.id, "restarted api", by=responder)
     clock.advance(timedelta(minutes=15))

@@ -211,12 +211,20 @@ def rename(incident: Incident, title: str, *, at: datetime, by: str) -> Change:
 def assess_impact(incident: Incident, impact: Impact, *, at: datetime, by: str) -> Change:
     """Record the triage answers; assessing during triage moves the incident to resolution.
 
+    An answer names what is down (features or components) or a security/data risk; an empty
+    assessment is refused, so "triage done" always means something was assessed.
+
     A security risk marks the incident as a security incident (the plan's special procedure).
     """
     _require_aware(at)
     lifecycle.require("assess impact", incident.phase)
     if impact.users_affected is not None and impact.users_affected < 0:
         raise InvalidInput("users_affected: must be zero or more")
+    if not (impact.features_down or impact.components_down or impact.security_risk or impact.data_risk):
+        raise InvalidInput(
+            "features_down: name the features or components (components_down) that are down, or flag"
+            " a security or data risk: triage needs a real answer to move on"
+        )
     assessed = replace(impact, assessed_at=at)
     changed = replace(incident, impact=assessed, security=incident.security or impact.security_risk)
     events = [_event(EventKind.IMPACT_ASSESSED, at, by, f"Impact assessed: {assessed.describe()}")]

@@ -79,8 +79,14 @@ class ReopenRequest(_Request):
     reason: Text = ""
 
 
+def _unknown(value: object) -> object:
+    return None if isinstance(value, str) and value.strip().lower() == "unknown" else value
+
+
 class ImpactIn(_Request):
-    users_affected: Annotated[int, Field(ge=0)] | None = None
+    users_affected: Annotated[Annotated[int, Field(ge=0)] | None, BeforeValidator(_unknown)] = Field(
+        description='how many users are affected: a number, or "unknown" (an answer is required)'
+    )
     features_down: list[Label] = Field(default_factory=list, max_length=100)
     components_down: list[Label] = Field(default_factory=list, max_length=100)
     security_risk: bool = False

@@ -220,6 +220,27 @@ def test_impact_refuses_negative_users(client, as_responder):
     assert response.json()["errors"][0]["field"] == "users_affected"
 
 
+def test_triage_needs_real_answers(client, as_responder):
+    incident = declare(client, as_responder)
+    client.post(f"{URL}/{incident['id']}/acknowledge", headers=as_responder)
+    url = f"{URL}/{incident['id']}/impact"
+
+    empty = client.post(url, json={}, headers=as_responder)
+    assert empty.status_code == 422
+    assert empty.json()["errors"][0]["field"] == "users_affected"
+    nothing_down = client.post(url, json={"users_affected": "unknown"}, headers=as_responder)
+    assert nothing_down.status_code == 422
+    assert nothing_down.json()["detail"].startswith("features_down: name the features or components")
+    assert client.get(f"{URL}/{incident['id']}", headers=as_responder).json()["phase"] == "triage"
+
+    answered = client.post(
+        url, json={"users_affected": "unknown", "components_down": ["db"]}, headers=as_responder
+    )
+    assert answered.status_code == 200
+    assert answered.json()["phase"] == "resolution"
+    assert answered.json()["impact"]["users_affected"] is None
+
+
 def test_a_note_is_added_to_the_timeline(client, as_responder):
     incident = declare(client, as_responder)
 

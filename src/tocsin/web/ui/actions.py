@@ -85,11 +85,14 @@ def _labels(text: str) -> tuple[str, ...]:
 
 
 def _count(text: str) -> int | None:
+    """A number, or "unknown" (``None``); an empty answer is refused: triage needs one."""
     cleaned = text.strip().replace(" ", "").replace(",", "")
-    if not cleaned:
+    if cleaned.lower() in ("unknown", "?", "inconnu"):
         return None
+    if not cleaned:
+        raise InvalidInput("users affected: give a number, or write “unknown”")
     if not cleaned.isdigit() or len(cleaned) > 12:
-        raise InvalidInput("users affected: a whole number, e.g. 1200")
+        raise InvalidInput("users affected: a whole number, e.g. 1200, or “unknown”")
     return int(cleaned)
 
 
