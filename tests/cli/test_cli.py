@@ -148,3 +148,16 @@ def test_brackets_in_what_people_write_are_printed_as_written(cli):
     shown = cli("incident", "show", "1").output
     assert "Disk [/var] full on db-1" in shown
     assert "checked [/etc/fstab] and [bold]nothing[/]" in shown
+
+
+def test_ticking_the_checklist_from_the_cli(cli):
+    cli("incident", "declare", "API down", "-s", "P1")
+    done = cli("incident", "check", "1", "3.2.2", "--note", "restarted api-2").output
+    assert "Checked 3.2.2 on incident #1: Restart service si applicable" in done
+    listing = cli("incident", "checklist", "1").output
+    assert "[x] 3.2.2  Restart service si applicable — restarted api-2" in listing
+    assert "[ ] 3.2.1  Rollback si déploiement récent" in listing
+    cli("incident", "check", "1", "3.2.2", "--undo")
+    assert "[ ] 3.2.2" in cli("incident", "checklist", "1").output
+    bad = cli("incident", "check", "1", "7.7", code=2)
+    assert "no checklist line '7.7'" in bad.output

@@ -219,6 +219,9 @@ def test_commands_ack_sev_resolve_help_oncall_status(client, container, clock, f
     assert "Acknowledged #1" in command(client, clock, "ack", user="U0DAVID").json()["text"]
     assert get(container, 1).acknowledged_by == "David Peeters"
     assert "now P0" in command(client, clock, "sev #1 p0").json()["text"]
+    checked = command(client, clock, "check 1 3.2.2 restarted the consumer").json()["text"]
+    assert checked == "Checked 3.2.2 on #1: Restart service si applicable"
+    assert "no checklist line" in command(client, clock, "check 1 8.8").json()["text"]
     noted = command(client, clock, "note 1 root_cause: the consumer deadlocked").json()["text"]
     assert noted == "Noted on #1: Root cause identified: the consumer deadlocked"
     assert "Resolved #1" in command(client, clock, "resolve 1 restarted the consumer").json()["text"]

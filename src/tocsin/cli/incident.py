@@ -11,11 +11,12 @@ from rich.table import Table
 
 from tocsin.cli.render import incident_json, sla_text
 from tocsin.cli.runtime import container, local_actor, out
+from tocsin.domain.checklist import ITEMS
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.lifecycle import Phase
 from tocsin.domain.note import NoteKind
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents, postmortem
+from tocsin.services import checklist, incidents, postmortem
 from tocsin.services.ports import IncidentFilter
 
 app = typer.Typer(help="Declare, inspect and act on incidents.", no_args_is_help=True)
@@ -163,3 +164,32 @@ def report(incident_id: int) -> None:
     with container() as c:
         text = postmortem.report(c.services, IncidentId(incident_id), by=local_actor(None))
     typer.echo(text, nl=False)
+
+
+@app.command()
+def check(
+    incident_id: int,
+    item: Annotated[str, typer.Argument(help="The line's key as the plan numbers it, e.g. 3.2.1.")],
+    note: Annotated[str, typer.Option(help="What was done (e.g. rolled back to v1.4.1).")] = "",
+    undo: Annotated[bool, typer.Option("--undo", help="Untick the line.")] = False,
+    by: By = None,
+) -> None:
+    """Tick a line of the plan's checklist (on the timeline with who and when)."""
+    actor = local_actor(by)
+    with container() as c:
+        checklist.tick_item(c.services, IncidentId(incident_id), item, done=not undo, note=note, by=actor)
+    line = ITEMS[item.strip()]
+    verb = "Unchecked" if undo else "Checked"
+    out.print(f"{verb} {line.key} on incident #{incident_id}: {line.text}")
+
+
+@app.command("checklist")
+def show_checklist(incident_id: int) -> None:
+    """The plan's checklist of an incident: [x] ticked, with who and when."""
+    with container() as c:
+        lines = checklist.checklist(c.services, IncidentId(incident_id), by=local_actor(None))
+    for line in lines:
+        mark = "x" if line.done else " "
+        who = f"  ({line.tick.actor}, {line.tick.at:%Y-%m-%d %H:%M} UTC)" if line.tick and line.done else ""
+        note = f" — {line.tick.note}" if line.tick and line.tick.note else ""
+        out.print(f"[{mark}] {line.item.key:<6} {line.item.text}{note}{who}")

@@ -1,9 +1,14 @@
 """The plan's phase checklists, word for word (Procédure de Réponse), and its special procedure
-for security incidents. Guidance today; ticking items (timeline-backed) comes later."""
+for security incidents. Each line a responder can tick has a key numbered as the plan reads:
+``3.2.1`` is Phase 3, its second step ("Mitigation immédiate"), first line ("Rollback si
+déploiement récent"); a step without lines is ticked itself (``4.1``). Ticks are timeline events,
+so who ticked what and when is the incident's own record."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from tocsin.domain.lifecycle import Phase
 
@@ -107,3 +112,43 @@ SECURITY_PROCEDURE: tuple[Step, ...] = (
     Step("Communication : Transparent avec utilisateurs"),
     Step("Investigation : Root cause + patch vulnérabilités"),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """A line that can be ticked."""
+
+    key: str
+    text: str
+    phase: Phase
+    section: str = ""
+
+    @property
+    def mitigation(self) -> bool:
+        """Rollback, restart, degraded mode: the tick should say what was done."""
+        return self.key.startswith("3.2.")
+
+
+def flatten(checklists: Iterable[Checklist]) -> tuple[Item, ...]:
+    items = []
+    for n, checklist in enumerate(checklists, 1):
+        for s, step in enumerate(checklist.steps, 1):
+            if not step.details:
+                items.append(Item(f"{n}.{s}", step.text, checklist.phase))
+            for d, detail in enumerate(step.details, 1):
+                items.append(Item(f"{n}.{s}.{d}", detail, checklist.phase, step.text.rstrip(" :")))
+    return tuple(items)
+
+
+ITEMS: Mapping[str, Item] = {item.key: item for item in flatten(PHASES)}
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    """The last word on one item: ticked or unticked, by whom, when, with what note."""
+
+    key: str
+    done: bool
+    at: datetime
+    actor: str
+    note: str = ""

@@ -48,6 +48,8 @@ class EventKind(StrEnum):
     GITHUB_COMMENT = "github_comment"
     # post-mortem (issue 12): opened, started, completed, waived, reopened, reminder
     POSTMORTEM = "postmortem"
+    # the plan's checklists, ticked (issue 13)
+    CHECKLIST = "checklist"
 
 
 class JobKind(StrEnum):

@@ -8,7 +8,7 @@ The template's sections come first and word for word (``# Incident Report - YYYY
 
 The timeline is **curated**: the first alert (at its ``startsAt``), acknowledgement, severity
 changes, impact, status page updates, notes (typed notes read "Root cause identified: …",
-"Mitigation: …"), resolution; paging ("Told X by console", escalation steps), repeated alerts
+"Mitigation: …"), checklist ticks, resolution; paging ("Told X by console", escalation steps), repeated alerts
 and bookkeeping stay out. The post-mortem's edits hide, reword or add entries.
 """
 
@@ -38,6 +38,7 @@ KEPT = frozenset(
         EventKind.STATUS_POSTED,
         EventKind.CUSTOMER_EMAIL,
         EventKind.GITHUB_COMMENT,
+        EventKind.CHECKLIST,
     }
 )
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from tocsin.domain.access import Actor, Role
+from tocsin.domain.checklist import ITEMS
 from tocsin.domain.errors import DomainError, InvalidInput
 from tocsin.domain.events import JobKind, JobRequest
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.note import NoteKind
 from tocsin.domain.severity import Severity
 from tocsin.domain.statuspage import UpdateStatus
-from tocsin.services import escalation, incidents, oncall, statuspage
+from tocsin.services import checklist, escalation, incidents, oncall, statuspage
 from tocsin.services.context import Services
 from tocsin.services.ports import IncidentFilter
 from tocsin.services.slack_ports import Slack
@@ -32,6 +33,7 @@ HELP = """*/incident* commands:
 • `/incident sev <id> <P0-P3>` — change severity
 • `/incident status <id> <investigating|identified|monitoring|resolved> <message>` — public update
 • `/incident note <id> [root_cause|mitigation|hypothesis|observation|decision:] <text>` — add a (typed) note
+• `/incident check <id> <item> [what was done]` / `uncheck <id> <item>` — tick the plan's checklist (3.2.1 …)
 • `/incident resolve <id>` — resolve
 • `/incident close <id>` — close (P0/P1: once the post-mortem is complete)
 • `/incident oncall` — who is on call now
@@ -163,6 +165,20 @@ def _note(svc: Services, by: Actor, rest: str) -> str:
     return f"Noted on #{incident.id}: " + (f"{kind.label}: {text}" if kind else text)
 
 
+def _check(svc: Services, by: Actor, rest: str, *, done: bool = True) -> str:
+    parts = rest.split(maxsplit=2)
+    if len(parts) < 2:
+        raise InvalidInput("usage: `/incident check <id> <item> [what was done]`, item as in 3.2.1")
+    note = parts[2] if len(parts) > 2 and done else ""
+    checklist.tick_item(svc, parse_id(parts[0]), parts[1], done=done, note=note, by=by)
+    line = ITEMS[parts[1].strip()]
+    return f"{'Checked' if done else 'Unchecked'} {line.key} on #{parse_id(parts[0])}: {line.text}"
+
+
+def _uncheck(svc: Services, by: Actor, rest: str) -> str:
+    return _check(svc, by, rest, done=False)
+
+
 def _close(svc: Services, by: Actor, rest: str) -> str:
     if not rest:
         raise InvalidInput("usage: `/incident close <id>`")
@@ -210,6 +226,8 @@ COMMANDS: Mapping[str, Command] = {
     "status": _status,
     "resolve": _resolve,
     "note": _note,
+    "check": _check,
+    "uncheck": _uncheck,
     "close": _close,
     "oncall": _oncall,
 }

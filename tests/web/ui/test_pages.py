@@ -195,3 +195,23 @@ def test_escalate_now_pages_the_next_step_and_says_so(client, as_role, services,
     assert len(after) == before + 1
     assert after[-1].actor == "responder@example.org"
     assert "Escalated" in flash(client)
+
+
+def test_ticking_the_checklist_from_the_room(client, as_role, services, responder, admin):
+    incident = declare_incident(services, title="API down", severity=Severity.P1, by=responder)
+    token = as_role(Role.RESPONDER)
+    room = client.get(f"/incidents/{incident.id}").text
+    assert 'action="/incidents/1/checklist/3.2.1"' in room
+    assert "0/9" in room  # Phase 3's nine lines, none ticked
+    response = client.post(
+        f"/incidents/{incident.id}/checklist/3.2.1",
+        data={"csrf_token": token, "done": "1", "note": "rolled back to v1.4.1"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert flash(client) == "Checked 3.2.1"
+    room = client.get(f"/incidents/{incident.id}").text
+    assert "1/9" in room
+    assert "rolled back to v1.4.1" in room
+    texts = [e.text for e in get_timeline(services, incident.id, by=admin)]
+    assert "Checked 3.2.1: Rollback si déploiement récent — rolled back to v1.4.1" in texts

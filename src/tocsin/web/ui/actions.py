@@ -15,7 +15,7 @@ from tocsin.domain.errors import DomainError, InvalidInput, PermissionDenied
 from tocsin.domain.incident import MAX_TEXT, Impact, Incident, IncidentId
 from tocsin.domain.note import NoteKind
 from tocsin.domain.severity import Severity
-from tocsin.services import escalation, flags
+from tocsin.services import checklist, escalation, flags
 from tocsin.services import incidents as use_cases
 from tocsin.web.api import MAX_BODY_BYTES
 from tocsin.web.context import services_of
@@ -189,4 +189,23 @@ def mark_security(
         incident_id,
         "Marked as a security incident",
         lambda: flags.mark_security_incident(svc, iid, reason=reason, by=actor),
+    )
+
+
+@router.post("/incidents/{incident_id}/checklist/{item}")
+def tick(
+    request: Request,
+    *,
+    session: FormSession,
+    incident_id: IncidentPath,
+    item: Annotated[str, Path(max_length=20)],
+    done: Checkbox = "1",
+    note: Text = "",
+) -> Response:
+    svc, actor, iid = services_of(request), session.user.actor, IncidentId(incident_id)
+    ticked = done != "0"
+    return _act(
+        incident_id,
+        f"{'Checked' if ticked else 'Unchecked'} {item}",
+        lambda: checklist.tick_item(svc, iid, item, done=ticked, note=note, by=actor),
     )

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from tocsin.domain.checklist import PHASES, SECURITY_PROCEDURE
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.severity import Severity
-from tocsin.services import compliance
+from tocsin.services import checklist, compliance
 from tocsin.services import incidents as use_cases
 from tocsin.services.ports import StoredEvent
 from tocsin.web.context import container_of, services_of
@@ -60,6 +60,11 @@ def timeline_context(
     }
 
 
+def _checklist_groups(request: Request, session: Session, incident_id: int) -> list[tuple[Any, list[Any]]]:
+    lines = checklist.checklist(services_of(request), IncidentId(incident_id), by=session.user.actor)
+    return [(c, [line for line in lines if line.item.phase is c.phase]) for c in PHASES]
+
+
 def _status(request: Request, session: Session, incident_id: int) -> dict[str, Any]:
     svc = services_of(request)
     incident = use_cases.get_incident(svc, IncidentId(incident_id), by=session.user.actor)
@@ -76,7 +81,7 @@ def incident_room(
         "ui/incident.html",
         session,
         nav="incidents",
-        checklists=PHASES,
+        checklist_groups=_checklist_groups(request, session, incident_id),
         security_procedure=SECURITY_PROCEDURE,
         severities=list(Severity),
         **status,

@@ -1,0 +1,48 @@
+"""Ticking the plan's checklists from any interface (UI, API, CLI, Slack): one use case, the
+tick written on the timeline in the incident's unit of work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tocsin.domain import checklist_ticks as domain
+from tocsin.domain.access import Actor, Role
+from tocsin.domain.checklist import ITEMS, Item, Tick
+from tocsin.domain.events import TimelineEvent
+from tocsin.domain.incident import Incident, IncidentId
+from tocsin.services.context import Services
+from tocsin.services.incidents import persist
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    item: Item
+    tick: Tick | None
+
+    @property
+    def done(self) -> bool:
+        return self.tick is not None and self.tick.done
+
+
+def tick_item(
+    svc: Services, incident_id: IncidentId, key: str, *, done: bool = True, note: str = "", by: Actor
+) -> Incident:
+    by.require(Role.RESPONDER, "ticking the checklist")
+    with svc.uow() as uow:
+        current = uow.incidents.get(incident_id, for_update=True)
+        change = domain.tick(current, key, done=done, note=note, at=svc.clock.now(), by=by.name)
+        persist(svc, uow, change, before=current)
+        uow.commit()
+    return change.incident
+
+
+def checklist(svc: Services, incident_id: IncidentId, *, by: Actor) -> list[Line]:
+    """Every line of the plan's checklists with its last tick."""
+    by.require(Role.VIEWER, "reading incidents")
+    with svc.read() as uow:
+        uow.incidents.get(incident_id)
+        events = [
+            TimelineEvent(e.kind, e.at, e.actor, e.text, e.data) for e in uow.timeline.list(incident_id)
+        ]
+    ticks = domain.state(events)
+    return [Line(item, ticks.get(key)) for key, item in ITEMS.items()]
