@@ -75,6 +75,7 @@ def build(
         statuspage=build_statuspage(settings, static_site),  # components, customer email, mailer, export
         github=build_github(settings),  # None unless github.repository is set
         report_timezone=ZoneInfo(settings.reports.timezone),
+        diagnostics=settings.diagnostics.to_domain(),  # None unless diagnostics.grafana_url is set
     )
     return Container(
         settings=settings,

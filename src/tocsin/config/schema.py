@@ -21,6 +21,7 @@ from tocsin.config.notifications import NotificationSettings
 from tocsin.config.oncall import schedule_people
 from tocsin.config.sections import (
     DatabaseSettings,
+    DiagnosticsSettings,
     GdprSettings,
     LoggingSettings,
     ReportsSettings,
@@ -59,6 +60,7 @@ class Settings(BaseModel):
     )
     gdpr: GdprSettings = Field(default_factory=GdprSettings)
     reports: ReportsSettings = Field(default_factory=ReportsSettings)
+    diagnostics: DiagnosticsSettings = Field(default_factory=DiagnosticsSettings)
     people: dict[Identifier, PersonSettings] = Field(default_factory=dict)
     roles: dict[Identifier, RoleSettings] = Field(
         default_factory=_plan_section("roles"), validate_default=True

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from tocsin.config.defaults import GDPR_AUTHORITIES
 from tocsin.config.fields import Duration, TimeZone, error
+from tocsin.domain.diagnostics import Diagnostics
 
 
 class Section(BaseModel):
@@ -120,3 +121,50 @@ class ReportsSettings(Section):
         default="UTC",
         description="The time zone of the report's HH:MM times (the plan's template shows UTC).",
     )
+
+
+class DiagnosticsSettings(Section):
+    """Loki and Grafana links for the incident window (the plan's "Diagnostiquer")."""
+
+    grafana_url: str = Field(default="", description="Grafana's address; empty: no Loki/Grafana links.")
+    loki_datasource_uid: str = Field(default="loki", min_length=1, max_length=100)
+    explore_format: Literal["panes", "left"] = Field(
+        default="panes", description="panes: Grafana 10 and later; left: older Grafana."
+    )
+    org_id: int = Field(default=1, ge=1)
+    window_before: Duration = Field(
+        default=timedelta(minutes=15), description="How long before the first alert the window starts."
+    )
+    logql: str = Field(
+        default='{job="{{ job }}", instance="{{ instance }}"}',
+        description="LogQL selector template; {{ label }} takes the alert's label, a matcher whose "
+        "label is missing is left out.",
+    )
+    logql_by_source: dict[str, str] = Field(default_factory=dict, description="source name -> template")
+    logql_by_component: dict[str, str] = Field(default_factory=dict, description="component -> template")
+    dashboards: dict[str, str] = Field(
+        default_factory=dict, description="component -> dashboard path (d/uid/slug) or absolute URL"
+    )
+
+    @field_validator("grafana_url")
+    @classmethod
+    def _http(cls, value: str) -> str:
+        value = value.strip()
+        if value and not value.startswith(("http://", "https://")):
+            raise error("url", f"grafana_url must start with http:// or https:// (got {value[:60]!r})")
+        return value
+
+    def to_domain(self) -> Diagnostics | None:
+        if not self.grafana_url:
+            return None
+        return Diagnostics(
+            grafana_url=self.grafana_url,
+            loki_uid=self.loki_datasource_uid,
+            explore_format=self.explore_format,
+            org_id=self.org_id,
+            before=self.window_before,
+            logql=self.logql,
+            logql_by_source=dict(self.logql_by_source),
+            logql_by_component=dict(self.logql_by_component),
+            dashboards=dict(self.dashboards),
+        )

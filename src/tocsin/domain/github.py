@@ -114,7 +114,14 @@ def _clock_line(incident: Incident, at: datetime) -> str:
     return f"respond within {format_duration(incident.response_time)}, due {due} — {status.state.value}"
 
 
-def body(incident: Incident, alerts: Sequence[StoredAlert], *, url: str, at: datetime) -> str:
+def body(
+    incident: Incident,
+    alerts: Sequence[StoredAlert],
+    *,
+    url: str,
+    at: datetime,
+    links: Sequence[tuple[str, str]] = (),
+) -> str:
     """The live summary; rewritten on every sync, so it always shows the incident now."""
     firing = [a for a in alerts if a.status is AlertStatus.FIRING]
     lines = [
@@ -138,6 +145,9 @@ def body(incident: Incident, alerts: Sequence[StoredAlert], *, url: str, at: dat
             lines.append(f"- `{alert.status.value}` **{alert.name}** {alert.summary[:200]}{link}")
         if len(alerts) > 20:
             lines.append(f"- … and {len(alerts) - 20} more")
+    if links:
+        lines += ["", "### Diagnostics", ""]
+        lines += [f"- [{label.replace(']', ')').replace('[', '(')}]({link})" for label, link in links]
     if url:
         lines += ["", f"[Open incident #{incident.id} in tocsin]({url})"]
     lines += ["", "_Kept current by tocsin: edits to this description are overwritten._"]

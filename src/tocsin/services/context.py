@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 
+from tocsin.domain.diagnostics import Diagnostics
 from tocsin.domain.severity import Plan
 from tocsin.services.github_ports import GitHub
 from tocsin.services.paging import Paging
@@ -32,3 +33,5 @@ class Services:
     """GitHub issues as incident tickets (``None``: no repository configured, GitHub is off)."""
     report_timezone: tzinfo = UTC
     """The time zone of the Incident Report's times (``reports.timezone``)."""
+    diagnostics: Diagnostics | None = None
+    """Loki/Grafana links over the incident window (``None``: no ``diagnostics.grafana_url``)."""

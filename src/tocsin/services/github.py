@@ -20,6 +20,7 @@ from typing import Any
 from tocsin.domain import github as domain
 from tocsin.domain.events import Change, EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.incident import Incident, IncidentId
+from tocsin.services import diagnostics
 from tocsin.services.context import Services
 from tocsin.services.github_ports import GitHub, IssueLink, TrackerError
 from tocsin.services.ports import UnitOfWork
@@ -73,6 +74,7 @@ def open_issue(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bo
             return True
         incident = read.incidents.get(incident_id)
         alerts = read.alerts.list(incident_id)
+        links = diagnostics.links_in(svc, read, incident)
     if incident.severity not in gh.open_for:
         return True
     at = svc.clock.now()
@@ -81,7 +83,7 @@ def open_issue(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bo
         wanted = domain.labels(incident, gh.extra_labels)
         _ensure_labels(gh, wanted)
         title = domain.title(gh.title_template, incident, alerts)
-        text = domain.body(incident, alerts, url=gh.incident_url(incident.id), at=at)
+        text = domain.body(incident, alerts, url=gh.incident_url(incident.id), at=at, links=links)
         issue = gh.tracker.create(title, text, wanted)
     uow.github.save(IssueLink(incident.id, gh.tracker.repository, issue.number, issue.url), at)
     uow.jobs.enqueue([_sync_job(incident.id, at, "opened")])
@@ -103,13 +105,15 @@ def sync_issue(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bo
                 raise TrackerError(f"the issue of incident {incident_id} is not created yet")
             return True
         alerts = read.alerts.list(incident_id)
+        links = diagnostics.links_in(svc, read, incident)
         entries = [
             domain.Entry(e.id, TimelineEvent(e.kind, e.at, e.actor, e.text, e.data))
             for e in read.timeline.list(incident_id)
             if e.id > link.synced_event_id
         ]
     at = svc.clock.now()
-    _edit(gh, incident, link, domain.body(incident, alerts, url=gh.incident_url(incident.id), at=at))
+    text = domain.body(incident, alerts, url=gh.incident_url(incident.id), at=at, links=links)
+    _edit(gh, incident, link, text)
     _mirror(gh, link, entries)
     last = entries[-1].id if entries else link.synced_event_id
     uow.github.save(replace(link, synced_event_id=last, synced_at=at), at)

@@ -21,6 +21,7 @@ from typing import Any
 from tocsin.domain.alert import AlertCounts
 from tocsin.domain.events import Change, EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.incident import IncidentId
+from tocsin.services import diagnostics
 from tocsin.services.context import Services
 from tocsin.services.ports import UnitOfWork
 from tocsin.services.slack_jobs import slack_job
@@ -69,7 +70,7 @@ def announce(svc: Services, uow: UnitOfWork, slack: Slack, payload: Mapping[str,
     with svc.read() as read:
         if read.slack_messages.get(incident_id) is not None:
             return
-        card = _card(slack, read, incident_id)
+        card = _card(svc, slack, read, incident_id)
     posted = slack.api.post_card(slack.channel, card)
     uow.slack_messages.add(incident_id, posted, svc.clock.now())
 
@@ -84,7 +85,7 @@ def update(svc: Services, uow: UnitOfWork, slack: Slack, payload: Mapping[str, A
         posted = _announced(slack, read, incident_id)
         if posted is None:
             return
-        card = _card(slack, read, incident_id)
+        card = _card(svc, slack, read, incident_id)
     slack.api.update_card(posted, card)
     uow.slack_messages.touch(incident_id, svc.clock.now())
 
@@ -113,7 +114,7 @@ def _announced(slack: Slack, read: UnitOfWork, incident_id: int) -> Posted | Non
     return posted
 
 
-def _card(slack: Slack, read: UnitOfWork, incident_id: int) -> Card:
+def _card(svc: Services, slack: Slack, read: UnitOfWork, incident_id: int) -> Card:
     incident = read.incidents.get(IncidentId(incident_id))
     counts = read.alerts.counts([incident.id]).get(incident.id, AlertCounts())
     issue = read.github.link(incident_id)
@@ -130,4 +131,5 @@ def _card(slack: Slack, read: UnitOfWork, incident_id: int) -> Card:
         alerts_total=counts.total,
         url=slack.incident_url(incident_id),
         issue_url=issue.url if issue else "",
+        diagnostics=tuple(diagnostics.links_in(svc, read, incident)),
     )

@@ -46,6 +46,8 @@ class Card:
     alerts_total: int
     url: str
     issue_url: str = ""
+    diagnostics: tuple[tuple[str, str], ...] = ()
+    """``(label, url)``: Loki and Grafana links over the incident window."""
 
 
 @dataclass(frozen=True, slots=True)

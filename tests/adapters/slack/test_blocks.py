@@ -47,3 +47,13 @@ def test_a_resolved_incident_has_no_buttons_and_an_issue_link():
     kinds = [b["type"] for b in blocks(card)]
     assert "actions" not in kinds
     assert "GitHub issue" in str(blocks(card))
+
+
+def test_diagnostics_links_fit_the_card_each_in_its_own_element():
+    long_url = "https://grafana.example.org/explore?schemaVersion=1&panes=" + "%7B" * 900
+    links = tuple((f'Logs (Loki): {{job="db-{n}"}} <x|y>', long_url) for n in range(12))
+    card = a_card(diagnostics=links)
+    assert check_blocks({"blocks": blocks(card), "attachments": attachments(card)}) == []
+    (context,) = [b for b in blocks(card) if b["type"] == "context" and "grafana" in str(b)]
+    assert len(context["elements"]) == 10
+    assert context["elements"][0]["text"] == f'<{long_url}|Logs (Loki): {{job="db-0"}} ‹x¦y›>'

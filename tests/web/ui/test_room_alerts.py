@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import UTC, datetime
 
 import pytest
 
@@ -45,6 +46,7 @@ def test_the_postgresqldown_room_shows_its_alert_and_links(client, as_role):
     assert 'href="http://prometheus:9090/graph?g0.expr=pg_up+%3D%3D+0&amp;g0.tab=1"' in room
     assert 'href="https://runbooks.example.org/postgresql-down"' in room
     assert "javascript:" not in room
+    assert "Set <code>diagnostics.grafana_url</code>" in room
 
 
 def test_a_big_group_is_paged(client, as_role, as_responder):
@@ -68,3 +70,37 @@ def test_a_big_group_is_paged(client, as_role, as_responder):
     api = client.get(f"/api/v1/incidents/{iid}/alerts?limit=10&offset=40", headers=as_responder)
     assert api.headers["x-total-count"] == "45"
     assert len(api.json()) == 5
+
+
+@pytest.fixture
+def diag_settings(db_url: str) -> Settings:
+    return Settings.model_validate(
+        {
+            "database": {"url": db_url},
+            "sources": {"prom": {"kind": "alertmanager", "token": TOKEN}},
+            "diagnostics": {
+                "grafana_url": "https://grafana.example.org",
+                "loki_datasource_uid": "loki-prod",
+                "dashboards": {"database": "d/pg-overview/postgresql"},
+            },
+        }
+    )
+
+
+class TestWithDiagnostics:
+    @pytest.fixture
+    def settings(self, diag_settings):
+        return diag_settings
+
+    def test_the_room_links_loki_and_grafana_for_the_incident_window(self, client, as_role, container):
+        iid = post(client, am("firing_PostgreSQLDown"))
+        as_role(Role.VIEWER)
+        room = client.get(f"/incidents/{iid}").text
+        assert 'Logs (Loki): {job="postgres-exporter", instance="postgres-exporter:9187"}' in room.replace(
+            "&#34;", '"'
+        )
+        assert "https://grafana.example.org/explore?schemaVersion=1&amp;panes=" in room
+        # the alert started 2026-11-26 21:46:44.786 UTC: the window opens 15 min before, runs to now
+        start = int(datetime(2026, 11, 26, 21, 31, 44, 786000, tzinfo=UTC).timestamp() * 1000)
+        board = f"https://grafana.example.org/d/pg-overview/postgresql?from={start}&amp;to=now"
+        assert board in room

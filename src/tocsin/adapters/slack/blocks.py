@@ -17,6 +17,7 @@ SEVERITIES = ("P0", "P1", "P2", "P3")
 MAX_TEXT = 3000
 MAX_HEADER = 150
 MAX_BUTTON = 75
+MAX_CONTEXT = 10  # elements in a context block
 
 _MARK = {"P0": "🔴", "P1": "🟠", "P2": "🟡", "P3": "🔵"}
 COLOURS = {"P0": "#d32f2f", "P1": "#f57c00", "P2": "#fbc02d", "P3": "#1976d2"}
@@ -90,7 +91,7 @@ def _links(card: Card) -> str:
 
 
 def blocks(card: Card) -> list[dict[str, Any]]:
-    """The card's blocks (at most 5 of Slack's 50); buttons only while the incident is open."""
+    """The card's blocks (at most 6 of Slack's 50); buttons only while the incident is open."""
     header = f"{_MARK.get(card.severity, '')} {card.severity} — #{card.incident_id} {card.title}"
     fields = [
         _mrkdwn(f"*Severity*\n{card.severity}"),
@@ -107,7 +108,15 @@ def blocks(card: Card) -> list[dict[str, Any]]:
     links = _links(card)
     if links:
         result.append({"type": "context", "elements": [_mrkdwn(links)]})
+    if card.diagnostics:  # one element each: an Explore URL is long, a text object holds 3,000
+        elements = [_mrkdwn(f"<{url}|{_label(label)}>") for label, url in card.diagnostics[:MAX_CONTEXT]]
+        result.append({"type": "context", "elements": elements})
     return result
+
+
+def _label(text: str) -> str:
+    """Slack link text: no angle brackets or pipes, which would end the link early."""
+    return text.replace("<", "‹").replace(">", "›").replace("|", "¦")[:200]
 
 
 def attachments(card: Card) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from tocsin.domain.checklist import PHASES, SECURITY_PROCEDURE
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.severity import Severity
-from tocsin.services import checklist, compliance
+from tocsin.services import checklist, compliance, diagnostics
 from tocsin.services import incidents as use_cases
 from tocsin.services.ports import StoredEvent
 from tocsin.web.context import container_of, services_of
@@ -87,6 +87,10 @@ def incident_room(
         **status,
         status_page=panel_context(request, session, incident_id),
         **alerts_context(request, session, incident_id),
+        diagnostics=diagnostics.incident_links(
+            services_of(request), IncidentId(incident_id), by=session.user.actor
+        ),
+        diagnostics_on=services_of(request).diagnostics is not None,
         compliance=compliance.incident_compliance(
             services_of(request), IncidentId(incident_id), by=session.user.actor
         ),

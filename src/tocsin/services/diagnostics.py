@@ -1,0 +1,27 @@
+"""The incident's diagnostics links (Loki, Grafana) for the room, Slack and GitHub."""
+
+from __future__ import annotations
+
+from tocsin.domain import diagnostics as domain
+from tocsin.domain.access import Actor, Role
+from tocsin.domain.incident import Incident, IncidentId
+from tocsin.services.context import Services
+from tocsin.services.ports import UnitOfWork
+
+MAX_ALERTS = 200  # the first alerts name the labels; a huge group adds nothing but queries
+
+
+def links_in(svc: Services, uow: UnitOfWork, incident: Incident) -> list[tuple[str, str]]:
+    """Read in the caller's unit of work (jobs that render Slack cards and issue bodies)."""
+    if svc.diagnostics is None:
+        return []
+    alerts = uow.alerts.list(incident.id, limit=MAX_ALERTS)
+    return domain.links_for(
+        svc.diagnostics, alerts, detected_at=incident.detected_at, resolved_at=incident.resolved_at
+    )
+
+
+def incident_links(svc: Services, incident_id: IncidentId, *, by: Actor) -> list[tuple[str, str]]:
+    by.require(Role.VIEWER, "reading incidents")
+    with svc.read() as uow:
+        return links_in(svc, uow, uow.incidents.get(incident_id))
