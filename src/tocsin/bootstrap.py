@@ -8,6 +8,7 @@ import time.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
@@ -17,6 +18,7 @@ from tocsin.adapters.db.engine import create_engine
 from tocsin.adapters.db.jobs import JobStore
 from tocsin.adapters.db.uow import SqlUnitOfWork
 from tocsin.adapters.passwords import Argon2Passwords
+from tocsin.adapters.runbooks import RunbookDirectory
 from tocsin.config import Settings
 from tocsin.github_wiring import build_github
 from tocsin.services.context import Services
@@ -76,6 +78,7 @@ def build(
         github=build_github(settings),  # None unless github.repository is set
         report_timezone=ZoneInfo(settings.reports.timezone),
         diagnostics=settings.diagnostics.to_domain(),  # None unless diagnostics.grafana_url is set
+        runbooks=RunbookDirectory(Path(settings.runbooks.dir)) if settings.runbooks.dir else None,
     )
     return Container(
         settings=settings,

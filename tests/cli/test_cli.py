@@ -161,3 +161,25 @@ def test_ticking_the_checklist_from_the_cli(cli):
     assert "[ ] 3.2.2" in cli("incident", "checklist", "1").output
     bad = cli("incident", "check", "1", "7.7", code=2)
     assert "no checklist line '7.7'" in bad.output
+
+
+def test_runbooks_check_lists_alerts_without_one(cli, monkeypatch, tmp_path):
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parents[2] / "examples" / "runbooks"
+    monkeypatch.setenv("TOCSIN_RUNBOOKS__DIR", str(examples))
+    rules = tmp_path / "rules.yml"
+    rules.write_text(
+        "groups:\n- name: db\n  rules:\n"
+        "  - alert: PostgreSQLDown\n    expr: pg_up == 0\n"
+        "  - alert: DiskAlmostFull\n    expr: disk > 0.9\n"
+        "  - alert: CPUHigh\n    expr: cpu > 0.9\n    annotations:\n      runbook_url: https://wiki.example.org/cpu\n"
+    )
+    missing = cli("runbooks", "check", "--rules", str(rules), code=1).output
+    assert "1 alert(s) in" in missing
+    assert "  DiskAlmostFull" in missing
+    assert "PostgreSQLDown" not in missing.split("runbook:")[1]
+    assert "Every alert among the alerts received has a runbook." in cli("runbooks", "check").output
+    bad = tmp_path / "bad.yml"
+    bad.write_text("just: text\n")
+    assert "not a Prometheus rules file" in cli("runbooks", "check", "--rules", str(bad), code=2).output

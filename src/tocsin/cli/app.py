@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from tocsin.cli import admin, incident, jobs, oncall, postmortem, serve, status, token, user
+from tocsin.cli import admin, incident, jobs, oncall, postmortem, runbooks, serve, status, token, user
 from tocsin.cli.report import report
 
 app = typer.Typer(
@@ -20,6 +20,7 @@ app.add_typer(admin.db, name="db")
 app.add_typer(admin.config, name="config")
 app.add_typer(incident.app, name="incident")
 app.add_typer(postmortem.app, name="postmortem")
+app.add_typer(runbooks.app, name="runbooks")
 app.add_typer(token.app, name="token")
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(user.app, name="user")

@@ -25,6 +25,7 @@ from tocsin.config.sections import (
     GdprSettings,
     LoggingSettings,
     ReportsSettings,
+    RunbooksSettings,
     ServerSettings,
     WorkerSettings,
 )
@@ -61,6 +62,7 @@ class Settings(BaseModel):
     gdpr: GdprSettings = Field(default_factory=GdprSettings)
     reports: ReportsSettings = Field(default_factory=ReportsSettings)
     diagnostics: DiagnosticsSettings = Field(default_factory=DiagnosticsSettings)
+    runbooks: RunbooksSettings = Field(default_factory=RunbooksSettings)
     people: dict[Identifier, PersonSettings] = Field(default_factory=dict)
     roles: dict[Identifier, RoleSettings] = Field(
         default_factory=_plan_section("roles"), validate_default=True

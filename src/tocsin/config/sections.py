@@ -168,3 +168,12 @@ class DiagnosticsSettings(Section):
             logql_by_component=dict(self.logql_by_component),
             dashboards=dict(self.dashboards),
         )
+
+
+class RunbooksSettings(Section):
+    """Markdown runbooks with front matter (title, alertname, component, service)."""
+
+    dir: str | None = Field(
+        default=None,
+        description="Directory of *.md runbooks (absolute, or relative to where tocsin starts). Unset: none.",
+    )

@@ -39,6 +39,10 @@ class AlertRepository(Protocol):
         """Firing first, then by first seen; ``limit``/``offset`` page through a big group."""
         ...
 
+    def names(self, limit: int = 10_000) -> Sequence[str]:
+        """The distinct alert names ever received, sorted."""
+        ...
+
     def counts(self, incident_ids: Sequence[IncidentId]) -> Mapping[IncidentId, AlertCounts]:
         """Only incidents with alerts appear."""
         ...

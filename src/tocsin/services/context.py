@@ -10,6 +10,7 @@ from tocsin.domain.severity import Plan
 from tocsin.services.github_ports import GitHub
 from tocsin.services.paging import Paging
 from tocsin.services.ports import Clock, UnitOfWorkFactory
+from tocsin.services.runbook_ports import RunbookLibrary
 from tocsin.services.slack_ports import Slack
 from tocsin.services.statuspage_ports import StatusPageConfig
 
@@ -35,3 +36,5 @@ class Services:
     """The time zone of the Incident Report's times (``reports.timezone``)."""
     diagnostics: Diagnostics | None = None
     """Loki/Grafana links over the incident window (``None``: no ``diagnostics.grafana_url``)."""
+    runbooks: RunbookLibrary | None = None
+    """The runbook directory (``runbooks.dir``; ``None``: none configured)."""

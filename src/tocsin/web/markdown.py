@@ -24,17 +24,22 @@ def _safe_link(url: str) -> bool:
     return ":" not in lowered.split("/", 1)[0]  # relative: no scheme before the first slash
 
 
+def _web_link(url: str) -> bool:
+    return url.strip().lower().startswith(("http://", "https://"))
+
+
 @cache
-def _parser() -> MarkdownIt:
+def _parser(strict: bool) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table")
-    md.validateLink = _safe_link  # type: ignore[method-assign]
+    md.validateLink = _web_link if strict else _safe_link  # type: ignore[method-assign]
     return md
 
 
-def render_markdown(source: str) -> Markup:
-    """HTML for ``source``: escaped raw HTML, only safe link targets."""
-    return Markup(_parser().render(source))  # noqa: S704 - markdown-it escapes; html is off
+def render_markdown(source: str, *, web_links_only: bool = False) -> Markup:
+    """HTML for ``source``: escaped raw HTML, only safe link targets (``web_links_only``: http(s)
+    alone, for documents written outside tocsin such as runbooks)."""
+    return Markup(_parser(web_links_only).render(source))  # noqa: S704 - markdown-it escapes; html is off
 
 
 @cache

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -83,6 +84,7 @@ def diag_settings(db_url: str) -> Settings:
                 "loki_datasource_uid": "loki-prod",
                 "dashboards": {"database": "d/pg-overview/postgresql"},
             },
+            "runbooks": {"dir": str(Path(__file__).resolve().parents[3] / "examples" / "runbooks")},
         }
     )
 
@@ -104,3 +106,7 @@ class TestWithDiagnostics:
         start = int(datetime(2026, 11, 26, 21, 31, 44, 786000, tzinfo=UTC).timestamp() * 1000)
         board = f"https://grafana.example.org/d/pg-overview/postgresql?from={start}&amp;to=now"
         assert board in room
+        # the shipped example runbook, matched by its alert name and rendered
+        assert "<b>PostgreSQL is down</b>" in room
+        assert "matches the alert name · postgresql-down.md" in room
+        assert "<strong>Rollback</strong>" in room

@@ -198,6 +198,10 @@ class SqlAlertRepository:
         )
         return [_stored(r, group_key or "") for r in self._conn.execute(query).mappings()]
 
+    def names(self, limit: int = 10_000) -> Sequence[str]:
+        query = sa.select(alerts.c.name).distinct().order_by(alerts.c.name).limit(limit)
+        return list(self._conn.execute(query).scalars())
+
     def counts(self, incident_ids: Sequence[IncidentId]) -> Mapping[IncidentId, AlertCounts]:
         if not incident_ids:
             return {}

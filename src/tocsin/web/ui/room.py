@@ -7,14 +7,16 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
+from markupsafe import Markup
 
 from tocsin.domain.checklist import PHASES, SECURITY_PROCEDURE
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.severity import Severity
-from tocsin.services import checklist, compliance, diagnostics
+from tocsin.services import checklist, compliance, diagnostics, runbooks
 from tocsin.services import incidents as use_cases
 from tocsin.services.ports import StoredEvent
 from tocsin.web.context import container_of, services_of
+from tocsin.web.markdown import render_markdown
 from tocsin.web.ui import views
 from tocsin.web.ui.render import fragment, page
 from tocsin.web.ui.room_alerts import alerts_context
@@ -25,6 +27,7 @@ from tocsin.web.ui.status_panel import panel_context
 router = APIRouter(route_class=UiRoute, include_in_schema=False)
 
 IncidentPath = Annotated[int, Path(ge=1, le=2**31 - 1)]
+MAX_RUNBOOKS = 3
 Kinds = Annotated[list[str] | None, Query(alias="kind", max_length=50)]
 
 # Filter chips group the kinds a responder thinks in; any kind not listed (added by later
@@ -65,6 +68,11 @@ def _checklist_groups(request: Request, session: Session, incident_id: int) -> l
     return [(c, [line for line in lines if line.item.phase is c.phase]) for c in PHASES]
 
 
+def _runbooks(request: Request, session: Session, incident_id: int) -> list[tuple[Any, Markup]]:
+    found = runbooks.runbooks_for(services_of(request), IncidentId(incident_id), by=session.user.actor)
+    return [(m, render_markdown(m.runbook.body, web_links_only=True)) for m in found[:MAX_RUNBOOKS]]
+
+
 def _status(request: Request, session: Session, incident_id: int) -> dict[str, Any]:
     svc = services_of(request)
     incident = use_cases.get_incident(svc, IncidentId(incident_id), by=session.user.actor)
@@ -91,6 +99,8 @@ def incident_room(
             services_of(request), IncidentId(incident_id), by=session.user.actor
         ),
         diagnostics_on=services_of(request).diagnostics is not None,
+        runbooks=_runbooks(request, session, incident_id),
+        runbooks_on=services_of(request).runbooks is not None,
         compliance=compliance.incident_compliance(
             services_of(request), IncidentId(incident_id), by=session.user.actor
         ),

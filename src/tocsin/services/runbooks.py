@@ -1,0 +1,34 @@
+"""Runbooks for an incident (the plan's "Mettre à jour runbooks" needs them to exist first),
+and which alerts have none."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tocsin.domain import runbook as domain
+from tocsin.domain.access import Actor, Role
+from tocsin.domain.incident import IncidentId
+from tocsin.services.context import Services
+
+MAX_ALERTS = 200
+
+
+def runbooks_for(svc: Services, incident_id: IncidentId, *, by: Actor) -> list[domain.Match]:
+    """The runbooks that fit the incident's alerts, best first (none without a directory)."""
+    by.require(Role.VIEWER, "reading incidents")
+    library = svc.runbooks
+    with svc.read() as uow:
+        uow.incidents.get(incident_id)
+        alerts = uow.alerts.list(incident_id, limit=MAX_ALERTS) if library is not None else []
+    if library is None:
+        return []
+    return domain.matching(library.all(), [a.labels for a in alerts])
+
+
+def missing(svc: Services, alertnames: Iterable[str] | None = None) -> list[str]:
+    """Alert names with no runbook: those given (a rules file's), else every name seen."""
+    library = svc.runbooks
+    if alertnames is None:
+        with svc.read() as uow:
+            alertnames = uow.alerts.names()
+    return domain.uncovered(alertnames, library.all() if library is not None else ())
