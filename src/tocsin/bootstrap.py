@@ -78,6 +78,7 @@ def build(
         github=build_github(settings),  # None unless github.repository is set
         report_timezone=ZoneInfo(settings.reports.timezone),
         diagnostics=settings.diagnostics.to_domain(),  # None unless diagnostics.grafana_url is set
+        deploy_window=settings.deploys.window,
         runbooks=RunbookDirectory(Path(settings.runbooks.dir)) if settings.runbooks.dir else None,
     )
     return Container(

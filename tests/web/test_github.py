@@ -359,3 +359,39 @@ def test_a_p1_closes_from_github_once_its_post_mortem_is_complete(client, contai
     assert hook(client, "issues", closed(1), delivery="d-4").json() == {"outcome": "closed"}
     incident = incidents.get_incident(container.services, incident_id, by=SYSTEM)
     assert incident.phase.value == "closed"
+
+
+def deployment_status(state, *, status_id=7, environment="production"):
+    return {
+        "action": "created",
+        "deployment_status": {
+            "id": status_id,
+            "state": state,
+            "environment": environment,
+            "target_url": "https://github.com/acme/shop/actions/runs/1",
+            "created_at": "2026-11-27T09:50:00Z",
+            "creator": {"login": "rita"},
+        },
+        "deployment": {"id": 3, "ref": "v2.0.1", "sha": "a" * 40, "environment": environment, "payload": {}},
+        "repository": {"full_name": "acme/shop"},
+        "sender": {"login": "rita"},
+    }
+
+
+def test_a_github_deployment_status_is_a_deploy(client, container, as_viewer):
+    assert hook(client, "deployment_status", deployment_status("in_progress"), delivery="d-a").json() == {
+        "outcome": "ignored"
+    }
+    assert hook(client, "deployment_status", deployment_status("success"), delivery="d-b").json() == {
+        "outcome": "deploy_recorded"
+    }
+    again = hook(client, "deployment_status", deployment_status("success"), delivery="d-c")
+    assert again.json() == {"outcome": "duplicate"}  # the same status, redelivered under a new id
+    (listed,) = client.get("/api/v1/deploys", headers=as_viewer).json()
+    assert (listed["source"], listed["service"], listed["version"], listed["environment"]) == (
+        "github",
+        "shop",
+        "v2.0.1",
+        "production",
+    )
+    assert listed["deployed_at"] == "2026-11-27T09:50:00Z"

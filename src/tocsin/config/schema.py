@@ -21,6 +21,7 @@ from tocsin.config.notifications import NotificationSettings
 from tocsin.config.oncall import schedule_people
 from tocsin.config.sections import (
     DatabaseSettings,
+    DeploysSettings,
     DiagnosticsSettings,
     GdprSettings,
     LoggingSettings,
@@ -63,6 +64,7 @@ class Settings(BaseModel):
     reports: ReportsSettings = Field(default_factory=ReportsSettings)
     diagnostics: DiagnosticsSettings = Field(default_factory=DiagnosticsSettings)
     runbooks: RunbooksSettings = Field(default_factory=RunbooksSettings)
+    deploys: DeploysSettings = Field(default_factory=DeploysSettings)
     people: dict[Identifier, PersonSettings] = Field(default_factory=dict)
     roles: dict[Identifier, RoleSettings] = Field(
         default_factory=_plan_section("roles"), validate_default=True

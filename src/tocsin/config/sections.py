@@ -177,3 +177,9 @@ class RunbooksSettings(Section):
         default=None,
         description="Directory of *.md runbooks (absolute, or relative to where tocsin starts). Unset: none.",
     )
+
+
+class DeploysSettings(Section):
+    """Deploy correlation: a production deploy this long before detection is a suspect."""
+
+    window: Duration = Field(default=timedelta(minutes=60), description="Look-back before detection.")

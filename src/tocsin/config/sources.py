@@ -51,7 +51,7 @@ class RuleSettings(Section):
 
 
 class SourceSettings(Section):
-    kind: Literal["alertmanager", "grafana", "generic"]
+    kind: Literal["alertmanager", "grafana", "generic", "deploy"]
     token: SecretStr | None = Field(default=None, description="Expected as Authorization: Bearer <token>.")
     username: str | None = Field(default=None, description="Basic auth, with password.")
     password: SecretStr | None = None

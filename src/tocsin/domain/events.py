@@ -50,6 +50,8 @@ class EventKind(StrEnum):
     POSTMORTEM = "postmortem"
     # the plan's checklists, ticked (issue 13)
     CHECKLIST = "checklist"
+    # a deploy suspected of causing the incident (issue 13)
+    DEPLOY = "deploy"
 
 
 class JobKind(StrEnum):
@@ -80,6 +82,8 @@ class JobKind(StrEnum):
     GITHUB_ACTIONS = "github.actions"
     # post-mortem (issue 12)
     POSTMORTEM_REMINDER = "postmortem.reminder"
+    # deploy correlation (issue 13)
+    DEPLOY_CORRELATE = "deploys.correlate"
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ class SourceKind(StrEnum):
     GRAFANA = "grafana"
     GENERIC = "generic"
     REPORT = "report"
+    DEPLOY = "deploy"
 
 
 @dataclass(frozen=True, slots=True)

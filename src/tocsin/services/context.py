@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, tzinfo
+from datetime import UTC, timedelta, tzinfo
 
 from tocsin.domain.diagnostics import Diagnostics
 from tocsin.domain.severity import Plan
@@ -36,5 +36,7 @@ class Services:
     """The time zone of the Incident Report's times (``reports.timezone``)."""
     diagnostics: Diagnostics | None = None
     """Loki/Grafana links over the incident window (``None``: no ``diagnostics.grafana_url``)."""
+    deploy_window: timedelta = timedelta(minutes=60)
+    """How long before detection a production deploy is a suspect (``deploys.window``)."""
     runbooks: RunbookLibrary | None = None
     """The runbook directory (``runbooks.dir``; ``None``: none configured)."""

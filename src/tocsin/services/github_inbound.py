@@ -15,10 +15,11 @@ from datetime import datetime
 from typing import Any
 
 from tocsin.domain import github as domain
+from tocsin.domain.deploy import Deploy
 from tocsin.domain.events import JobKind, JobRequest
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.lifecycle import Phase
-from tocsin.services import github_actions
+from tocsin.services import deploys, github_actions
 from tocsin.services.context import Services
 from tocsin.services.github_ports import GitHub
 from tocsin.services.incidents import persist
@@ -60,8 +61,10 @@ def _apply(
     delivery_id: str,
     at: datetime,
 ) -> str:
-    issue = payload.get("issue")
     repository = _text(payload, "repository", "full_name")
+    if event == "deployment_status":
+        return _deployment(svc, uow, payload, repository, at)
+    issue = payload.get("issue")
     if not isinstance(issue, Mapping) or repository.lower() != gh.tracker.repository.lower():
         return "ignored"
     number = issue.get("number")
@@ -117,3 +120,47 @@ def _closed(
         if result.change.incident.resolved_at is not None and incident.resolved_at is None
         else "recorded"
     )
+
+
+FINAL_STATES = frozenset({"success", "failure", "error"})
+
+
+def _deployment(
+    svc: Services, uow: UnitOfWork, payload: Mapping[str, Any], repository: str, at: datetime
+) -> str:
+    """A GitHub ``deployment_status`` that ended (success, failure, error) is a deploy: the
+    service is ``deployment.payload.service`` or the repository's name, the version the ref."""
+    status, deployment = payload.get("deployment_status"), payload.get("deployment")
+    if not isinstance(status, Mapping) or not isinstance(deployment, Mapping):
+        return "ignored"
+    state = str(status.get("state", "")).lower()
+    if state not in FINAL_STATES:
+        return "ignored"
+    extra = deployment.get("payload")
+    service = extra.get("service") if isinstance(extra, Mapping) else None
+    version = _text(deployment, "ref") or _text(deployment, "sha")[:12]
+    created = _parse_time(status.get("created_at")) or at
+    deploy = Deploy(
+        source="github",
+        service=str(service or repository.rpartition("/")[2] or "unknown"),
+        version=version or "unknown",
+        environment=(_text(status, "environment") or _text(deployment, "environment") or "unknown").lower(),
+        deployed_at=created,
+        received_at=at,
+        url=_text(status, "target_url") or _text(status, "log_url") or _text(status, "environment_url"),
+        author=_text(status, "creator", "login") or _text(payload, "sender", "login"),
+        status=state,
+        external_id=f"status-{status.get('id')}",
+    )
+    stored, _ = deploys.record_in(svc, uow, deploy)
+    return "deploy_recorded" if stored is not None else "duplicate"
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from tocsin.domain.events import Change
-from tocsin.services import escalation, github, postmortem, slack, slack_channels, statuspage
+from tocsin.services import deploys, escalation, github, postmortem, slack, slack_channels, statuspage
 from tocsin.services.context import Services
 from tocsin.services.ports import UnitOfWork
 
@@ -22,6 +22,7 @@ REACTIONS: tuple[Reaction, ...] = (
     slack.react,  # announce in the Slack channel once, then update the card and post to its thread
     slack_channels.react,  # P0/P1: the incident's own channel, created once, archived when closed
     statuspage.react,  # P0/P1: draft the public update, arm the > 1 h customer email; resolution email
+    deploys.react,  # an opening looks for production deploys just before it (a job, after commit)
     postmortem.react,  # a P0/P1 resolution opens its post-mortem (due + 48 h) and arms the reminders
     github.react,  # open the incident's issue once, then sync body/labels/state and batch comments
 )

@@ -13,10 +13,11 @@ from starlette.types import Receive, Scope, Send
 
 from tocsin.adapters.db.migrate import head
 from tocsin.bootstrap import Container
-from tocsin.web import github_hook, health, slack, webhooks
+from tocsin.web import deploy_hook, github_hook, health, slack, webhooks
 from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES, alerts, incidents, reports
 from tocsin.web.api import checklist as checklist_api
 from tocsin.web.api import compliance as compliance_api
+from tocsin.web.api import deploys as deploys_api
 from tocsin.web.api import oncall as oncall_api
 from tocsin.web.api import postmortem as postmortem_api
 from tocsin.web.errors import install_error_handlers
@@ -64,6 +65,7 @@ def create_app(container: Container) -> TocsinApp:
     app.include_router(postmortem_api.router)
     app.include_router(compliance_api.router)
     app.include_router(checklist_api.router)
+    app.include_router(deploys_api.router)
     app.include_router(alerts.router)
     app.include_router(reports.router)
     app.include_router(oncall_api.router)
@@ -72,6 +74,7 @@ def create_app(container: Container) -> TocsinApp:
     install_ui(app)
     app.include_router(slack.router)  # before webhooks: /hooks/slack/… is not an intake source
     app.include_router(github_hook.router)  # POST /hooks/github
+    app.include_router(deploy_hook.router)  # POST /hooks/deploy/{source}
     hooks = webhooks.install(app, max_in_flight=container.settings.intake.max_in_flight)
     app.add_middleware(LimitBodySize, max_bytes=MAX_BODY_BYTES, exempt=("/hooks/",))
     status_page = statuspage.install(app, container, app.state.metrics)  # /status/, …/status-updates

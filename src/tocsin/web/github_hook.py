@@ -1,4 +1,4 @@
-"""``POST /hooks/github``: GitHub's ``issues`` and ``issue_comment`` webhooks.
+"""``POST /hooks/github``: GitHub's ``issues``, ``issue_comment`` and ``deployment_status`` webhooks.
 
 ``X-Hub-Signature-256`` (``sha256=<hex HMAC-SHA256(secret, raw body)>``) is checked in constant
 time before anything is parsed; a missing or bad signature is 401 and changes nothing.

@@ -88,7 +88,7 @@ def _too_big(limit: int) -> Refused:
     return Refused(problem(413, f"the request body is larger than {limit} bytes"), "rejected")
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
+async def read_body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise _too_big(limit)
@@ -129,7 +129,7 @@ def _parse(kind: str, name: str, source: SourceSettings, body: bytes, at: dateti
 async def _receive(request: Request, kind: str, name: str) -> IngestResult:
     container = container_of(request)
     source = _source(request, kind, name)
-    body = await _read_body(request, container.settings.intake.max_body_bytes)
+    body = await read_body(request, container.settings.intake.max_body_bytes)
     if not signed(source, request.headers, body):
         raise Refused(problem(401, "valid credentials for this source are required"), "rejected")
     notification = _parse(kind, name, source, body, container.clock.now())

@@ -20,6 +20,7 @@ from tocsin.adapters.db.jobs import RetryPolicy
 from tocsin.domain.events import JobKind
 from tocsin.services import (
     customer_email,
+    deploys,
     escalation,
     github,
     github_actions,
@@ -110,5 +111,7 @@ JOBS: Mapping[JobKind, JobSpec] = MappingProxyType(
         ),
         # Post-mortem (issue 12): fenced by the deadline they were armed for.
         JobKind.POSTMORTEM_REMINDER: JobSpec(handler=postmortem.remind),
+        # Deploy correlation (issue 13): idempotent (a suspect is written once per deploy).
+        JobKind.DEPLOY_CORRELATE: JobSpec(handler=deploys.correlate),
     }
 )

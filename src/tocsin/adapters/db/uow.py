@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from tocsin.adapters.db.alerts import SqlAlertRepository
 from tocsin.adapters.db.compliance import SqlComplianceReader
+from tocsin.adapters.db.deploys import SqlDeployRepository
 from tocsin.adapters.db.engine import READ_ONLY, is_postgresql
 from tocsin.adapters.db.escalation import SqlDeliveryRepository, SqlEscalationRepository
 from tocsin.adapters.db.feeds import SqlFeedRepository
@@ -22,6 +23,7 @@ from tocsin.adapters.db.slack import SqlSlackChannelRepository, SqlSlackMessageR
 from tocsin.adapters.db.statuspage import SqlStatusPageRepository
 from tocsin.adapters.db.users import SqlSessionRepository, SqlUserRepository
 from tocsin.services.alert_ports import AlertRepository
+from tocsin.services.deploy_ports import DeployRepository
 from tocsin.services.github_ports import GithubRepository
 from tocsin.services.paging import DeliveryRepository, EscalationRepository, FeedRepository
 from tocsin.services.ports import Clock, IncidentRepository, JobQueue, TimelineRepository, TokenRepository
@@ -62,6 +64,7 @@ class SqlUnitOfWork:
     statuspage: StatusPageRepository
     postmortems: PostMortemRepository
     compliance: ComplianceReader
+    deploys: DeployRepository
     _statuspage: SqlStatusPageRepository
 
     def __init__(
@@ -110,6 +113,7 @@ class SqlUnitOfWork:
         self.statuspage = self._statuspage = SqlStatusPageRepository(conn)
         self.postmortems = SqlPostMortemRepository(conn)
         self.compliance = SqlComplianceReader(conn)
+        self.deploys = SqlDeployRepository(conn)
         return self
 
     def __exit__(

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from markupsafe import Markup
 
 from tocsin.domain.checklist import PHASES, SECURITY_PROCEDURE
+from tocsin.domain.events import EventKind
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.severity import Severity
 from tocsin.services import checklist, compliance, diagnostics, runbooks
@@ -56,6 +57,7 @@ def timeline_context(
     shown = [e for e in reversed(events) if not wanted or e.kind.value in wanted]
     return {
         "events": shown,
+        "suspects": [e for e in events if e.kind is EventKind.DEPLOY and e.data.get("suspect")],
         "all_count": len(events),
         "groups": _groups(events),
         "kinds": wanted,

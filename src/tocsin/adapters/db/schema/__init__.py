@@ -33,6 +33,7 @@ from tocsin.adapters.db.schema.core import (
     users,
     web_sessions,
 )
+from tocsin.adapters.db.schema.deploys import deploys
 from tocsin.adapters.db.schema.integrations import (
     github_deliveries,
     github_issues,
@@ -80,6 +81,7 @@ __all__ = [
     "api_tokens",
     "calendar_feeds",
     "deliveries",
+    "deploys",
     "escalations",
     "github_deliveries",
     "github_issues",

@@ -1,0 +1,101 @@
+"""``POST /hooks/deploy/{source}``: a deploy happened (from CI/CD: a curl at the end of a
+pipeline). Token or basic auth as for alert sources (a source of kind ``deploy``).
+
+Body (JSON)::
+
+    {"service": "api", "version": "v1.4.2", "environment": "production",
+     "deployed_at": "2026-11-27T09:48:00Z", "url": "https://ci.example.org/run/123",
+     "author": "rita", "status": "success", "id": "run-123"}
+
+``service`` (or ``component``), ``version`` and ``environment`` are required; ``deployed_at``
+defaults to now, ``status`` to success; ``id`` makes a resent deploy one record. Unknown source
+404, bad credentials 401, body over ``intake.max_body_bytes`` 413, a bad shape 422 naming the
+JSON path. The answer (201) comes after the commit.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from starlette.concurrency import run_in_threadpool
+
+from tocsin.domain.deploy import Deploy
+from tocsin.services.deploys import record_deploy
+from tocsin.web.context import container_of, services_of
+from tocsin.web.errors import problem, validation_errors
+from tocsin.web.intake_auth import authorized
+from tocsin.web.webhooks import Refused, read_body
+
+router = APIRouter(include_in_schema=False)
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class DeployIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    service: Name | None = None
+    component: Name | None = None
+    version: Name
+    environment: Annotated[str, Field(min_length=1, max_length=100)]
+    deployed_at: AwareDatetime | None = None
+    url: Annotated[str, Field(max_length=2000, pattern=r"^(https?://\S+)?$")] = ""
+    author: Annotated[str, Field(max_length=200)] = ""
+    status: Annotated[str, Field(max_length=40)] = "success"
+    id: Annotated[str, Field(max_length=200)] = ""
+
+    @model_validator(mode="after")
+    def _named(self) -> DeployIn:
+        if not (self.service or self.component):
+            raise ValueError("name the service (or component) that was deployed")
+        return self
+
+    def to_domain(self, source: str, now: datetime) -> Deploy:
+        return Deploy(
+            source=source,
+            service=(self.service or self.component or "").strip(),
+            version=self.version.strip(),
+            environment=self.environment.strip().lower(),
+            deployed_at=self.deployed_at or now,
+            received_at=now,
+            url=self.url,
+            author=self.author,
+            status=self.status.strip().lower() or "success",
+            external_id=self.id,
+        )
+
+
+def _source(request: Request, name: str) -> Any:
+    source = container_of(request).settings.sources.get(name)
+    if source is None or source.kind != "deploy":
+        raise Refused(problem(404, f"no deploy source named {name!r:.100}"), "rejected")
+    if not authorized(source, request.headers):
+        headers = {"WWW-Authenticate": 'Bearer, Basic realm="tocsin"'}
+        raise Refused(
+            problem(401, "valid credentials for this source are required", headers=headers), "rejected"
+        )
+    return source
+
+
+@router.post("/hooks/deploy/{source}")
+async def deploy_hook(request: Request, source: str) -> JSONResponse:
+    container = container_of(request)
+    try:
+        _source(request, source)
+        body = await read_body(request, container.settings.intake.max_body_bytes)
+    except Refused as refused:
+        return refused.response
+    try:
+        given = DeployIn.model_validate_json(body or b"{}")
+    except ValidationError as exc:
+        errors = validation_errors([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()])
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        return problem(422, detail, title="Invalid payload", errors=errors)
+    deploy = given.to_domain(source, container.clock.now())
+    stored, touched = await run_in_threadpool(record_deploy, services_of(request), deploy)
+    if stored is None:
+        return JSONResponse({"duplicate": True, "incidents": []}, status_code=200)
+    return JSONResponse({"id": stored.id, "duplicate": False, "incidents": touched}, status_code=201)
