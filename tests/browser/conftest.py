@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -64,14 +65,14 @@ class LiveServer:
     container: bootstrap.Container
 
 
-@pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+def serve(tmp_path: Path, extra: dict[str, Any] | None = None) -> Iterator[LiveServer]:
+    """tocsin on SQLite in ``tmp_path`` with a responder and a viewer account; ``extra``
+    settings (sources, diagnostics, runbooks…) merged over the defaults."""
     db = f"sqlite:///{tmp_path / 'tocsin.db'}"
     migrate.upgrade(db)
     port = free_port()
-    settings = Settings.model_validate(
-        {"database": {"url": db}, "server": {"port": port, "base_url": f"http://127.0.0.1:{port}"}}
-    )
+    base = {"database": {"url": db}, "server": {"port": port, "base_url": f"http://127.0.0.1:{port}"}}
+    settings = Settings.model_validate({**base, **(extra or {})})
     container = replace(bootstrap.build(settings), passwords=Argon2Passwords(time_cost=1, memory_cost=1024))
     for role in (Role.RESPONDER, Role.VIEWER):
         create_user(
@@ -88,6 +89,11 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
             yield LiveServer(url, container)
     finally:
         container.close()
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+    yield from serve(tmp_path)
 
 
 @pytest.fixture
