@@ -20,6 +20,7 @@ from tocsin.adapters.db.uow import SqlUnitOfWork
 from tocsin.adapters.passwords import Argon2Passwords
 from tocsin.adapters.runbooks import RunbookDirectory
 from tocsin.config import Settings
+from tocsin.config.checklists import build_checklists
 from tocsin.github_wiring import build_github
 from tocsin.services.context import Services
 from tocsin.services.ports import Clock
@@ -79,6 +80,7 @@ def build(
         report_timezone=ZoneInfo(settings.reports.timezone),
         diagnostics=settings.diagnostics.to_domain(),  # None unless diagnostics.grafana_url is set
         deploy_window=settings.deploys.window,
+        checklists=build_checklists(settings.checklists),  # the plan's lines unless configured
         runbooks=RunbookDirectory(Path(settings.runbooks.dir)) if settings.runbooks.dir else None,
     )
     return Container(

@@ -11,7 +11,6 @@ from rich.table import Table
 
 from tocsin.cli.render import incident_json, sla_text
 from tocsin.cli.runtime import container, local_actor, out
-from tocsin.domain.checklist import ITEMS
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.lifecycle import Phase
 from tocsin.domain.note import NoteKind
@@ -178,7 +177,7 @@ def check(
     actor = local_actor(by)
     with container() as c:
         checklist.tick_item(c.services, IncidentId(incident_id), item, done=not undo, note=note, by=actor)
-    line = ITEMS[item.strip()]
+        line = c.services.checklist_items[item.strip()]
     verb = "Unchecked" if undo else "Checked"
     out.print(f"{verb} {line.key} on incident #{incident_id}: {line.text}")
 

@@ -11,6 +11,7 @@ from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from tocsin.config.checklists import Checklists
 from tocsin.config.defaults import plan_defaults
 from tocsin.config.directory import PersonSettings, RoleSettings, ScheduleSettings, TeamSettings
 from tocsin.config.escalation import PolicySettings, policy_targets
@@ -65,6 +66,9 @@ class Settings(BaseModel):
     diagnostics: DiagnosticsSettings = Field(default_factory=DiagnosticsSettings)
     runbooks: RunbooksSettings = Field(default_factory=RunbooksSettings)
     deploys: DeploysSettings = Field(default_factory=DeploysSettings)
+    checklists: Checklists = Field(
+        default_factory=dict, description="A phase's own checklist lines (default: the plan's)."
+    )
     people: dict[Identifier, PersonSettings] = Field(default_factory=dict)
     roles: dict[Identifier, RoleSettings] = Field(
         default_factory=_plan_section("roles"), validate_default=True

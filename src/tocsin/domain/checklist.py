@@ -125,8 +125,9 @@ class Item:
 
     @property
     def mitigation(self) -> bool:
-        """Rollback, restart, degraded mode: the tick should say what was done."""
-        return self.key.startswith("3.2.")
+        """Rollback, restart, degraded mode (a "Mitigation" step's lines): the tick should say
+        what was done."""
+        return "mitigation" in self.section.lower()
 
 
 def flatten(checklists: Iterable[Checklist]) -> tuple[Item, ...]:
@@ -140,7 +141,23 @@ def flatten(checklists: Iterable[Checklist]) -> tuple[Item, ...]:
     return tuple(items)
 
 
-ITEMS: Mapping[str, Item] = {item.key: item for item in flatten(PHASES)}
+def items_of(checklists: Iterable[Checklist]) -> Mapping[str, Item]:
+    return {item.key: item for item in flatten(checklists)}
+
+
+ITEMS: Mapping[str, Item] = items_of(PHASES)
+
+
+def fix_trail_keys(items: Mapping[str, Item], environment: str) -> tuple[str, ...]:
+    """The resolution lines a successful deploy to ``environment`` ticks, by their words: a
+    staging deploy the lines about staging; a production deploy those about a hotfix or
+    production ("Déployer hotfix", "Déployer en production" in the plan)."""
+    words = ("staging",) if environment == "staging" else ("hotfix", "production")
+    return tuple(
+        key
+        for key, item in items.items()
+        if item.phase is Phase.RESOLUTION and any(word in item.text.lower() for word in words)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,8 +16,8 @@ from tocsin.domain.text import require_aware
 MAX_NOTE = 1000
 
 
-def item(key: str) -> Item:
-    found = ITEMS.get(key.strip())
+def item(key: str, items: Mapping[str, Item] = ITEMS) -> Item:
+    found = items.get(key.strip())
     if found is None:
         raise InvalidInput(f"item: no checklist line {key[:20]!r} (keys look like 3.2.1; see the checklist)")
     return found
@@ -32,10 +32,11 @@ def tick(
     at: datetime,
     by: str,
     automatic: bool = False,
+    items: Mapping[str, Item] = ITEMS,
 ) -> Change:
     """Tick (or untick) one line; a closed incident's checklist is its record and stays as is."""
     require_aware(at)
-    line = item(key)
+    line = item(key, items)
     if incident.phase is Phase.CLOSED:
         raise InvalidTransition("cannot tick the checklist of a closed incident (reopen it first)")
     note = note.strip()
@@ -47,14 +48,14 @@ def tick(
     return Change(incident, events=(TimelineEvent(EventKind.CHECKLIST, at, by, text, data),))
 
 
-def state(events: Iterable[TimelineEvent]) -> Mapping[str, Tick]:
+def state(events: Iterable[TimelineEvent], items: Mapping[str, Item] = ITEMS) -> Mapping[str, Tick]:
     """The last tick of each line, from the incident's events in time order."""
     ticks: dict[str, Tick] = {}
     for event in events:
         if event.kind is not EventKind.CHECKLIST:
             continue
         key = str(event.data.get("item", ""))
-        if key in ITEMS:
+        if key in items:
             ticks[key] = Tick(
                 key, bool(event.data.get("done")), event.at, event.actor, str(event.data.get("note", ""))
             )

@@ -9,7 +9,7 @@ first", production ticks "Déployer hotfix" and "Déployer en production", with 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,7 +18,6 @@ STAGING = frozenset({"staging", "stage", "preprod", "pre-production", "qa", "uat
 SUCCESS = "success"
 DEFAULT_WINDOW = timedelta(minutes=60)
 LABELS = ("service", "component", "app", "job", "container")
-HOTFIX, STAGING_TEST, PRODUCTION_DEPLOY = "3.3.1", "3.3.2", "3.3.3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,13 +83,11 @@ def banner(deploy: Deploy, detected_at: datetime) -> str:
     return f"Deploy {deploy.version} of {deploy.service} {before} before detection — consider rollback"
 
 
-def fix_ticks(deploy: Deploy, services: frozenset[str], detected_at: datetime) -> Sequence[str]:
-    """The checklist lines a deploy during the incident ticks (none for other services, failed
-    deploys, or deploys from before detection)."""
+def fix_environment(deploy: Deploy, services: frozenset[str], detected_at: datetime) -> str | None:
+    """``staging`` or ``production`` when the deploy is part of the incident's fix trail (a
+    successful deploy of an affected service after detection); ``None`` otherwise."""
     if not deploy.succeeded or deploy.service not in services or deploy.deployed_at < detected_at:
-        return ()
+        return None
     if deploy.staging:
-        return (STAGING_TEST,)
-    if deploy.production:
-        return (HOTFIX, PRODUCTION_DEPLOY)
-    return ()
+        return "staging"
+    return "production" if deploy.production else None

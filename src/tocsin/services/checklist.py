@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from tocsin.domain import checklist_ticks as domain
 from tocsin.domain.access import Actor, Role
-from tocsin.domain.checklist import ITEMS, Item, Tick
+from tocsin.domain.checklist import Item, Tick
 from tocsin.domain.events import TimelineEvent
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.services.context import Services
@@ -30,7 +30,8 @@ def tick_item(
     by.require(Role.RESPONDER, "ticking the checklist")
     with svc.uow() as uow:
         current = uow.incidents.get(incident_id, for_update=True)
-        change = domain.tick(current, key, done=done, note=note, at=svc.clock.now(), by=by.name)
+        at = svc.clock.now()
+        change = domain.tick(current, key, done=done, note=note, at=at, by=by.name, items=svc.checklist_items)
         persist(svc, uow, change, before=current)
         uow.commit()
     return change.incident
@@ -44,5 +45,6 @@ def checklist(svc: Services, incident_id: IncidentId, *, by: Actor) -> list[Line
         events = [
             TimelineEvent(e.kind, e.at, e.actor, e.text, e.data) for e in uow.timeline.list(incident_id)
         ]
-    ticks = domain.state(events)
-    return [Line(item, ticks.get(key)) for key, item in ITEMS.items()]
+    items = svc.checklist_items
+    ticks = domain.state(events, items)
+    return [Line(item, ticks.get(key)) for key, item in items.items()]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta, tzinfo
 
+from tocsin.domain.checklist import PHASES, Checklist, Item, items_of
 from tocsin.domain.diagnostics import Diagnostics
 from tocsin.domain.severity import Plan
 from tocsin.services.github_ports import GitHub
@@ -36,7 +38,14 @@ class Services:
     """The time zone of the Incident Report's times (``reports.timezone``)."""
     diagnostics: Diagnostics | None = None
     """Loki/Grafana links over the incident window (``None``: no ``diagnostics.grafana_url``)."""
+    checklists: tuple[Checklist, ...] = PHASES
+    """The phases' checklists (config ``checklists``, default: the plan's lines)."""
     deploy_window: timedelta = timedelta(minutes=60)
     """How long before detection a production deploy is a suspect (``deploys.window``)."""
     runbooks: RunbookLibrary | None = None
     """The runbook directory (``runbooks.dir``; ``None``: none configured)."""
+
+    @property
+    def checklist_items(self) -> Mapping[str, Item]:
+        """Every line of the checklists, by key (``3.2.1``)."""
+        return items_of(self.checklists)

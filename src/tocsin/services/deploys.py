@@ -18,6 +18,7 @@ from typing import Any
 from tocsin.domain import checklist_ticks
 from tocsin.domain import deploy as domain
 from tocsin.domain.access import Actor, Role
+from tocsin.domain.checklist import fix_trail_keys
 from tocsin.domain.deploy import Deploy
 from tocsin.domain.events import Change, EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.incident import Incident, IncidentId
@@ -117,16 +118,22 @@ def _apply(svc: Services, uow: UnitOfWork, incident: Incident, deploy: Deploy, a
         if not _already(uow, locked.id, deploy.id):
             uow.timeline.append(locked.id, [_suspect_event(deploy, locked, at, f"deploy:{deploy.source}")])
         return True
+    environment = domain.fix_environment(deploy, services, locked.detected_at)
+    if environment is None:
+        return False
+    items = svc.checklist_items
     recorded = [TimelineEvent(e.kind, e.at, e.actor, e.text, e.data) for e in uow.timeline.list(locked.id)]
-    done = {key for key, tick in checklist_ticks.state(recorded).items() if tick.done}
-    keys = [key for key in domain.fix_ticks(deploy, services, locked.detected_at) if key not in done]
+    done = {key for key, tick in checklist_ticks.state(recorded, items).items() if tick.done}
+    keys = [key for key in fix_trail_keys(items, environment) if key not in done]
     if not keys:
-        return bool(domain.fix_ticks(deploy, services, locked.detected_at))
+        return True
     note = f"{deploy.version} in {deploy.environment} at {deploy.deployed_at:%H:%M} UTC"
     events: list[TimelineEvent] = []
     by = f"deploy:{deploy.source}"
     for key in keys:
-        change = checklist_ticks.tick(locked, key, done=True, note=note, at=at, by=by, automatic=True)
+        change = checklist_ticks.tick(
+            locked, key, done=True, note=note, at=at, by=by, automatic=True, items=items
+        )
         events.extend(change.events)
     from tocsin.services.incidents import persist  # incidents -> reactions -> this module
 

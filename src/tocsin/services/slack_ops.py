@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from tocsin.domain.access import Actor, Role
-from tocsin.domain.checklist import ITEMS
 from tocsin.domain.errors import DomainError, InvalidInput
 from tocsin.domain.events import JobKind, JobRequest
 from tocsin.domain.incident import IncidentId
@@ -171,7 +170,7 @@ def _check(svc: Services, by: Actor, rest: str, *, done: bool = True) -> str:
         raise InvalidInput("usage: `/incident check <id> <item> [what was done]`, item as in 3.2.1")
     note = parts[2] if len(parts) > 2 and done else ""
     checklist.tick_item(svc, parse_id(parts[0]), parts[1], done=done, note=note, by=by)
-    line = ITEMS[parts[1].strip()]
+    line = svc.checklist_items[parts[1].strip()]
     return f"{'Checked' if done else 'Unchecked'} {line.key} on #{parse_id(parts[0])}: {line.text}"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 URL = "/api/v1/incidents"
 
 
@@ -44,3 +46,41 @@ def test_bad_ticks(client, as_responder, as_viewer):
     long = client.post(f"{URL}/{iid}/checklist/3.2.1", json={"note": "x" * 1001}, headers=as_responder)
     assert long.status_code == 422
     assert client.post(f"{URL}/999/checklist/3.2.1", headers=as_responder).status_code == 404
+
+
+class TestATeamsOwnChecklist:
+    @pytest.fixture
+    def settings(self, db_url):
+        from tocsin.config import Settings
+
+        resolution = [
+            {"step": "Mitigation :", "lines": ["Basculer sur le réplica", "Rollback"]},
+            "Prévenir le support",
+            {"step": "Fix :", "lines": ["Hotfix en staging", "Hotfix en production"]},
+        ]
+        return Settings.model_validate(
+            {"database": {"url": db_url}, "checklists": {"resolution": resolution}}
+        )
+
+    def test_configured_lines_replace_the_phase_and_keep_the_numbering(self, client, as_responder, services):
+        iid = declare(client, as_responder)
+        lines = {x["key"]: x for x in client.get(f"{URL}/{iid}/checklist", headers=as_responder).json()}
+        assert lines["3.1.1"]["text"] == "Basculer sur le réplica"
+        assert lines["3.1.1"]["mitigation"] is True
+        assert lines["3.2"]["text"] == "Prévenir le support"
+        assert lines["1.1"]["text"] == "Alerte reçue (Alertmanager, user report, monitoring)"  # plan's
+        assert "3.3.3" not in lines
+        from tocsin.domain.checklist import fix_trail_keys
+
+        assert fix_trail_keys(services.checklist_items, "staging") == ("3.3.1",)
+        assert fix_trail_keys(services.checklist_items, "production") == ("3.3.1", "3.3.2")
+        assert client.post(f"{URL}/{iid}/checklist/3.2", headers=as_responder).status_code == 200
+
+
+def test_a_bad_checklist_config_names_the_phase(db_url):
+    from pydantic import ValidationError
+
+    from tocsin.config import Settings
+
+    with pytest.raises(ValidationError, match="checklists"):
+        Settings.model_validate({"database": {"url": db_url}, "checklists": {"resolutoin": ["x"]}})

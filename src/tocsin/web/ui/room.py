@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 from markupsafe import Markup
 
-from tocsin.domain.checklist import PHASES, SECURITY_PROCEDURE
+from tocsin.domain.checklist import SECURITY_PROCEDURE
 from tocsin.domain.events import EventKind
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.severity import Severity
@@ -67,7 +67,8 @@ def timeline_context(
 
 def _checklist_groups(request: Request, session: Session, incident_id: int) -> list[tuple[Any, list[Any]]]:
     lines = checklist.checklist(services_of(request), IncidentId(incident_id), by=session.user.actor)
-    return [(c, [line for line in lines if line.item.phase is c.phase]) for c in PHASES]
+    configured = services_of(request).checklists
+    return [(c, [line for line in lines if line.item.phase is c.phase]) for c in configured]
 
 
 def _runbooks(request: Request, session: Session, incident_id: int) -> list[tuple[Any, Markup]]:
