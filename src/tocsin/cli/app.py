@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from tocsin.cli import admin, incident, jobs, oncall, postmortem, runbooks, serve, status, token, user
+from tocsin.cli import (
+    admin,
+    incident,
+    jobs,
+    oncall,
+    postmortem,
+    runbooks,
+    serve,
+    starter,
+    status,
+    token,
+    user,
+)
 from tocsin.cli.report import report
 
 app = typer.Typer(
@@ -16,6 +28,7 @@ app = typer.Typer(
 app.command()(serve.serve)
 app.command()(serve.worker)
 app.command()(report)
+app.command("init")(starter.init)
 app.add_typer(admin.db, name="db")
 app.add_typer(admin.config, name="config")
 app.add_typer(incident.app, name="incident")
