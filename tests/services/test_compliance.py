@@ -16,7 +16,7 @@ from tocsin.domain.postmortem import ActionItem, RunbookUpdate, Why
 from tocsin.domain.severity import Severity
 from tocsin.domain.statuspage import UpdateStatus
 from tocsin.services import compliance, incidents, postmortem, statuspage
-from tocsin.services.postmortem import Edit
+from tocsin.services.postmortem_edit import Edit
 
 SOFIA = Actor("sofia", Role.RESPONDER)
 

@@ -304,7 +304,7 @@ def test_a_p1_closes_from_github_once_its_post_mortem_is_complete(client, contai
     from tocsin.domain.access import Actor, Role
     from tocsin.domain.postmortem import ActionItem, Why
     from tocsin.services import postmortem
-    from tocsin.services.postmortem import Edit
+    from tocsin.services.postmortem_edit import Edit
 
     rita = Actor("rita", Role.RESPONDER)
     incident_id = alert(client)

@@ -7,42 +7,24 @@ timeline; reminders are durable jobs written with the change that armed them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import date, datetime
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from tocsin.domain import incident_report
 from tocsin.domain import postmortem as domain
 from tocsin.domain.access import Actor, Role
-from tocsin.domain.errors import InvalidInput, InvalidTransition, NotFound
+from tocsin.domain.errors import InvalidTransition, NotFound
 from tocsin.domain.events import Change, EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.lifecycle import Phase
-from tocsin.domain.notification import Event, Person, Purpose, Trigger, for_people
 from tocsin.domain.postmortem import PostMortem
 from tocsin.services import github_actions
 from tocsin.services.context import Services
 from tocsin.services.ports import UnitOfWork
+from tocsin.services.postmortem_edit import Edit, apply_edit
 
 SYSTEM = "tocsin"
-
-
-@dataclass(frozen=True, slots=True)
-class Edit:
-    """A partial edit: ``None`` leaves a field as it is; lists replace the whole list."""
-
-    owner: str | None = None
-    summary: str | None = None
-    impact: str | None = None
-    root_cause: str | None = None
-    whys: tuple[domain.Why, ...] | None = None
-    why_actions: tuple[int, ...] | None = None
-    action_items: tuple[domain.ActionItem, ...] | None = None
-    runbooks: tuple[domain.RunbookUpdate, ...] | None = None
-    timeline: domain.TimelineEdits | None = None
-    meeting_at: datetime | None = None
-    attendees: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,60 +181,13 @@ def start(svc: Services, incident_id: IncidentId, *, by: Actor) -> PostMortem:
     return pm
 
 
-def _known_owners(svc: Services, uow: UnitOfWork) -> set[str]:
-    people = svc.paging.directory.people
-    known = set(people) | {p.email for p in people.values() if p.email}
-    known |= {user.email for user in uow.users.list()}
-    return known
-
-
-def _text_fields(edit: Edit) -> dict[str, Any]:
-    changes: dict[str, Any] = {}
-    for name in ("summary", "impact", "root_cause"):
-        value = getattr(edit, name)
-        if value is not None:
-            changes[name] = domain.clean_field(name, value)
-    if edit.whys is not None:
-        changes["whys"] = domain.clean_whys(edit.whys)
-    if edit.runbooks is not None:
-        changes["runbooks"] = domain.clean_runbooks(edit.runbooks)
-    if edit.timeline is not None:
-        changes["timeline"] = domain.clean_timeline(edit.timeline)
-    if edit.meeting_at is not None:
-        changes["meeting_at"] = edit.meeting_at
-    if edit.attendees is not None:
-        cleaned = (domain.clean_field("attendees", a, 200) for a in edit.attendees if a.strip())
-        changes["attendees"] = tuple(dict.fromkeys(cleaned))
-    return changes
-
-
-def _apply_edit(svc: Services, uow: UnitOfWork, pm: PostMortem, edit: Edit, today: date) -> PostMortem:
-    changes = _text_fields(edit)
-    known = _known_owners(svc, uow) if edit.owner or edit.action_items else set()
-    if edit.owner is not None:
-        owner = edit.owner.strip()
-        if owner and owner not in known:
-            raise InvalidInput(f"owner: {owner!r} is not a known person or user")
-        changes["owner"] = owner
-    items = pm.action_items
-    if edit.action_items is not None:
-        items = domain.clean_actions(edit.action_items, previous=items, today=today, known_owner=known)
-        changes["action_items"] = items
-    if edit.why_actions is not None:
-        changes["why_actions"] = domain.clean_why_actions(edit.why_actions, items)
-    else:  # an action item removed leaves the 5 Whys chain
-        ids = {item.id for item in items}
-        changes["why_actions"] = tuple(i for i in pm.why_actions if i in ids)
-    return replace(pm, **changes)
-
-
 def edit(svc: Services, incident_id: IncidentId, change: Edit, *, by: Actor) -> PostMortem:
     by.require(Role.RESPONDER, "editing a post-mortem")
     at = svc.clock.now()
     with svc.uow() as uow:
         _, pm = _locked(uow, incident_id)
         domain.require_draft(pm, "edit the post-mortem")
-        updated = _apply_edit(svc, uow, pm, change, at.date())
+        updated = apply_edit(svc, uow, pm, change, at.date())
         if updated != pm:
             uow.postmortems.save(updated, at)
             if svc.github is not None and updated.action_items != pm.action_items:
@@ -320,54 +255,3 @@ def overdue(svc: Services, *, by: Actor) -> list[tuple[PostMortem, Incident]]:
     with svc.read() as uow:
         late = uow.postmortems.overdue(svc.clock.now())
         return [(pm, uow.incidents.get(IncidentId(pm.incident_id))) for pm in late]
-
-
-def _owner_person(svc: Services, owner: str) -> Person | None:
-    people = svc.paging.directory.people
-    if owner in people:
-        return people[owner]
-    for person in people.values():
-        if person.email and person.email.lower() == owner.lower():
-            return person
-    return Person(id=owner, name=owner, email=owner) if "@" in owner else None
-
-
-def remind(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
-    """The ``postmortem.reminder`` job: tell the owner (or, without one, the people paged) that
-    the post-mortem is due soon or overdue. A reminder armed for another deadline, or for a
-    post-mortem already done, does nothing."""
-    incident_id = IncidentId(int(payload["incident_id"]))
-    due_at = datetime.fromisoformat(str(payload["due_at"]))
-    which = str(payload["which"])
-    incident = uow.incidents.get(incident_id, for_update=True)
-    pm = uow.postmortems.get(incident_id)
-    if pm is None or pm.status.done or pm.due_at != due_at or incident.phase is not Phase.POST_INCIDENT:
-        return True
-    at = svc.clock.now()
-    when = "is overdue" if which == "overdue" else f"is due in {which} ({due_at:%Y-%m-%d %H:%M} UTC)"
-    text = f"The post-mortem of #{incident.id} {when}: {', '.join(pm.missing()) or 'ready to complete'}"
-    person = _owner_person(svc, pm.owner)
-    recipients = [(person, "post-mortem owner")] if person is not None else []
-    paging = svc.paging
-    event = Event(
-        incident_id=incident.id,
-        severity=incident.severity.value,
-        title=incident.title,
-        phase=incident.phase.value,
-        trigger=Trigger.POSTMORTEM_DUE,
-        text=text,
-        at=at,
-        batch=0,
-        url=paging.incident_url(incident.id) + "/postmortem",
-    )
-    notifications = [
-        replace(n, key=f"{domain.reminder_key(incident.id, due_at, which)}:{n.recipient}:{n.channel}")
-        for n in for_people(event, Purpose.FYI, recipients, paging.person_channels)
-    ]
-    if notifications:
-        uow.deliveries.add(notifications, at)
-        uow.jobs.enqueue([JobRequest(JobKind.NOTIFY, at, n.to_payload(), n.key) for n in notifications])
-    told = ", ".join(n.name for n in notifications[:1]) or "nobody (no owner with a channel)"
-    reminded = _event(at, SYSTEM, f"Post-mortem reminder ({which}) to {told}", "reminder")
-    uow.timeline.append(incident.id, [reminded])
-    return True

@@ -25,7 +25,7 @@ from tocsin.services import (
     github,
     github_actions,
     notify,
-    postmortem,
+    postmortem_reminders,
     slack,
     slack_channels,
     statuspage_export,
@@ -110,7 +110,7 @@ JOBS: Mapping[JobKind, JobSpec] = MappingProxyType(
             handler=github_actions.sync_actions, backoff_base=timedelta(seconds=10)
         ),
         # Post-mortem (issue 12): fenced by the deadline they were armed for.
-        JobKind.POSTMORTEM_REMINDER: JobSpec(handler=postmortem.remind),
+        JobKind.POSTMORTEM_REMINDER: JobSpec(handler=postmortem_reminders.remind),
         # Deploy correlation (issue 13): idempotent (a suspect is written once per deploy).
         JobKind.DEPLOY_CORRELATE: JobSpec(handler=deploys.correlate),
     }

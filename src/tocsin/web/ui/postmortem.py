@@ -12,7 +12,7 @@ from pydantic import BaseModel, StringConstraints
 from tocsin.domain.errors import DomainError, PermissionDenied
 from tocsin.domain.incident import IncidentId
 from tocsin.services import postmortem as use_cases
-from tocsin.services.postmortem import Edit
+from tocsin.services.postmortem_edit import Edit
 from tocsin.web.api import MAX_BODY_BYTES
 from tocsin.web.context import container_of, services_of
 from tocsin.web.ui.actions import IncidentPath

@@ -12,7 +12,8 @@ from datetime import UTC, date, datetime
 
 from tocsin.domain import postmortem as domain
 from tocsin.domain.errors import InvalidInput
-from tocsin.services.postmortem import Edit, PostMortemView
+from tocsin.services.postmortem import PostMortemView
+from tocsin.services.postmortem_edit import Edit
 
 _ITEM = re.compile(r"^(?:#(?P<id>\d+)\s+)?(?:\[(?P<done>[ xX])\]\s*)?(?P<rest>.*)$")
 
