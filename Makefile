@@ -17,21 +17,23 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make run: migrate ./var/tocsin.db and serve the demo plan on http://127.0.0.1:8080
+## make run: migrate ./var/tocsin.db and serve the demo plan on http://127.0.0.1:$(PORT) (PORT=8080 by default)
+PORT ?= 8080
+RUN_ENV := TOCSIN_CONFIG=$(DEMO_CONFIG) TOCSIN_SERVER__PORT=$(PORT) TOCSIN_SERVER__BASE_URL=http://127.0.0.1:$(PORT)
 run: install
 	@mkdir -p var
-	TOCSIN_CONFIG=$(DEMO_CONFIG) $(BIN)/tocsin db upgrade
+	$(RUN_ENV) $(BIN)/tocsin db upgrade
 	@echo
-	@echo "  tocsin is starting on http://127.0.0.1:8080 with $(DEMO_CONFIG) (SQLite: ./var/tocsin.db)"
+	@echo "  tocsin is starting on http://127.0.0.1:$(PORT) with $(DEMO_CONFIG) (SQLite: ./var/tocsin.db)"
 	@echo "  Web UI: create the first account in another terminal (prompts for a password):"
 	@echo "    TOCSIN_CONFIG=$(DEMO_CONFIG) $(BIN)/tocsin user create you@example.org --role admin"
-	@echo "  then sign in at http://127.0.0.1:8080/sign-in"
-	@echo "  Get an API token (shown once) in another terminal:"
-	@echo "    TOCSIN_CONFIG=$(DEMO_CONFIG) $(BIN)/tocsin token create --name me --role admin"
-	@echo "  then:  curl -H \"Authorization: Bearer <token>\" http://127.0.0.1:8080/api/v1/incidents"
-	@echo "  API docs: http://127.0.0.1:8080/api/v1/docs   health: /healthz /readyz /metrics"
+	@echo "  then sign in at http://127.0.0.1:$(PORT)/sign-in"
+	@echo "  Get an API token (shown once; --rotate replaces an earlier one of that name):"
+	@echo "    TOCSIN_CONFIG=$(DEMO_CONFIG) $(BIN)/tocsin token create --name me --role admin --rotate"
+	@echo "  then:  curl -H \"Authorization: Bearer <token>\" http://127.0.0.1:$(PORT)/api/v1/incidents"
+	@echo "  API docs: http://127.0.0.1:$(PORT)/api/v1/docs   health: /healthz /readyz /metrics"
 	@echo
-	TOCSIN_CONFIG=$(DEMO_CONFIG) exec $(BIN)/tocsin serve
+	$(RUN_ENV) exec $(BIN)/tocsin serve
 
 ## make test: the whole suite, on SQLite and (when it answers on 127.0.0.1:5432) PostgreSQL
 test: install chromium

@@ -183,3 +183,17 @@ def test_runbooks_check_lists_alerts_without_one(cli, monkeypatch, tmp_path):
     bad = tmp_path / "bad.yml"
     bad.write_text("just: text\n")
     assert "not a Prometheus rules file" in cli("runbooks", "check", "--rules", str(bad), code=2).output
+
+
+def test_token_create_twice_says_how_and_rotate_replaces_it(cli):
+    first = cli("token", "create", "--name", "me", "--role", "admin").output.strip().splitlines()[-1]
+    again = cli("token", "create", "--name", "me", "--role", "admin", code=4).output
+    assert "an active token named 'me' already exists" in again
+    assert "tocsin token revoke me" in again
+    assert "--rotate" in again
+    rotated = cli("token", "create", "--name", "me", "--role", "admin", "--rotate").output
+    second = rotated.strip().splitlines()[-1]
+    assert second.startswith(first[:4])
+    assert second != first
+    listing = cli("token", "ls").output
+    assert listing.count("me ") >= 2  # the revoked one stays listed, with its revocation time

@@ -21,11 +21,14 @@ def create(
         str, typer.Option("--name", "-n", help="Who or what will use it, e.g. grafana or alice.")
     ],
     role: Annotated[str, typer.Option("--role", "-r", help="viewer, responder or admin.")] = "responder",
+    rotate: Annotated[
+        bool, typer.Option("--rotate", help="Revoke the active token of this name and make a new one.")
+    ] = False,
 ) -> None:
     """Create a token. It is shown once, alone on the last line; only its hash is stored."""
     with container() as c:
         record, secret = tokens.create_token(
-            c.services, name=name, role=Role.parse(role), by=local_actor(None)
+            c.services, name=name, role=Role.parse(role), by=local_actor(None), rotate=rotate
         )
         out.print(f"Created token {record.name!r} with role {record.role.value}.")
         out.print("Store it now: it is not shown again.")

@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Sequence
+from contextlib import suppress
 from datetime import timedelta
 
 from tocsin.domain.access import Actor, ApiToken, Role
-from tocsin.domain.errors import InvalidInput
+from tocsin.domain.errors import Conflict, InvalidInput, NotFound
 from tocsin.services.context import Services
 
 PREFIX = "tocsin_"
@@ -25,15 +26,27 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create_token(svc: Services, *, name: str, role: Role, by: Actor) -> tuple[ApiToken, str]:
-    """Return the token record and its secret; the secret cannot be recovered later."""
+def create_token(
+    svc: Services, *, name: str, role: Role, by: Actor, rotate: bool = False
+) -> tuple[ApiToken, str]:
+    """Return the token record and its secret; the secret cannot be recovered later.
+
+    ``rotate`` revokes the active token of that name in the same transaction (a script run
+    twice gets a fresh secret instead of a conflict)."""
     by.require(Role.ADMIN, "creating a token")
     cleaned = name.strip()
     if not cleaned or len(cleaned) > MAX_NAME:
         raise InvalidInput(f"name: must be 1 to {MAX_NAME} characters")
     secret = PREFIX + secrets.token_urlsafe(32)
     with svc.uow() as uow:
-        token = uow.tokens.add(cleaned, role, hash_secret(secret), svc.clock.now())
+        if rotate:
+            with suppress(NotFound):
+                uow.tokens.revoke(cleaned, svc.clock.now())
+        try:
+            token = uow.tokens.add(cleaned, role, hash_secret(secret), svc.clock.now())
+        except Conflict as exc:
+            hint = f"revoke it (tocsin token revoke {cleaned}) or replace it (--rotate)"
+            raise Conflict(f"{exc.detail}: {hint}") from None
         uow.commit()
     return token, secret
 

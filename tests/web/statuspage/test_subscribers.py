@@ -31,6 +31,7 @@ def test_subscribe_confirm_receive_unsubscribe(client, container, clock, sink, a
     page = client.post("/status/subscribe", data={"email": "Reader@Example.ORG"})
     assert page.status_code == 200
     assert "Check your inbox" in page.text
+    assert "Updated ." not in page.text  # a page with no revision says nothing of one
     drain(container)
     [confirmation] = sink.messages
     assert str(confirmation["To"]) == "Reader@example.org"

@@ -152,7 +152,8 @@ def test_the_plan_page_shows_the_plan_and_hides_the_database_password(client, as
     page = client.get("/plan").text
     assert "Service down pour tous" in page
     assert "CNIL" in page
-    assert "&lt; 15m" in page
+    assert "&lt; 15 min" in page  # as the plan writes it
+    assert "within 48 h" in page  # not "2d 00h"
     # the plan document itself, word for word, rendered (tables, the report template as code)
     assert "Rollback si déploiement récent" in page
     assert "<td>Service down pour tous</td>" in page

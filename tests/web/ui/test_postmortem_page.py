@@ -94,7 +94,7 @@ def test_the_dashboard_lists_overdue_post_mortems(client, as_role, services, res
     live = client.get("/dashboard/live").text
     assert "Overdue post-mortems" in live
     assert f'href="/incidents/{iid}/postmortem"' in live
-    assert "1h 00m late" in live
+    assert "1 h late" in live
 
 
 def test_the_room_shows_the_compliance_checklist_and_reports_page_the_figures(

@@ -22,10 +22,15 @@ MAX_FLASH = 300
 
 
 def duration(value: timedelta | float | None) -> str:
-    """``45s``, ``12m``, ``1h 05m``, ``2d 03h``: compact and unambiguous."""
+    """As the plan writes them where they are round (``15 min``, ``1 h``, ``48 h``); otherwise
+    ``45s``, ``12m``, ``1h 05m``, ``2d 03h``: compact and unambiguous."""
     if value is None:
         return ""
     seconds = int(abs(value.total_seconds() if isinstance(value, timedelta) else value))
+    if seconds and seconds % 3600 == 0 and seconds <= 7 * 86400:
+        return f"{seconds // 3600} h"
+    if seconds and seconds % 60 == 0 and seconds < 3600:
+        return f"{seconds // 60} min"
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
