@@ -216,3 +216,11 @@ def test_ticking_the_checklist_from_the_room(client, as_role, services, responde
     assert "rolled back to v1.4.1" in room
     texts = [e.text for e in get_timeline(services, incident.id, by=admin)]
     assert "Checked 3.2.1: Rollback si déploiement récent — rolled back to v1.4.1" in texts
+
+
+def test_a_bad_query_value_is_named_on_the_error_page(client, as_role):
+    as_role(Role.VIEWER)
+    page = client.get("/incidents?page=-1")
+    assert page.status_code == 422
+    assert "page (query): Input should be greater than or equal to 1." in page.text
+    assert "Some of the values sent were not understood" not in page.text

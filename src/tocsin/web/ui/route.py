@@ -13,7 +13,7 @@ from fastapi.routing import APIRoute
 
 from tocsin.domain.errors import DomainError
 from tocsin.services.signin import TooManyAttempts
-from tocsin.web.errors import DOMAIN_STATUS
+from tocsin.web.errors import DOMAIN_STATUS, validation_errors
 from tocsin.web.ui.render import error_page
 from tocsin.web.ui.security import CsrfFailed, SignInRequired, sign_in_url
 
@@ -45,6 +45,15 @@ def _sign_in_redirect(request: Request, exc: SignInRequired) -> Response:
     return RedirectResponse(target, status_code=303)
 
 
+def _explain(exc: RequestValidationError) -> str:
+    """Which value was refused, and why, in a sentence: ``page: Input should be greater than
+    or equal to 1.``"""
+    parts = []
+    for error in validation_errors(exc.errors())[:3]:
+        parts.append(f"{error['field']} ({error['in']}): {error['message']}")
+    return "; ".join(parts) + "." if parts else "Some of the values sent were not understood."
+
+
 async def _handle(request: Request, handler: Callable[[Request], Awaitable[Response]]) -> Response:
     try:
         return await handler(request)
@@ -55,8 +64,8 @@ async def _handle(request: Request, handler: Callable[[Request], Awaitable[Respo
             "The form was refused because its security token is missing or stale. Reload the page and retry."
         )
         return error_page(request, 403, "Form expired", detail)
-    except RequestValidationError:
-        return error_page(request, 422, "Invalid request", "Some of the values sent were not understood.")
+    except RequestValidationError as exc:
+        return error_page(request, 422, "Invalid request", _explain(exc))
     except DomainError as exc:
         return error_page(request, _status(exc), exc.title, exc.detail)
 
