@@ -30,11 +30,18 @@ def test_create_with_a_password_then_list(cli):
     assert "x" * 12 not in listed
 
 
-def test_create_prompts_for_the_password_twice_when_omitted(cli):
-    result = cli(
-        "user", "create", "ada@example.org", "--role", "admin", input="long enough pw\nlong enough pw\n"
-    )
+def test_a_piped_password_is_read_once_and_checked_at_once(cli):
+    result = cli("user", "create", "ada@example.org", "--role", "admin", input="long enough pw\n")
     assert "Created user ada@example.org with role admin." in result.output
+    assert "Password" not in result.output  # no prompt when standard input is not a terminal
+    short = cli("user", "create", "bob@example.org", "--password-stdin", input="short\n", code=2)
+    assert "at least 12 characters" in short.output
+    both = cli(
+        "user", "create", "c@example.org", "--password", "x" * 12, "--password-stdin", input="y\n", code=2
+    )
+    assert "not both" in both.output
+    changed = cli("user", "passwd", "ada@example.org", "--password-stdin", input="another long one\n")
+    assert "Password of ada@example.org changed" in changed.output
 
 
 @pytest.mark.parametrize(

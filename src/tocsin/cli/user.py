@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from typing import Annotated
 
@@ -10,6 +11,8 @@ from rich.table import Table
 
 from tocsin.cli.runtime import container, local_actor, out
 from tocsin.domain.access import Role
+from tocsin.domain.errors import InvalidInput
+from tocsin.domain.user import check_password
 from tocsin.services import users
 
 app = typer.Typer(help="Create and list the people who sign in to the web UI.", no_args_is_help=True)
@@ -17,10 +20,38 @@ app = typer.Typer(help="Create and list the people who sign in to the web UI.", 
 _ROLES = ", ".join(role.value for role in Role)
 
 
-def _password(given: str | None) -> str:
+PasswordStdin = Annotated[
+    bool,
+    typer.Option("--password-stdin", help="Read the password from standard input (one line), for scripts."),
+]
+
+
+def _checked(password: str) -> str:
+    try:
+        return check_password(password)
+    except InvalidInput as exc:
+        raise typer.BadParameter(exc.detail.removeprefix("password: "), param_hint="password") from None
+
+
+def _password(given: str | None, from_stdin: bool) -> str:
+    """From ``--password``, standard input (``--password-stdin``, or whenever it is not a
+    terminal), or a hidden prompt on a terminal, checked before it is asked again."""
+    if given is not None and from_stdin:
+        raise typer.BadParameter("give --password or --password-stdin, not both", param_hint="password")
     if given is not None:
-        return given
-    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+        return _checked(given)
+    if from_stdin or not sys.stdin.isatty():  # piped: one line, no prompt (getpass would warn)
+        return _checked(sys.stdin.readline().rstrip("\r\n"))
+    while True:
+        first = str(typer.prompt("Password", hide_input=True))
+        try:
+            _checked(first)
+        except typer.BadParameter as exc:
+            out.print(f"That password will not do: {exc.message}. Try again.")
+            continue
+        if str(typer.prompt("Repeat the password", hide_input=True)) == first:
+            return first
+        out.print("The two entries differ. Try again.")
 
 
 @app.command()
@@ -31,11 +62,12 @@ def create(
         str | None, typer.Option("--password", "-p", help="Prompted for (hidden, twice) when omitted.")
     ] = None,
     name: Annotated[str, typer.Option("--name", "-n", help="Shown in the UI, e.g. 'Rita Ramos'.")] = "",
+    password_stdin: PasswordStdin = False,
 ) -> None:
     """Create an account; the password is stored as an argon2id hash."""
     with container() as c:
         parsed = Role.parse(role)  # before the prompt: a typo fails at once
-        secret = _password(password)
+        secret = _password(password, password_stdin)
         by = local_actor(None)
         user = users.create_user(
             c.services, c.passwords, email=email, role=parsed, password=secret, name=name, by=by
@@ -50,9 +82,10 @@ def passwd(
     password: Annotated[
         str | None, typer.Option("--password", "-p", help="Prompted for when omitted.")
     ] = None,
+    password_stdin: PasswordStdin = False,
 ) -> None:
     """Set a new password; the user's open sessions end."""
-    secret = _password(password)
+    secret = _password(password, password_stdin)
     with container() as c:
         by = local_actor(None)
         user = users.set_password(c.services, c.passwords, email=email, password=secret, by=by)
