@@ -11,7 +11,7 @@ from tocsin.domain.errors import InvalidInput, InvalidTransition
 from tocsin.domain.events import Change, EventKind, TimelineEvent
 from tocsin.domain.incident import Incident
 from tocsin.domain.lifecycle import Phase
-from tocsin.domain.text import require_aware
+from tocsin.domain.text import refuse_nul, require_aware
 
 MAX_NOTE = 1000
 
@@ -39,7 +39,7 @@ def tick(
     line = item(key, items)
     if incident.phase is Phase.CLOSED:
         raise InvalidTransition("cannot tick the checklist of a closed incident (reopen it first)")
-    note = note.strip()
+    note = refuse_nul("note", note).strip()
     if len(note) > MAX_NOTE:
         raise InvalidInput(f"note: at most {MAX_NOTE} characters (got {len(note)})")
     verb = "Checked" if done else "Unchecked"

@@ -19,7 +19,7 @@ from enum import StrEnum
 from urllib.parse import urlsplit
 
 from tocsin.domain.errors import Conflict, InvalidInput, InvalidTransition
-from tocsin.domain.text import require_aware
+from tocsin.domain.text import refuse_nul, require_aware
 
 MAX_FIELD = 20_000
 MAX_LINE = 500
@@ -157,7 +157,7 @@ def reminder_key(incident_id: int, due_at: datetime, which: str) -> str:
 
 
 def clean_field(name: str, value: str, limit: int = MAX_FIELD, *, required: bool = False) -> str:
-    cleaned = value.strip()
+    cleaned = refuse_nul(name, value).strip()
     if required and not cleaned:
         raise InvalidInput(f"{name}: must not be empty")
     if len(cleaned) > limit:
@@ -192,7 +192,7 @@ def clean_actions(
     cleaned = []
     for i, item in enumerate(items):
         title = clean_field(f"action_items[{i}].title", item.title, MAX_LINE, required=True)
-        owner = item.owner.strip()
+        owner = refuse_nul(f"action_items[{i}].owner", item.owner).strip()
         if owner and owner not in known_owner:
             raise InvalidInput(f"action_items[{i}].owner: {owner!r} is not a known person or user")
         old = before.get(item.id)
@@ -243,6 +243,8 @@ def clean_timeline(edits: TimelineEdits) -> TimelineEdits:
         (key, clean_field(f"timeline.reworded[{key}]", text, MAX_LINE, required=True))
         for key, text in edits.reworded
     )
+    for key in edits.hidden:
+        refuse_nul("timeline.hidden", key)
     return TimelineEdits(hidden=edits.hidden, reworded=reworded, added=added)
 
 

@@ -11,7 +11,16 @@ MAX_TITLE = 200
 MAX_TEXT = 10_000
 
 
+def refuse_nul(field: str, text: str) -> str:
+    """A NUL character cannot be stored (PostgreSQL text and JSON refuse it): say so, as a 422,
+    rather than fail at the database."""
+    if "\x00" in text:
+        raise InvalidInput(f"{field}: contains a NUL character (\\0), which cannot be stored")
+    return text
+
+
 def clean_title(title: str) -> str:
+    refuse_nul("title", title)
     cleaned = " ".join(title.split())
     if not cleaned:
         raise InvalidInput("title: must not be empty")
@@ -21,7 +30,7 @@ def clean_title(title: str) -> str:
 
 
 def clean_text(field: str, text: str) -> str:
-    cleaned = text.strip()
+    cleaned = refuse_nul(field, text).strip()
     if not cleaned:
         raise InvalidInput(f"{field}: must not be empty")
     if len(cleaned) > MAX_TEXT:
@@ -30,7 +39,7 @@ def clean_text(field: str, text: str) -> str:
 
 
 def clean_optional(field: str, text: str) -> str:
-    cleaned = text.strip()
+    cleaned = refuse_nul(field, text).strip()
     if len(cleaned) > MAX_TEXT:
         raise InvalidInput(f"{field}: at most {MAX_TEXT} characters (got {len(cleaned)})")
     return cleaned

@@ -10,6 +10,7 @@ from typing import Any
 from tocsin.domain import postmortem as domain
 from tocsin.domain.errors import InvalidInput
 from tocsin.domain.postmortem import PostMortem
+from tocsin.domain.text import refuse_nul
 from tocsin.services.context import Services
 from tocsin.services.ports import UnitOfWork
 
@@ -62,7 +63,7 @@ def apply_edit(svc: Services, uow: UnitOfWork, pm: PostMortem, edit: Edit, today
     changes = _text_fields(edit)
     known = _known_owners(svc, uow) if edit.owner or edit.action_items else set()
     if edit.owner is not None:
-        owner = edit.owner.strip()
+        owner = refuse_nul("owner", edit.owner).strip()
         if owner and owner not in known:
             raise InvalidInput(f"owner: {owner!r} is not a known person or user")
         changes["owner"] = owner

@@ -48,6 +48,13 @@ class DeployIn(BaseModel):
     id: Annotated[str, Field(max_length=200)] = ""
 
     @model_validator(mode="after")
+    def _storable(self) -> DeployIn:
+        for name, value in self.model_dump().items():
+            if isinstance(value, str) and "\x00" in value:
+                raise ValueError(f"{name} contains a NUL character (\\0), which cannot be stored")
+        return self
+
+    @model_validator(mode="after")
     def _named(self) -> DeployIn:
         if not (self.service or self.component):
             raise ValueError("name the service (or component) that was deployed")

@@ -216,3 +216,20 @@ def test_the_timeline_is_edited_hidden_reworded_and_added_to(client, clock, as_r
         "- 14:40 - Mitigation: restarted the API pods one by one",
         "- 14:45 - Resolved: Latency back to normal",
     ]
+
+
+def test_a_nul_character_is_a_422_naming_the_field_on_every_database(client, clock, as_responder):
+    """PostgreSQL refuses NUL in text and JSON: it must be a clear 422, never a 500."""
+    iid = replay_the_plans_example(client, clock, as_responder)
+    cases = [
+        ("patch", f"{API}/{iid}/postmortem", {"summary": "a\u0000b"}, "summary"),
+        ("patch", f"{API}/{iid}/postmortem", {"owner": "\u0000"}, "owner"),
+        ("patch", f"{API}/{iid}/postmortem", {"timeline": {"hidden": ["\u0000"]}}, "timeline.hidden"),
+        ("post", f"{API}/{iid}/notes", {"text": "x\u0000y", "kind": "root_cause"}, "text"),
+        ("post", f"{API}/{iid}/checklist/3.2.1", {"note": "\u0000"}, "note"),
+        ("post", API, {"title": "a\u0000", "severity": "P3"}, "title"),
+    ]
+    for method, url, body, field in cases:
+        response = getattr(client, method)(url, json=body, headers=as_responder)
+        assert response.status_code == 422, (url, response.text)
+        assert response.json()["detail"].startswith(f"{field}: contains a NUL character"), response.text
