@@ -16,7 +16,7 @@ JSON path. The answer (201) comes after the commit.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -27,8 +27,7 @@ from tocsin.domain.deploy import Deploy
 from tocsin.services.deploys import record_deploy
 from tocsin.web.context import container_of, services_of
 from tocsin.web.errors import problem, validation_errors
-from tocsin.web.intake_auth import authorized
-from tocsin.web.webhooks import Refused, read_body
+from tocsin.web.webhooks import Refused, read_body, source_named
 
 router = APIRouter(include_in_schema=False)
 Name = Annotated[str, Field(min_length=1, max_length=200)]
@@ -75,23 +74,11 @@ class DeployIn(BaseModel):
         )
 
 
-def _source(request: Request, name: str) -> Any:
-    source = container_of(request).settings.sources.get(name)
-    if source is None or source.kind != "deploy":
-        raise Refused(problem(404, f"no deploy source named {name!r:.100}"), "rejected")
-    if not authorized(source, request.headers):
-        headers = {"WWW-Authenticate": 'Bearer, Basic realm="tocsin"'}
-        raise Refused(
-            problem(401, "valid credentials for this source are required", headers=headers), "rejected"
-        )
-    return source
-
-
 @router.post("/hooks/deploy/{source}")
 async def deploy_hook(request: Request, source: str) -> JSONResponse:
     container = container_of(request)
     try:
-        _source(request, source)
+        source_named(request, "deploy", source)
         body = await read_body(request, container.settings.intake.max_body_bytes)
     except Refused as refused:
         return refused.response

@@ -102,7 +102,8 @@ async def read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _source(request: Request, kind: str, name: str) -> SourceSettings:
+def source_named(request: Request, kind: str, name: str) -> SourceSettings:
+    """The source ``name`` of ``kind`` whose credentials the request carries; else 404 / 401."""
     source = container_of(request).settings.sources.get(name)
     if source is None or source.kind != kind:
         raise Refused(problem(404, f"no {kind} source named {name!r:.100}"), "rejected")
@@ -128,7 +129,7 @@ def _parse(kind: str, name: str, source: SourceSettings, body: bytes, at: dateti
 
 async def _receive(request: Request, kind: str, name: str) -> IngestResult:
     container = container_of(request)
-    source = _source(request, kind, name)
+    source = source_named(request, kind, name)
     body = await read_body(request, container.settings.intake.max_body_bytes)
     if not signed(source, request.headers, body):
         raise Refused(problem(401, "valid credentials for this source are required"), "rejected")
