@@ -31,6 +31,7 @@ from tocsin.config.sections import (
     ServerSettings,
     WorkerSettings,
 )
+from tocsin.config.security import SecuritySettings
 from tocsin.config.severities import SeverityKey, SeveritySettings
 from tocsin.config.slack import SlackSettings
 from tocsin.config.sources import IntakeSettings, SourceSettings
@@ -62,6 +63,7 @@ class Settings(BaseModel):
         default_factory=_plan_section("severities"), validate_default=True
     )
     gdpr: GdprSettings = Field(default_factory=GdprSettings)
+    security: SecuritySettings = Field(default_factory=SecuritySettings)
     reports: ReportsSettings = Field(default_factory=ReportsSettings)
     diagnostics: DiagnosticsSettings = Field(default_factory=DiagnosticsSettings)
     runbooks: RunbooksSettings = Field(default_factory=RunbooksSettings)
