@@ -15,16 +15,23 @@ def build_github(settings: Settings, *, transport: httpx.BaseTransport | None = 
     config = settings.github
     if not config.enabled or config.token is None:
         return None
-    api = GitHubApi(
-        base_url=config.api_url,
-        token=config.token.get_secret_value(),
-        repository=config.repository,
-        transport=transport,
-        timeout=config.timeout_seconds,
-        max_wait=config.max_rate_limit_wait_seconds,
-    )
+
+    token = config.token.get_secret_value()
+
+    def api_for(repository: str) -> GitHubApi:
+        return GitHubApi(
+            base_url=config.api_url,
+            token=token,
+            repository=repository,
+            transport=transport,
+            timeout=config.timeout_seconds,
+            max_wait=config.max_rate_limit_wait_seconds,
+        )
+
+    restricted = settings.security.github_repository
     return GitHub(
-        tracker=api,
+        tracker=api_for(config.repository),
+        restricted_tracker=api_for(restricted) if restricted else None,
         open_for=frozenset(Severity(s) for s in config.open_for),
         title_template=config.title,
         extra_labels=tuple(config.extra_labels),

@@ -51,4 +51,5 @@ def build_slack(settings: Settings, *, api: SlackApi | None = None) -> Slack | N
         members=members,
         base_url=settings.server.base_url.rstrip("/"),
         incident_channels=frozenset(config.incident_channels),
+        security_channel=settings.security.slack_channel,
     )

@@ -26,7 +26,7 @@ from tocsin.config.sections import Section
 from tocsin.config.severities import SeverityKey
 from tocsin.domain.errors import InvalidInput
 from tocsin.domain.severity import Severity
-from tocsin.domain.severity_rules import Rule, SeverityRules, default_rules, rule
+from tocsin.domain.severity_rules import Rule, SeverityRules, default_rules, parse_matcher, rule
 from tocsin.domain.source import DEFAULT_REOPEN_WINDOW, SourceKind, SourcePolicy
 
 MEGABYTE = 1024 * 1024
@@ -66,6 +66,21 @@ class SourceSettings(Section):
     fallback: SeverityKey = Severity.P3
     reopen_window: Duration = DEFAULT_REOPEN_WINDOW
     auto_resolve: bool = Field(default=False, description="Resolve P2/P3 incidents when all alerts clear.")
+    security_match: StringList = Field(
+        default_factory=lambda: ['security="true"'],
+        description="Matchers (all must match) that make an alert a security one: the incident it "
+        "opens is restricted from the start. An empty list: this source never flags one.",
+    )
+
+    @field_validator("security_match")
+    @classmethod
+    def _security_matchers(cls, value: list[str]) -> list[str]:
+        for text in value:
+            try:
+                parse_matcher(text)
+            except InvalidInput as exc:
+                raise error("matcher", exc.detail) from None
+        return value
 
     @model_validator(mode="after")
     def _credentials(self) -> Self:
@@ -89,6 +104,7 @@ class SourceSettings(Section):
             group_by=tuple(self.group_by) or ("alertname",),
             reopen_window=self.reopen_window,
             auto_resolve=self.auto_resolve,
+            security=tuple(parse_matcher(m) for m in self.security_match) or None,
         )
 
 

@@ -29,6 +29,7 @@ class EventKind(StrEnum):
     CLOSED = "closed"
     SLA_BREACHED = "sla_breached"
     SECURITY_MARKED = "security_marked"
+    SECURITY_UNMARKED = "security_unmarked"
     # alert intake (issue 3)
     ALERT_FIRED = "alert_fired"
     ALERT_RESOLVED = "alert_resolved"

@@ -155,6 +155,34 @@ def body(
     return "\n".join(lines)
 
 
+def restricted_body(incident: Incident, *, url: str, at: datetime) -> str:
+    """A security incident's issue where its details may not go: its number, severity, phase
+    and clock, and where to read the rest."""
+    if incident.acknowledged_at is not None:
+        took = format_duration(incident.acknowledged_at - incident.detected_at)
+        verdict = "late" if incident.acknowledged_at > incident.ack_due_at else "in time"
+        clock = f"acknowledged after {took} ({verdict})"
+    else:
+        clock = _clock_line(incident, at)
+    lines = [
+        f"**Restricted incident #{incident.id} ({incident.severity.value})**",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| Severity | {incident.severity.value} |",
+        f"| Phase | {incident.phase.value} |",
+        f"| Response clock | {clock} |",
+        f"| Detected | {incident.detected_at.strftime('%Y-%m-%d %H:%M UTC')} |",
+        "",
+        "A security incident: its details are in tocsin, for the security role and admins.",
+    ]
+    if url:
+        lines += ["", f"[Open incident #{incident.id} in tocsin]({url})"]
+    lines += ["", "_Kept current by tocsin: edits to this description are overwritten._"]
+    lines.append(marker(incident.id))
+    return "\n".join(lines)
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One stored timeline event to mirror."""

@@ -66,6 +66,8 @@ class Incident:
     impact: Impact = field(default_factory=Impact)
     security: bool = False
     generation: int = 0
+    redacted: bool = False
+    """A restricted incident as seen without clearance (``restriction.redact``): never saved."""
 
     def sla(self, at: datetime) -> sla.SlaStatus:
         """The response-time clock read at ``at``; it stops at acknowledgement or resolution."""
@@ -106,11 +108,13 @@ def declare(
     severity: Severity,
     summary: str = "",
     source: str = "manual",
+    security: bool = False,
     at: datetime,
     by: str,
     plan: Plan,
 ) -> Change:
-    """Open an incident in detection and start its response-time clock."""
+    """Open an incident in detection and start its response-time clock; a security incident
+    (``security``) is restricted from the start."""
     _require_aware(at)
     level = plan.level(severity)
     incident = Incident(
@@ -124,12 +128,17 @@ def declare(
         declared_by=by,
         ack_due_at=at + level.response_time,
         response_time=level.response_time,
+        security=security,
     )
     text = (
         f"Incident declared: {level.label} — acknowledge within "
         f"{format_duration(level.response_time)} (by {_hhmm(incident.ack_due_at)})"
     )
-    event = _event(EventKind.DECLARED, at, by, text, severity=severity.value, source=source)
+    if security:
+        text += "; a security incident: the security procedure applies, details restricted"
+    event = _event(
+        EventKind.DECLARED, at, by, text, severity=severity.value, source=source, security=security
+    )
     return Change(incident, events=(event,), jobs=(_ack_timer(incident),))
 
 

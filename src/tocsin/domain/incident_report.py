@@ -33,6 +33,7 @@ KEPT = frozenset(
         EventKind.REOPENED,
         EventKind.SLA_BREACHED,
         EventKind.SECURITY_MARKED,
+        EventKind.SECURITY_UNMARKED,
         EventKind.ALERT_FIRED,
         EventKind.ALERTS_CLEARED,
         EventKind.STATUS_POSTED,

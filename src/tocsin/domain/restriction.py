@@ -41,6 +41,7 @@ def redact(incident: Incident) -> Incident:
         declared_by="",
         acknowledged_by=None if incident.acknowledged_by is None else "",
         impact=Impact(),
+        redacted=True,
     )
 
 

@@ -3,11 +3,12 @@ alerts' severity, how to group them, how long a resolved incident may be reopene
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from enum import StrEnum
 
-from tocsin.domain.severity_rules import SeverityRules, default_rules
+from tocsin.domain.severity_rules import Matcher, SeverityRules, default_rules
 
 DEFAULT_REOPEN_WINDOW = timedelta(minutes=30)
 USER_REPORT = "user report"
@@ -32,6 +33,12 @@ class SourcePolicy:
     group_by: tuple[str, ...] = ("alertname",)
     reopen_window: timedelta = DEFAULT_REOPEN_WINDOW
     auto_resolve: bool = False
+    security: tuple[Matcher, ...] | None = None
+    """Labels that make an alert a security one (all must match): the incident it opens is
+    restricted from its first row. ``None``: this source never flags one."""
+
+    def flags_security(self, labels: Mapping[str, str]) -> bool:
+        return self.security is not None and all(m.matches(labels) for m in self.security)
 
     @property
     def actor(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from tocsin.domain import restriction
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.alert import AlertCounts, StoredAlert
 from tocsin.domain.incident import IncidentId
@@ -16,7 +17,7 @@ def list_alerts(
     """Firing first, then by first seen; ``NotFound`` if the incident does not exist."""
     by.require(Role.VIEWER, "reading incidents")
     with svc.read() as uow:
-        uow.incidents.get(incident_id)
+        restriction.require_clearance(by, uow.incidents.get(incident_id))
         return uow.alerts.list(incident_id, limit=limit, offset=offset)
 
 
@@ -26,7 +27,7 @@ def alert_page(
     """One page of the incident's alerts and its counts (the total pages through them)."""
     by.require(Role.VIEWER, "reading incidents")
     with svc.read() as uow:
-        uow.incidents.get(incident_id)
+        restriction.require_clearance(by, uow.incidents.get(incident_id))
         counts = uow.alerts.counts([incident_id]).get(incident_id, AlertCounts())
         return uow.alerts.list(incident_id, limit=limit, offset=offset), counts
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tocsin.domain import checklist_ticks as domain
+from tocsin.domain import restriction
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.checklist import Item, Tick
 from tocsin.domain.events import TimelineEvent
@@ -30,6 +31,7 @@ def tick_item(
     by.require(Role.RESPONDER, "ticking the checklist")
     with svc.uow() as uow:
         current = uow.incidents.get(incident_id, for_update=True)
+        restriction.require_clearance(by, current)
         at = svc.clock.now()
         change = domain.tick(current, key, done=done, note=note, at=at, by=by.name, items=svc.checklist_items)
         persist(svc, uow, change, before=current)
@@ -41,7 +43,7 @@ def checklist(svc: Services, incident_id: IncidentId, *, by: Actor) -> list[Line
     """Every line of the plan's checklists with its last tick."""
     by.require(Role.VIEWER, "reading incidents")
     with svc.read() as uow:
-        uow.incidents.get(incident_id)
+        restriction.require_clearance(by, uow.incidents.get(incident_id))
         events = [
             TimelineEvent(e.kind, e.at, e.actor, e.text, e.data) for e in uow.timeline.list(incident_id)
         ]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from tocsin.domain import compliance as domain
+from tocsin.domain import restriction
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.errors import InvalidInput
 from tocsin.domain.events import EventKind
@@ -84,6 +85,7 @@ def incident_compliance(svc: Services, incident_id: IncidentId, *, by: Actor) ->
     by.require(Role.VIEWER, "reading compliance")
     with svc.read() as uow:
         incident = uow.incidents.get(incident_id)
+        restriction.require_clearance(by, incident)
         (row,) = _rows(svc, uow, [incident], svc.clock.now())
     return row
 
@@ -101,5 +103,6 @@ def period_report(svc: Services, *, start: datetime, end: datetime, by: Actor) -
         found = uow.compliance.detected_between(start, end, limit=MAX_INCIDENTS + 1)
         truncated = len(found) > MAX_INCIDENTS
         found = found[:MAX_INCIDENTS]
+        found = [restriction.view(by, incident) for incident in found]
         rows = _rows(svc, uow, found, svc.clock.now())
     return PeriodReport(start, end, domain.figures(found), rows, truncated)

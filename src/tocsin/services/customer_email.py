@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from tocsin.domain import restriction
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.errors import Conflict, NotFound
 from tocsin.domain.events import EventKind, JobKind, JobRequest, TimelineEvent
@@ -96,6 +97,7 @@ def approve(svc: Services, incident_id: IncidentId, *, by: Actor) -> CustomerEma
     by.require(Role.RESPONDER, "approving the customer email")
     with svc.uow() as uow:
         incident = uow.incidents.get(incident_id, for_update=True)
+        restriction.require_clearance(by, incident)
         email = uow.statuspage.get_email(incident.id, PROLONGED)
         if email is None:
             raise NotFound(f"incident {incident_id} has no customer email to approve")

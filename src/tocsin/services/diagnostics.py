@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tocsin.domain import diagnostics as domain
+from tocsin.domain import restriction
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.services.context import Services
@@ -24,4 +25,6 @@ def links_in(svc: Services, uow: UnitOfWork, incident: Incident) -> list[tuple[s
 def incident_links(svc: Services, incident_id: IncidentId, *, by: Actor) -> list[tuple[str, str]]:
     by.require(Role.VIEWER, "reading incidents")
     with svc.read() as uow:
-        return links_in(svc, uow, uow.incidents.get(incident_id))
+        incident = uow.incidents.get(incident_id)
+        restriction.require_clearance(by, incident)
+        return links_in(svc, uow, incident)

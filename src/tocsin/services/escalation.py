@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from tocsin.domain import escalation as domain
+from tocsin.domain import restriction
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.errors import InvalidTransition
 from tocsin.domain.escalation import Advance, Escalation
@@ -170,7 +171,7 @@ def escalate_incident(svc: Services, incident_id: IncidentId, *, by: Actor) -> I
 def get_escalation(svc: Services, incident_id: IncidentId, *, by: Actor) -> Escalation | None:
     by.require(Role.VIEWER, "reading incidents")
     with svc.read() as uow:
-        uow.incidents.get(incident_id)
+        restriction.require_clearance(by, uow.incidents.get(incident_id))
         return uow.escalations.get(incident_id)
 
 

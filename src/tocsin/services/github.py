@@ -18,11 +18,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tocsin.domain import github as domain
+from tocsin.domain import restriction
+from tocsin.domain.alert import StoredAlert
 from tocsin.domain.events import Change, EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.services import diagnostics
 from tocsin.services.context import Services
-from tocsin.services.github_ports import GitHub, IssueLink, TrackerError
+from tocsin.services.github_ports import GitHub, IssueLink, IssueTracker, TrackerError
 from tocsin.services.ports import UnitOfWork
 from tocsin.services.postmortem import report_in
 
@@ -56,11 +58,28 @@ def _sync_job(incident_id: int, due: datetime, suffix: str) -> JobRequest:
     )
 
 
-def _ensure_labels(gh: GitHub, names: Sequence[str]) -> None:
-    missing = [name for name in names if name not in gh.labels_known]
+def _ensure_labels(gh: GitHub, tracker: IssueTracker, names: Sequence[str]) -> None:
+    missing = [name for name in names if f"{tracker.repository}:{name}" not in gh.labels_known]
     if missing:
-        gh.tracker.ensure_labels(missing, {name: domain.colour(name) for name in missing})
-        gh.labels_known.update(missing)
+        tracker.ensure_labels(missing, {name: domain.colour(name) for name in missing})
+        gh.labels_known.update(f"{tracker.repository}:{name}" for name in missing)
+
+
+def _title_and_body(
+    gh: GitHub,
+    tracker: IssueTracker,
+    incident: Incident,
+    alerts: Sequence[StoredAlert],
+    *,
+    at: datetime,
+    links: Sequence[tuple[str, str]],
+) -> tuple[str, str]:
+    """The issue's title and body: the details, or only the restricted view where they may not go."""
+    url = gh.incident_url(incident.id)
+    if not gh.may_tell(incident.security, tracker):
+        return restriction.restricted_title(incident), domain.restricted_body(incident, url=url, at=at)
+    text = domain.body(incident, alerts, url=url, at=at, links=links)
+    return domain.title(gh.title_template, incident, alerts), text
 
 
 def open_issue(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
@@ -78,14 +97,14 @@ def open_issue(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bo
     if incident.severity not in gh.open_for:
         return True
     at = svc.clock.now()
-    issue = gh.tracker.find(domain.marker(incident.id))
+    tracker = gh.home(incident.security)
+    issue = tracker.find(domain.marker(incident.id))
     if issue is None:
         wanted = domain.labels(incident, gh.extra_labels)
-        _ensure_labels(gh, wanted)
-        title = domain.title(gh.title_template, incident, alerts)
-        text = domain.body(incident, alerts, url=gh.incident_url(incident.id), at=at, links=links)
-        issue = gh.tracker.create(title, text, wanted)
-    uow.github.save(IssueLink(incident.id, gh.tracker.repository, issue.number, issue.url), at)
+        _ensure_labels(gh, tracker, wanted)
+        title, text = _title_and_body(gh, tracker, incident, alerts, at=at, links=links)
+        issue = tracker.create(title, text, wanted)
+    uow.github.save(IssueLink(incident.id, tracker.repository, issue.number, issue.url), at)
     uow.jobs.enqueue([_sync_job(incident.id, at, "opened")])
     return True
 
@@ -112,20 +131,27 @@ def sync_issue(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bo
             if e.id > link.synced_event_id
         ]
     at = svc.clock.now()
-    text = domain.body(incident, alerts, url=gh.incident_url(incident.id), at=at, links=links)
-    _edit(gh, incident, link, text)
-    _mirror(gh, link, entries)
+    tracker = gh.at(link.repository)
+    title, text = _title_and_body(gh, tracker, incident, alerts, at=at, links=links)
+    told = gh.may_tell(incident.security, tracker)
+    _edit(gh, tracker, incident, link, text, title=None if told else title)
+    if told:  # a restricted incident's timeline stays in tocsin
+        _mirror(tracker, link, entries)
     last = entries[-1].id if entries else link.synced_event_id
     uow.github.save(replace(link, synced_event_id=last, synced_at=at), at)
     return True
 
 
-def _edit(gh: GitHub, incident: Incident, link: IssueLink, body: str) -> None:
+def _edit(
+    gh: GitHub, tracker: IssueTracker, incident: Incident, link: IssueLink, body: str, *, title: str | None
+) -> None:
     wanted = domain.labels(incident, gh.extra_labels)
-    _ensure_labels(gh, wanted)
-    issue = gh.tracker.get(link.number)
+    _ensure_labels(gh, tracker, wanted)
+    issue = tracker.get(link.number)
     labels = domain.merge_labels(issue.labels, wanted)
     fields: dict[str, Any] = {}
+    if title is not None and issue.title != title:
+        fields["title"] = title
     if issue.body != body:
         fields["body"] = body
     if set(labels) != set(issue.labels):
@@ -135,19 +161,19 @@ def _edit(gh: GitHub, incident: Incident, link: IssueLink, body: str) -> None:
         fields["state"] = state
         fields["state_reason"] = "completed" if state == "closed" else "reopened"
     if fields:
-        gh.tracker.update(link.number, **fields)
+        tracker.update(link.number, **fields)
 
 
-def _mirror(gh: GitHub, link: IssueLink, entries: Sequence[domain.Entry]) -> None:
+def _mirror(tracker: IssueTracker, link: IssueLink, entries: Sequence[domain.Entry]) -> None:
     batches = domain.comments(entries)
     if not batches:
         return
     # A run that died after posting but before its commit posted these already: skip them.
-    posted = gh.tracker.comment_bodies(link.number, link.synced_at)
+    posted = tracker.comment_bodies(link.number, link.synced_at)
     for last_id, text in batches:
         mark = domain.comment_marker(last_id)
         if not any(mark in body for body in posted):
-            gh.tracker.comment(link.number, text)
+            tracker.comment(link.number, text)
 
 
 def explain(svc: Services, _uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
@@ -179,8 +205,11 @@ def post_report(svc: Services, _uow: UnitOfWork, payload: Mapping[str, Any]) -> 
         link = read.github.link(incident_id)
         pm = read.postmortems.get(incident_id)
         text = report_in(svc, read, incident_id)
+        security = read.incidents.get(incident_id).security
     if link is None or pm is None or pm.completed_at is None:
         return True
+    if not gh.may_tell(security, gh.at(link.repository)):
+        return True  # a restricted incident's report stays in tocsin
     mark = REPORT_MARK.format(incident=incident_id, version=pm.completed_at.isoformat())
     if any(mark in body for body in gh.tracker.comment_bodies(link.number, pm.completed_at)):
         return True

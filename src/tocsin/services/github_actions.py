@@ -63,8 +63,8 @@ def sync_actions(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> 
     with svc.read() as read:
         incident = read.incidents.get(incident_id)
         pm = read.postmortems.get(incident_id)
-    if pm is None:
-        return True
+    if pm is None or incident.security:
+        return True  # a restricted incident's action items stay in tocsin (their titles tell)
     numbers: dict[int, int] = {}
     for item in pm.action_items:
         numbers[item.id] = _sync_one(svc, gh, incident.id, incident.title, item)

@@ -24,6 +24,7 @@ class Issue:
     state: str
     labels: tuple[str, ...] = ()
     body: str = ""
+    title: str = ""
 
 
 class IssueTracker(Protocol):
@@ -46,6 +47,7 @@ class IssueTracker(Protocol):
         self,
         number: int,
         *,
+        title: str | None = None,
         body: str | None = None,
         labels: Sequence[str] | None = None,
         state: str | None = None,
@@ -90,6 +92,10 @@ class GitHub:
     """The GitHub feature in force (``Services.github``; ``None`` when it is off)."""
 
     tracker: IssueTracker
+    restricted_tracker: IssueTracker | None = None
+    """A private repository for security incidents (``security.github_repository``): their issues
+    there carry the details; without one, their issue in ``tracker`` says only "Restricted
+    incident #N (P0)" and its clock."""
     open_for: frozenset[Severity] = frozenset(Severity)
     title_template: str = DEFAULT_TITLE
     extra_labels: tuple[str, ...] = ()
@@ -99,6 +105,19 @@ class GitHub:
     """tocsin's public URL, for links from the issue back to the incident."""
     labels_known: set[str] = field(default_factory=set, compare=False)
     """Labels seen to exist in the repository (a cache: each is checked once per process)."""
+
+    def home(self, security: bool) -> IssueTracker:
+        """Where an incident's issue is opened."""
+        return self.restricted_tracker if security and self.restricted_tracker is not None else self.tracker
+
+    def at(self, repository: str) -> IssueTracker:
+        """The tracker of a stored link's repository."""
+        other = self.restricted_tracker
+        return other if other is not None and other.repository == repository else self.tracker
+
+    def may_tell(self, security: bool, tracker: IssueTracker) -> bool:
+        """Whether an incident's details may be written in ``tracker``'s repository."""
+        return not security or (self.restricted_tracker is not None and tracker is self.restricted_tracker)
 
     def incident_url(self, incident_id: int) -> str:
         return f"{self.base_url}/incidents/{incident_id}" if self.base_url else ""

@@ -4,9 +4,11 @@ jobs they imply commit together, or nothing is written."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from tocsin.domain import incident as domain
+from tocsin.domain import restriction
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.errors import InvalidInput
 from tocsin.domain.events import Change
@@ -40,7 +42,15 @@ def persist(
 
 
 def open_incident(
-    svc: Services, uow: UnitOfWork, *, title: str, severity: Severity, summary: str, source: str, by: str
+    svc: Services,
+    uow: UnitOfWork,
+    *,
+    title: str,
+    severity: Severity,
+    summary: str,
+    source: str,
+    by: str,
+    security: bool = False,
 ) -> Change:
     """Open an incident inside the caller's unit of work (not committed here).
 
@@ -54,6 +64,7 @@ def open_incident(
         severity=severity,
         summary=summary,
         source=source,
+        security=security,
         at=svc.clock.now(),
         by=by,
         plan=svc.plan,
@@ -63,34 +74,63 @@ def open_incident(
 
 
 def declare_incident(
-    svc: Services, *, title: str, severity: Severity, summary: str = "", source: str = "manual", by: Actor
+    svc: Services,
+    *,
+    title: str,
+    severity: Severity,
+    summary: str = "",
+    source: str = "manual",
+    security: bool = False,
+    by: Actor,
 ) -> Incident:
+    """Declare an incident; a security one is restricted from its first row (the answer is the
+    view the declarer gets: redacted without clearance)."""
     by.require(Role.RESPONDER, "declaring an incident")
     with svc.uow() as uow:
         change = open_incident(
-            svc, uow, title=title, severity=severity, summary=summary, source=source, by=by.name
+            svc,
+            uow,
+            title=title,
+            severity=severity,
+            summary=summary,
+            source=source,
+            by=by.name,
+            security=security,
         )
         uow.commit()
-    return change.incident
+    return restriction.view(by, change.incident)
 
 
 Command = Callable[[Incident, datetime], Change]
 
 
-def _apply(svc: Services, incident_id: IncidentId, by: Actor, action: str, command: Command) -> Incident:
-    """Lock the incident, run one domain command on it, write the change, commit."""
+def _apply(
+    svc: Services, incident_id: IncidentId, by: Actor, action: str, command: Command, *, blind: bool = False
+) -> Incident:
+    """Lock the incident, run one domain command on it, write the change, commit.
+
+    A restricted incident's commands need clearance (404 without), except ``blind`` ones that
+    touch only its clock (acknowledging: whoever is paged may stop the clock); their answer is
+    the redacted view."""
     by.require(Role.RESPONDER, action)
     with svc.uow() as uow:
         current = uow.incidents.get(incident_id, for_update=True)
+        if not blind:
+            restriction.require_clearance(by, current)
         change = command(current, svc.clock.now())
         persist(svc, uow, change)
         uow.commit()
-    return change.incident
+    return restriction.view(by, change.incident)
 
 
 def acknowledge_incident(svc: Services, incident_id: IncidentId, *, by: Actor) -> Incident:
     return _apply(
-        svc, incident_id, by, "acknowledging", lambda inc, at: domain.acknowledge(inc, at=at, by=by.name)
+        svc,
+        incident_id,
+        by,
+        "acknowledging",
+        lambda inc, at: domain.acknowledge(inc, at=at, by=by.name),
+        blind=True,
     )
 
 
@@ -185,6 +225,7 @@ def close_incident(svc: Services, incident_id: IncidentId, *, by: Actor) -> Inci
     by.require(Role.RESPONDER, "closing")
     with svc.uow() as uow:
         current = uow.incidents.get(incident_id, for_update=True)
+        restriction.require_clearance(by, current)
         change = domain.close(current, at=svc.clock.now(), by=by.name)
         postmortem.require_closable(svc, uow, current)
         persist(svc, uow, change)
@@ -195,17 +236,23 @@ def close_incident(svc: Services, incident_id: IncidentId, *, by: Actor) -> Inci
 def get_incident(svc: Services, incident_id: IncidentId, *, by: Actor) -> Incident:
     by.require(Role.VIEWER, "reading incidents")
     with svc.read() as uow:
-        return uow.incidents.get(incident_id)
+        return restriction.view(by, uow.incidents.get(incident_id))
 
 
 def list_incidents(svc: Services, query: IncidentFilter, *, by: Actor) -> Page[Incident]:
+    """A page of incidents, restricted ones redacted for readers without clearance (whose
+    search words never match a restricted incident)."""
     by.require(Role.VIEWER, "reading incidents")
+    cleared = by.role.allows(restriction.CLEARANCE)
     with svc.read() as uow:
-        return uow.incidents.list(query)
+        page = uow.incidents.list(replace(query, cleared=cleared))
+    if cleared:
+        return page
+    return replace(page, items=[restriction.redact(incident) for incident in page.items])
 
 
 def get_timeline(svc: Services, incident_id: IncidentId, *, by: Actor) -> Sequence[StoredEvent]:
     by.require(Role.VIEWER, "reading incidents")
     with svc.read() as uow:
-        uow.incidents.get(incident_id)
+        restriction.require_clearance(by, uow.incidents.get(incident_id))
         return uow.timeline.list(incident_id)

@@ -106,7 +106,14 @@ def _open(
     lead = min(firing, key=lambda a: a.severity.rank)
     title, summary = _title(lead)
     change = open_incident(
-        svc, uow, title=title, severity=lead.severity, summary=summary, source=policy.label, by=policy.actor
+        svc,
+        uow,
+        title=title,
+        severity=lead.severity,
+        summary=summary,
+        source=policy.label,
+        by=policy.actor,
+        security=any(policy.flags_security(a.labels) for a in firing),
     )
     group = AlertGroup(source=n.source, group_key=n.group_key, alert_severity=lead.severity)
     uow.alerts.claim(change.incident, n.group_id, group)

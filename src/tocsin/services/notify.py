@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+from tocsin.domain import restriction
 from tocsin.domain.escalation import Escalation
 from tocsin.domain.events import EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.incident import Incident, IncidentId
@@ -50,10 +51,12 @@ def announce(
     paging = svc.paging
     purpose = paging.rules_for(incident.severity).purpose(trigger)
     escalation, batch = escalation.next_batch()
+    if incident.security:  # pages travel in clear: a security incident's words stay in tocsin
+        text = f"{restriction.restricted_title(incident)}: {trigger.value.replace('_', ' ')}"
     event = Event(
         incident_id=incident.id,
         severity=incident.severity.value,
-        title=incident.title,
+        title=restriction.restricted_title(incident) if incident.security else incident.title,
         phase=incident.phase.value,
         trigger=trigger,
         text=text,

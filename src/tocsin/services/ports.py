@@ -44,6 +44,9 @@ class IncidentFilter:
     offset: int = 0
     search: str = ""
     """Words in the title or summary (case-insensitive), or an incident number such as ``#12``."""
+    cleared: bool = True
+    """Whether the reader sees restricted incidents' words: without clearance, words never match
+    a restricted incident (its number still does)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from tocsin.domain import incident_report
+from tocsin.domain import incident_report, restriction
 from tocsin.domain import postmortem as domain
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.errors import InvalidTransition, NotFound
@@ -122,6 +122,7 @@ def view(svc: Services, incident_id: IncidentId, *, by: Actor) -> PostMortemView
     by.require(Role.VIEWER, "reading post-mortems")
     with svc.read() as uow:
         incident = uow.incidents.get(incident_id)
+        restriction.require_clearance(by, incident)
         pm = uow.postmortems.get(incident_id)
         entries = incident_report.curate(_events(uow, incident_id), pm)
     return PostMortemView(incident, pm, entries, _required(svc, incident))
@@ -131,6 +132,7 @@ def report(svc: Services, incident_id: IncidentId, *, by: Actor) -> str:
     """The Incident Report (Markdown, the plan's template) as it stands now."""
     by.require(Role.VIEWER, "reading post-mortems")
     with svc.read() as uow:
+        restriction.require_clearance(by, uow.incidents.get(incident_id))
         return report_in(svc, uow, incident_id)
 
 
@@ -142,8 +144,9 @@ def report_in(svc: Services, uow: UnitOfWork, incident_id: IncidentId) -> str:
     return incident_report.render(incident, pm, entries, svc.report_timezone)
 
 
-def _locked(uow: UnitOfWork, incident_id: IncidentId) -> tuple[Incident, PostMortem]:
+def _locked(uow: UnitOfWork, incident_id: IncidentId, by: Actor) -> tuple[Incident, PostMortem]:
     incident = uow.incidents.get(incident_id, for_update=True)
+    restriction.require_clearance(by, incident)
     pm = uow.postmortems.get(incident_id)
     if pm is None:
         raise NotFound(
@@ -159,6 +162,7 @@ def start(svc: Services, incident_id: IncidentId, *, by: Actor) -> PostMortem:
     at = svc.clock.now()
     with svc.uow() as uow:
         incident = uow.incidents.get(incident_id, for_update=True)
+        restriction.require_clearance(by, incident)
         existing = uow.postmortems.get(incident_id)
         if existing is not None:
             return existing
@@ -185,7 +189,7 @@ def edit(svc: Services, incident_id: IncidentId, change: Edit, *, by: Actor) -> 
     by.require(Role.RESPONDER, "editing a post-mortem")
     at = svc.clock.now()
     with svc.uow() as uow:
-        _, pm = _locked(uow, incident_id)
+        _, pm = _locked(uow, incident_id, by)
         domain.require_draft(pm, "edit the post-mortem")
         updated = apply_edit(svc, uow, pm, change, at.date())
         if updated != pm:
@@ -200,7 +204,7 @@ def complete(svc: Services, incident_id: IncidentId, *, by: Actor) -> PostMortem
     by.require(Role.RESPONDER, "completing a post-mortem")
     at = svc.clock.now()
     with svc.uow() as uow:
-        incident, pm = _locked(uow, incident_id)
+        incident, pm = _locked(uow, incident_id, by)
         done = domain.complete(pm, at=at, by=by.name)
         uow.postmortems.save(done, at)
         late = pm.due_at is not None and at > pm.due_at
@@ -238,7 +242,7 @@ def reopen(svc: Services, incident_id: IncidentId, *, by: Actor) -> PostMortem:
     by.require(Role.RESPONDER, "reopening a post-mortem")
     at = svc.clock.now()
     with svc.uow() as uow:
-        incident, pm = _locked(uow, incident_id)
+        incident, pm = _locked(uow, incident_id, by)
         if incident.phase is Phase.CLOSED:
             raise InvalidTransition("post-mortem: the incident is closed; reopen the incident first")
         opened = domain.reopen(pm)
@@ -254,4 +258,4 @@ def overdue(svc: Services, *, by: Actor) -> list[tuple[PostMortem, Incident]]:
     by.require(Role.VIEWER, "reading post-mortems")
     with svc.read() as uow:
         late = uow.postmortems.overdue(svc.clock.now())
-        return [(pm, uow.incidents.get(IncidentId(pm.incident_id))) for pm in late]
+        return [(pm, restriction.view(by, uow.incidents.get(IncidentId(pm.incident_id)))) for pm in late]

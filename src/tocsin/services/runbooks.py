@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from tocsin.domain import restriction
 from tocsin.domain import runbook as domain
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.incident import IncidentId
@@ -18,7 +19,7 @@ def runbooks_for(svc: Services, incident_id: IncidentId, *, by: Actor) -> list[d
     by.require(Role.VIEWER, "reading incidents")
     library = svc.runbooks
     with svc.read() as uow:
-        uow.incidents.get(incident_id)
+        restriction.require_clearance(by, uow.incidents.get(incident_id))
         alerts = uow.alerts.list(incident_id, limit=MAX_ALERTS) if library is not None else []
     if library is None:
         return []

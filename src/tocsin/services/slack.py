@@ -18,6 +18,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from tocsin.domain import restriction
 from tocsin.domain.alert import AlertCounts
 from tocsin.domain.events import Change, EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.incident import IncidentId
@@ -70,8 +71,9 @@ def announce(svc: Services, uow: UnitOfWork, slack: Slack, payload: Mapping[str,
     with svc.read() as read:
         if read.slack_messages.get(incident_id) is not None:
             return
-        card = _card(svc, slack, read, incident_id)
-    posted = slack.api.post_card(slack.channel, card)
+        channel = slack.home(read.incidents.get(IncidentId(incident_id)).security)
+        card = _card(svc, slack, read, incident_id, channel)
+    posted = slack.api.post_card(channel, card)
     uow.slack_messages.add(incident_id, posted, svc.clock.now())
 
 
@@ -85,7 +87,7 @@ def update(svc: Services, uow: UnitOfWork, slack: Slack, payload: Mapping[str, A
         posted = _announced(slack, read, incident_id)
         if posted is None:
             return
-        card = _card(svc, slack, read, incident_id)
+        card = _card(svc, slack, read, incident_id, posted.channel)
     slack.api.update_card(posted, card)
     uow.slack_messages.touch(incident_id, svc.clock.now())
 
@@ -93,9 +95,11 @@ def update(svc: Services, uow: UnitOfWork, slack: Slack, payload: Mapping[str, A
 @slack_job(JobKind.SLACK_THREAD)
 def thread(svc: Services, _uow: UnitOfWork, slack: Slack, payload: Mapping[str, Any]) -> None:
     """Post one change's timeline lines as a reply in the card's thread."""
+    incident_id = int(payload["incident_id"])
     with svc.read() as read:
-        posted = _announced(slack, read, int(payload["incident_id"]))
-    if posted is not None:
+        posted = _announced(slack, read, incident_id)
+        security = read.incidents.get(IncidentId(incident_id)).security
+    if posted is not None and slack.may_tell(security, posted.channel):
         slack.api.post_text(posted.channel, str(payload["text"]), thread_ts=posted.ts)
 
 
@@ -114,10 +118,24 @@ def _announced(slack: Slack, read: UnitOfWork, incident_id: int) -> Posted | Non
     return posted
 
 
-def _card(svc: Services, slack: Slack, read: UnitOfWork, incident_id: int) -> Card:
+def _card(svc: Services, slack: Slack, read: UnitOfWork, incident_id: int, channel: str) -> Card:
     incident = read.incidents.get(IncidentId(incident_id))
     counts = read.alerts.counts([incident.id]).get(incident.id, AlertCounts())
     issue = read.github.link(incident_id)
+    if not slack.may_tell(incident.security, channel):
+        return Card(
+            incident_id=incident_id,
+            title=restriction.restricted_title(incident),
+            severity=incident.severity.value,
+            phase=incident.phase.value,
+            source="restricted: details in tocsin for the security role",
+            ack_due_at=incident.ack_due_at,
+            acknowledged_by="a responder" if incident.acknowledged_by else None,
+            resolved=incident.resolved_at is not None,
+            alerts_firing=0,
+            alerts_total=0,
+            url=slack.incident_url(incident_id),
+        )
     return Card(
         incident_id=incident_id,
         title=incident.title,

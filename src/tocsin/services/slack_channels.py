@@ -46,7 +46,8 @@ def react(svc: Services, uow: UnitOfWork, change: Change) -> None:
     at = svc.clock.now()
     payload = {"incident_id": int(incident.id)}
     jobs = []
-    if incident.phase.is_open and incident.severity in slack.incident_channels:
+    # a security incident gets no channel of its own: its name and summary would tell its words
+    if incident.phase.is_open and incident.severity in slack.incident_channels and not incident.security:
         jobs.append(JobRequest(JobKind.SLACK_CHANNEL_OPEN, at, payload, f"slack:channel:{incident.id}"))
     if any(e.kind is EventKind.CLOSED for e in change.events):
         key = f"slack:channel_archive:{incident.id}"
@@ -63,8 +64,8 @@ def open_channel(svc: Services, uow: UnitOfWork, slack: Slack, payload: Mapping[
         if read.slack_channels.get(incident_id) is not None:
             return
         incident = read.incidents.get(IncidentId(incident_id))
-    if not incident.phase.is_open:
-        return  # closed (or resolved) before the job ran: nobody needs the room any more
+    if not incident.phase.is_open or incident.security:
+        return  # closed (or resolved, or restricted) before the job ran: no room to open
     name = channel_name(incident_id, incident.title)
     channel = slack.api.create_channel(name)
     at = svc.clock.now()
@@ -88,7 +89,7 @@ def fill_channel(svc: Services, uow: UnitOfWork, slack: Slack, payload: Mapping[
     paged = escalation.notified if escalation is not None else ()
     users = [u for u in (slack.user_of(p) for p in paged) if u is not None]
     slack.api.invite(room.channel, list(dict.fromkeys(users)))
-    if room.summary_ts is None:
+    if room.summary_ts is None and not incident.security:
         posted = slack.api.post_text(room.channel, _summary(incident, slack.incident_url(incident_id)))
         uow.slack_channels.summarised(incident_id, posted.ts)
 

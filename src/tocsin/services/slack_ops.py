@@ -27,7 +27,7 @@ SEVERITY = "incident_severity"
 RESOLVE = "incident_resolve"
 
 HELP = """*/incident* commands:
-• `/incident declare <title> [P0-P3]` — open an incident (P2 unless given)
+• `/incident declare [--security] <title> [P0-P3]` — open one (P2 unless given; --security: restricted)
 • `/incident ack [id]` — acknowledge (the only unacknowledged one when no id)
 • `/incident sev <id> <P0-P3>` — change severity
 • `/incident status <id> <investigating|identified|monitoring|resolved> <message>` — public update
@@ -108,13 +108,19 @@ def command(svc: Services, slack: Slack, user_id: str, text: str) -> str:
 
 def _declare(svc: Services, by: Actor, rest: str) -> str:
     words = rest.split()
+    security = "--security" in words
+    words = [word for word in words if word != "--security"]
     severity = Severity.P2
     if words and words[-1].upper() in Severity.__members__:
         severity = Severity.parse(words.pop())
     title = " ".join(words)
     if not title:
         raise InvalidInput("give a title: `/incident declare <title> [P0-P3]`")
-    incident = incidents.declare_incident(svc, title=title, severity=severity, source="slack", by=by)
+    incident = incidents.declare_incident(
+        svc, title=title, severity=severity, source="slack", security=security, by=by
+    )
+    if incident.security:
+        return f"Declared #{incident.id} [{incident.severity.value}], a security incident: details restricted"
     return f"Declared #{incident.id} [{incident.severity.value}] {incident.title}"
 
 

@@ -138,6 +138,17 @@ class Slack:
     base_url: str = ""
     incident_channels: frozenset[Severity] = frozenset({Severity.P0, Severity.P1})
     """Severities whose incidents get their own channel (``inc-<id>-<slug>``)."""
+    security_channel: str = ""
+    """A private channel for security incidents' details (``security.slack_channel``); without
+    one, Slack hears only "Restricted incident #N (P0)" and its clock."""
+
+    def home(self, security: bool) -> str:
+        """Where an incident's card is announced."""
+        return self.security_channel if security and self.security_channel else self.channel
+
+    def may_tell(self, security: bool, channel: str) -> bool:
+        """Whether an incident's details may be written in ``channel``."""
+        return not security or (bool(self.security_channel) and channel == self.security_channel)
 
     def user_of(self, person_id: str) -> str | None:
         """The Slack user id of a tocsin person; None when they have none."""

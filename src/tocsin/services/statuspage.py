@@ -12,6 +12,7 @@ import string
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from tocsin.domain import restriction
 from tocsin.domain import statuspage as domain
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.errors import InvalidInput
@@ -146,6 +147,7 @@ def post_status_update(
     named, forced = _affected(svc, components)
     with svc.uow() as uow:
         incident = uow.incidents.get(incident_id, for_update=True)
+        restriction.require_clearance(by, incident)
         at = svc.clock.now()
         public = uow.statuspage.get_public(incident.id) or _draft(svc, incident, at)
         if not public.published and named:
@@ -198,4 +200,5 @@ def public_status(svc: Services, incident_id: IncidentId, *, by: Actor) -> Publi
     """The incident's public incident (draft or posted), for the incident room."""
     by.require(Role.VIEWER, "reading the status page")
     with svc.read() as uow:
+        restriction.require_clearance(by, uow.incidents.get(incident_id))
         return uow.statuspage.get_public(incident_id)

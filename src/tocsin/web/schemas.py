@@ -46,6 +46,15 @@ class IncidentCreate(_Request):
     title: Title
     severity: SeverityIn
     summary: Text = ""
+    security: bool = Field(
+        default=False,
+        description="a security incident: its details are restricted to the security role and admins "
+        "from the start, and the plan's security procedure applies",
+    )
+
+
+class SecurityRequest(_Request):
+    reason: Text = Field(default="", description="why (recorded on the timeline)")
 
 
 class IncidentQuery(_Request):
@@ -165,6 +174,10 @@ class IncidentOut(BaseModel):
     sla: SlaOut
     impact: ImpactOut
     security: bool
+    restricted: bool = Field(
+        description="true when this is a security incident you may not read: you see its number, "
+        "severity, phase and clock, nothing more"
+    )
     alerts: AlertCountsOut
 
     @classmethod
@@ -207,7 +220,8 @@ class IncidentOut(BaseModel):
                 assessed_at=impact.assessed_at,
             ),
             security=incident.security,
-            alerts=AlertCountsOut.render(alerts),
+            restricted=incident.redacted,
+            alerts=AlertCountsOut.render(None if incident.redacted else alerts),
         )
 
 

@@ -119,8 +119,15 @@ def test_mark_as_security_incident(client, as_role, services, admin, p1):
     token = as_role(Role.RESPONDER)
     client.post(f"/incidents/{p1.id}/security", data={"reason": "odd logins", "csrf_token": token})
     assert get_incident(services, p1.id, by=admin).security is True
+    # the responder who raised the flag now sees the restricted view only
+    page = client.get(f"/incidents/{p1.id}").text
+    assert f"Restricted incident #{p1.id} (P1)" in page
+    assert p1.title not in page
+    client.post("/sign-out", data={"csrf_token": token})
+    as_role(Role.SECURITY)
     page = client.get(f"/incidents/{p1.id}").text
     assert "Security incident" in page
+    assert p1.title in page
     assert "Notification GDPR : CNIL sous 72h si breach" in page
 
 

@@ -68,6 +68,8 @@ class SqlIncidentRepository:
         return rows.to_incident(row)
 
     def save(self, incident: Incident) -> None:
+        if incident.redacted:
+            raise ValueError(f"incident {incident.id}: a redacted view is never saved")
         values = rows.incident_values(incident)
         del values["id"]
         result = self._conn.execute(_SAVE, {**values, "incident_key": incident.id})
@@ -86,7 +88,7 @@ class SqlIncidentRepository:
         if query.phase is not None:
             conditions.append(incidents.c.phase == query.phase.value)
         if query.search.strip():
-            conditions.append(_matching(query.search.strip()))
+            conditions.append(_matching(query.search.strip(), cleared=query.cleared))
         total = self._conn.execute(
             sa.select(sa.func.count()).select_from(incidents).where(*conditions)
         ).scalar_one()
@@ -101,15 +103,17 @@ class SqlIncidentRepository:
         return Page(items=items, total=total, limit=query.limit, offset=query.offset)
 
 
-def _matching(search: str) -> sa.ColumnElement[bool]:
-    """``#12`` or ``12``: that incident; otherwise the text anywhere in the title or summary."""
+def _matching(search: str, *, cleared: bool) -> sa.ColumnElement[bool]:
+    """``#12`` or ``12``: that incident; otherwise the text anywhere in the title or summary
+    (never in a restricted incident's words for a reader without clearance)."""
     number = search.removeprefix("#")
     if number.isdigit() and len(number) < 10:
         return incidents.c.id == int(number)
-    return sa.or_(
+    words = sa.or_(
         incidents.c.title.icontains(search, autoescape=True),
         incidents.c.summary.icontains(search, autoescape=True),
     )
+    return words if cleared else sa.and_(incidents.c.security.is_(False), words)
 
 
 _APPEND = Fast(  # on the intake's hot path: on the driver's cursor (see ``fast``)

@@ -51,6 +51,7 @@ def _issue(data: Mapping[str, Any]) -> Issue:
             for label in data.get("labels") or ()
         ),
         body=str(data.get("body") or ""),
+        title=str(data.get("title") or ""),
     )
 
 
@@ -156,12 +157,13 @@ class GitHubApi:
         self,
         number: int,
         *,
+        title: str | None = None,
         body: str | None = None,
         labels: Sequence[str] | None = None,
         state: str | None = None,
         state_reason: str | None = None,
     ) -> Issue:
-        fields = {"body": body, "state": state, "state_reason": state_reason}
+        fields = {"title": title, "body": body, "state": state, "state_reason": state_reason}
         payload: dict[str, Any] = {key: value for key, value in fields.items() if value is not None}
         if labels is not None:
             payload["labels"] = list(labels)

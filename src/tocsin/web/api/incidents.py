@@ -10,6 +10,7 @@ from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 
 from tocsin.domain.alert import AlertCounts
 from tocsin.domain.incident import Incident, IncidentId
+from tocsin.services import flags
 from tocsin.services import incidents as use_cases
 from tocsin.services.alerts import alert_counts
 from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES
@@ -27,6 +28,7 @@ from tocsin.web.schemas import (
     Problem,
     ReopenRequest,
     ResolveRequest,
+    SecurityRequest,
     TimelineEventOut,
 )
 
@@ -58,9 +60,15 @@ def _render(request: Request, incident: Incident, counts: AlertCounts | None = N
 
 @router.post("", status_code=201, response_model=IncidentOut)
 def declare(request: Request, body: IncidentCreate, actor: CurrentActor, response: Response) -> IncidentOut:
-    """Declare an incident: its response-time clock starts now."""
+    """Declare an incident: its response-time clock starts now. With ``security: true`` its
+    details are restricted from the start (the answer is what you may see of it)."""
     incident = use_cases.declare_incident(
-        services_of(request), title=body.title, severity=body.severity, summary=body.summary, by=actor
+        services_of(request),
+        title=body.title,
+        severity=body.severity,
+        summary=body.summary,
+        security=body.security,
+        by=actor,
     )
     response.headers["Location"] = request.url_for("get_incident", incident_id=incident.id).path
     return _render(request, incident)
@@ -173,3 +181,33 @@ def timeline(request: Request, incident_id: IncidentPath, actor: CurrentActor) -
     """Who did what, when: oldest first."""
     events = use_cases.get_timeline(services_of(request), IncidentId(incident_id), by=actor)
     return [TimelineEventOut.render(event) for event in events]
+
+
+@router.post("/{incident_id}/security", response_model=IncidentOut)
+def mark_security(
+    request: Request,
+    incident_id: IncidentPath,
+    actor: CurrentActor,
+    body: Annotated[SecurityRequest | None, Body()] = None,
+) -> IncidentOut:
+    """Mark a security incident: from now on only the security role and admins read its details
+    (in every interface, Slack and GitHub included); the plan's security procedure applies."""
+    reason = body.reason if body else ""
+    incident = flags.mark_security_incident(
+        services_of(request), IncidentId(incident_id), reason=reason, by=actor
+    )
+    return _render(request, incident)
+
+
+@router.delete("/{incident_id}/security", response_model=IncidentOut)
+def unmark_security(
+    request: Request,
+    incident_id: IncidentPath,
+    actor: CurrentActor,
+    reason: Annotated[str, Query(min_length=1, max_length=10_000, description="why it is not one")],
+) -> IncidentOut:
+    """Lift the restriction (admins only, with a reason on the timeline)."""
+    incident = flags.unmark_security_incident(
+        services_of(request), IncidentId(incident_id), reason=reason, by=actor
+    )
+    return _render(request, incident)

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Request, Response
 
-from tocsin.domain.errors import DomainError, InvalidInput, PermissionDenied
+from tocsin.domain.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from tocsin.domain.incident import MAX_TEXT, Impact, Incident, IncidentId
 from tocsin.domain.note import NoteKind
 from tocsin.domain.severity import Severity
@@ -35,8 +35,8 @@ def _act(incident_id: int, done: str, command: Callable[[], Incident]) -> Respon
     room = f"/incidents/{incident_id}"
     try:
         command()
-    except PermissionDenied:
-        raise
+    except (PermissionDenied, NotFound):
+        raise  # 403/404 pages: a restricted incident's room is not there for this reader
     except DomainError as exc:
         return redirect(room, exc.detail, error=True)
     return redirect(room, done)
@@ -189,6 +189,18 @@ def mark_security(
         incident_id,
         "Marked as a security incident",
         lambda: flags.mark_security_incident(svc, iid, reason=reason, by=actor),
+    )
+
+
+@router.post("/incidents/{incident_id}/security/lift")
+def unmark_security(
+    request: Request, session: FormSession, incident_id: IncidentPath, reason: Text = ""
+) -> Response:
+    svc, actor, iid = services_of(request), session.user.actor, IncidentId(incident_id)
+    return _act(
+        incident_id,
+        "No longer a security incident: its details are visible to every reader",
+        lambda: flags.unmark_security_incident(svc, iid, reason=reason, by=actor),
     )
 
 

@@ -72,7 +72,7 @@ def incident_list(
 
 
 def _declare_form(request: Request, session: Session, status: int = 200, **values: Any) -> Response:
-    form = {"title": "", "severity": "P1", "summary": "", "error": "", **values}
+    form = {"title": "", "severity": "P1", "summary": "", "security": False, "error": "", **values}
     return page(
         request,
         "ui/declare.html",
@@ -93,9 +93,11 @@ def declare_page(request: Request, session: Session) -> Response:
 def declare(
     request: Request,
     session: FormSession,
+    *,
     title: Annotated[str, Form(max_length=MAX_TITLE * 2)] = "",
     severity: Annotated[str, Form(max_length=5)] = "",
     summary: Annotated[str, Form(max_length=MAX_TEXT)] = "",
+    security: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     try:
         incident = use_cases.declare_incident(
@@ -104,14 +106,23 @@ def declare(
             severity=Severity.parse(severity),
             summary=summary,
             source="user report",
+            security=bool(security),
             by=session.user.actor,
         )
     except PermissionDenied:
         raise
     except DomainError as exc:
         return _declare_form(
-            request, session, 422, title=title, severity=severity, summary=summary, error=exc.detail
+            request,
+            session,
+            422,
+            title=title,
+            severity=severity,
+            summary=summary,
+            security=bool(security),
+            error=exc.detail,
         )
-    return redirect(
-        f"/incidents/{incident.id}", f"Incident #{incident.id} declared: the response clock is running"
-    )
+    done = f"Incident #{incident.id} declared: the response clock is running"
+    if incident.security:
+        done += "; a security incident, restricted to the security role and admins"
+    return redirect(f"/incidents/{incident.id}", done)

@@ -36,7 +36,13 @@ Kinds = Annotated[list[str] | None, Query(alias="kind", max_length=50)]
 KIND_GROUPS: dict[str, tuple[str, ...]] = {
     "Notes": ("note",),
     "Status": ("declared", "acknowledged", "phase_changed", "resolved", "reopened", "closed"),
-    "Severity & impact": ("severity_changed", "impact_assessed", "renamed", "security_marked"),
+    "Severity & impact": (
+        "severity_changed",
+        "impact_assessed",
+        "renamed",
+        "security_marked",
+        "security_unmarked",
+    ),
     "Response clock": ("sla_breached",),
 }
 
@@ -87,6 +93,9 @@ def incident_room(
     request: Request, session: Session, incident_id: IncidentPath, kind: Kinds = None
 ) -> Response:
     status = _status(request, session, incident_id)
+    if status["v"].incident.redacted:
+        # a security incident the reader may not read: its number, severity and clock only
+        return page(request, "ui/restricted.html", session, nav="incidents", **status)
     return page(
         request,
         "ui/incident.html",
