@@ -11,6 +11,7 @@ from tocsin.cli import (
     oncall,
     postmortem,
     runbooks,
+    security,
     serve,
     starter,
     status,
@@ -40,3 +41,7 @@ app.add_typer(user.app, name="user")
 app.add_typer(oncall.app, name="oncall")
 app.add_typer(status.app, name="status")
 incident.app.command("escalate")(oncall.escalate)
+incident.app.command("security")(security.mark)
+incident.app.command("unrestrict")(security.unrestrict)
+incident.app.command("procedure")(security.procedure)
+incident.app.command("step")(security.step)

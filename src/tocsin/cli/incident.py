@@ -31,15 +31,25 @@ def declare(
     title: str,
     severity: Annotated[str, typer.Option("--severity", "-s", help="P0, P1, P2 or P3.")] = "P2",
     summary: Annotated[str, typer.Option(help="What is known so far.")] = "",
+    security: Annotated[
+        bool, typer.Option("--security", help="A security incident: details restricted to the security role.")
+    ] = False,
     by: By = None,
 ) -> None:
     """Declare an incident (the plan's "user report" path); starts its response clock."""
     with container() as c:
         created = incidents.declare_incident(
-            c.services, title=title, severity=Severity.parse(severity), summary=summary, by=local_actor(by)
+            c.services,
+            title=title,
+            severity=Severity.parse(severity),
+            summary=summary,
+            security=security,
+            by=local_actor(by),
         )
         level = c.services.plan.level(created.severity)
         out.print(f"Declared incident #{created.id}: {created.title} [{level.label}]")
+        if created.security:
+            out.print("A security incident: its details are for the security role and admins only")
         out.print(f"Acknowledge by {created.ack_due_at:%Y-%m-%d %H:%M} UTC")
 
 

@@ -30,6 +30,7 @@ class EventKind(StrEnum):
     SLA_BREACHED = "sla_breached"
     SECURITY_MARKED = "security_marked"
     SECURITY_UNMARKED = "security_unmarked"
+    SECURITY_STEP = "security_step"
     # alert intake (issue 3)
     ALERT_FIRED = "alert_fired"
     ALERT_RESOLVED = "alert_resolved"

@@ -20,6 +20,7 @@ from tocsin.web.api import compliance as compliance_api
 from tocsin.web.api import deploys as deploys_api
 from tocsin.web.api import oncall as oncall_api
 from tocsin.web.api import postmortem as postmortem_api
+from tocsin.web.api import security as security_api
 from tocsin.web.errors import install_error_handlers
 from tocsin.web.metrics import AppMetrics
 from tocsin.web.middleware import LimitBodySize, ObserveRequests
@@ -65,6 +66,7 @@ def create_app(container: Container) -> TocsinApp:
     app.include_router(postmortem_api.router)
     app.include_router(compliance_api.router)
     app.include_router(checklist_api.router)
+    app.include_router(security_api.router)
     app.include_router(deploys_api.router)
     app.include_router(alerts.router)
     app.include_router(reports.router)

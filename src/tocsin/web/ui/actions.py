@@ -14,8 +14,9 @@ from fastapi import APIRouter, Form, Path, Request, Response
 from tocsin.domain.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from tocsin.domain.incident import MAX_TEXT, Impact, Incident, IncidentId
 from tocsin.domain.note import NoteKind
+from tocsin.domain.security_steps import MAX_OWNER, StepState
 from tocsin.domain.severity import Severity
-from tocsin.services import checklist, escalation, flags
+from tocsin.services import checklist, escalation, flags, security_procedure
 from tocsin.services import incidents as use_cases
 from tocsin.web.api import MAX_BODY_BYTES
 from tocsin.web.context import services_of
@@ -31,7 +32,7 @@ Text = Annotated[str, Form(max_length=MAX_TEXT)]
 Checkbox = Annotated[str, Form(max_length=10)]
 
 
-def _act(incident_id: int, done: str, command: Callable[[], Incident]) -> Response:
+def _act(incident_id: int, done: str, command: Callable[[], object]) -> Response:
     room = f"/incidents/{incident_id}"
     try:
         command()
@@ -220,4 +221,30 @@ def tick(
         incident_id,
         f"{'Checked' if ticked else 'Unchecked'} {item}",
         lambda: checklist.tick_item(svc, iid, item, done=ticked, note=note, by=actor),
+    )
+
+
+@router.post("/incidents/{incident_id}/security/steps/{step}")
+def security_step(
+    request: Request,
+    *,
+    session: FormSession,
+    incident_id: IncidentPath,
+    step: Annotated[int, Path(ge=1, le=5)],
+    state: Annotated[str, Form(max_length=20)] = "",
+    owner: Annotated[str, Form(max_length=MAX_OWNER)] = "",
+    note: Text = "",
+) -> Response:
+    """One step of the security procedure: its state, owner and a note, in one submit."""
+    svc, actor, iid = services_of(request), session.user.actor, IncidentId(incident_id)
+    try:
+        parsed = StepState(state) if state else None
+    except ValueError:
+        return redirect(f"/incidents/{incident_id}#security", f"state: unknown {state[:20]!r}", error=True)
+    return _act(
+        incident_id,
+        f"Security step {step} recorded",
+        lambda: security_procedure.update_step(
+            svc, iid, step, state=parsed, owner=owner, note=note, by=actor
+        ),
     )

@@ -9,11 +9,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 from markupsafe import Markup
 
-from tocsin.domain.checklist import SECURITY_PROCEDURE
 from tocsin.domain.events import EventKind
-from tocsin.domain.incident import IncidentId
+from tocsin.domain.incident import Incident, IncidentId
+from tocsin.domain.security_steps import StepState, StepStatus
 from tocsin.domain.severity import Severity
-from tocsin.services import checklist, compliance, diagnostics, runbooks
+from tocsin.services import checklist, compliance, diagnostics, runbooks, security_procedure
 from tocsin.services import incidents as use_cases
 from tocsin.services.ports import StoredEvent
 from tocsin.web.context import container_of, services_of
@@ -82,6 +82,12 @@ def _runbooks(request: Request, session: Session, incident_id: int) -> list[tupl
     return [(m, render_markdown(m.runbook.body, web_links_only=True)) for m in found[:MAX_RUNBOOKS]]
 
 
+def _security_steps(request: Request, session: Session, incident: Incident) -> tuple[StepStatus, ...]:
+    if not incident.security:
+        return ()
+    return security_procedure.procedure(services_of(request), incident.id, by=session.user.actor)
+
+
 def _status(request: Request, session: Session, incident_id: int) -> dict[str, Any]:
     svc = services_of(request)
     incident = use_cases.get_incident(svc, IncidentId(incident_id), by=session.user.actor)
@@ -102,7 +108,8 @@ def incident_room(
         session,
         nav="incidents",
         checklist_groups=_checklist_groups(request, session, incident_id),
-        security_procedure=SECURITY_PROCEDURE,
+        security_steps=_security_steps(request, session, status["v"].incident),
+        step_states=list(StepState),
         severities=list(Severity),
         **status,
         status_page=panel_context(request, session, incident_id),
