@@ -100,9 +100,8 @@ def prepare(
     if undo:
         state = domain.state(action, events)
         if not state.can_undo:
-            raise Conflict(
-                f"{action.label!r} is {state.status.value} on incident {incident_id}: nothing to undo"
-            )
+            was = "was never run" if state.status is domain.Status.NEVER_RUN else "is already undone"
+            raise Conflict(f"{action.label!r} {was} on incident {incident_id}: nothing to undo")
         given = given or dict(state.params)
     values = domain.values_for(
         action, given, incident_id=int(incident.id), severity=incident.severity.value, actor=by.name
