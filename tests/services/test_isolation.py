@@ -68,15 +68,18 @@ def test_run_sends_the_configured_request_and_records_it(services, responder, wa
     assert seen.headers["Authorization"] == f"Bearer {TOKEN}"
     assert seen.headers["Content-Type"] == "application/json"
     assert json.loads(seen.body) == {"cidr": "203.0.113.0/24", "note": f"tocsin incident {iid} (P1)"}
-    assert attempt.ok and attempt.status == 201
+    assert attempt.ok
+    assert attempt.status == 201
     (event,) = isolation_events(services, iid)
     assert event.text.startswith(f"Isolation 'Block IP range' run: POST {waf.url}/rules → 201 (")
     assert event.text.endswith(" s)")
     assert event.actor == SAM.name
-    assert event.data["params"] == CIDR and event.data["headers"] == ["Authorization", "Content-Type"]
+    assert event.data["params"] == CIDR
+    assert event.data["headers"] == ["Authorization", "Content-Type"]
     assert TOKEN not in json.dumps([event.text, dict(event.data)])
     (state, _) = isolation.overview(services, iid, by=SAM).states
-    assert state.status is Status.ACTIVE and state.last.text == event.text
+    assert state.status is Status.ACTIVE
+    assert state.last.text == event.text
 
 
 def test_without_confirmation_nothing_is_sent_and_the_error_says_what_would_be(services, responder, waf):
@@ -88,7 +91,8 @@ def test_without_confirmation_nothing_is_sent_and_the_error_says_what_would_be(s
     )
     assert '"cidr": "203.0.113.0/24"' in refused.value.detail
     assert TOKEN not in refused.value.detail
-    assert waf.requests == [] and isolation_events(services, iid) == []
+    assert waf.requests == []
+    assert isolation_events(services, iid) == []
 
 
 def test_an_incident_not_marked_security_is_refused_with_the_way_out(services, responder, waf):
@@ -129,21 +133,25 @@ def test_a_timeout_is_recorded_as_failed_and_not_retried(services, responder, wa
     with caplog.at_level(logging.DEBUG):
         attempt = isolation.run(services, iid, "block_ip_range", by=SAM, params=CIDR, confirm=True)
     assert time.monotonic() - started < 3.4  # the 2 s timeout, not the server's 3.5 s
-    assert not attempt.ok and attempt.status is None
+    assert not attempt.ok
+    assert attempt.status is None
     (event,) = isolation_events(services, iid)
     assert event.text == f"Isolation 'Block IP range' run failed: POST {waf.url}/rules timed out after 2 s"
     time.sleep(1.6)  # long enough for the fake to finish; a retry would have shown up by now
     assert len(waf.requests) == 1
     (state, _) = isolation.overview(services, iid, by=SAM).states
-    assert state.status is Status.FAILED and state.can_undo
-    assert "timed out after 2 s" in caplog.text and TOKEN not in caplog.text
+    assert state.status is Status.FAILED
+    assert state.can_undo
+    assert "timed out after 2 s" in caplog.text
+    assert TOKEN not in caplog.text
 
 
 def test_a_5xx_is_failed_with_its_status(services, responder, waf):
     waf.status, waf.answer = 503, "upstream unavailable"
     iid = security_incident(services, responder)
     attempt = isolation.run(services, iid, "block_ip_range", by=SAM, params=CIDR, confirm=True)
-    assert not attempt.ok and attempt.status == 503
+    assert not attempt.ok
+    assert attempt.status == 503
     (event,) = isolation_events(services, iid)
     assert event.text.startswith(f"Isolation 'Block IP range' run failed: POST {waf.url}/rules → 503 (")
     assert event.data["response"] == "upstream unavailable"
@@ -167,7 +175,8 @@ def test_undo_sends_the_undo_request_with_the_last_runs_parameters(services, res
     waf.status = 204
     attempt = isolation.run(services, iid, "block_ip_range", by=SAM, confirm=True, undo=True)
 
-    assert attempt.ok and attempt.op == "undo"
+    assert attempt.ok
+    assert attempt.op == "undo"
     undo = waf.requests[-1]
     assert (undo.method, undo.path) == ("DELETE", "/rules/203.0.113.0%2F24")
     assert undo.headers["Authorization"] == f"Bearer {TOKEN}"  # the run's headers
