@@ -7,6 +7,7 @@ import typer
 from tocsin.cli import (
     admin,
     incident,
+    isolation,
     jobs,
     oncall,
     postmortem,
@@ -40,3 +41,4 @@ app.add_typer(user.app, name="user")
 app.add_typer(oncall.app, name="oncall")
 app.add_typer(status.app, name="status")
 incident.app.command("escalate")(oncall.escalate)
+incident.app.command("isolate")(isolation.isolate)
