@@ -75,7 +75,7 @@ def test_run_sends_the_configured_request_and_records_it(services, responder, wa
     assert event.text.endswith(" s)")
     assert event.actor == SAM.name
     assert event.data["params"] == CIDR
-    assert event.data["headers"] == ["Authorization", "Content-Type"]
+    assert event.data["headers"] == {"Authorization": "***", "Content-Type": "application/json"}
     assert TOKEN not in json.dumps([event.text, dict(event.data)])
     (state, _) = isolation.overview(services, iid, by=SAM).states
     assert state.status is Status.ACTIVE

@@ -105,9 +105,10 @@ class StepSettings(Section):
         for name, template in (value or {}).items():
             if not _HEADER.match(name):
                 raise error("header", f"not a header name: {name!r}")
-            missing = [v for v in _variables(template) if v not in environ]
-            if missing:
-                raise error("variable", f"{name}: environment variable {missing[0]} is not set")
+            for variable in _variables(template):
+                if not environ.get(variable):
+                    state = "is empty" if variable in environ else "is not set"
+                    raise error("variable", f"{name}: environment variable {variable} {state}")
             if any(c in template for c in "\r\n"):
                 raise error("header", f"{name}: a header value is one line")
         return value

@@ -129,6 +129,14 @@ class Request:
     def header_names(self) -> list[str]:
         return [name for name, _ in self.headers]
 
+    @property
+    def shown_headers(self) -> dict[str, str]:
+        """Every header, those that carry a secret as ``***``."""
+        return {
+            name: HIDDEN if any(s and s in value for s in self.secrets) else value
+            for name, value in self.headers
+        }
+
     def __str__(self) -> str:
         return f"{self.method} {self.url}"
 
@@ -297,7 +305,7 @@ def event(
         "ok": outcome.ok,
         "method": request.method,
         "url": request.url,
-        "headers": request.header_names,
+        "headers": request.shown_headers,
         "body": request.scrub(_shown(request.body)),
         "params": dict(params),
         "status": outcome.status,
