@@ -73,7 +73,8 @@ def test_an_undo_with_its_own_headers_keeps_them(plan_file):
     [
         (
             {},
-            "tocsin.yaml:10: security.isolation.actions.block_ip_range.headers: Authorization: environment variable WAF_TOKEN is not set",
+            "tocsin.yaml:10: security.isolation.actions.block_ip_range.headers: "
+            "Authorization: environment variable WAF_TOKEN is not set",
         ),
         ({"WAF_TOKEN": ""}, "environment variable WAF_TOKEN is empty"),
     ],
