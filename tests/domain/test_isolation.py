@@ -10,8 +10,10 @@ from urllib.parse import parse_qs
 import pytest
 
 from tocsin.domain import isolation as iso
+from tocsin.domain import isolation_record as record
 from tocsin.domain.errors import InvalidInput
-from tocsin.domain.isolation import Action, Outcome, Param, Status, Step
+from tocsin.domain.isolation import Action, Outcome, Param, Step
+from tocsin.domain.isolation_record import Status
 
 T0 = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 SECRET = "tok-123456"
@@ -92,7 +94,7 @@ def test_secrets_never_show_in_the_request_text_repr_or_event():
     action = an_action(body={"cidr": "{params.cidr}"})
     request = iso.render(action.run, values(action))
     outcome = Outcome(0.5, 400, excerpt=f"bad header Authorization: Bearer {SECRET}")
-    event = iso.event(action, iso.RUN, request, outcome, {"cidr": "203.0.113.0/24"}, at=T0, by="sam")
+    event = record.event(action, iso.RUN, request, outcome, {"cidr": "203.0.113.0/24"}, at=T0, by="sam")
     shown = " ".join([str(request), repr(request), repr(action), event.text, json.dumps(dict(event.data))])
     assert SECRET not in shown
     assert event.data["headers"] == {"Authorization": "***", "Content-Type": "application/json"}
@@ -105,14 +107,14 @@ def test_secrets_never_show_in_the_request_text_repr_or_event():
 def test_event_texts():
     action = an_action()
     request = iso.render(action.run, values(action))
-    ok = iso.describe(action, "run", request, Outcome(0.214, 201), 10)
+    ok = record.describe(action, "run", request, Outcome(0.214, 201), 10)
     assert ok == "Isolation 'Block IP range' run: POST https://waf.example/rules → 201 (0.21 s)"
-    timeout = iso.describe(action, "undo", request, Outcome(10.0, error=iso.TIMEOUT), 10)
+    timeout = record.describe(action, "undo", request, Outcome(10.0, error=iso.TIMEOUT), 10)
     assert (
         timeout
         == "Isolation 'Block IP range' undo failed: POST https://waf.example/rules timed out after 10 s"
     )
-    refused = iso.describe(
+    refused = record.describe(
         action, "run", request, Outcome(0.0, error=iso.CONNECTION, detail="Connection refused"), 10
     )
     assert refused.endswith(
@@ -123,7 +125,7 @@ def test_event_texts():
 def _record(action, op, outcome, minutes, cidr="203.0.113.0/24"):
     step = action.step(op)
     request = iso.render(step, values(action, cidr=cidr))
-    return iso.event(
+    return record.event(
         action, op, request, outcome, {"cidr": cidr}, at=T0 + timedelta(minutes=minutes), by="sam"
     )
 
@@ -131,18 +133,18 @@ def _record(action, op, outcome, minutes, cidr="203.0.113.0/24"):
 def test_state_follows_the_timeline():
     action = an_action()
     ok, failed = Outcome(0.1, 201), Outcome(0.1, 503)
-    assert iso.state(action, []).status is Status.NEVER_RUN
-    assert not iso.state(action, []).can_undo
+    assert record.state(action, []).status is Status.NEVER_RUN
+    assert not record.state(action, []).can_undo
     events = [_record(action, "run", failed, 1, cidr="10.0.0.0/8")]
-    assert iso.state(action, events).status is Status.FAILED
-    assert iso.state(action, events).can_undo  # a failed run may have applied: undo stays possible
+    assert record.state(action, events).status is Status.FAILED
+    assert record.state(action, events).can_undo  # a failed run may have applied: undo stays possible
     events.append(_record(action, "run", ok, 2))
-    active = iso.state(action, events)
+    active = record.state(action, events)
     assert (active.status, dict(active.params)) == (Status.ACTIVE, {"cidr": "203.0.113.0/24"})
     events.append(_record(action, "undo", Outcome(0.1, 204), 3))
-    undone = iso.state(action, events)
+    undone = record.state(action, events)
     assert undone.status is Status.UNDONE
     assert not undone.can_undo
     assert undone.last.op == "undo"
     other = Action("other", "Other", action.run, action.undo)
-    assert iso.state(other, events).status is Status.NEVER_RUN
+    assert record.state(other, events).status is Status.NEVER_RUN

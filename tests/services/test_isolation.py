@@ -16,7 +16,7 @@ from tests.waf_fake import TOKEN, action, running, settings_with
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from tocsin.domain.events import EventKind
-from tocsin.domain.isolation import Status
+from tocsin.domain.isolation_record import Status
 from tocsin.domain.severity import Severity
 from tocsin.services import flags, incidents, isolation
 

@@ -16,12 +16,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from tocsin.domain import isolation as domain
+from tocsin.domain import isolation_record as record
 from tocsin.domain import restriction
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.errors import Conflict, InvalidInput, NotFound
 from tocsin.domain.events import Change
 from tocsin.domain.incident import Incident, IncidentId
-from tocsin.domain.isolation import Action, ActionState, Attempt, Request
+from tocsin.domain.isolation import Action, Request
+from tocsin.domain.isolation_record import ActionState, Attempt
 from tocsin.services.context import Services
 from tocsin.services.incidents import persist
 from tocsin.services.isolation_ports import Isolation
@@ -71,7 +73,7 @@ def overview(svc: Services, incident_id: IncidentId, *, by: Actor) -> Overview:
         restriction.require_clearance(by, incident)
         events = uow.timeline.list(incident_id)
     actions = svc.isolation.actions.values() if svc.isolation else ()
-    return Overview(incident, [domain.state(a, events) for a in actions])
+    return Overview(incident, [record.state(a, events) for a in actions])
 
 
 def prepare(
@@ -98,9 +100,9 @@ def prepare(
         )
     given = dict(params or {})
     if undo:
-        state = domain.state(action, events)
+        state = record.state(action, events)
         if not state.can_undo:
-            was = "was never run" if state.status is domain.Status.NEVER_RUN else "is already undone"
+            was = "was never run" if state.status is record.Status.NEVER_RUN else "is already undone"
             raise Conflict(f"{action.label!r} {was} on incident {incident_id}: nothing to undo")
         given = given or dict(state.params)
     values = domain.values_for(
@@ -128,7 +130,7 @@ def run(
         raise InvalidInput(f"confirm: set it to true to send {prepared.prompt}")
     outcome = _configured(svc).caller.call(prepared.request, prepared.action.timeout)
     at = svc.clock.now()
-    event = domain.event(
+    event = record.event(
         prepared.action, prepared.op, prepared.request, outcome, prepared.params, at=at, by=by.name
     )
     with svc.uow() as uow:
@@ -136,5 +138,5 @@ def run(
         persist(svc, uow, Change(current, events=(event,)), before=current)
         uow.commit()
     (log.info if outcome.ok else log.warning)("incident %s: %s", incident_id, event.text)
-    (attempt,) = domain.attempts(key, [event])
+    (attempt,) = record.attempts(key, [event])
     return attempt

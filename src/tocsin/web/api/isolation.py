@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from tocsin.domain import restriction
 from tocsin.domain.access import Actor
 from tocsin.domain.incident import IncidentId
-from tocsin.domain.isolation import ActionState, Attempt, Status
+from tocsin.domain.isolation_record import ActionState, Attempt, Status
 from tocsin.services import incidents, isolation
 from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES
 from tocsin.web.api.incidents import IncidentPath
