@@ -22,6 +22,7 @@ from tocsin.adapters.runbooks import RunbookDirectory
 from tocsin.config import Settings
 from tocsin.config.checklists import build_checklists
 from tocsin.github_wiring import build_github
+from tocsin.isolation_wiring import build_isolation
 from tocsin.services.context import Services
 from tocsin.services.ports import Clock
 from tocsin.services.statuspage_export import SiteFactory
@@ -82,6 +83,7 @@ def build(
         deploy_window=settings.deploys.window,
         checklists=build_checklists(settings.checklists),  # the plan's lines unless configured
         runbooks=RunbookDirectory(Path(settings.runbooks.dir)) if settings.runbooks.dir else None,
+        isolation=build_isolation(settings),  # None unless security.isolation.actions are configured
     )
     return Container(
         settings=settings,

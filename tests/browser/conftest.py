@@ -20,6 +20,7 @@ from tocsin import bootstrap
 from tocsin.adapters.db import migrate
 from tocsin.adapters.passwords import Argon2Passwords
 from tocsin.config import Settings
+from tocsin.config.isolation import ENVIRON
 from tocsin.domain.access import SYSTEM, Role
 from tocsin.services.users import create_user
 from tocsin.web.app import create_app
@@ -65,14 +66,17 @@ class LiveServer:
     container: bootstrap.Container
 
 
-def serve(tmp_path: Path, extra: dict[str, Any] | None = None) -> Iterator[LiveServer]:
+def serve(
+    tmp_path: Path, extra: dict[str, Any] | None = None, environ: dict[str, str] | None = None
+) -> Iterator[LiveServer]:
     """tocsin on SQLite in ``tmp_path`` with a responder and a viewer account; ``extra``
-    settings (sources, diagnostics, runbooks…) merged over the defaults."""
+    settings (sources, diagnostics, runbooks…) merged over the defaults; ``environ``: the
+    variables ``${NAME}`` in the settings read."""
     db = f"sqlite:///{tmp_path / 'tocsin.db'}"
     migrate.upgrade(db)
     port = free_port()
     base = {"database": {"url": db}, "server": {"port": port, "base_url": f"http://127.0.0.1:{port}"}}
-    settings = Settings.model_validate({**base, **(extra or {})})
+    settings = Settings.model_validate({**base, **(extra or {})}, context={ENVIRON: environ or {}})
     container = replace(bootstrap.build(settings), passwords=Argon2Passwords(time_cost=1, memory_cost=1024))
     for role in (Role.RESPONDER, Role.VIEWER):
         create_user(

@@ -7,6 +7,7 @@ import typer
 from tocsin.cli import (
     admin,
     incident,
+    isolation,
     jobs,
     oncall,
     postmortem,
@@ -45,3 +46,4 @@ incident.app.command("security")(security.mark)
 incident.app.command("unrestrict")(security.unrestrict)
 incident.app.command("procedure")(security.procedure)
 incident.app.command("step")(security.step)
+incident.app.command("isolate")(isolation.isolate)

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from tocsin.config.environ import CONFIG_VARIABLE, read_environ
 from tocsin.config.errors import ConfigError
+from tocsin.config.isolation import ENVIRON
 from tocsin.config.merge import deep_merge
 from tocsin.config.problems import locate, validation_problems
 from tocsin.config.schema import DEFER_REFERENCES, Settings, reference_problems
@@ -51,7 +52,7 @@ def _build(source: YamlFile | None, environ: Mapping[str, str]) -> Settings:
     problems = [*(source.problems if source else []), *overlay.problems]
     data: Any = deep_merge(source.data if source else {}, overlay.data)
     try:
-        settings = Settings.model_validate(data, context={DEFER_REFERENCES: True})
+        settings = Settings.model_validate(data, context={DEFER_REFERENCES: True, ENVIRON: environ})
     except ValidationError as exc:
         raise ConfigError([*problems, *validation_problems(exc, source, overlay)]) from None
     problems += [locate(loc, message, source, overlay) for loc, message in reference_problems(settings)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from tocsin.config.isolation import IsolationSettings
 from tocsin.config.sections import Section
 
 
@@ -20,4 +21,8 @@ class SecuritySettings(Section):
         default="",
         description="A private repository (owner/name) for security incidents' issues. Empty: the "
         "incident's issue carries no details.",
+    )
+    isolation: IsolationSettings = Field(
+        default_factory=IsolationSettings,
+        description="Outbound isolation actions (WAF rule, feature flag, firewall API), each with its undo.",
     )

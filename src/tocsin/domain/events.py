@@ -54,6 +54,8 @@ class EventKind(StrEnum):
     CHECKLIST = "checklist"
     # a deploy suspected of causing the incident (issue 13)
     DEPLOY = "deploy"
+    # an isolation action run or undone (security procedure, step 1)
+    ISOLATION = "isolation"
 
 
 class JobKind(StrEnum):

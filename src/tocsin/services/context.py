@@ -10,6 +10,7 @@ from tocsin.domain.checklist import PHASES, Checklist, Item, items_of
 from tocsin.domain.diagnostics import Diagnostics
 from tocsin.domain.severity import Plan
 from tocsin.services.github_ports import GitHub
+from tocsin.services.isolation_ports import Isolation
 from tocsin.services.paging import Paging
 from tocsin.services.ports import Clock, UnitOfWorkFactory
 from tocsin.services.runbook_ports import RunbookLibrary
@@ -44,6 +45,8 @@ class Services:
     """How long before detection a production deploy is a suspect (``deploys.window``)."""
     runbooks: RunbookLibrary | None = None
     """The runbook directory (``runbooks.dir``; ``None``: none configured)."""
+    isolation: Isolation | None = None
+    """Isolation actions (``security.isolation.actions``; ``None``: none configured)."""
 
     @property
     def checklist_items(self) -> Mapping[str, Item]:

@@ -18,6 +18,7 @@ from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES, alerts, incidents, report
 from tocsin.web.api import checklist as checklist_api
 from tocsin.web.api import compliance as compliance_api
 from tocsin.web.api import deploys as deploys_api
+from tocsin.web.api import isolation as isolation_api
 from tocsin.web.api import oncall as oncall_api
 from tocsin.web.api import postmortem as postmortem_api
 from tocsin.web.api import security as security_api
@@ -68,6 +69,7 @@ def create_app(container: Container) -> TocsinApp:
     app.include_router(checklist_api.router)
     app.include_router(security_api.router)
     app.include_router(deploys_api.router)
+    app.include_router(isolation_api.router)
     app.include_router(alerts.router)
     app.include_router(reports.router)
     app.include_router(oncall_api.router)

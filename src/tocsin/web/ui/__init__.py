@@ -14,6 +14,7 @@ from tocsin.web.ui.actions import router as actions
 from tocsin.web.ui.admin import router as admin
 from tocsin.web.ui.dashboard import router as dashboard
 from tocsin.web.ui.incidents import router as incidents
+from tocsin.web.ui.isolation import router as isolation
 from tocsin.web.ui.postmortem import router as postmortem
 from tocsin.web.ui.render import Templates
 from tocsin.web.ui.reports import router as reports
@@ -37,6 +38,7 @@ def install_ui(app: FastAPI) -> None:
         room_alerts,
         actions,
         postmortem,
+        isolation,
         reports,
         status_panel,
         admin,
