@@ -28,6 +28,7 @@ from tocsin.services.statuspage_export import SiteFactory
 from tocsin.services.user_ports import PasswordHasher
 from tocsin.slack_wiring import build_slack, with_direct_messages
 from tocsin.wiring import build_paging
+from tocsin.wiring_breach import build_breach
 from tocsin.wiring_statuspage import build_statuspage
 
 
@@ -82,6 +83,7 @@ def build(
         deploy_window=settings.deploys.window,
         checklists=build_checklists(settings.checklists),  # the plan's lines unless configured
         runbooks=RunbookDirectory(Path(settings.runbooks.dir)) if settings.runbooks.dir else None,
+        breach=build_breach(settings),  # GDPR authority, DPO, reminders, the Art. 34 mailer
     )
     return Container(
         settings=settings,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from tocsin.config.breach import BreachSettings
 from tocsin.config.sections import Section
 
 
@@ -20,4 +21,8 @@ class SecuritySettings(Section):
         default="",
         description="A private repository (owner/name) for security incidents' issues. Empty: the "
         "incident's issue carries no details.",
+    )
+    breach: BreachSettings = Field(
+        default_factory=BreachSettings,
+        description="The GDPR personal-data breach workflow: controller name, reminders, Art. 34 batches.",
     )

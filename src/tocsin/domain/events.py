@@ -52,6 +52,8 @@ class EventKind(StrEnum):
     CHECKLIST = "checklist"
     # a deploy suspected of causing the incident (issue 13)
     DEPLOY = "deploy"
+    # GDPR personal-data breach (Art. 33/34): recorded, assessed, notified, reminders, Art. 34
+    BREACH = "breach"
 
 
 class JobKind(StrEnum):
@@ -84,6 +86,9 @@ class JobKind(StrEnum):
     POSTMORTEM_REMINDER = "postmortem.reminder"
     # deploy correlation (issue 13)
     DEPLOY_CORRELATE = "deploys.correlate"
+    # GDPR personal-data breach: the 72 h clock's reminders and escalation, Art. 34 mail batches
+    BREACH_REMINDER = "breach.reminder"
+    BREACH_COMMUNICATE = "breach.communicate"
 
 
 @dataclass(frozen=True, slots=True)
