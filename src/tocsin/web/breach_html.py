@@ -13,6 +13,7 @@ def dossier_html(text: str, *, title: str, stylesheet: str) -> str:
     return (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{escape(title)}</title>\n"
+        '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">\n'
         f'<link rel="stylesheet" href="{escape(stylesheet, quote=True)}">\n'
         f'</head>\n<body class="dossier">\n<main>\n{body}</main>\n</body>\n</html>\n'
     )
