@@ -31,14 +31,29 @@ def live_server(tmp_path: Path) -> Iterator[LiveServer]:
     }
     for server in serve(tmp_path, extra):
         c = server.container
-        create_user(c.services, c.passwords, email=EMAIL, role=Role.SECURITY, password=PASSWORD, name="Sam Secu", by=SYSTEM)
+        create_user(
+            c.services,
+            c.passwords,
+            email=EMAIL,
+            role=Role.SECURITY,
+            password=PASSWORD,
+            name="Sam Secu",
+            by=SYSTEM,
+        )
         yield server
 
 
-def test_from_marking_security_to_the_dossier_and_the_register(page: Page, live_server, artifacts, console_errors):  # noqa: F811
+def test_from_marking_security_to_the_dossier_and_the_register(
+    page: Page,
+    live_server,
+    artifacts,
+    console_errors,  # noqa: F811 - the fixture imported above
+):
     services = live_server.container.services
     sam = Actor(EMAIL, Role.SECURITY)
-    created = incidents.declare_incident(services, title="Customer table dumped", severity=Severity.P0, by=sam)
+    created = incidents.declare_incident(
+        services, title="Customer table dumped", severity=Severity.P0, by=sam
+    )
     base = live_server.url
     sign_in(page, base, EMAIL)
     page.goto(f"{base}/incidents/{created.id}")
@@ -75,10 +90,13 @@ def test_from_marking_security_to_the_dossier_and_the_register(page: Page, live_
     with page.expect_download() as download:
         card.get_by_role("link", name="Markdown").click()
     text = download.value.path().read_text()
-    assert "(b) Data protection officer (Art. 33(3)(b))" in text and "Inès Moreau — dpo@koprogo.com" in text
+    assert "(b) Data protection officer (Art. 33(3)(b))" in text
+    assert "Inès Moreau — dpo@koprogo.com" in text
 
     page.goto(f"{base}/incidents/{created.id}/breach/dossier.html")
-    expect(page.get_by_role("heading", name="(a) Nature of the personal data breach (Art. 33(3)(a))")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="(a) Nature of the personal data breach (Art. 33(3)(a))")
+    ).to_be_visible()
     expect(page.locator("body")).to_contain_text("Initial notification:")
     shot(page, artifacts / "33-breach-dossier.png")
 
@@ -96,7 +114,9 @@ def test_from_marking_security_to_the_dossier_and_the_register(page: Page, live_
 def test_a_responder_sees_no_breach_card_nor_register(page: Page, live_server):
     services = live_server.container.services
     sam = Actor(EMAIL, Role.SECURITY)
-    created = incidents.declare_incident(services, title="Customer table dumped", severity=Severity.P0, by=sam)
+    created = incidents.declare_incident(
+        services, title="Customer table dumped", severity=Severity.P0, by=sam
+    )
     from tocsin.services import flags
 
     flags.mark_security_incident(services, created.id, by=sam)

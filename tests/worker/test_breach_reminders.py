@@ -30,7 +30,9 @@ def settings(db_url, sink):
 
 def reminders(sink):
     return sorted(
-        (str(m["To"]), m.get_body(("plain",)).get_content()) for m in sink.messages if "breach_due" in m["Subject"]
+        (str(m["To"]), m.get_body(("plain",)).get_content())
+        for m in sink.messages
+        if "breach_due" in m["Subject"]
     )
 
 
@@ -91,7 +93,8 @@ def test_reminders_on_schedule_then_the_cto_when_overdue_across_a_restart(contai
     assert breaches.view_breach(container.services, iid, by=SAM).clock.state is State.OVERDUE
     assert recipients(sink).count(DAVID) == 1
     overdue = [body for to, body in reminders(sink) if to == DAVID]
-    assert len(overdue) == 1 and "the 72 h to notify CNIL ended at 2026-11-30 10:00 UTC" in overdue[0]
+    assert len(overdue) == 1
+    assert "the 72 h to notify CNIL ended at 2026-11-30 10:00 UTC" in overdue[0]
     timeline = [e.text for e in incidents.get_timeline(container.services, iid, by=SAM)]
     assert any(t.startswith("GDPR reminder (24h after awareness) to Nora Janssens") for t in timeline)
     assert any(t.startswith("GDPR deadline passed without notifying CNIL: escalated to") for t in timeline)
@@ -103,7 +106,12 @@ def test_no_reminder_once_notified_and_none_for_a_breach_without_risk(container,
     iid, _ = declare_breach(container)
     clock.advance(timedelta(hours=10))
     breaches.record_notification(
-        container.services, iid, kind=NoticeKind.INITIAL, method=Method.ONLINE_FORM, reference="CNIL-42", by=SAM
+        container.services,
+        iid,
+        kind=NoticeKind.INITIAL,
+        method=Method.ONLINE_FORM,
+        reference="CNIL-42",
+        by=SAM,
     )
     quiet, _ = declare_breach(container, risk=Risk.NONE)
     clock.advance(timedelta(hours=80))

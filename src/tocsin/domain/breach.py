@@ -228,4 +228,6 @@ def timer_keys(breach: Breach, deadline: timedelta, reminders: tuple[timedelta, 
 
 def _timer(breach: Breach, which: str, due: datetime) -> JobRequest:
     payload = {"incident_id": breach.incident_id, "aware_at": breach.aware_at.isoformat(), "which": which}
-    return JobRequest(JobKind.BREACH_REMINDER, due, payload, reminder_key(breach.incident_id, breach.aware_at, which))
+    return JobRequest(
+        JobKind.BREACH_REMINDER, due, payload, reminder_key(breach.incident_id, breach.aware_at, which)
+    )

@@ -86,7 +86,9 @@ def clean(assessment: Assessment) -> Assessment:
 def _not_future(field: str, value: datetime, now: datetime) -> None:
     require_aware(value)
     if value > now:
-        raise InvalidInput(f"{field}: {value:%Y-%m-%d %H:%M} UTC is in the future (now {now:%Y-%m-%d %H:%M} UTC)")
+        raise InvalidInput(
+            f"{field}: {value:%Y-%m-%d %H:%M} UTC is in the future (now {now:%Y-%m-%d %H:%M} UTC)"
+        )
 
 
 def _summary(breach: Breach, terms: Terms, now: datetime) -> str:
@@ -185,7 +187,9 @@ def record_notice(
     at = at or now
     _not_future("at", at, now)
     if at < breach.aware_at:
-        raise InvalidInput(f"at: {at:%Y-%m-%d %H:%M} UTC is before aware_at ({breach.aware_at:%Y-%m-%d %H:%M} UTC)")
+        raise InvalidInput(
+            f"at: {at:%Y-%m-%d %H:%M} UTC is before aware_at ({breach.aware_at:%Y-%m-%d %H:%M} UTC)"
+        )
     reference = " ".join(refuse_nul("reference", reference).split())
     if len(reference) > MAX_REFERENCE:
         raise InvalidInput(f"reference: at most {MAX_REFERENCE} characters (got {len(reference)})")
@@ -198,7 +202,7 @@ def record_notice(
     if kind is NoticeKind.FOLLOW_UP and breach.initial is None:
         raise InvalidTransition("a follow-up needs the initial notification first: record kind=initial")
     reasons = clean_optional("delay_reasons", delay_reasons) if delay_reasons is not None else None
-    updated = replace(breach, delay_reasons=breach.delay_reasons if not reasons else reasons)
+    updated = replace(breach, delay_reasons=reasons if reasons else breach.delay_reasons)
     if kind is NoticeKind.INITIAL and at > breach.notify_by(terms.deadline) and not updated.delay_reasons:
         raise InvalidInput(
             f"delay_reasons: required: this notification comes more than "

@@ -158,5 +158,6 @@ def template(breach: Breach, *, dpo: Contact | None, controller: str) -> tuple[s
             "We are sorry for this incident.",
         ]
     )
-    subject = f"Important: a security incident affected your personal data{' at ' + controller if controller else ''}"
+    at = f" at {controller}" if controller else ""
+    subject = f"Important: a security incident affected your personal data{at}"
     return subject[:MAX_SUBJECT], body

@@ -80,7 +80,8 @@ def markdown(d: Dossier) -> str:
         "## When",
         "",
         f"- **Controller became aware**: {_utc(b.aware_at)}",
-        f"- **Notification deadline** (GDPR Art. 33(1), {d.deadline.total_seconds() / 3600:g} h): {_utc(notify_by)}",
+        f"- **Notification deadline** (GDPR Art. 33(1), {d.deadline.total_seconds() / 3600:g} h): "
+        f"{_utc(notify_by)}",
     ]
     if b.late(d.deadline) or (b.initial is None and d.now > notify_by):
         lines.append(f"- **Reasons for the delay** (Art. 33(1)): {_block(b.delay_reasons)}")

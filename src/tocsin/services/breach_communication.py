@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from tocsin.domain.access import Actor
 from tocsin.domain.breach import Breach
 from tocsin.domain.breach_communication import (
     DeliveryState,
@@ -28,7 +29,6 @@ from tocsin.domain.breach_communication import (
 from tocsin.domain.errors import Conflict, NotFound
 from tocsin.domain.events import EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.incident import Incident, IncidentId
-from tocsin.domain.access import Actor
 from tocsin.services.breaches import cleared
 from tocsin.services.context import Services
 from tocsin.services.paging import DeliveryFailed
@@ -52,12 +52,14 @@ class CommunicationView:
     """An SMTP server is configured."""
 
 
-def _load(svc: Services, uow: UnitOfWork, incident_id: IncidentId, by: Actor, action: str) -> tuple[Incident, Breach]:
+def _load(uow: UnitOfWork, incident_id: IncidentId, by: Actor, action: str) -> tuple[Incident, Breach]:
     incident = uow.incidents.get(incident_id, for_update=True)
     cleared(by, incident, action)
     breach = uow.breaches.get(incident.id)
     if breach is None:
-        raise NotFound(f"incident {incident.id} has no personal-data breach record: record the assessment first")
+        raise NotFound(
+            f"incident {incident.id} has no personal-data breach record: record the assessment first"
+        )
     return incident, breach
 
 
@@ -87,17 +89,28 @@ def view(
         summary = uow.breaches.summary(incident.id)
         found = uow.breaches.recipients(incident.id, state=state, limit=limit, offset=offset)
     subject, body, drafted = _message(svc, breach)
-    return CommunicationView(incident, breach, subject, body, drafted, summary, found, svc.breach.mailer is not None)
+    return CommunicationView(
+        incident, breach, subject, body, drafted, summary, found, svc.breach.mailer is not None
+    )
 
 
-def save_message(svc: Services, incident_id: IncidentId, *, subject: str, body: str, by: Actor) -> CommunicationView:
+def save_message(
+    svc: Services, incident_id: IncidentId, *, subject: str, body: str, by: Actor
+) -> CommunicationView:
     subject, body = clean_message(subject, body)
     with svc.uow() as uow:
-        incident, breach = _load(svc, uow, incident_id, by, "writing the communication to data subjects")
+        incident, breach = _load(uow, incident_id, by, "writing the communication to data subjects")
         require_high_risk(breach)
         communication = replace(breach.communication, subject=subject, body=body)
         uow.breaches.save(replace(breach, communication=communication))
-        _event(uow, incident, svc, by.name, f"Art. 34 message to data subjects saved: {subject}", {"action": "message"})
+        _event(
+            uow,
+            incident,
+            svc,
+            by.name,
+            f"Art. 34 message to data subjects saved: {subject}",
+            data={"action": "message"},
+        )
         uow.commit()
     return view(svc, incident_id, by=by)
 
@@ -107,11 +120,18 @@ def upload(svc: Services, incident_id: IncidentId, text: str, *, by: Actor) -> t
     were in the file and how many were new."""
     parsed = parse_csv(text)
     with svc.uow() as uow:
-        incident, breach = _load(svc, uow, incident_id, by, "uploading affected addresses")
+        incident, breach = _load(uow, incident_id, by, "uploading affected addresses")
         require_high_risk(breach)
         added = uow.breaches.add_recipients(incident.id, parsed, svc.clock.now())
         text_ = f"Art. 34: {len(parsed)} affected address(es) uploaded, {added} new"
-        _event(uow, incident, svc, by.name, text_, {"action": "recipients", "count": len(parsed), "added": added})
+        _event(
+            uow,
+            incident,
+            svc,
+            by.name,
+            text_,
+            data={"action": "recipients", "count": len(parsed), "added": added},
+        )
         uow.commit()
     return len(parsed), added
 
@@ -122,7 +142,7 @@ def send(svc: Services, incident_id: IncidentId, *, by: Actor, retry_failed: boo
     if svc.breach.mailer is None:
         raise Conflict("no SMTP server is configured (notifications.email): the mails cannot be sent")
     with svc.uow() as uow:
-        incident, breach = _load(svc, uow, incident_id, by, "sending the communication to data subjects")
+        incident, breach = _load(uow, incident_id, by, "sending the communication to data subjects")
         require_high_risk(breach)
         if retry_failed:
             uow.breaches.retry_failed(incident.id)
@@ -131,7 +151,11 @@ def send(svc: Services, incident_id: IncidentId, *, by: Actor, retry_failed: boo
             raise Conflict("no pending address: upload the CSV of affected addresses first")
         subject, body, _ = _message(svc, breach)
         rounds = breach.communication.round + 1
-        uow.breaches.save(replace(breach, communication=replace(breach.communication, subject=subject, body=body, round=rounds)))
+        uow.breaches.save(
+            replace(
+                breach, communication=replace(breach.communication, subject=subject, body=body, round=rounds)
+            )
+        )
         size = svc.breach.batch_size
         batches = [pending[i : i + size] for i in range(0, len(pending), size)]
         at = svc.clock.now()
@@ -146,15 +170,29 @@ def send(svc: Services, incident_id: IncidentId, *, by: Actor, retry_failed: boo
                 for n, ids in enumerate(batches, start=1)
             ]
         )
-        line = f"Art. 34 communication to data subjects: {len(pending)} mail(s) queued in {len(batches)} batch(es)"
-        _event(uow, incident, svc, by.name, line, {"action": "communication", "round": rounds, "queued": len(pending)})
+        line = (
+            f"Art. 34 communication to data subjects: {len(pending)} mail(s) queued "
+            f"in {len(batches)} batch(es)"
+        )
+        _event(
+            uow,
+            incident,
+            svc,
+            by.name,
+            line,
+            data={"action": "communication", "round": rounds, "queued": len(pending)},
+        )
         summary = uow.breaches.summary(incident.id)
         uow.commit()
     return summary
 
 
-def _event(uow: UnitOfWork, incident: Incident, svc: Services, actor: str, text: str, data: Mapping[str, Any]) -> None:
-    uow.timeline.append(incident.id, [TimelineEvent(EventKind.BREACH, svc.clock.now(), actor, text, dict(data))])
+def _event(
+    uow: UnitOfWork, incident: Incident, svc: Services, actor: str, text: str, *, data: Mapping[str, Any]
+) -> None:
+    uow.timeline.append(
+        incident.id, [TimelineEvent(EventKind.BREACH, svc.clock.now(), actor, text, dict(data))]
+    )
 
 
 def deliver(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
@@ -176,13 +214,15 @@ def deliver(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
             uow.breaches.mark(recipient.id, state, svc.clock.now(), error)
     summary = uow.breaches.summary(incident_id)
     done = any(
-        e.kind is EventKind.BREACH and e.data.get("action") == "communicated" and e.data.get("round") == rounds
+        e.kind is EventKind.BREACH
+        and e.data.get("action") == "communicated"
+        and e.data.get("round") == rounds
         for e in uow.timeline.list(incident.id)
     )
     if summary.pending == 0 and not done:
         text = f"Art. 34 communication done: {summary.sent} sent, {summary.failed} failed"
         data = {"action": "communicated", "round": rounds, "sent": summary.sent, "failed": summary.failed}
-        _event(uow, incident, svc, SYSTEM, text, data)
+        _event(uow, incident, svc, SYSTEM, text, data=data)
     return True
 
 

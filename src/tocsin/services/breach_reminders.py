@@ -63,7 +63,7 @@ def remind(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
             f"{clock.headline} — {clock.time_left}. Status: {state.label}."
         )
     people = recipients(svc, at, overdue=overdue)
-    _notify(svc, uow, incident, f"{aware_at.isoformat()}:{which}", text, people, at)
+    _notify(svc, uow, incident, which=f"{aware_at.isoformat()}:{which}", text=text, people=people, at=at)
     told = ", ".join(f"{person.name} ({via})" for person, via in people) or "nobody (no security role or DPO)"
     if overdue:
         line = f"GDPR deadline passed without notifying {terms.authority}: escalated to {told}"
@@ -78,6 +78,7 @@ def _notify(
     svc: Services,
     uow: UnitOfWork,
     incident: Incident,
+    *,
     which: str,
     text: str,
     people: list[tuple[Person, str]],

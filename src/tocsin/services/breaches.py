@@ -145,7 +145,9 @@ def record_notification(
 def _existing(uow: UnitOfWork, incident: Incident) -> Breach:
     breach = uow.breaches.get(incident.id)
     if breach is None:
-        raise NotFound(f"incident {incident.id} has no personal-data breach record: record the assessment first")
+        raise NotFound(
+            f"incident {incident.id} has no personal-data breach record: record the assessment first"
+        )
     return breach
 
 

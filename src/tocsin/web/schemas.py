@@ -155,7 +155,9 @@ class BreachClockOut(BaseModel):
 
     @classmethod
     def render(cls, clock: BreachClock) -> BreachClockOut:
-        return cls(aware_at=clock.aware_at, notify_by=clock.notify_by, state=clock.state, authority=clock.authority)
+        return cls(
+            aware_at=clock.aware_at, notify_by=clock.notify_by, state=clock.state, authority=clock.authority
+        )
 
 
 class IncidentOut(BaseModel):

@@ -118,6 +118,8 @@ JOBS: Mapping[JobKind, JobSpec] = MappingProxyType(
         # GDPR breach: fenced by the aware_at they were armed for; no-ops once notified.
         JobKind.BREACH_REMINDER: JobSpec(handler=breach_reminders.remind),
         # One batch of Art. 34 mails; each address is marked sent or failed, a re-run skips them.
-        JobKind.BREACH_COMMUNICATE: JobSpec(handler=breach_communication.deliver, backoff_base=timedelta(seconds=10)),
+        JobKind.BREACH_COMMUNICATE: JobSpec(
+            handler=breach_communication.deliver, backoff_base=timedelta(seconds=10)
+        ),
     }
 )

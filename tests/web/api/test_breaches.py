@@ -77,10 +77,13 @@ def test_a_breach_declared_at_t_must_be_notified_by_t_plus_72h(client, container
     clock.advance(timedelta(seconds=1))
     assert client.get(f"{API}/{iid}/breach", headers=security).json()["state"] == "overdue"
     late = client.post(
-        f"{API}/{iid}/breach/notifications", json={"method": "online_form", "reference": "CNIL-2026-0042"}, headers=security
+        f"{API}/{iid}/breach/notifications",
+        json={"method": "online_form", "reference": "CNIL-2026-0042"},
+        headers=security,
     )
     assert late.status_code == 422
-    assert "delay_reasons" in late.json()["detail"] and "Art. 33(1)" in late.json()["detail"]
+    assert "delay_reasons" in late.json()["detail"]
+    assert "Art. 33(1)" in late.json()["detail"]
     notified = client.post(
         f"{API}/{iid}/breach/notifications",
         json={
@@ -94,19 +97,29 @@ def test_a_breach_declared_at_t_must_be_notified_by_t_plus_72h(client, container
     assert (notified.json()["state"], notified.json()["late"]) == ("notified", True)
     follow_up = client.post(
         f"{API}/{iid}/breach/notifications",
-        json={"kind": "follow_up", "method": "email", "reference": "CNIL-2026-0042/2", "note": "final numbers"},
+        json={
+            "kind": "follow_up",
+            "method": "email",
+            "reference": "CNIL-2026-0042/2",
+            "note": "final numbers",
+        },
         headers=security,
     )
     assert [n["kind"] for n in follow_up.json()["notifications"]] == ["initial", "follow_up"]
     texts = [e["text"] for e in client.get(f"{API}/{iid}/timeline", headers=security).json()]
-    assert any(t.startswith("Personal-data breach recorded: high risk; notify CNIL by 2026-11-30 10:00 UTC") for t in texts)
+    assert any(
+        t.startswith("Personal-data breach recorded: high risk; notify CNIL by 2026-11-30 10:00 UTC")
+        for t in texts
+    )
     assert any(t.startswith("Notified CNIL (online form)") and "ref CNIL-2026-0042" in t for t in texts)
 
 
 def test_the_dossier_carries_every_article_33_3_item(client, container, clock, security):
     iid = security_incident(container)
     client.post(f"{API}/{iid}/breach", json=ASSESSMENT, headers=security)
-    incidents.add_note(container.services, iid, "Export endpoint blocked at the WAF", kind=NoteKind.MITIGATION, by=SAM)
+    incidents.add_note(
+        container.services, iid, "Export endpoint blocked at the WAF", kind=NoteKind.MITIGATION, by=SAM
+    )
     clock.advance(timedelta(hours=80))
     client.post(
         f"{API}/{iid}/breach/notifications",
@@ -114,7 +127,8 @@ def test_the_dossier_carries_every_article_33_3_item(client, container, clock, s
         headers=security,
     )
     md = client.get(f"{API}/{iid}/breach/dossier.md", headers=security)
-    assert md.status_code == 200 and md.headers["content-type"].startswith("text/markdown")
+    assert md.status_code == 200
+    assert md.headers["content-type"].startswith("text/markdown")
     text = md.text
     for item in [
         "(a) Nature of the personal data breach (Art. 33(3)(a))",
@@ -137,21 +151,35 @@ def test_the_dossier_carries_every_article_33_3_item(client, container, clock, s
     ]:
         assert item in text, item
     html = client.get(f"{API}/{iid}/breach/dossier.html", headers=security)
-    assert html.status_code == 200 and html.headers["content-type"].startswith("text/html")
+    assert html.status_code == 200
+    assert html.headers["content-type"].startswith("text/html")
     assert "<h2>(b) Data protection officer (Art. 33(3)(b))</h2>" in html.text
     assert "<script" not in html.text
 
 
-def test_the_register_lists_notified_and_unnotified_breaches_with_their_rationale(client, container, security):
+def test_the_register_lists_notified_and_unnotified_breaches_with_their_rationale(
+    client, container, security
+):
     notified = security_incident(container, "Laptop stolen")
     client.post(f"{API}/{notified}/breach", json=ASSESSMENT, headers=security)
-    client.post(f"{API}/{notified}/breach/notifications", json={"method": "online_form", "reference": "C-1"}, headers=security)
+    client.post(
+        f"{API}/{notified}/breach/notifications",
+        json={"method": "online_form", "reference": "C-1"},
+        headers=security,
+    )
     quiet = security_incident(container, "Encrypted backup lost")
-    unnotified = {**ASSESSMENT, "risk": "none", "risk_rationale": "The backup is encrypted (AES-256), key not lost."}
+    unnotified = {
+        **ASSESSMENT,
+        "risk": "none",
+        "risk_rationale": "The backup is encrypted (AES-256), key not lost.",
+    }
     client.post(f"{API}/{quiet}/breach", json=unnotified, headers=security)
 
     register = client.get("/api/v1/breaches", headers=security).json()
-    assert {(b["incident_id"], b["state"]) for b in register} == {(notified, "notified"), (quiet, "not_required")}
+    assert {(b["incident_id"], b["state"]) for b in register} == {
+        (notified, "notified"),
+        (quiet, "not_required"),
+    }
     answer = client.get("/api/v1/breaches.csv", headers=security)
     assert answer.headers["content-type"].startswith("text/csv")
     assert client.get("/api/v1/breaches?format=csv", headers=security).text == answer.text
@@ -167,12 +195,16 @@ def test_bad_input_is_a_422_naming_the_field_and_writes_nothing(client, containe
     future = client.post(
         f"{API}/{iid}/breach", json={**ASSESSMENT, "aware_at": "2026-11-27T11:00:00Z"}, headers=security
     )
-    assert future.status_code == 422 and future.json()["detail"].startswith("aware_at:")
+    assert future.status_code == 422
+    assert future.json()["detail"].startswith("aware_at:")
     risk = client.post(f"{API}/{iid}/breach", json={**ASSESSMENT, "risk": "severe"}, headers=security)
     assert risk.status_code == 422
     assert [e["field"] for e in risk.json()["errors"]] == ["risk"]
-    naive = client.post(f"{API}/{iid}/breach", json={**ASSESSMENT, "aware_at": "2026-11-27T09:00:00"}, headers=security)
-    assert naive.status_code == 422 and naive.json()["errors"][0]["field"] == "aware_at"
+    naive = client.post(
+        f"{API}/{iid}/breach", json={**ASSESSMENT, "aware_at": "2026-11-27T09:00:00"}, headers=security
+    )
+    assert naive.status_code == 422
+    assert naive.json()["errors"][0]["field"] == "aware_at"
     assert client.get(f"{API}/{iid}/breach", headers=security).status_code == 404
     assert client.get("/api/v1/breaches", headers=security).json() == []
 

@@ -102,7 +102,11 @@ class SqlBreachRepository:
         return found
 
     def get(self, incident_id: int) -> Breach | None:
-        row = self._conn.execute(sa.select(breaches).where(breaches.c.incident_id == incident_id)).mappings().first()
+        row = (
+            self._conn.execute(sa.select(breaches).where(breaches.c.incident_id == incident_id))
+            .mappings()
+            .first()
+        )
         if row is None:
             return None
         return self._breach(row, self._notices([incident_id]).get(incident_id, []))
@@ -132,7 +136,9 @@ class SqlBreachRepository:
                 )
             )
         else:
-            self._conn.execute(breaches.update().where(breaches.c.incident_id == breach.incident_id).values(**values))
+            self._conn.execute(
+                breaches.update().where(breaches.c.incident_id == breach.incident_id).values(**values)
+            )
         for notice in breach.notices:
             if notice.id is None:
                 self._conn.execute(
@@ -207,7 +213,10 @@ class SqlBreachRepository:
     def recipients_by_id(self, incident_id: int, ids: Sequence[int]) -> Sequence[Recipient]:
         query = (
             sa.select(breach_recipients)
-            .where(breach_recipients.c.incident_id == incident_id, breach_recipients.c.id.in_(list(ids)[:IN_CHUNK]))
+            .where(
+                breach_recipients.c.incident_id == incident_id,
+                breach_recipients.c.id.in_(list(ids)[:IN_CHUNK]),
+            )
             .order_by(breach_recipients.c.id)
         )
         return [_recipient(r) for r in self._conn.execute(query).mappings()]

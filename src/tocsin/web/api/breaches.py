@@ -137,7 +137,9 @@ def csv_text(columns: Iterable[str], rows: Iterable[Mapping[str, str]]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=list(columns), lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: "'" + v if v[:1] in ("=", "+", "-", "@", "\t", "\r") else v for k, v in row.items()})
+        writer.writerow(
+            {k: "'" + v if v[:1] in ("=", "+", "-", "@", "\t", "\r") else v for k, v in row.items()}
+        )
     return buffer.getvalue()
 
 
@@ -174,6 +176,7 @@ def get_communication(
     request: Request,
     incident_id: IncidentPath,
     actor: CurrentActor,
+    *,
     state: DeliveryState | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
@@ -188,7 +191,9 @@ def get_communication(
 
 
 @router.put("/incidents/{incident_id}/breach/communication", response_model=CommunicationOut)
-def save_message(request: Request, incident_id: IncidentPath, body: MessageIn, actor: CurrentActor) -> CommunicationOut:
+def save_message(
+    request: Request, incident_id: IncidentPath, body: MessageIn, actor: CurrentActor
+) -> CommunicationOut:
     clearance(request, incident_id, actor)
     view = communication.save_message(
         services_of(request), IncidentId(incident_id), subject=body.subject, body=body.body, by=actor
@@ -199,7 +204,9 @@ def save_message(request: Request, incident_id: IncidentPath, body: MessageIn, a
 @router.post(
     "/incidents/{incident_id}/breach/communication/recipients",
     response_model=UploadOut,
-    openapi_extra={"requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}, "required": True}},
+    openapi_extra={
+        "requestBody": {"content": {"text/csv": {"schema": {"type": "string"}}}, "required": True}
+    },
 )
 async def upload_recipients(request: Request, incident_id: IncidentPath, actor: CurrentActor) -> UploadOut:
     """A CSV (``text/csv``) with a header naming an ``email`` column, and optionally ``name``:
