@@ -29,6 +29,7 @@ from tocsin.services.statuspage_export import SiteFactory
 from tocsin.services.user_ports import PasswordHasher
 from tocsin.slack_wiring import build_slack, with_direct_messages
 from tocsin.wiring import build_paging
+from tocsin.wiring_breach import build_breach
 from tocsin.wiring_statuspage import build_statuspage
 
 
@@ -84,6 +85,7 @@ def build(
         checklists=build_checklists(settings.checklists),  # the plan's lines unless configured
         runbooks=RunbookDirectory(Path(settings.runbooks.dir)) if settings.runbooks.dir else None,
         isolation=build_isolation(settings),  # None unless security.isolation.actions are configured
+        breach=build_breach(settings),  # GDPR authority, DPO, reminders, the Art. 34 mailer
     )
     return Container(
         settings=settings,

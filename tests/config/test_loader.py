@@ -299,3 +299,31 @@ def test_demo_configuration_loads_without_warnings():
     assert settings.plan() == load_settings({}).plan()
     assert 2 <= len(settings.schedules["sre_oncall"].participants) <= 3
     assert 2 <= len(settings.teams["dev"].members) <= 3
+
+
+def test_the_dpo_must_be_a_known_person(plan_file):
+    path = plan_file(
+        """
+        people:
+          ines: {name: Inès Moreau, email: dpo@example.org}
+        gdpr:
+          authority: APD
+          dpo: inez
+        security:
+          breach:
+            reminders: [24h, 0s]
+        """
+    )
+    found = problems({"TOCSIN_CONFIG": str(path)})
+    assert any("security.breach.reminders" in p and "must come after aware_at" in p for p in found), found
+    fixed = plan_file(
+        """
+        people:
+          ines: {name: Inès Moreau, email: dpo@example.org}
+        gdpr:
+          dpo: inez
+        """
+    )
+    assert problems({"TOCSIN_CONFIG": str(fixed)}) == [
+        f"{fixed}:4: gdpr.dpo: person 'inez' is not defined (did you mean 'ines'?)"
+    ]

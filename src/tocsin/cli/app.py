@@ -6,6 +6,7 @@ import typer
 
 from tocsin.cli import (
     admin,
+    breach,
     incident,
     isolation,
     jobs,
@@ -35,6 +36,7 @@ app.add_typer(admin.db, name="db")
 app.add_typer(admin.config, name="config")
 app.add_typer(incident.app, name="incident")
 app.add_typer(postmortem.app, name="postmortem")
+app.add_typer(breach.app, name="breach")
 app.add_typer(runbooks.app, name="runbooks")
 app.add_typer(token.app, name="token")
 app.add_typer(jobs.app, name="jobs")

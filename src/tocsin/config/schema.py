@@ -169,6 +169,8 @@ def reference_problems(settings: Settings) -> list[tuple[Loc, str]]:
     ]
     targets += policy_targets(settings)  # escalation.<severity>.steps[i].targets[j]
     targets += [(loc, f"person:{person}") for loc, person in schedule_people(settings.schedules)]
+    if settings.gdpr.dpo:
+        targets.append((("gdpr", "dpo"), f"person:{settings.gdpr.dpo}"))
     problems: list[tuple[Loc, str]] = []
     for loc, target in targets:
         kind, _, ident = target.partition(":")

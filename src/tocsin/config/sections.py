@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from tocsin.config.defaults import GDPR_AUTHORITIES
-from tocsin.config.fields import Duration, TimeZone, error
+from tocsin.config.fields import Duration, Identifier, TimeZone, error
 from tocsin.domain.diagnostics import Diagnostics
 
 
@@ -104,6 +104,11 @@ class GdprSettings(Section):
         description="Filled in for the authorities tocsin knows (CNIL, APD, …) when not set.",
     )
     notification_deadline: Duration = timedelta(hours=72)
+    dpo: Identifier | None = Field(
+        default=None,
+        description="The data protection officer: a person id from people (named in the Art. 33 "
+        "dossier and the Art. 34 message, reminded of the 72 h clock).",
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from tocsin.config.breach import BreachSettings
 from tocsin.config.isolation import IsolationSettings
 from tocsin.config.sections import Section
 
@@ -25,4 +26,8 @@ class SecuritySettings(Section):
     isolation: IsolationSettings = Field(
         default_factory=IsolationSettings,
         description="Outbound isolation actions (WAF rule, feature flag, firewall API), each with its undo.",
+    )
+    breach: BreachSettings = Field(
+        default_factory=BreachSettings,
+        description="The GDPR personal-data breach workflow: controller name, reminders, Art. 34 batches.",
     )

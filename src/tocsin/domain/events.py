@@ -56,6 +56,8 @@ class EventKind(StrEnum):
     DEPLOY = "deploy"
     # an isolation action run or undone (security procedure, step 1)
     ISOLATION = "isolation"
+    # GDPR personal-data breach (Art. 33/34): recorded, assessed, notified, reminders, Art. 34
+    BREACH = "breach"
 
 
 class JobKind(StrEnum):
@@ -88,6 +90,9 @@ class JobKind(StrEnum):
     POSTMORTEM_REMINDER = "postmortem.reminder"
     # deploy correlation (issue 13)
     DEPLOY_CORRELATE = "deploys.correlate"
+    # GDPR personal-data breach: the 72 h clock's reminders and escalation, Art. 34 mail batches
+    BREACH_REMINDER = "breach.reminder"
+    BREACH_COMMUNICATE = "breach.communicate"
 
 
 @dataclass(frozen=True, slots=True)

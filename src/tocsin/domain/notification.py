@@ -29,10 +29,12 @@ class Trigger(StrEnum):
     RESOLVED = "resolved"
     REOPENED = "reopened"
     POSTMORTEM_DUE = "postmortem_due"
+    BREACH_DUE = "breach_due"
 
 
 PAGE_TRIGGERS = frozenset({Trigger.OPENED, Trigger.ESCALATED})
-FYI_TRIGGERS = frozenset(Trigger) - PAGE_TRIGGERS - {Trigger.POSTMORTEM_DUE}  # reminders go to owners
+REMINDER_TRIGGERS = frozenset({Trigger.POSTMORTEM_DUE, Trigger.BREACH_DUE})
+FYI_TRIGGERS = frozenset(Trigger) - PAGE_TRIGGERS - REMINDER_TRIGGERS  # reminders go to owners
 
 
 class Purpose(StrEnum):

@@ -9,6 +9,7 @@ from datetime import UTC, timedelta, tzinfo
 from tocsin.domain.checklist import PHASES, Checklist, Item, items_of
 from tocsin.domain.diagnostics import Diagnostics
 from tocsin.domain.severity import Plan
+from tocsin.services.breach_ports import BreachConfig
 from tocsin.services.github_ports import GitHub
 from tocsin.services.isolation_ports import Isolation
 from tocsin.services.paging import Paging
@@ -47,6 +48,8 @@ class Services:
     """The runbook directory (``runbooks.dir``; ``None``: none configured)."""
     isolation: Isolation | None = None
     """Isolation actions (``security.isolation.actions``; ``None``: none configured)."""
+    breach: BreachConfig = field(default_factory=BreachConfig)
+    """The GDPR breach workflow: authority name, DPO, reminders, the Art. 34 mailer."""
 
     @property
     def checklist_items(self) -> Mapping[str, Item]:

@@ -96,7 +96,8 @@ def prepare(
     if not incident.security:
         raise Conflict(
             f"incident {incident_id} is not a security incident: mark it as one first "
-            "(\u201cMark as security incident\u201d in the room), then isolate"
+            "(POST /api/v1/incidents/{id}/security, the room's \u201cMark as security incident\u201d, or "
+            "tocsin incident security ID), then isolate"
         )
     given = dict(params or {})
     if undo:

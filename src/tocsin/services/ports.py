@@ -18,6 +18,7 @@ from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.lifecycle import Phase
 from tocsin.domain.severity import Severity
 from tocsin.services.alert_ports import AlertRepository
+from tocsin.services.breach_ports import BreachRepository
 from tocsin.services.deploy_ports import DeployRepository
 from tocsin.services.github_ports import GithubRepository
 from tocsin.services.paging import DeliveryRepository, EscalationRepository, FeedRepository
@@ -172,6 +173,7 @@ class UnitOfWork(Protocol):
     postmortems: PostMortemRepository
     compliance: ComplianceReader
     deploys: DeployRepository
+    breaches: BreachRepository
 
     def __enter__(self) -> Self: ...
 

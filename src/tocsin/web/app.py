@@ -15,6 +15,7 @@ from tocsin.adapters.db.migrate import head
 from tocsin.bootstrap import Container
 from tocsin.web import deploy_hook, github_hook, health, slack, webhooks
 from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES, alerts, incidents, reports
+from tocsin.web.api import breaches as breaches_api
 from tocsin.web.api import checklist as checklist_api
 from tocsin.web.api import compliance as compliance_api
 from tocsin.web.api import deploys as deploys_api
@@ -70,6 +71,7 @@ def create_app(container: Container) -> TocsinApp:
     app.include_router(security_api.router)
     app.include_router(deploys_api.router)
     app.include_router(isolation_api.router)
+    app.include_router(breaches_api.router)
     app.include_router(alerts.router)
     app.include_router(reports.router)
     app.include_router(oncall_api.router)

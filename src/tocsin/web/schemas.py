@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from tocsin.domain.alert import AlertCounts
+from tocsin.domain.breach import BreachClock, State
 from tocsin.domain.events import EventKind
 from tocsin.domain.incident import MAX_TEXT, MAX_TITLE, Impact, Incident
 from tocsin.domain.lifecycle import Phase
@@ -153,6 +154,21 @@ class ImpactOut(BaseModel):
     assessed_at: UtcDatetime | None
 
 
+class BreachClockOut(BaseModel):
+    """The incident's personal-data breach (GDPR Art. 33): when known, by when to notify."""
+
+    aware_at: UtcDatetime
+    notify_by: UtcDatetime
+    state: State
+    authority: str
+
+    @classmethod
+    def render(cls, clock: BreachClock) -> BreachClockOut:
+        return cls(
+            aware_at=clock.aware_at, notify_by=clock.notify_by, state=clock.state, authority=clock.authority
+        )
+
+
 class IncidentOut(BaseModel):
     id: int
     title: str
@@ -179,10 +195,19 @@ class IncidentOut(BaseModel):
         "severity, phase and clock, nothing more"
     )
     alerts: AlertCountsOut
+    breach: BreachClockOut | None = Field(
+        default=None, description="its personal-data breach, for those cleared to see it (security role)"
+    )
 
     @classmethod
     def render(
-        cls, incident: Incident, *, plan: Plan, now: datetime, alerts: AlertCounts | None = None
+        cls,
+        incident: Incident,
+        *,
+        plan: Plan,
+        now: datetime,
+        alerts: AlertCounts | None = None,
+        breach: BreachClock | None = None,
     ) -> IncidentOut:
         clock = incident.sla(now)
         impact = incident.impact
@@ -222,6 +247,7 @@ class IncidentOut(BaseModel):
             security=incident.security,
             restricted=incident.redacted,
             alerts=AlertCountsOut.render(None if incident.redacted else alerts),
+            breach=BreachClockOut.render(breach) if breach is not None and not incident.redacted else None,
         )
 
 

@@ -19,6 +19,8 @@ import structlog
 from tocsin.adapters.db.jobs import RetryPolicy
 from tocsin.domain.events import JobKind
 from tocsin.services import (
+    breach_communication,
+    breach_reminders,
     customer_email,
     deploys,
     escalation,
@@ -113,5 +115,11 @@ JOBS: Mapping[JobKind, JobSpec] = MappingProxyType(
         JobKind.POSTMORTEM_REMINDER: JobSpec(handler=postmortem_reminders.remind),
         # Deploy correlation (issue 13): idempotent (a suspect is written once per deploy).
         JobKind.DEPLOY_CORRELATE: JobSpec(handler=deploys.correlate),
+        # GDPR breach: fenced by the aware_at they were armed for; no-ops once notified.
+        JobKind.BREACH_REMINDER: JobSpec(handler=breach_reminders.remind),
+        # One batch of Art. 34 mails; each address is marked sent or failed, a re-run skips them.
+        JobKind.BREACH_COMMUNICATE: JobSpec(
+            handler=breach_communication.deliver, backoff_base=timedelta(seconds=10)
+        ),
     }
 )

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from tocsin.adapters.db.alerts import SqlAlertRepository
+from tocsin.adapters.db.breaches import SqlBreachRepository
 from tocsin.adapters.db.compliance import SqlComplianceReader
 from tocsin.adapters.db.deploys import SqlDeployRepository
 from tocsin.adapters.db.engine import READ_ONLY, is_postgresql
@@ -23,6 +24,7 @@ from tocsin.adapters.db.slack import SqlSlackChannelRepository, SqlSlackMessageR
 from tocsin.adapters.db.statuspage import SqlStatusPageRepository
 from tocsin.adapters.db.users import SqlSessionRepository, SqlUserRepository
 from tocsin.services.alert_ports import AlertRepository
+from tocsin.services.breach_ports import BreachRepository
 from tocsin.services.deploy_ports import DeployRepository
 from tocsin.services.github_ports import GithubRepository
 from tocsin.services.paging import DeliveryRepository, EscalationRepository, FeedRepository
@@ -65,6 +67,7 @@ class SqlUnitOfWork:
     postmortems: PostMortemRepository
     compliance: ComplianceReader
     deploys: DeployRepository
+    breaches: BreachRepository
     _statuspage: SqlStatusPageRepository
 
     def __init__(
@@ -114,6 +117,7 @@ class SqlUnitOfWork:
         self.postmortems = SqlPostMortemRepository(conn)
         self.compliance = SqlComplianceReader(conn)
         self.deploys = SqlDeployRepository(conn)
+        self.breaches = SqlBreachRepository(conn)
         return self
 
     def __exit__(

@@ -4,13 +4,16 @@ nothing half-written."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 
+from tocsin.domain.access import Actor
 from tocsin.domain.alert import AlertCounts
+from tocsin.domain.breach import BreachClock
 from tocsin.domain.incident import Incident, IncidentId
-from tocsin.services import flags
+from tocsin.services import breaches, flags
 from tocsin.services import incidents as use_cases
 from tocsin.services.alerts import alert_counts
 from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES
@@ -50,12 +53,21 @@ router = APIRouter(
 IncidentPath = Annotated[int, Path(ge=1, le=2**31 - 1, description="the incident id")]
 
 
-def _render(request: Request, incident: Incident, counts: AlertCounts | None = None) -> IncidentOut:
+def _render(
+    request: Request,
+    incident: Incident,
+    counts: AlertCounts | None = None,
+    *,
+    actor: Actor,
+    clocks: Mapping[int, BreachClock] | None = None,
+) -> IncidentOut:
     container = container_of(request)
     if counts is None:
         counts = alert_counts(container.services, [incident.id]).get(incident.id)
+    if clocks is None:  # the breach clock only for those cleared to see it ({} otherwise)
+        clocks = breaches.clocks(container.services, [incident.id], by=actor) if incident.security else {}
     plan, now = container.services.plan, container.clock.now()
-    return IncidentOut.render(incident, plan=plan, now=now, alerts=counts)
+    return IncidentOut.render(incident, plan=plan, now=now, alerts=counts, breach=clocks.get(incident.id))
 
 
 @router.post("", status_code=201, response_model=IncidentOut)
@@ -71,7 +83,7 @@ def declare(request: Request, body: IncidentCreate, actor: CurrentActor, respons
         by=actor,
     )
     response.headers["Location"] = request.url_for("get_incident", incident_id=incident.id).path
-    return _render(request, incident)
+    return _render(request, incident, actor=actor)
 
 
 @router.get("", response_model=IncidentPage)
@@ -81,8 +93,12 @@ def list_incidents(
     """Incidents, P0 first then newest first, in an envelope ``{items, total, limit, offset}``."""
     page = use_cases.list_incidents(services_of(request), params.to_filter(), by=actor)
     counts = alert_counts(services_of(request), [incident.id for incident in page.items])
+    clocks = breaches.clocks(services_of(request), [i.id for i in page.items if i.security], by=actor)
     return IncidentPage(
-        items=[_render(request, incident, counts.get(incident.id, AlertCounts())) for incident in page.items],
+        items=[
+            _render(request, incident, counts.get(incident.id, AlertCounts()), actor=actor, clocks=clocks)
+            for incident in page.items
+        ],
         total=page.total,
         limit=page.limit,
         offset=page.offset,
@@ -91,7 +107,8 @@ def list_incidents(
 
 @router.get("/{incident_id}", response_model=IncidentOut, name="get_incident")
 def get_incident(request: Request, incident_id: IncidentPath, actor: CurrentActor) -> IncidentOut:
-    return _render(request, use_cases.get_incident(services_of(request), IncidentId(incident_id), by=actor))
+    incident = use_cases.get_incident(services_of(request), IncidentId(incident_id), by=actor)
+    return _render(request, incident, actor=actor)
 
 
 @router.patch("/{incident_id}", response_model=IncidentOut)
@@ -108,14 +125,14 @@ def update(
         reason=body.reason,
         by=actor,
     )
-    return _render(request, incident)
+    return _render(request, incident, actor=actor)
 
 
 @router.post("/{incident_id}/acknowledge", response_model=IncidentOut)
 def acknowledge(request: Request, incident_id: IncidentPath, actor: CurrentActor) -> IncidentOut:
     """Stop the response-time clock and start triage."""
     incident = use_cases.acknowledge_incident(services_of(request), IncidentId(incident_id), by=actor)
-    return _render(request, incident)
+    return _render(request, incident, actor=actor)
 
 
 @router.post("/{incident_id}/resolve", response_model=IncidentOut)
@@ -130,7 +147,7 @@ def resolve(
     incident = use_cases.resolve_incident(
         services_of(request), IncidentId(incident_id), summary=summary, by=actor
     )
-    return _render(request, incident)
+    return _render(request, incident, actor=actor)
 
 
 @router.post("/{incident_id}/reopen", response_model=IncidentOut)
@@ -144,13 +161,13 @@ def reopen(
     incident = use_cases.reopen_incident(
         services_of(request), IncidentId(incident_id), reason=reason, by=actor
     )
-    return _render(request, incident)
+    return _render(request, incident, actor=actor)
 
 
 @router.post("/{incident_id}/close", response_model=IncidentOut)
 def close(request: Request, incident_id: IncidentPath, actor: CurrentActor) -> IncidentOut:
     incident = use_cases.close_incident(services_of(request), IncidentId(incident_id), by=actor)
-    return _render(request, incident)
+    return _render(request, incident, actor=actor)
 
 
 @router.post("/{incident_id}/impact", response_model=IncidentOut)
@@ -161,7 +178,7 @@ def assess_impact(
     incident = use_cases.assess_impact(
         services_of(request), IncidentId(incident_id), body.to_domain(), by=actor
     )
-    return _render(request, incident)
+    return _render(request, incident, actor=actor)
 
 
 @router.post("/{incident_id}/notes", status_code=201, response_model=IncidentOut)
@@ -173,7 +190,7 @@ def add_note(
         services_of(request), IncidentId(incident_id), body.text, kind=body.kind, by=actor
     )
     response.headers["Location"] = request.url_for("get_timeline", incident_id=incident.id).path
-    return _render(request, incident)
+    return _render(request, incident, actor=actor)
 
 
 @router.get("/{incident_id}/timeline", response_model=list[TimelineEventOut], name="get_timeline")
@@ -196,7 +213,7 @@ def mark_security(
     incident = flags.mark_security_incident(
         services_of(request), IncidentId(incident_id), reason=reason, by=actor
     )
-    return _render(request, incident)
+    return _render(request, incident, actor=actor)
 
 
 @router.delete("/{incident_id}/security", response_model=IncidentOut)
@@ -210,4 +227,4 @@ def unmark_security(
     incident = flags.unmark_security_incident(
         services_of(request), IncidentId(incident_id), reason=reason, by=actor
     )
-    return _render(request, incident)
+    return _render(request, incident, actor=actor)

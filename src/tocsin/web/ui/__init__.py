@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from tocsin.web.ui.actions import router as actions
 from tocsin.web.ui.admin import router as admin
+from tocsin.web.ui.breaches import router as breaches
 from tocsin.web.ui.dashboard import router as dashboard
 from tocsin.web.ui.incidents import router as incidents
 from tocsin.web.ui.isolation import router as isolation
@@ -39,6 +40,7 @@ def install_ui(app: FastAPI) -> None:
         actions,
         postmortem,
         isolation,
+        breaches,
         reports,
         status_panel,
         admin,

@@ -1,0 +1,39 @@
+"""The GDPR breach workflow for the composition root: the ``gdpr`` and ``security.breach``
+settings, the DPO from the directory, and the SMTP mailer of the Art. 34 communication. Only
+``bootstrap`` imports this module."""
+
+from __future__ import annotations
+
+from tocsin.adapters.channels.email import SmtpOptions
+from tocsin.adapters.statuspage_mail import SmtpMailer
+from tocsin.config import Settings
+from tocsin.config.paging import directory
+from tocsin.services.breach_ports import BreachConfig
+
+
+def build_breach(settings: Settings) -> BreachConfig:
+    gdpr, breach = settings.gdpr, settings.security.breach
+    people = directory(settings).people
+    smtp = settings.notifications.email
+    mailer = None
+    if smtp.enabled:
+        mailer = SmtpMailer(
+            SmtpOptions(
+                host=smtp.host,
+                port=smtp.port,
+                sender=smtp.sender,
+                security=smtp.security,
+                username=smtp.username,
+                password=smtp.password.get_secret_value() if smtp.password else None,
+                timeout=smtp.timeout_seconds,
+            ),
+            sender_name=breach.controller or "Data protection",
+        )
+    return BreachConfig(
+        authority_name=gdpr.authority_name,
+        dpo=people.get(gdpr.dpo) if gdpr.dpo else None,
+        controller=breach.controller,
+        reminders=tuple(breach.reminders),
+        batch_size=breach.batch_size,
+        mailer=mailer,
+    )
