@@ -21,6 +21,7 @@ from tocsin.adapters.passwords import Argon2Passwords
 from tocsin.adapters.runbooks import RunbookDirectory
 from tocsin.config import Settings
 from tocsin.config.checklists import build_checklists
+from tocsin.evidence_wiring import build_locker
 from tocsin.github_wiring import build_github
 from tocsin.services.context import Services
 from tocsin.services.ports import Clock
@@ -82,6 +83,7 @@ def build(
         deploy_window=settings.deploys.window,
         checklists=build_checklists(settings.checklists),  # the plan's lines unless configured
         runbooks=RunbookDirectory(Path(settings.runbooks.dir)) if settings.runbooks.dir else None,
+        evidence=build_locker(settings),  # security.evidence: the directory (made on first use), Loki
     )
     return Container(
         settings=settings,

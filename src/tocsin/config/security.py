@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from tocsin.config.evidence import EvidenceSettings
 from tocsin.config.sections import Section
 
 
@@ -20,4 +21,8 @@ class SecuritySettings(Section):
         default="",
         description="A private repository (owner/name) for security incidents' issues. Empty: the "
         "incident's issue carries no details.",
+    )
+    evidence: EvidenceSettings = Field(
+        default_factory=EvidenceSettings,
+        description="The forensics evidence locker: files, references, custody log, Loki logs.",
     )

@@ -9,6 +9,7 @@ from datetime import UTC, timedelta, tzinfo
 from tocsin.domain.checklist import PHASES, Checklist, Item, items_of
 from tocsin.domain.diagnostics import Diagnostics
 from tocsin.domain.severity import Plan
+from tocsin.services.evidence_ports import Locker
 from tocsin.services.github_ports import GitHub
 from tocsin.services.paging import Paging
 from tocsin.services.ports import Clock, UnitOfWorkFactory
@@ -44,6 +45,8 @@ class Services:
     """How long before detection a production deploy is a suspect (``deploys.window``)."""
     runbooks: RunbookLibrary | None = None
     """The runbook directory (``runbooks.dir``; ``None``: none configured)."""
+    evidence: Locker | None = None
+    """The forensics evidence locker of security incidents (``security.evidence``)."""
 
     @property
     def checklist_items(self) -> Mapping[str, Item]:

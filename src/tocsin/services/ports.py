@@ -19,6 +19,7 @@ from tocsin.domain.lifecycle import Phase
 from tocsin.domain.severity import Severity
 from tocsin.services.alert_ports import AlertRepository
 from tocsin.services.deploy_ports import DeployRepository
+from tocsin.services.evidence_ports import EvidenceRepository
 from tocsin.services.github_ports import GithubRepository
 from tocsin.services.paging import DeliveryRepository, EscalationRepository, FeedRepository
 from tocsin.services.postmortem_ports import ComplianceReader, PostMortemRepository
@@ -169,6 +170,7 @@ class UnitOfWork(Protocol):
     postmortems: PostMortemRepository
     compliance: ComplianceReader
     deploys: DeployRepository
+    evidence: EvidenceRepository
 
     def __enter__(self) -> Self: ...
 

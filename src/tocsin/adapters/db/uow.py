@@ -13,6 +13,7 @@ from tocsin.adapters.db.alerts import SqlAlertRepository
 from tocsin.adapters.db.compliance import SqlComplianceReader
 from tocsin.adapters.db.deploys import SqlDeployRepository
 from tocsin.adapters.db.engine import READ_ONLY, is_postgresql
+from tocsin.adapters.db.evidence import SqlEvidenceRepository
 from tocsin.adapters.db.escalation import SqlDeliveryRepository, SqlEscalationRepository
 from tocsin.adapters.db.feeds import SqlFeedRepository
 from tocsin.adapters.db.github import SqlGithubRepository
@@ -24,6 +25,7 @@ from tocsin.adapters.db.statuspage import SqlStatusPageRepository
 from tocsin.adapters.db.users import SqlSessionRepository, SqlUserRepository
 from tocsin.services.alert_ports import AlertRepository
 from tocsin.services.deploy_ports import DeployRepository
+from tocsin.services.evidence_ports import EvidenceRepository
 from tocsin.services.github_ports import GithubRepository
 from tocsin.services.paging import DeliveryRepository, EscalationRepository, FeedRepository
 from tocsin.services.ports import Clock, IncidentRepository, JobQueue, TimelineRepository, TokenRepository
@@ -65,6 +67,7 @@ class SqlUnitOfWork:
     postmortems: PostMortemRepository
     compliance: ComplianceReader
     deploys: DeployRepository
+    evidence: EvidenceRepository
     _statuspage: SqlStatusPageRepository
 
     def __init__(
@@ -114,6 +117,7 @@ class SqlUnitOfWork:
         self.postmortems = SqlPostMortemRepository(conn)
         self.compliance = SqlComplianceReader(conn)
         self.deploys = SqlDeployRepository(conn)
+        self.evidence = SqlEvidenceRepository(conn)
         return self
 
     def __exit__(
