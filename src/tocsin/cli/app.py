@@ -6,6 +6,7 @@ import typer
 
 from tocsin.cli import (
     admin,
+    evidence,
     incident,
     jobs,
     oncall,
@@ -33,6 +34,7 @@ app.add_typer(admin.db, name="db")
 app.add_typer(admin.config, name="config")
 app.add_typer(incident.app, name="incident")
 app.add_typer(postmortem.app, name="postmortem")
+app.add_typer(evidence.app, name="evidence")
 app.add_typer(runbooks.app, name="runbooks")
 app.add_typer(token.app, name="token")
 app.add_typer(jobs.app, name="jobs")

@@ -174,13 +174,16 @@ def verify(entries: Sequence[Entry]) -> Break | None:
     previous: Entry | None = None
     for expected, entry in enumerate(entries, start=1):
         if entry.seq != expected:
-            what = "removed" if entry.seq > expected else "reordered or duplicated"
+            what = "removed or moved" if entry.seq > expected else "moved or duplicated"
             return Break(entry.seq, f"found where entry {expected} should be: an entry was {what}")
-        if _hash_of(entry) != entry.hash:
-            return Break(entry.seq, "its fields do not match its hash: the entry was edited")
         wanted = previous.hash if previous else GENESIS
-        if entry.prev_hash != wanted:
-            before = f"entry {previous.seq}" if previous else "the start of the log"
+        before = f"entry {previous.seq}" if previous else "the start of the log"
+        linked = entry.prev_hash == wanted
+        if _hash_of(entry) != entry.hash:
+            if linked:
+                return Break(entry.seq, "its fields do not match its hash: the entry was edited")
+            return Break(entry.seq, f"its fields do not match its hash and it does not follow {before}: moved or edited")
+        if not linked:
             return Break(entry.seq, f"its previous hash does not match {before}: the log was rewritten")
         previous = entry
     return None
