@@ -54,7 +54,9 @@ def fill(cli, incident, tmp_path):
     log = tmp_path / "auth.log"
     log.write_bytes(b"Accepted password for admin from 203.0.113.9\n")
     assert "Added item 1: auth.log" in cli("evidence", "add", incident, log, "--by", "sam")
-    assert "Added reference 2: snap-0abc" in cli("evidence", "ref", incident, "snap-0abc", "--label", "db-1 disk")
+    assert "Added reference 2: snap-0abc" in cli(
+        "evidence", "ref", incident, "snap-0abc", "--label", "db-1 disk"
+    )
     assert "under legal hold" in cli("evidence", "hold", incident, "on", "--note", "counsel")
     assert "no longer held" in cli("evidence", "hold", incident, "off")
     assert "OK: 4 custody entries" in cli("evidence", "verify", incident)
@@ -68,7 +70,8 @@ def test_add_ref_hold_delete_and_export(cli, incident, tmp_path):
     cli("evidence", "hold", incident, "off")
     assert "Deleted item 2 (db-1 disk)" in cli("evidence", "delete", incident, 2, "--note", "wrong snapshot")
     listed = cli("evidence", "ls", incident)
-    assert "1 item(s), not held, 7 custody entries" in listed and "auth.log" in listed
+    assert "1 item(s), not held, 7 custody entries" in listed
+    assert "auth.log" in listed
     target = tmp_path / "out.zip"
     assert f"Wrote {target}" in cli("evidence", "export", incident, "-o", target)
     with zipfile.ZipFile(target) as archive:
@@ -96,7 +99,13 @@ def _swap(conn, incident, a, b):
 @pytest.mark.parametrize(
     ("tamper", "seq", "says"),
     [
-        (lambda c, i: c.execute(evidence_custody.update().where(evidence_custody.c.seq == 2).values(note="x")), 2, "edited"),
+        (
+            lambda c, i: c.execute(
+                evidence_custody.update().where(evidence_custody.c.seq == 2).values(note="x")
+            ),
+            2,
+            "edited",
+        ),
         (lambda c, i: c.execute(evidence_custody.delete().where(evidence_custody.c.seq == 2)), 3, "removed"),
         (lambda c, i: _swap(c, i, 2, 3), 2, "moved"),
         (
@@ -114,7 +123,8 @@ def test_verify_exits_1_naming_the_first_bad_entry(cli, incident, tmp_path, engi
     with engine.begin() as conn:
         tamper(conn, incident)
     output = cli("evidence", "verify", incident, code=1)
-    assert f"BROKEN: custody entry {seq}:" in output and says in output
+    assert f"BROKEN: custody entry {seq}:" in output
+    assert says in output
 
 
 def test_verify_finds_a_stored_file_changed_on_disk(cli, incident, tmp_path):

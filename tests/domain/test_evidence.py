@@ -3,6 +3,7 @@ legal hold forbids deletion; names never become paths."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -20,7 +21,11 @@ def chain(*actions: Action) -> list[evidence.Entry]:
     log: list[evidence.Entry] = []
     for n, action in enumerate(actions):
         item = ITEM if action in (Action.ADDED, Action.DOWNLOADED, Action.DELETED) else None
-        log.append(evidence.append(log, incident_id=7, at=T0 + timedelta(minutes=n), actor="sam", action=action, item=item))
+        log.append(
+            evidence.append(
+                log, incident_id=7, at=T0 + timedelta(minutes=n), actor="sam", action=action, item=item
+            )
+        )
     return log
 
 
@@ -29,7 +34,7 @@ def test_an_intact_chain_verifies_and_links_each_entry_to_the_one_before():
     assert evidence.verify(log) is None
     assert [e.seq for e in log] == [1, 2, 3, 4]
     assert log[0].prev_hash == evidence.GENESIS
-    assert all(b.prev_hash == a.hash for a, b in zip(log, log[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(log))
 
 
 @pytest.mark.parametrize("field", ["actor", "note", "item_sha256", "action", "at", "item_id"])
@@ -45,7 +50,8 @@ def test_editing_any_field_of_an_entry_names_that_entry(field):
     }
     log[1] = replace(log[1], **{field: edits[field]})
     found = evidence.verify(log)
-    assert found is not None and found.seq == 2
+    assert found is not None
+    assert found.seq == 2
     assert "edited" in found.problem
 
 
@@ -54,7 +60,8 @@ def test_an_edit_whose_hash_was_recomputed_breaks_the_next_entry():
     forged = evidence.append(log[:1], incident_id=7, at=log[1].at, actor="mallory", action=Action.DOWNLOADED)
     log[1] = forged
     found = evidence.verify(log)
-    assert found is not None and found.seq == 3
+    assert found is not None
+    assert found.seq == 3
     assert "previous hash does not match entry 2" in found.problem
 
 
@@ -62,16 +69,20 @@ def test_a_removed_entry_is_named_by_the_one_found_in_its_place():
     log = chain(Action.ADDED, Action.DOWNLOADED, Action.EXPORTED, Action.HOLD_ON)
     del log[1]
     found = evidence.verify(log)
-    assert found is not None and found.seq == 3
-    assert "entry 2 should be" in found.problem and "removed" in found.problem
+    assert found is not None
+    assert found.seq == 3
+    assert "entry 2 should be" in found.problem
+    assert "removed" in found.problem
 
 
 def test_reordered_entries_are_found():
     log = chain(Action.ADDED, Action.DOWNLOADED, Action.EXPORTED)
     log[1], log[2] = log[2], log[1]
     found = evidence.verify(log)
-    assert found is not None and found.seq == 3
-    assert "entry 2 should be" in found.problem and "moved" in found.problem
+    assert found is not None
+    assert found.seq == 3
+    assert "entry 2 should be" in found.problem
+    assert "moved" in found.problem
 
 
 def test_the_latest_hold_entry_decides_and_a_hold_forbids_deletion():
@@ -105,7 +116,9 @@ def test_a_file_name_keeps_no_path_part_nor_control_character(given, kept):
 
 def test_a_reference_is_hashed_and_its_text_checked():
     item = evidence.reference_item(7, " snap-0abc123 ", "", "EBS snapshot of db-1", at=T0, by="sam")
-    assert item.kind is Kind.REFERENCE and item.reference == "snap-0abc123" and item.name == "snap-0abc123"
+    assert item.kind is Kind.REFERENCE
+    assert item.reference == "snap-0abc123"
+    assert item.name == "snap-0abc123"
     assert len(item.sha256) == 64
     with pytest.raises(InvalidInput, match="reference"):
         evidence.reference_item(7, "  ", "", "", at=T0, by="sam")

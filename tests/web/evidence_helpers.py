@@ -19,7 +19,9 @@ def security_incident(services, title: str = "Suspicious admin logins") -> int:
     return int(created.id)
 
 
-def multipart(filename: str, content: bytes, boundary: str = "tocsinboundary", **fields: str) -> tuple[bytes, dict[str, str]]:
+def multipart(
+    filename: str, content: bytes, boundary: str = "tocsinboundary", **fields: str
+) -> tuple[bytes, dict[str, str]]:
     parts = [
         f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
         for name, value in fields.items()

@@ -99,7 +99,7 @@ class EvidenceDirectory:
 
     def open(self, sha256: str) -> BinaryIO:
         try:
-            return open(self._path(sha256), "rb")  # noqa: SIM115 - the caller closes it
+            return open(self._path(sha256), "rb")  # the caller closes it
         except FileNotFoundError:
             raise NotFound(f"the file {sha256} is missing from the evidence directory") from None
 

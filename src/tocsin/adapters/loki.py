@@ -20,7 +20,13 @@ class LokiHttp:
         self._transport = transport
 
     def query_range(self, query: str, start: int, end: int, limit: int) -> Sequence[LogLine]:
-        params = {"query": query, "start": str(start), "end": str(end), "limit": str(limit), "direction": "forward"}
+        params = {
+            "query": query,
+            "start": str(start),
+            "end": str(end),
+            "limit": str(limit),
+            "direction": "forward",
+        }
         try:
             with httpx.Client(timeout=self._timeout, transport=self._transport) as client:
                 response = client.get(self._url, params=params)

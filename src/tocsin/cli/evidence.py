@@ -40,7 +40,9 @@ def list_(incident_id: int, by: By = None) -> None:
     with container() as c:
         locker = evidence.view(c.services, IncidentId(incident_id), by=local_actor(by))
     hold = "under legal hold" if locker.held else "not held"
-    out.print(f"Evidence of #{incident_id}: {len(locker.items)} item(s), {hold}, {locker.entries} custody entries")
+    out.print(
+        f"Evidence of #{incident_id}: {len(locker.items)} item(s), {hold}, {locker.entries} custody entries"
+    )
     for item in locker.items:
         out.print(_line(item))
 
@@ -48,7 +50,9 @@ def list_(incident_id: int, by: By = None) -> None:
 @app.command()
 def add(
     incident_id: int,
-    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="The file to keep.")],
+    path: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="The file to keep.")
+    ],
     description: Annotated[str, typer.Option(help="What it is, where it comes from.")] = "",
     by: By = None,
 ) -> None:
@@ -85,7 +89,12 @@ def ref(
     """Register a reference to evidence kept elsewhere."""
     with container() as c:
         item = evidence.add_reference(
-            c.services, IncidentId(incident_id), reference, label=label, description=description, by=local_actor(by)
+            c.services,
+            IncidentId(incident_id),
+            reference,
+            label=label,
+            description=description,
+            by=local_actor(by),
         )
     out.print(f"Added reference {item.id}: {item.reference} (sha256 {item.sha256})")
 
@@ -112,7 +121,8 @@ def custody(incident_id: int, by: By = None) -> None:
     for e in entries:
         item = f" item {e.item_id} {e.item_sha256[:12]}…" if e.item_id else ""
         note = f" — {e.note}" if e.note else ""
-        out.print(f"  {e.seq:>4}  {e.at:%Y-%m-%d %H:%M:%S} UTC  {e.actor}  {e.action.value}{item}{note}  {e.hash[:12]}…")
+        at = f"{e.at:%Y-%m-%d %H:%M:%S} UTC"
+        out.print(f"  {e.seq:>4}  {at}  {e.actor}  {e.action.value}{item}{note}  {e.hash[:12]}…")
 
 
 @app.command()
@@ -124,10 +134,17 @@ def export(
     """Write the locker as a zip: the files, manifest.json, custody.json and MANIFEST.sha256."""
     if output.exists():
         raise fail(f"{output} already exists: choose another --output", 2)
-    with container() as c:
-        with evidence.export(c.services, IncidentId(incident_id), by=local_actor(by)) as archive:
-            with output.open("xb") as target:
-                shutil.copyfileobj(archive, target)
+    partial = output.with_name(output.name + ".part")
+    try:
+        with (
+            container() as c,
+            evidence.export(c.services, IncidentId(incident_id), by=local_actor(by)) as archive,
+            partial.open("xb") as target,
+        ):
+            shutil.copyfileobj(archive, target)
+        partial.rename(output)
+    finally:
+        partial.unlink(missing_ok=True)
     out.print(f"Wrote {output}")
 
 

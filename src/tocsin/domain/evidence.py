@@ -182,7 +182,10 @@ def verify(entries: Sequence[Entry]) -> Break | None:
         if _hash_of(entry) != entry.hash:
             if linked:
                 return Break(entry.seq, "its fields do not match its hash: the entry was edited")
-            return Break(entry.seq, f"its fields do not match its hash and it does not follow {before}: moved or edited")
+            return Break(
+                entry.seq,
+                f"its fields do not match its hash and it does not follow {before}: moved or edited",
+            )
         if not linked:
             return Break(entry.seq, f"its previous hash does not match {before}: the log was rewritten")
         previous = entry
@@ -209,7 +212,9 @@ def check_deletable(item: Item, entries: Sequence[Entry]) -> None:
 
 def check_hold(entries: Sequence[Entry], on: bool) -> None:
     if held(entries) == on:
-        raise Conflict("the locker is already under legal hold" if on else "the locker is not under legal hold")
+        raise Conflict(
+            "the locker is already under legal hold" if on else "the locker is not under legal hold"
+        )
 
 
 def clean_text(value: str, field: str, limit: int) -> str:

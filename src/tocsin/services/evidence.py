@@ -32,6 +32,8 @@ class LockerView:
     items: Sequence[Item]
     held: bool
     entries: int
+    broken: domain.Break | None = None
+    """The custody chain's first bad entry (files are checked by ``verify`` only: it reads them)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +54,9 @@ def locker_of(svc: Services) -> Locker:
     return svc.evidence
 
 
-def cleared_incident(uow: UnitOfWork, incident_id: IncidentId, by: Actor, action: str, *, lock: bool) -> Incident:
+def cleared_incident(
+    uow: UnitOfWork, incident_id: IncidentId, by: Actor, action: str, *, lock: bool
+) -> Incident:
     incident = uow.incidents.get(incident_id, for_update=lock)
     restriction.require_clearance(by, incident)
     by.require(Role.SECURITY, action)
@@ -72,7 +76,14 @@ def check(svc: Services, incident_id: IncidentId, *, by: Actor) -> None:
 
 
 def _record(
-    svc: Services, uow: UnitOfWork, incident: Incident, action: Action, by: Actor, item: Item | None, note: str = ""
+    svc: Services,
+    uow: UnitOfWork,
+    incident: Incident,
+    action: Action,
+    by: Actor,
+    *,
+    item: Item | None = None,
+    note: str = "",
 ) -> Entry:
     log = uow.evidence.entries(incident.id)
     entry = domain.append(
@@ -86,7 +97,8 @@ def view(svc: Services, incident_id: IncidentId, *, by: Actor) -> LockerView:
     with svc.read() as uow:
         cleared_incident(uow, incident_id, by, "reading evidence", lock=False)
         entries = uow.evidence.entries(incident_id)
-        return LockerView(uow.evidence.items(incident_id), domain.held(entries), len(entries))
+        items = uow.evidence.items(incident_id)
+        return LockerView(items, domain.held(entries), len(entries), domain.verify(entries))
 
 
 def add_file(
@@ -122,7 +134,7 @@ def add_file(
                     description=domain.clean_text(description, "description", domain.MAX_NOTE),
                 )
             )
-            _record(svc, uow, incident, action, by, item)
+            _record(svc, uow, incident, action, by, item=item)
             created = staged.keep()
             uow.commit()
             created = False
@@ -134,7 +146,13 @@ def add_file(
 
 
 def add_reference(
-    svc: Services, incident_id: IncidentId, reference: str, *, label: str = "", description: str = "", by: Actor
+    svc: Services,
+    incident_id: IncidentId,
+    reference: str,
+    *,
+    label: str = "",
+    description: str = "",
+    by: Actor,
 ) -> Item:
     locker_of(svc)
     with svc.uow() as uow:
@@ -146,7 +164,7 @@ def add_reference(
         if existing is not None:
             raise Conflict(f"this reference is already in the locker as item {existing.id}")
         stored = uow.evidence.add_item(item)
-        _record(svc, uow, incident, Action.REFERENCE_ADDED, by, stored)
+        _record(svc, uow, incident, Action.REFERENCE_ADDED, by, item=stored)
         uow.commit()
         return stored
 
@@ -168,7 +186,7 @@ def download(svc: Services, incident_id: IncidentId, item_id: int, *, by: Actor)
             raise Conflict(f"evidence item {item_id} is a reference ({item.reference}): there is no file")
         stream = locker.store.open(item.sha256)
         try:
-            _record(svc, uow, incident, Action.DOWNLOADED, by, item)
+            _record(svc, uow, incident, Action.DOWNLOADED, by, item=item)
             uow.commit()
         except BaseException:
             stream.close()
@@ -183,7 +201,7 @@ def delete(svc: Services, incident_id: IncidentId, item_id: int, *, note: str = 
         item = _item(uow, incident, item_id)
         domain.check_deletable(item, uow.evidence.entries(incident.id))
         uow.evidence.mark_deleted(item_id, svc.clock.now(), by.name)
-        _record(svc, uow, incident, Action.DELETED, by, item, note)
+        _record(svc, uow, incident, Action.DELETED, by, item=item, note=note)
         orphan = item.kind is Kind.FILE and uow.evidence.live_with_hash(item.sha256) == 0
         uow.commit()
     if orphan:
@@ -197,7 +215,7 @@ def set_hold(svc: Services, incident_id: IncidentId, on: bool, *, note: str = ""
     with svc.uow() as uow:
         incident = cleared_incident(uow, incident_id, by, "holding evidence", lock=True)
         domain.check_hold(uow.evidence.entries(incident.id), on)
-        _record(svc, uow, incident, Action.HOLD_ON if on else Action.HOLD_OFF, by, None, note)
+        _record(svc, uow, incident, Action.HOLD_ON if on else Action.HOLD_OFF, by, note=note)
         uow.commit()
     return on
 
@@ -232,7 +250,7 @@ def export(svc: Services, incident_id: IncidentId, *, by: Actor) -> BinaryIO:
     with svc.uow() as uow:
         incident = cleared_incident(uow, incident_id, by, "exporting evidence", lock=True)
         items = uow.evidence.items(incident.id)
-        _record(svc, uow, incident, Action.EXPORTED, by, None, f"{len(items)} items")
+        _record(svc, uow, incident, Action.EXPORTED, by, note=f"{len(items)} items")
         entries = uow.evidence.entries(incident.id)
         uow.commit()
     docs = documents(incident.id, items, entries, at=entries[-1].at, by=by.name)

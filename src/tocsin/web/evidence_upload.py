@@ -126,24 +126,25 @@ async def receive_upload(
     if content_type != b"multipart/form-data" or not boundary:
         raise InvalidInput("body: send the evidence as multipart/form-data with a file field")
     reader = _Reader(open_file)
-    parser = MultipartParser(boundary, reader.callbacks())  # type: ignore[arg-type]
     try:
-        async for chunk in request.stream():
-            parser.write(chunk)
-            if reader.pending:
-                await run_in_threadpool(reader.flush)
-        parser.finalize()
-        if reader.file is None or reader.receiver is None:
-            raise InvalidInput("file: choose a file to upload")
-        if not reader.ended:
-            raise InvalidInput("body: the multipart form ended early")
-        staged = await run_in_threadpool(reader.receiver.finish)
-    except MultipartParseError as exc:
+        file, staged = await _pump(request, reader, MultipartParser(boundary, reader.callbacks()))  # type: ignore[arg-type]
+    except BaseException as exc:
         if reader.receiver is not None:
             reader.receiver.abort()
-        raise InvalidInput(f"body: not a valid multipart form ({exc})") from None
-    except BaseException:
-        if reader.receiver is not None:
-            reader.receiver.abort()
+        if isinstance(exc, MultipartParseError):
+            raise InvalidInput(f"body: not a valid multipart form ({exc})") from None
         raise
-    return Upload(staged, reader.file.filename or "", reader.file.content_type, reader.fields)
+    return Upload(staged, file.filename or "", file.content_type, reader.fields)
+
+
+async def _pump(request: Request, reader: _Reader, parser: MultipartParser) -> tuple[_Part, Staged]:
+    async for chunk in request.stream():
+        parser.write(chunk)
+        if reader.pending:
+            await run_in_threadpool(reader.flush)
+    parser.finalize()
+    if reader.file is None or reader.receiver is None:
+        raise InvalidInput("file: choose a file to upload")
+    if not reader.ended:
+        raise InvalidInput("body: the multipart form ended early")
+    return reader.file, await run_in_threadpool(reader.receiver.finish)

@@ -10,7 +10,6 @@ import json
 import zipfile
 
 import pytest
-import sqlalchemy as sa
 
 from tests.web.evidence_helpers import multipart, rows, security_incident
 from tocsin.adapters.db.schema import evidence_custody
@@ -61,10 +60,12 @@ def test_upload_list_and_download_as_an_attachment(client, as_security, incident
     assert sorted(p.name for p in locker.iterdir()) == [digest]
 
     listed = client.get(url(incident), headers=as_security).json()
-    assert [i["id"] for i in listed["items"]] == [item["id"]] and listed["held"] is False
+    assert [i["id"] for i in listed["items"]] == [item["id"]]
+    assert listed["held"] is False
 
     got = client.get(url(incident, f"/{item['id']}/download"), headers=as_security)
-    assert got.status_code == 200 and got.content == LOG
+    assert got.status_code == 200
+    assert got.content == LOG
     assert got.headers["content-type"] == "application/octet-stream"
     assert got.headers["content-disposition"].startswith('attachment; filename="auth.log"')
     assert got.headers["x-content-type-options"] == "nosniff"
@@ -77,17 +78,22 @@ def test_upload_list_and_download_as_an_attachment(client, as_security, incident
     assert log[1]["prev_hash"] == log[0]["hash"]
 
 
-def test_the_same_content_twice_is_one_file_and_a_conflict_in_the_same_locker(client, as_security, services, locker):
+def test_the_same_content_twice_is_one_file_and_a_conflict_in_the_same_locker(
+    client, as_security, services, locker
+):
     first, second = security_incident(services), security_incident(services, "Second")
     assert upload(client, as_security, first).status_code == 201
     assert upload(client, as_security, second, name="copy.log").status_code == 201
     assert len(list(locker.iterdir())) == 1
     again = upload(client, as_security, first, name="again.log")
-    assert again.status_code == 409 and "already in the locker" in again.json()["detail"]
+    assert again.status_code == 409
+    assert "already in the locker" in again.json()["detail"]
 
 
 @pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "streamed"])
-def test_evidence_over_the_limit_is_413_and_leaves_nothing(client, as_security, incident, locker, container, chunked):
+def test_evidence_over_the_limit_is_413_and_leaves_nothing(
+    client, as_security, incident, locker, container, chunked
+):
     body, extra = multipart("dump.bin", b"x" * (LIMIT + 1))
     content = iter([body[i : i + 1000] for i in range(0, len(body), 1000)]) if chunked else body
     refused = client.post(url(incident, "/files"), content=content, headers={**as_security, **extra})
@@ -101,7 +107,11 @@ def test_evidence_over_the_limit_is_413_and_leaves_nothing(client, as_security, 
 
 @pytest.mark.parametrize(
     ("given", "kept"),
-    [("../../../etc/cron.d/evil", "evil"), ("..\\..\\boot.ini", "boot.ini"), ("/tmp/../x/../screenshot.png", "screenshot.png")],
+    [
+        ("../../../etc/cron.d/evil", "evil"),
+        ("..\\..\\boot.ini", "boot.ini"),
+        ("/tmp/../x/../screenshot.png", "screenshot.png"),
+    ],
 )
 def test_a_name_with_path_parts_is_metadata_and_the_file_sits_under_its_hash(
     client, as_security, incident, locker, tmp_path, given, kept
@@ -128,19 +138,24 @@ def test_a_reference_is_kept_and_has_no_file(client, as_security, incident):
     nofile = client.get(url(incident, f"/{item['id']}/download"), headers=as_security)
     assert nofile.status_code == 409
     empty = client.post(url(incident, "/references"), json={"reference": "   "}, headers=as_security)
-    assert empty.status_code == 422 and "reference" in empty.json()["detail"]
+    assert empty.status_code == 422
+    assert "reference" in empty.json()["detail"]
 
 
 def test_legal_hold_refuses_deletion_until_lifted(client, as_security, incident, locker):
     item = upload(client, as_security, incident).json()
     held = client.put(url(incident, "/hold"), json={"on": True, "note": "counsel asked"}, headers=as_security)
-    assert held.status_code == 200 and held.json()["held"] is True
+    assert held.status_code == 200
+    assert held.json()["held"] is True
     refused = client.delete(url(incident, f"/{item['id']}"), headers=as_security)
-    assert refused.status_code == 409 and "legal hold" in refused.json()["detail"]
+    assert refused.status_code == 409
+    assert "legal hold" in refused.json()["detail"]
     assert (locker / item["sha256"]).exists()
 
     assert client.put(url(incident, "/hold"), json={"on": False}, headers=as_security).json()["held"] is False
-    deleted = client.delete(url(incident, f"/{item['id']}"), params={"note": "duplicate"}, headers=as_security)
+    deleted = client.delete(
+        url(incident, f"/{item['id']}"), params={"note": "duplicate"}, headers=as_security
+    )
     assert deleted.status_code == 200
     assert not (locker / item["sha256"]).exists()
     assert client.get(url(incident), headers=as_security).json()["items"] == []
@@ -149,7 +164,9 @@ def test_legal_hold_refuses_deletion_until_lifted(client, as_security, incident,
 
 
 def test_evidence_only_on_a_security_incident(client, as_security, as_responder):
-    plain = client.post("/api/v1/incidents", json={"title": "Slow search", "severity": "P3"}, headers=as_responder)
+    plain = client.post(
+        "/api/v1/incidents", json={"title": "Slow search", "severity": "P3"}, headers=as_responder
+    )
     refused = client.get(url(plain.json()["id"]), headers=as_security)
     assert refused.status_code == 409
     assert "mark it as one first" in refused.json()["detail"]
@@ -170,7 +187,9 @@ ROUTES = [
 
 
 @pytest.mark.parametrize("role", [Role.VIEWER, Role.RESPONDER])
-def test_without_clearance_every_evidence_route_is_404(client, tokens, as_security, incident, container, role):
+def test_without_clearance_every_evidence_route_is_404(
+    client, tokens, as_security, incident, container, role
+):
     upload(client, as_security, incident)
     before = rows(container.engine)
     body, extra = multipart("x.log", b"x")
@@ -178,11 +197,14 @@ def test_without_clearance_every_evidence_route_is_404(client, tokens, as_securi
         if rest == "/files":
             answer = client.post(url(incident, rest), content=body, headers={**tokens[role], **extra})
         else:
-            payload = {"reference": "snap-1"} if rest == "/references" else {"on": True} if rest == "/hold" else {}
+            payload = (
+                {"reference": "snap-1"} if rest == "/references" else {"on": True} if rest == "/hold" else {}
+            )
             kwargs = {"json": payload} if method in ("POST", "PUT") else {}
             answer = client.request(method, url(incident, rest), headers=tokens[role], **kwargs)
         assert answer.status_code == 404, (method, rest, answer.text)
-        assert "evidence" not in answer.text.lower() and "Suspicious" not in answer.text
+        assert "evidence" not in answer.text.lower()
+        assert "Suspicious" not in answer.text
     assert rows(container.engine) == before
 
 
@@ -197,19 +219,26 @@ def test_verify_names_the_first_bad_entry_after_tampering(client, as_security, i
     with container.engine.begin() as conn:
         conn.execute(table.update().where(table.c.seq == 3).values(actor="nobody"))
     bad = client.get(url(incident, "/verify"), headers=as_security).json()
-    assert bad["ok"] is False and bad["first_bad_entry"]["seq"] == 3
+    assert bad["ok"] is False
+    assert bad["first_bad_entry"]["seq"] == 3
     assert "edited" in bad["first_bad_entry"]["problem"]
 
 
 def test_export_is_a_zip_whose_manifest_hashes_match(client, as_security, incident):
     upload(client, as_security, incident, name="auth.log")
     upload(client, as_security, incident, name="../shot.png", content=b"\x89PNG fake screenshot")
-    client.post(url(incident, "/references"), json={"reference": "https://s3.example/snap/1"}, headers=as_security)
+    client.post(
+        url(incident, "/references"), json={"reference": "https://s3.example/snap/1"}, headers=as_security
+    )
     got = client.get(url(incident, "/export"), headers=as_security)
     assert got.status_code == 200
-    assert got.headers["content-disposition"].startswith(f'attachment; filename="incident-{incident}-evidence-')
+    assert got.headers["content-disposition"].startswith(
+        f'attachment; filename="incident-{incident}-evidence-'
+    )
     archive = zipfile.ZipFile(io.BytesIO(got.content))
-    sums = dict(reversed(line.split("  ", 1)) for line in archive.read("MANIFEST.sha256").decode().splitlines())
+    sums = dict(
+        reversed(line.split("  ", 1)) for line in archive.read("MANIFEST.sha256").decode().splitlines()
+    )
     names = set(archive.namelist()) - {"MANIFEST.sha256"}
     assert set(sums) == names
     for name, digest in sums.items():
@@ -220,4 +249,5 @@ def test_export_is_a_zip_whose_manifest_hashes_match(client, as_security, incide
     assert all(sums[i["path"]] == i["sha256"] for i in files)
     assert manifest["custody"]["verified"] is True
     custody = json.loads(archive.read("custody.json"))
-    assert custody[-1]["action"] == "exported" and manifest["custody"]["head"] == custody[-1]["hash"]
+    assert custody[-1]["action"] == "exported"
+    assert manifest["custody"]["head"] == custody[-1]["hash"]

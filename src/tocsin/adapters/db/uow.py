@@ -13,8 +13,8 @@ from tocsin.adapters.db.alerts import SqlAlertRepository
 from tocsin.adapters.db.compliance import SqlComplianceReader
 from tocsin.adapters.db.deploys import SqlDeployRepository
 from tocsin.adapters.db.engine import READ_ONLY, is_postgresql
-from tocsin.adapters.db.evidence import SqlEvidenceRepository
 from tocsin.adapters.db.escalation import SqlDeliveryRepository, SqlEscalationRepository
+from tocsin.adapters.db.evidence import SqlEvidenceRepository
 from tocsin.adapters.db.feeds import SqlFeedRepository
 from tocsin.adapters.db.github import SqlGithubRepository
 from tocsin.adapters.db.postmortems import SqlPostMortemRepository

@@ -173,7 +173,7 @@ def list_evidence(request: Request, incident_id: IncidentPath, actor: CurrentAct
     )
 
 
-def _receiver(request: Request, incident_id: int, actor: Actor) -> Receiver:
+def _receiver(request: Request) -> Receiver:
     locker = evidence.locker_of(services_of(request))
     return locker.store.receive(locker.max_bytes)
 
@@ -187,7 +187,7 @@ async def upload_evidence(request: Request, incident_id: IncidentPath, actor: Cu
     await run_in_threadpool(evidence.check, svc, IncidentId(incident_id), by=actor)
     limit = evidence.locker_of(svc).max_bytes
     try:
-        upload = await receive_upload(request, lambda _fields: _receiver(request, incident_id, actor), limit)
+        upload = await receive_upload(request, lambda _fields: _receiver(request), limit)
     except TooLarge as exc:
         return problem(413, str(exc))
     item = await run_in_threadpool(
@@ -205,7 +205,9 @@ async def upload_evidence(request: Request, incident_id: IncidentPath, actor: Cu
 
 
 @router.post(PREFIX + "/references", status_code=201, response_model=ItemOut)
-def add_reference(request: Request, incident_id: IncidentPath, body: ReferenceIn, actor: CurrentActor) -> ItemOut:
+def add_reference(
+    request: Request, incident_id: IncidentPath, body: ReferenceIn, actor: CurrentActor
+) -> ItemOut:
     """Evidence kept elsewhere: a disk snapshot id, a URL. Its text is hashed into the log."""
     cleared(request, incident_id, actor)
     item = evidence.add_reference(
@@ -239,11 +241,15 @@ def delete_evidence(
 ) -> ItemOut:
     """409 while the locker is under legal hold."""
     cleared(request, incident_id, actor)
-    return ItemOut.of(evidence.delete(services_of(request), IncidentId(incident_id), item_id, note=note, by=actor))
+    return ItemOut.of(
+        evidence.delete(services_of(request), IncidentId(incident_id), item_id, note=note, by=actor)
+    )
 
 
 @router.put(PREFIX + "/hold", response_model=LockerOut)
-def hold_evidence(request: Request, incident_id: IncidentPath, body: HoldIn, actor: CurrentActor) -> LockerOut:
+def hold_evidence(
+    request: Request, incident_id: IncidentPath, body: HoldIn, actor: CurrentActor
+) -> LockerOut:
     """Legal hold on (nothing can be deleted) or off."""
     cleared(request, incident_id, actor)
     evidence.set_hold(services_of(request), IncidentId(incident_id), body.on, note=body.note, by=actor)
@@ -262,13 +268,17 @@ def verify_evidence(request: Request, incident_id: IncidentPath, actor: CurrentA
     cleared(request, incident_id, actor)
     result = evidence.verify(services_of(request), IncidentId(incident_id), by=actor)
     broken = BreakOut(seq=result.broken.seq, problem=result.broken.problem) if result.broken else None
-    return VerifyOut(ok=result.ok, entries=result.entries, first_bad_entry=broken, bad_files=list(result.bad_files))
+    return VerifyOut(
+        ok=result.ok, entries=result.entries, first_bad_entry=broken, bad_files=list(result.bad_files)
+    )
 
 
 @router.get(
     PREFIX + "/export",
     response_class=StreamingResponse,
-    responses={200: {"content": {"application/zip": {}}, "description": "files, manifest.json, MANIFEST.sha256"}},
+    responses={
+        200: {"content": {"application/zip": {}}, "description": "files, manifest.json, MANIFEST.sha256"}
+    },
 )
 def export_evidence(request: Request, incident_id: IncidentPath, actor: CurrentActor) -> StreamingResponse:
     """A zip: ``files/…``, ``manifest.json``, ``custody.json`` and ``MANIFEST.sha256``."""

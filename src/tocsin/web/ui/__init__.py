@@ -13,6 +13,8 @@ from fastapi.staticfiles import StaticFiles
 from tocsin.web.ui.actions import router as actions
 from tocsin.web.ui.admin import router as admin
 from tocsin.web.ui.dashboard import router as dashboard
+from tocsin.web.ui.evidence import router as evidence
+from tocsin.web.ui.evidence import upload_router as evidence_upload
 from tocsin.web.ui.incidents import router as incidents
 from tocsin.web.ui.postmortem import router as postmortem
 from tocsin.web.ui.render import Templates
@@ -37,6 +39,8 @@ def install_ui(app: FastAPI) -> None:
         room_alerts,
         actions,
         postmortem,
+        evidence,
+        evidence_upload,
         reports,
         status_panel,
         admin,

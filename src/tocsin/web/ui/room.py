@@ -19,6 +19,7 @@ from tocsin.services.ports import StoredEvent
 from tocsin.web.context import container_of, services_of
 from tocsin.web.markdown import render_markdown
 from tocsin.web.ui import views
+from tocsin.web.ui.evidence import evidence_context
 from tocsin.web.ui.render import fragment, page
 from tocsin.web.ui.room_alerts import alerts_context
 from tocsin.web.ui.route import UiRoute
@@ -108,6 +109,7 @@ def incident_room(
             services_of(request), IncidentId(incident_id), by=session.user.actor
         ),
         **timeline_context(request, session, incident_id, kind),
+        **evidence_context(request, session, status["v"].incident),
     )
 
 

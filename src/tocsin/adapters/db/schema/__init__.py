@@ -34,7 +34,12 @@ from tocsin.adapters.db.schema.core import (
     web_sessions,
 )
 from tocsin.adapters.db.schema.deploys import deploys
-from tocsin.adapters.db.schema.evidence import CUSTODY_ACTIONS, EVIDENCE_KINDS, evidence_custody, evidence_items
+from tocsin.adapters.db.schema.evidence import (
+    CUSTODY_ACTIONS,
+    EVIDENCE_KINDS,
+    evidence_custody,
+    evidence_items,
+)
 from tocsin.adapters.db.schema.integrations import (
     github_deliveries,
     github_issues,

@@ -19,7 +19,9 @@ down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-ACTIONS = "'added', 'reference_added', 'logs_preserved', 'downloaded', 'exported', 'hold_on', 'hold_off', 'deleted'"
+ACTIONS = (
+    "'added', 'reference_added', 'logs_preserved', 'downloaded', 'exported', 'hold_on', 'hold_off', 'deleted'"
+)
 
 
 def upgrade() -> None:
@@ -39,7 +41,9 @@ def upgrade() -> None:
         sa.Column("deleted_at", UTCDateTime),
         sa.Column("deleted_by", sa.String(200), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_evidence_items"),
-        sa.ForeignKeyConstraint(["incident_id"], ["incidents.id"], name="fk_evidence_items_incident_id_incidents"),
+        sa.ForeignKeyConstraint(
+            ["incident_id"], ["incidents.id"], name="fk_evidence_items_incident_id_incidents"
+        ),
         sa.CheckConstraint("kind IN ('file', 'reference')", name=op.f("ck_evidence_items_kind")),
     )
     op.create_index("ix_evidence_items_incident_id_id", "evidence_items", ["incident_id", "id"])
