@@ -49,7 +49,8 @@ def test_upload_hold_verify_and_export(page: Page, locker_server, artifacts, tmp
     locker = page.locator("#evidence")
     expect(locker).to_contain_text("Nothing in the locker yet")
 
-    locker.get_by_label("File").set_input_files(files=[{"name": "defaced-login.png", "mimeType": "image/png", "buffer": PNG}])
+    screenshot = {"name": "defaced-login.png", "mimeType": "image/png", "buffer": PNG}
+    locker.get_by_label("File").set_input_files(files=[screenshot])
     locker.get_by_label("Description").fill("login page as seen at 10:02 UTC")
     locker.get_by_role("button", name="Upload evidence").click()
     expect(page.locator(".flash")).to_contain_text("Evidence added: defaced-login.png")
@@ -104,4 +105,5 @@ def test_a_responder_sees_no_locker(page: Page, locker_server):
     page.goto(f"{locker_server.url}/incidents/{incident}")
     expect(page.locator("#evidence")).to_have_count(0)
     response = page.goto(f"{locker_server.url}/incidents/{incident}/evidence/export")
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
