@@ -1,7 +1,7 @@
 """The evidence locker of security incidents: items and the hash-chained custody log.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-02
 """
 
@@ -14,8 +14,8 @@ from alembic import op
 
 from tocsin.adapters.db.types import UTCDateTime, bigint_pk
 
-revision: str = "0011"
-down_revision: str | None = "0010"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
