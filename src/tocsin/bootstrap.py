@@ -21,6 +21,7 @@ from tocsin.adapters.passwords import Argon2Passwords
 from tocsin.adapters.runbooks import RunbookDirectory
 from tocsin.config import Settings
 from tocsin.config.checklists import build_checklists
+from tocsin.evidence_wiring import build_locker
 from tocsin.github_wiring import build_github
 from tocsin.isolation_wiring import build_isolation
 from tocsin.services.context import Services
@@ -86,6 +87,7 @@ def build(
         runbooks=RunbookDirectory(Path(settings.runbooks.dir)) if settings.runbooks.dir else None,
         isolation=build_isolation(settings),  # None unless security.isolation.actions are configured
         breach=build_breach(settings),  # GDPR authority, DPO, reminders, the Art. 34 mailer
+        evidence=build_locker(settings),  # security.evidence: the directory (made on first use), Loki
     )
     return Container(
         settings=settings,

@@ -7,6 +7,7 @@ import typer
 from tocsin.cli import (
     admin,
     breach,
+    evidence,
     incident,
     isolation,
     jobs,
@@ -37,6 +38,7 @@ app.add_typer(admin.config, name="config")
 app.add_typer(incident.app, name="incident")
 app.add_typer(postmortem.app, name="postmortem")
 app.add_typer(breach.app, name="breach")
+app.add_typer(evidence.app, name="evidence")
 app.add_typer(runbooks.app, name="runbooks")
 app.add_typer(token.app, name="token")
 app.add_typer(jobs.app, name="jobs")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from tocsin.config.breach import BreachSettings
+from tocsin.config.evidence import EvidenceSettings
 from tocsin.config.isolation import IsolationSettings
 from tocsin.config.sections import Section
 
@@ -30,4 +31,8 @@ class SecuritySettings(Section):
     breach: BreachSettings = Field(
         default_factory=BreachSettings,
         description="The GDPR personal-data breach workflow: controller name, reminders, Art. 34 batches.",
+    )
+    evidence: EvidenceSettings = Field(
+        default_factory=EvidenceSettings,
+        description="The forensics evidence locker: files, references, custody log, Loki logs.",
     )

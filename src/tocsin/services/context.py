@@ -10,6 +10,7 @@ from tocsin.domain.checklist import PHASES, Checklist, Item, items_of
 from tocsin.domain.diagnostics import Diagnostics
 from tocsin.domain.severity import Plan
 from tocsin.services.breach_ports import BreachConfig
+from tocsin.services.evidence_ports import Locker
 from tocsin.services.github_ports import GitHub
 from tocsin.services.isolation_ports import Isolation
 from tocsin.services.paging import Paging
@@ -50,6 +51,8 @@ class Services:
     """Isolation actions (``security.isolation.actions``; ``None``: none configured)."""
     breach: BreachConfig = field(default_factory=BreachConfig)
     """The GDPR breach workflow: authority name, DPO, reminders, the Art. 34 mailer."""
+    evidence: Locker | None = None
+    """The forensics evidence locker of security incidents (``security.evidence``)."""
 
     @property
     def checklist_items(self) -> Mapping[str, Item]:

@@ -20,6 +20,7 @@ from tocsin.domain.severity import Severity
 from tocsin.services.alert_ports import AlertRepository
 from tocsin.services.breach_ports import BreachRepository
 from tocsin.services.deploy_ports import DeployRepository
+from tocsin.services.evidence_ports import EvidenceRepository
 from tocsin.services.github_ports import GithubRepository
 from tocsin.services.paging import DeliveryRepository, EscalationRepository, FeedRepository
 from tocsin.services.postmortem_ports import ComplianceReader, PostMortemRepository
@@ -174,6 +175,7 @@ class UnitOfWork(Protocol):
     compliance: ComplianceReader
     deploys: DeployRepository
     breaches: BreachRepository
+    evidence: EvidenceRepository
 
     def __enter__(self) -> Self: ...
 

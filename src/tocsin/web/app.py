@@ -19,6 +19,7 @@ from tocsin.web.api import breaches as breaches_api
 from tocsin.web.api import checklist as checklist_api
 from tocsin.web.api import compliance as compliance_api
 from tocsin.web.api import deploys as deploys_api
+from tocsin.web.api import evidence as evidence_api
 from tocsin.web.api import isolation as isolation_api
 from tocsin.web.api import oncall as oncall_api
 from tocsin.web.api import postmortem as postmortem_api
@@ -72,6 +73,8 @@ def create_app(container: Container) -> TocsinApp:
     app.include_router(deploys_api.router)
     app.include_router(isolation_api.router)
     app.include_router(breaches_api.router)
+    app.include_router(evidence_api.router)
+    app.include_router(evidence_api.upload_router)  # reads its own body, up to security.evidence.max_bytes
     app.include_router(alerts.router)
     app.include_router(reports.router)
     app.include_router(oncall_api.router)
@@ -82,7 +85,9 @@ def create_app(container: Container) -> TocsinApp:
     app.include_router(github_hook.router)  # POST /hooks/github
     app.include_router(deploy_hook.router)  # POST /hooks/deploy/{source}
     hooks = webhooks.install(app, max_in_flight=container.settings.intake.max_in_flight)
-    app.add_middleware(LimitBodySize, max_bytes=MAX_BODY_BYTES, exempt=("/hooks/",))
+    app.add_middleware(
+        LimitBodySize, max_bytes=MAX_BODY_BYTES, exempt=("/hooks/",), exempt_pattern=evidence_api.UPLOAD_PATH
+    )
     status_page = statuspage.install(app, container, app.state.metrics)  # /status/, …/status-updates
     app.add_middleware(ObserveRequests, observer=app.state.metrics)  # outermost of the stack
     app.front_doors = (status_page, hooks)  # asked first; they count their own requests

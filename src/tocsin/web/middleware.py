@@ -108,13 +108,19 @@ class LimitBodySize:
     before anything reads it. (Bodies without a declared length are capped by the routers'
     ``max_body_size``, whose 413 is FastAPI's plain-text one.)"""
 
-    def __init__(self, app: ASGIApp, max_bytes: int, exempt: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, exempt: tuple[str, ...] = (), exempt_pattern: str = ""
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.exempt = exempt  # path prefixes that enforce a limit of their own (webhooks)
+        self.exempt_pattern = re.compile(exempt_pattern) if exempt_pattern else None  # uploads
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        exempt = any(str(scope.get("path", "")).startswith(prefix) for prefix in self.exempt)
+        path = str(scope.get("path", ""))
+        exempt = any(path.startswith(prefix) for prefix in self.exempt) or bool(
+            self.exempt_pattern and self.exempt_pattern.match(path)
+        )
         if scope["type"] == "http" and not exempt:
             declared = Headers(scope=scope).get("content-length", "")
             if declared.isdigit() and int(declared) > self.max_bytes:

@@ -15,6 +15,7 @@ from tocsin.adapters.db.compliance import SqlComplianceReader
 from tocsin.adapters.db.deploys import SqlDeployRepository
 from tocsin.adapters.db.engine import READ_ONLY, is_postgresql
 from tocsin.adapters.db.escalation import SqlDeliveryRepository, SqlEscalationRepository
+from tocsin.adapters.db.evidence import SqlEvidenceRepository
 from tocsin.adapters.db.feeds import SqlFeedRepository
 from tocsin.adapters.db.github import SqlGithubRepository
 from tocsin.adapters.db.postmortems import SqlPostMortemRepository
@@ -26,6 +27,7 @@ from tocsin.adapters.db.users import SqlSessionRepository, SqlUserRepository
 from tocsin.services.alert_ports import AlertRepository
 from tocsin.services.breach_ports import BreachRepository
 from tocsin.services.deploy_ports import DeployRepository
+from tocsin.services.evidence_ports import EvidenceRepository
 from tocsin.services.github_ports import GithubRepository
 from tocsin.services.paging import DeliveryRepository, EscalationRepository, FeedRepository
 from tocsin.services.ports import Clock, IncidentRepository, JobQueue, TimelineRepository, TokenRepository
@@ -68,6 +70,7 @@ class SqlUnitOfWork:
     compliance: ComplianceReader
     deploys: DeployRepository
     breaches: BreachRepository
+    evidence: EvidenceRepository
     _statuspage: SqlStatusPageRepository
 
     def __init__(
@@ -118,6 +121,7 @@ class SqlUnitOfWork:
         self.compliance = SqlComplianceReader(conn)
         self.deploys = SqlDeployRepository(conn)
         self.breaches = SqlBreachRepository(conn)
+        self.evidence = SqlEvidenceRepository(conn)
         return self
 
     def __exit__(

@@ -14,6 +14,8 @@ from tocsin.web.ui.actions import router as actions
 from tocsin.web.ui.admin import router as admin
 from tocsin.web.ui.breaches import router as breaches
 from tocsin.web.ui.dashboard import router as dashboard
+from tocsin.web.ui.evidence import router as evidence
+from tocsin.web.ui.evidence import upload_router as evidence_upload
 from tocsin.web.ui.incidents import router as incidents
 from tocsin.web.ui.isolation import router as isolation
 from tocsin.web.ui.postmortem import router as postmortem
@@ -41,6 +43,8 @@ def install_ui(app: FastAPI) -> None:
         postmortem,
         isolation,
         breaches,
+        evidence,
+        evidence_upload,
         reports,
         status_panel,
         admin,

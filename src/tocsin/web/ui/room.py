@@ -19,6 +19,7 @@ from tocsin.services.ports import StoredEvent
 from tocsin.web.context import container_of, services_of
 from tocsin.web.markdown import render_markdown
 from tocsin.web.ui import views
+from tocsin.web.ui.evidence import evidence_context
 from tocsin.web.ui.isolation import isolation_context
 from tocsin.web.ui.render import fragment, page
 from tocsin.web.ui.room_alerts import alerts_context
@@ -126,6 +127,7 @@ def incident_room(
         ),
         **timeline_context(request, session, incident_id, kind),
         **isolation_context(request, session, incident_id),
+        **evidence_context(request, session, status["v"].incident),
     )
 
 

@@ -43,6 +43,12 @@ from tocsin.adapters.db.schema.core import (
     web_sessions,
 )
 from tocsin.adapters.db.schema.deploys import deploys
+from tocsin.adapters.db.schema.evidence import (
+    CUSTODY_ACTIONS,
+    EVIDENCE_KINDS,
+    evidence_custody,
+    evidence_items,
+)
 from tocsin.adapters.db.schema.integrations import (
     github_deliveries,
     github_issues,
@@ -74,8 +80,10 @@ from tocsin.adapters.db.schema.statuspage import (
 __all__ = [
     "ALERT_STATUSES",
     "COMPONENT_STATUSES",
+    "CUSTODY_ACTIONS",
     "DELIVERY_STATES",
     "ESCALATION_STATUSES",
+    "EVIDENCE_KINDS",
     "IMPACTS",
     "JOB_STATUSES",
     "MAINTENANCE_STATUSES",
@@ -99,6 +107,8 @@ __all__ = [
     "deliveries",
     "deploys",
     "escalations",
+    "evidence_custody",
+    "evidence_items",
     "github_deliveries",
     "github_issues",
     "incident_id_seq",
