@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from tocsin.domain import postmortem as domain
+from tocsin.domain import restriction
 from tocsin.domain.events import EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.lifecycle import Phase
@@ -49,7 +50,7 @@ def remind(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
     event = Event(
         incident_id=incident.id,
         severity=incident.severity.value,
-        title=incident.title,
+        title=restriction.restricted_title(incident) if incident.security else incident.title,
         phase=incident.phase.value,
         trigger=Trigger.POSTMORTEM_DUE,
         text=text,
