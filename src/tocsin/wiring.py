@@ -11,6 +11,7 @@ from tocsin.adapters.channels.console import ConsoleChannel
 from tocsin.adapters.channels.email import EmailChannel, SmtpOptions
 from tocsin.adapters.channels.webhook import Endpoint, WebhookChannel
 from tocsin.config import Settings
+from tocsin.config.notifications import SmtpSettings
 from tocsin.config.paging import paging
 from tocsin.services.paging import Channel, Paging
 from tocsin.services.ports import Clock
@@ -23,17 +24,7 @@ def build_paging(settings: Settings, clock: Clock, *, transport: httpx.BaseTrans
         channels["console"] = ConsoleChannel()
     if config.email.enabled:
         smtp = config.email
-        channels["email"] = EmailChannel(
-            SmtpOptions(
-                host=smtp.host,
-                port=smtp.port,
-                sender=smtp.sender,
-                security=smtp.security,
-                username=smtp.username,
-                password=smtp.password.get_secret_value() if smtp.password else None,
-                timeout=smtp.timeout_seconds,
-            )
-        )
+        channels["email"] = EmailChannel(smtp_options(smtp))
     if config.webhooks:
         endpoints = {
             name: Endpoint(
@@ -45,3 +36,17 @@ def build_paging(settings: Settings, clock: Clock, *, transport: httpx.BaseTrans
         }
         channels["webhook"] = WebhookChannel(endpoints, now=clock.now, transport=transport)
     return replace(paging(settings), channels=channels)
+
+
+def smtp_options(smtp: SmtpSettings) -> SmtpOptions:
+    """The SMTP server of ``notifications.email``, for every sender (pages, status page mail,
+    the Art. 34 breach mail)."""
+    return SmtpOptions(
+        host=smtp.host,
+        port=smtp.port,
+        sender=smtp.sender,
+        security=smtp.security,
+        username=smtp.username,
+        password=smtp.password.get_secret_value() if smtp.password else None,
+        timeout=smtp.timeout_seconds,
+    )

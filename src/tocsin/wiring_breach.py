@@ -4,11 +4,11 @@ settings, the DPO from the directory, and the SMTP mailer of the Art. 34 communi
 
 from __future__ import annotations
 
-from tocsin.adapters.channels.email import SmtpOptions
 from tocsin.adapters.statuspage_mail import SmtpMailer
 from tocsin.config import Settings
 from tocsin.config.paging import directory
 from tocsin.services.breach_ports import BreachConfig
+from tocsin.wiring import smtp_options
 
 
 def build_breach(settings: Settings) -> BreachConfig:
@@ -18,15 +18,7 @@ def build_breach(settings: Settings) -> BreachConfig:
     mailer = None
     if smtp.enabled:
         mailer = SmtpMailer(
-            SmtpOptions(
-                host=smtp.host,
-                port=smtp.port,
-                sender=smtp.sender,
-                security=smtp.security,
-                username=smtp.username,
-                password=smtp.password.get_secret_value() if smtp.password else None,
-                timeout=smtp.timeout_seconds,
-            ),
+            smtp_options(smtp),
             sender_name=breach.controller or "Data protection",
         )
     return BreachConfig(

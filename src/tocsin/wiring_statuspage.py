@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from tocsin.adapters.channels.email import SmtpOptions
 from tocsin.adapters.statuspage_mail import SmtpMailer
 from tocsin.adapters.statuspage_webhook import SignedWebhookPoster
 from tocsin.config import Settings
 from tocsin.services.statuspage_export import SiteFactory
 from tocsin.services.statuspage_ports import StatusPageConfig
+from tocsin.wiring import smtp_options
 
 
 def build_statuspage(settings: Settings, static_site: SiteFactory | None = None) -> StatusPageConfig:
@@ -28,15 +28,7 @@ def build_statuspage(settings: Settings, static_site: SiteFactory | None = None)
     if not smtp.enabled:
         return config
     mailer = SmtpMailer(
-        SmtpOptions(
-            host=smtp.host,
-            port=smtp.port,
-            sender=smtp.sender,
-            security=smtp.security,
-            username=smtp.username,
-            password=smtp.password.get_secret_value() if smtp.password else None,
-            timeout=smtp.timeout_seconds,
-        ),
+        smtp_options(smtp),
         sender_name=config.name,
     )
     return replace(config, mailer=mailer)
