@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from tocsin.adapters.db import migrate
 from tocsin.cli.runtime import err, exit_code, fail, out, settings
 from tocsin.config import ConfigError, check, load_settings
 from tocsin.config.escalation import config_errors
@@ -20,6 +19,8 @@ config = typer.Typer(help="The plan as configuration (tocsin.yaml).", no_args_is
 @db.command()
 def upgrade() -> None:
     """Apply every pending migration (safe to run repeatedly)."""
+    from tocsin.adapters.db import migrate
+
     url = settings().database.url
     migrate.upgrade(url)
     out.print(f"Database is at revision {migrate.current(url)} (head {migrate.head()})")
@@ -28,6 +29,8 @@ def upgrade() -> None:
 @db.command()
 def current() -> None:
     """The schema revision of the database, and whether it is up to date."""
+    from tocsin.adapters.db import migrate
+
     url = settings().database.url
     revision = migrate.current(url)
     state = (

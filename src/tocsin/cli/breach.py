@@ -14,7 +14,7 @@ from tocsin.domain.incident import IncidentId
 from tocsin.services import breaches
 
 app = typer.Typer(
-    help="GDPR personal-data breaches (Art. 33/34): show, dossier, register.", no_args_is_help=True
+    help="GDPR personal-data breaches (Articles 33 and 34): show, dossier, register.", no_args_is_help=True
 )
 
 

@@ -202,3 +202,14 @@ def show_checklist(incident_id: int) -> None:
         who = f"  ({line.tick.actor}, {line.tick.at:%Y-%m-%d %H:%M} UTC)" if line.tick and line.done else ""
         note = f" — {line.tick.note}" if line.tick and line.tick.note else ""
         out.print(f"[{mark}] {line.item.key:<6} {line.item.text}{note}{who}")
+
+
+# Commands that live beside their feature but belong under ``tocsin incident``.
+from tocsin.cli import isolation, oncall, security  # noqa: E402 - after ``app`` exists
+
+app.command("escalate")(oncall.escalate)
+app.command("security")(security.mark)
+app.command("unrestrict")(security.unrestrict)
+app.command("procedure")(security.procedure)
+app.command("step")(security.step)
+app.command("isolate")(isolation.isolate)

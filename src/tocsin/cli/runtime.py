@@ -6,12 +6,12 @@ import getpass
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from tocsin.bootstrap import Container, build
 from tocsin.config import ConfigError, Settings, load_settings
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.errors import (
@@ -22,7 +22,9 @@ from tocsin.domain.errors import (
     NotFound,
     PermissionDenied,
 )
-from tocsin.web.statuspage.export import DirectorySite
+
+if TYPE_CHECKING:  # the container's modules load when a command needs it, not for --help
+    from tocsin.bootstrap import Container
 
 out = Console(highlight=False, soft_wrap=True, markup=False)  # markup only where asked, escaped
 err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
@@ -60,6 +62,9 @@ def settings() -> Settings:
 def build_container(loaded: Settings) -> Container:
     """The container every command uses: with the static page writer, so a worker started
     here keeps ``statuspage.export_dir`` up to date."""
+    from tocsin.bootstrap import build
+    from tocsin.web.statuspage.export import DirectorySite
+
     return build(loaded, static_site=DirectorySite)
 
 

@@ -9,12 +9,10 @@ from tocsin.cli import (
     breach,
     evidence,
     incident,
-    isolation,
     jobs,
     oncall,
     postmortem,
     runbooks,
-    security,
     serve,
     starter,
     status,
@@ -45,9 +43,3 @@ app.add_typer(jobs.app, name="jobs")
 app.add_typer(user.app, name="user")
 app.add_typer(oncall.app, name="oncall")
 app.add_typer(status.app, name="status")
-incident.app.command("escalate")(oncall.escalate)
-incident.app.command("security")(security.mark)
-incident.app.command("unrestrict")(security.unrestrict)
-incident.app.command("procedure")(security.procedure)
-incident.app.command("step")(security.step)
-incident.app.command("isolate")(isolation.isolate)
