@@ -27,12 +27,15 @@ AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a ta
 
 
 @app.command()
-def declare(
+def declare(  # noqa: PLR0917 - typer maps each parameter to an argument or option
     title: str,
     severity: Annotated[str, typer.Option("--severity", "-s", help="P0, P1, P2 or P3.")] = "P2",
     summary: Annotated[str, typer.Option(help="What is known so far.")] = "",
     security: Annotated[
         bool, typer.Option("--security", help="A security incident: details restricted to the security role.")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print only the new incident's number (for scripts).")
     ] = False,
     by: By = None,
 ) -> None:
@@ -47,6 +50,9 @@ def declare(
             by=local_actor(by),
         )
         level = c.services.plan.level(created.severity)
+        if quiet:
+            out.print(str(created.id))
+            return
         out.print(f"Declared incident #{created.id}: {created.title} [{level.label}]")
         if created.security:
             out.print("A security incident: its details are for the security role and admins only")
