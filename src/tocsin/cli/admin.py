@@ -12,7 +12,7 @@ from tocsin.cli.runtime import err, exit_code, fail, out, settings
 from tocsin.config import ConfigError, check, load_settings
 from tocsin.config.escalation import config_errors
 
-db = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
+db = typer.Typer(help="Database schema migrations and backups.", no_args_is_help=True)
 config = typer.Typer(help="The plan as configuration (tocsin.yaml).", no_args_is_help=True)
 
 
@@ -24,6 +24,24 @@ def upgrade() -> None:
     url = settings().database.url
     migrate.upgrade(url)
     out.print(f"Database is at revision {migrate.current(url)} (head {migrate.head()})")
+
+
+@db.command()
+def backup(
+    destination: Annotated[Path, typer.Argument(help="The file to write (it must not exist).")],
+) -> None:
+    """A consistent copy of the database while tocsin runs (SQLite online backup, or pg_dump)."""
+    from tocsin.adapters.db.backup import BackupError
+    from tocsin.adapters.db.backup import backup as copy
+
+    if destination.exists():
+        raise fail(f"{destination} exists: choose a new file name (backups are never overwritten)", 2)
+    try:
+        how = copy(settings().database.url, destination)
+    except BackupError as error:
+        raise fail(str(error)) from None
+    size = destination.stat().st_size
+    out.print(f"Backed up to {destination} ({size:,} bytes, {how})")
 
 
 @db.command()

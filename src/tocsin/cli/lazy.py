@@ -36,7 +36,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "init",
         "Write DIR/tocsin.yaml (commented, fresh secrets) and a sample runbook; print the next steps.",
     ),
-    "db": ("tocsin.cli.admin", "db", "Database schema migrations."),
+    "db": ("tocsin.cli.admin", "db", "Database schema migrations and backups."),
     "config": ("tocsin.cli.admin", "config", "The plan as configuration (tocsin.yaml)."),
     "incident": ("tocsin.cli.incident", "app", "Declare, inspect and act on incidents."),
     "postmortem": (
