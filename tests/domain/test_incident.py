@@ -97,14 +97,16 @@ def test_upgrading_severity_before_ack_recomputes_the_deadline_from_detection():
 
 def test_severity_change_after_ack_leaves_the_stopped_clock_alone():
     acked = inc.acknowledge(declared(Severity.P2), at=T0 + MIN, by="bob").incident
-    change = inc.set_severity(acked, Severity.P1, at=T0 + 2 * MIN, by="bob", plan=PLAN)
+    change = inc.set_severity(
+        acked, Severity.P1, reason="more users hit", at=T0 + 2 * MIN, by="bob", plan=PLAN
+    )
     assert change.incident.ack_due_at == acked.ack_due_at
     assert change.jobs == ()
 
 
 def test_setting_the_same_severity_is_refused():
     with pytest.raises(InvalidInput, match="already P1"):
-        inc.set_severity(declared(), Severity.P1, at=T0, by="bob", plan=PLAN)
+        inc.set_severity(declared(), Severity.P1, reason="worse", at=T0, by="bob", plan=PLAN)
 
 
 def test_assessing_impact_during_triage_moves_to_resolution():
@@ -198,7 +200,7 @@ def test_breach_fires_once_for_the_current_generation():
     [
         lambda i: inc.acknowledge(i, at=T0, by="b").incident,
         lambda i: inc.resolve(i, at=T0, by="b", plan=PLAN).incident,
-        lambda i: inc.set_severity(i, Severity.P3, at=T0, by="b", plan=PLAN).incident,
+        lambda i: inc.set_severity(i, Severity.P3, reason="minor", at=T0, by="b", plan=PLAN).incident,
     ],
     ids=["acknowledged", "resolved", "severity changed"],
 )
@@ -252,7 +254,7 @@ def test_a_later_deadline_after_a_downgrade_can_breach_again():
     breached = inc.breach_ack_deadline(incident, generation=0, at=incident.ack_due_at)
     assert breached is not None
     downgraded = inc.set_severity(
-        breached.incident, Severity.P2, at=T0 + 61 * MIN, by="b", plan=PLAN
+        breached.incident, Severity.P2, reason="fewer users", at=T0 + 61 * MIN, by="b", plan=PLAN
     ).incident
     assert inc.breach_ack_deadline(downgraded, generation=1, at=T0 + 4 * 60 * MIN) is not None
 
@@ -273,3 +275,8 @@ def test_long_free_texts_are_refused():
         )
     with pytest.raises(InvalidInput, match="reason"):
         inc.set_severity(declared(), Severity.P0, reason="x" * 10_001, at=T0, by="b", plan=PLAN)
+
+
+def test_a_severity_change_needs_its_reason():
+    with pytest.raises(InvalidInput, match="reason: say why the severity changes from P1 to P0"):
+        inc.set_severity(declared(Severity.P1), Severity.P0, reason="  ", at=T0, by="bob", plan=PLAN)

@@ -104,7 +104,7 @@ def test_alerts_raise_severity_until_a_person_sets_it(services, admin):
 def test_a_more_severe_alert_is_proposed_when_a_person_set_the_severity(services, admin):
     opened = ingest_alerts(services, PROM, notification("firing_ContainerHighMemory"))
     incident_id = IncidentId(opened.incident_id)
-    incidents.update_incident(services, incident_id, severity=Severity.P3, by=admin)
+    incidents.update_incident(services, incident_id, severity=Severity.P3, reason="cosmetic only", by=admin)
     db = notification("firing_PostgreSQLDown")
     same_group = replace(db, group_key=am("firing_ContainerHighMemory")["groupKey"])
     ingest_alerts(services, PROM, same_group)

@@ -119,7 +119,9 @@ def test_only_the_configured_severities_are_announced(db_url, clock, fake):
         incidents.add_note(services, incident.id, "looking", by=RITA)
         drain(container)
         assert fake.calls == []
-        incidents.update_incident(services, IncidentId(incident.id), severity=Severity.P1, by=RITA)
+        incidents.update_incident(
+            services, IncidentId(incident.id), severity=Severity.P1, reason="checkout affected", by=RITA
+        )
         drain(container)
         (message,) = fake.top_level()
         assert "P1" in message["blocks"][0]["text"]["text"]

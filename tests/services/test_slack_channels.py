@@ -134,7 +134,9 @@ def test_a_p2_gets_no_channel_until_raised_to_p1(container, services, fake):
     incident = declare(services, severity=Severity.P2)
     drain(container)
     assert fake.channels == {}
-    incidents.update_incident(services, incident.id, severity=Severity.P1, by=RITA)
+    incidents.update_incident(
+        services, incident.id, severity=Severity.P1, reason="checkout affected", by=RITA
+    )
     drain(container)
     assert len(fake.channels) == 1
 

@@ -127,7 +127,9 @@ def test_an_alert_gets_exactly_one_labelled_issue_that_follows_the_incident(clie
 
     incidents.acknowledge_incident(container.services, incident_id, by=SYSTEM)
     incidents.add_note(container.services, incident_id, "restarting the primary", by=SYSTEM)
-    incidents.update_incident(container.services, incident_id, severity=Severity.P3, by=SYSTEM)
+    incidents.update_incident(
+        container.services, incident_id, severity=Severity.P3, reason="cosmetic", by=SYSTEM
+    )
     later(clock, container)
     assert fake.issue_labels(1) == ["incident", "severity:P3", "phase:triage"]
     assert "| Phase | triage |" in fake.issues[1]["body"]
@@ -183,7 +185,9 @@ def test_a_rate_limited_response_is_waited_out(client, container, fake):
 
 def test_closing_a_p2_issue_on_github_resolves_the_incident(client, container, clock, fake):
     incident_id = alert(client)
-    incidents.update_incident(container.services, incident_id, severity=Severity.P2, by=SYSTEM)
+    incidents.update_incident(
+        container.services, incident_id, severity=Severity.P2, reason="one feature", by=SYSTEM
+    )
     later(clock, container)
     response = hook(client, "issues", closed(1))
     assert response.json() == {"outcome": "resolved"}
@@ -197,7 +201,9 @@ def test_closing_a_p2_issue_on_github_resolves_the_incident(client, container, c
 
 def test_closing_a_p1_issue_keeps_the_incident_open_and_says_why(client, container, clock, fake):
     incident_id = alert(client)
-    incidents.update_incident(container.services, incident_id, severity=Severity.P1, by=SYSTEM)
+    incidents.update_incident(
+        container.services, incident_id, severity=Severity.P1, reason="many users", by=SYSTEM
+    )
     later(clock, container)
     fake.issues[1]["state"] = "closed"
     assert hook(client, "issues", closed(1)).json() == {"outcome": "kept_open"}

@@ -218,7 +218,7 @@ def test_commands_ack_sev_resolve_help_oncall_status(client, container, clock, f
     command(client, clock, "declare Queue stuck")
     assert "Acknowledged #1" in command(client, clock, "ack", user="U0DAVID").json()["text"]
     assert get(container, 1).acknowledged_by == "David Peeters"
-    assert "now P0" in command(client, clock, "sev #1 p0").json()["text"]
+    assert "now P0" in command(client, clock, "sev #1 p0 checkout down for everyone").json()["text"]
     checked = command(client, clock, "check 1 3.2.2 restarted the consumer").json()["text"]
     assert checked == "Checked 3.2.2 on #1: Restart service si applicable"
     assert "no checklist line" in command(client, clock, "check 1 8.8").json()["text"]

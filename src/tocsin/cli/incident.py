@@ -59,6 +59,28 @@ def declare(  # noqa: PLR0917 - typer maps each parameter to an argument or opti
         out.print(f"Acknowledge by {created.ack_due_at:%Y-%m-%d %H:%M} UTC")
 
 
+@app.command("sev")
+def set_severity(
+    incident_id: int,
+    severity: Annotated[str, typer.Argument(help="P0, P1, P2 or P3.")],
+    reason: Annotated[str, typer.Option("--reason", "-r", help="Why (required; on the timeline).")],
+    by: By = None,
+) -> None:
+    """Change an incident's severity, with the reason; unacknowledged, its clock restarts."""
+    with container() as c:
+        changed = incidents.update_incident(
+            c.services,
+            IncidentId(incident_id),
+            severity=Severity.parse(severity),
+            reason=reason,
+            by=local_actor(by),
+        )
+        level = c.services.plan.level(changed.severity)
+    out.print(f"Incident #{changed.id} is now {level.label}")
+    if changed.acknowledged_at is None:
+        out.print(f"Acknowledge by {changed.ack_due_at:%Y-%m-%d %H:%M} UTC")
+
+
 @app.command("ls")
 def list_(
     all_: Annotated[bool, typer.Option("--all", "-a", help="Include resolved and closed incidents.")] = False,

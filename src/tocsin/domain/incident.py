@@ -165,11 +165,17 @@ def acknowledge(incident: Incident, *, at: datetime, by: str) -> Change:
 def set_severity(
     incident: Incident, severity: Severity, *, reason: str = "", at: datetime, by: str, plan: Plan
 ) -> Change:
-    """Change the severity; while unacknowledged the clock is recomputed from ``detected_at``."""
+    """Change the severity; while unacknowledged the clock is recomputed from ``detected_at``.
+    The why is required ("Évaluer sévérité" is a judgement: the timeline keeps its reason)."""
     _require_aware(at)
     lifecycle.require("set severity", incident.phase)
     if severity is incident.severity:
         raise InvalidInput(f"severity: the incident is already {severity.value}")
+    if not reason.strip():
+        raise InvalidInput(
+            f"reason: say why the severity changes from {incident.severity.value} to {severity.value} "
+            "(it goes on the timeline)"
+        )
     level = plan.level(severity)
     changed = replace(incident, severity=severity)
     jobs: tuple[JobRequest, ...] = ()

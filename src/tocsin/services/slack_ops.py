@@ -29,7 +29,7 @@ RESOLVE = "incident_resolve"
 HELP = """*/incident* commands:
 • `/incident declare [--security] <title> [P0-P3]` — open one (P2 unless given; --security: restricted)
 • `/incident ack [id]` — acknowledge (the only unacknowledged one when no id)
-• `/incident sev <id> <P0-P3>` — change severity
+• `/incident sev <id> <P0-P3> <why>` — change severity, with the reason
 • `/incident status <id> <investigating|identified|monitoring|resolved> <message>` — public update
 • `/incident note <id> [root_cause|mitigation|hypothesis|observation|decision:] <text>` — add a (typed) note
 • `/incident check <id> <item> [what was done]` / `uncheck <id> <item>` — tick the plan's checklist (3.2.1 …)
@@ -65,7 +65,11 @@ def press(svc: Services, by: Actor, action_id: str, value: str) -> str:
     if action_id == SEVERITY:
         incident_id_text, _, severity = value.partition(":")
         incident = incidents.update_incident(
-            svc, parse_id(incident_id_text), severity=Severity.parse(severity), reason="set from Slack", by=by
+            svc,
+            parse_id(incident_id_text),
+            severity=Severity.parse(severity),
+            reason="chosen in the Slack card's menu",
+            by=by,
         )
         return f"#{incident.id} is now {incident.severity.value}"
     actions: Mapping[str, Callable[[IncidentId], object]] = {
@@ -139,11 +143,11 @@ def _ack(svc: Services, by: Actor, rest: str) -> str:
 
 
 def _sev(svc: Services, by: Actor, rest: str) -> str:
-    parts = rest.split()
-    if len(parts) != 2:
-        raise InvalidInput("usage: `/incident sev <id> <P0-P3>`")
+    parts = rest.split(maxsplit=2)
+    if len(parts) != 3:
+        raise InvalidInput("usage: `/incident sev <id> <P0-P3> <why>` (the reason goes on the timeline)")
     incident = incidents.update_incident(
-        svc, parse_id(parts[0]), severity=Severity.parse(parts[1]), reason="set from Slack", by=by
+        svc, parse_id(parts[0]), severity=Severity.parse(parts[1]), reason=parts[2], by=by
     )
     return f"#{incident.id} is now {incident.severity.value}"
 
