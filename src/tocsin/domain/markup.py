@@ -26,6 +26,12 @@ def slack(text: str) -> str:
     return text.translate(_SLACK)
 
 
+def from_slack(text: str) -> str:
+    """Text Slack sent (a slash command's ``text``: ``&``, ``<``, ``>`` arrive as entities), as
+    the person typed it. Mentions and links Slack formatted stay as Slack wrote them."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def github(text: str) -> str:
     """``text`` (alert- or user-supplied) as GitHub Markdown that carries no HTML."""
     return _HTML_START.sub("&lt;", text)
