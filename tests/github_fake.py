@@ -4,7 +4,10 @@ Every request is checked against GitHub's own OpenAPI description
 (``tests/data/contracts/github-issues.openapi.json``) with openapi-core — path, method, query,
 body — plus the headers GitHub requires; every answer is validated against the same
 description, so a fake that drifts from GitHub fails the test. ``rate_limit_next`` makes the
-next request answer 403 with ``Retry-After``.
+next request answer 403 with ``Retry-After``. Issues and comments have an author (``tocsin-bot``,
+the token's own login, unless a test plants one by someone else); ``GET /user`` (not in the
+subset: answered with the same simple-user shape, unchecked) names the token's login, or
+answers 403 as GitHub does for an App installation token (``app_token``).
 """
 
 from __future__ import annotations
@@ -51,10 +54,14 @@ class FakeGitHub:
     issues: dict[int, dict[str, Any]] = field(default_factory=dict)
     labels: dict[str, dict[str, Any]] = field(default_factory=dict)
     comments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    comment_authors: dict[tuple[int, int], str] = field(default_factory=dict)
+    """(issue, 1-based comment index) -> login, for comments someone else wrote."""
     log: list[tuple[str, str, Any]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     rate_limit_next: int = 0
     base_url: str = ""
+    app_token: bool = False
+    """Act as a GitHub App installation token: no ``/user``; what it writes is the app bot's."""
 
     # --- shapes ------------------------------------------------------------------------------
     def _label(self, name: str, color: str = "ededed", description: str | None = None) -> dict[str, Any]:
@@ -72,7 +79,9 @@ class FakeGitHub:
             "comments_url": f"{api}/comments", "events_url": f"{api}/events",
             "html_url": f"https://github.com/{self.repo}/issues/{number}", "number": number,
             "state": issue["state"], "title": issue["title"],
-            "body": issue["body"], "user": _user(), "labels": [self.labels[n] for n in issue["labels"]],
+            "body": issue["body"], "user": self._author(issue.get("author")),
+            "labels": [self.labels[n] for n in issue["labels"]],
+            **self._via_app(issue.get("author")),
             "assignee": None, "assignees": [], "milestone": None, "locked": False,
             "comments": len(self.comments.get(number, [])),
             "closed_at": T if issue["state"] == "closed" else None, "created_at": T, "updated_at": T,
@@ -80,13 +89,28 @@ class FakeGitHub:
             **({"state_reason": issue["state_reason"]} if issue.get("state_reason") else {}),
         }  # fmt: skip
 
+    def _author(self, login: str | None) -> dict[str, Any]:
+        if login is None and self.app_token:
+            return {**_user("tocsin-app[bot]"), "type": "Bot"}
+        return _user(login or "tocsin-bot")
+
+    def _via_app(self, login: str | None) -> dict[str, Any]:
+        if login is not None or not self.app_token:
+            return {}
+        return {"performed_via_github_app": {
+            "id": 1, "slug": "tocsin-app", "node_id": "A_1", "owner": _user("acme"), "name": "tocsin",
+            "description": None, "external_url": "https://tocsin.example", "html_url": "https://github.com/apps/tocsin-app",
+            "created_at": T, "updated_at": T, "permissions": {"issues": "write"}, "events": [],
+        }}  # fmt: skip
+
     def _comment_json(self, number: int, index: int, body: str) -> dict[str, Any]:
         cid = number * 1000 + index
+        author = self.comment_authors.get((number, index))
         return {
             "id": cid, "node_id": f"C_{cid}",
             "url": f"{self.base_url}/repos/{self.repo}/issues/comments/{cid}",
             "html_url": f"https://github.com/{self.repo}/issues/{number}#issuecomment-{cid}", "body": body,
-            "user": _user(), "created_at": T, "updated_at": T,
+            "user": self._author(author), "created_at": T, "updated_at": T, **self._via_app(author),
             "issue_url": f"{self.base_url}/repos/{self.repo}/issues/{number}", "author_association": "OWNER",
         }  # fmt: skip
 
@@ -97,12 +121,24 @@ class FakeGitHub:
     def issue_labels(self, number: int) -> list[str]:
         return list(self.issues[number]["labels"])
 
-    def add_issue(self, title: str, body: str, labels: list[str]) -> int:
+    def add_issue(self, title: str, body: str, labels: list[str], author: str | None = None) -> int:
+        """``author``: someone else's login (default: the issue is tocsin's own)."""
         for name in labels:
             self.labels.setdefault(name, self._label(name))
         number = len(self.issues) + 1
-        self.issues[number] = {"title": title, "body": body, "labels": labels, "state": "open"}
+        self.issues[number] = {
+            "title": title,
+            "body": body,
+            "labels": labels,
+            "state": "open",
+            "author": author,
+        }
         return number
+
+    def add_comment(self, number: int, body: str, author: str) -> None:
+        """A comment someone else wrote."""
+        self.comments.setdefault(number, []).append(body)
+        self.comment_authors[(number, len(self.comments[number]))] = author
 
     # --- routing --------------------------------------------------------------------------------
     def _route(self, method: str, parts: list[str], data: Any, query: Any) -> tuple[int, Any]:  # noqa: C901
@@ -183,6 +219,12 @@ class FakeGitHub:
     def _handle(self, request: Request) -> Response:
         openapi = _openapi(self.base_url)
         self._check_headers(request)
+        if request.path == "/user" and request.method == "GET":
+            self.log.append(("GET", "/user", None))
+            if self.app_token:
+                body = {"message": "Resource not accessible by integration", "status": "403"}
+                return Response(json.dumps(body), status=403, content_type="application/json")
+            return Response(json.dumps(_user()), status=200, content_type="application/json")
         try:
             openapi.validate_request(WerkzeugOpenAPIRequest(request))
         except Exception as exc:  # pragma: no cover - reported by the test

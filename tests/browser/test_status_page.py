@@ -135,3 +135,23 @@ def test_history_lists_incidents_and_completed_maintenance(browser: Browser, sta
     expect(page.get_by_role("main")).not_to_contain_text("Payment provider migration")  # not done yet
     page.screenshot(path=artifacts / "status-history.png", full_page=True)
     context.close()
+
+
+def test_the_status_page_is_styled_under_its_content_security_policy(browser: Browser, status_server):
+    """The page is sent with a CSP that allows its one inline stylesheet by hash: it still
+    renders styled, and the browser reports no violation."""
+    page = browser.new_page()
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: refused.append(message.text) if "Content Security" in message.text else None,
+    )
+    response = page.goto(f"{status_server}/status/")
+    assert response is not None
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    banner = page.get_by_role("status")
+    expect(banner).to_have_text("Partial System Outage")
+    colour = banner.evaluate("element => getComputedStyle(element).backgroundColor")
+    assert colour not in ("rgba(0, 0, 0, 0)", "transparent"), "the inline stylesheet was blocked"
+    assert refused == []
+    page.close()

@@ -8,12 +8,13 @@ from tocsin.domain.user import (
     SESSION_IDLE,
     SESSION_LIFETIME,
     THROTTLE_WINDOW,
+    Backoff,
     User,
     UserId,
     WebSession,
     check_password,
     clean_email,
-    retry_after,
+    password_stems,
 )
 
 T0 = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
@@ -59,9 +60,30 @@ def test_a_disabled_user_has_no_valid_session():
     assert not WebSession("id", disabled, "csrf", created_at=T0, last_seen_at=T0).is_valid(T0)
 
 
-def test_the_throttle_opens_when_the_oldest_counted_failure_leaves_the_window():
-    failures = [T0 + timedelta(minutes=m) for m in range(5)]
-    now = T0 + timedelta(minutes=5)
-    assert retry_after(failures[:4], 5, now) is None
-    assert retry_after(failures, 5, now) == THROTTLE_WINDOW - timedelta(minutes=5)
-    assert retry_after(failures, 5, T0 + THROTTLE_WINDOW) is None
+def test_the_back_off_doubles_after_the_free_failures_up_to_its_cap():
+    backoff = Backoff(free=3, cap=timedelta(seconds=10))
+    failures = [T0 + timedelta(seconds=s) for s in range(3)]
+    last = failures[-1]
+    assert backoff.wait(failures[:2], last) is None
+    assert backoff.wait(failures, last) == timedelta(seconds=1)
+    assert backoff.wait([*failures, last], last) == timedelta(seconds=2)
+    assert backoff.wait([*failures, last, last], last) == timedelta(seconds=4)
+    assert backoff.wait([*failures, *[last] * 10], last) == timedelta(seconds=10)  # capped
+    assert backoff.wait([*failures, *[last] * 10], last + timedelta(seconds=10)) is None
+    assert backoff.wait(failures, T0 + THROTTLE_WINDOW) is None  # old failures no longer count
+
+
+@pytest.mark.parametrize(
+    ("password", "stem"),
+    [
+        ("password1234", "password"),
+        ("!!Dragon2024!", "dragon"),
+        ("abcabcabcabc", ""),
+        ("dragondragon", "dragon"),
+        ("123456789012", ""),
+        ("aaaaaaaaaaab", ""),
+        ("Correct Horse Battery", "correct horse battery"),
+    ],
+)
+def test_a_password_is_looked_up_by_what_it_is_built_on(password, stem):
+    assert stem in password_stems(password)

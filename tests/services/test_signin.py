@@ -91,3 +91,41 @@ def test_a_hash_with_old_parameters_is_upgraded_at_sign_in(services, rita, conta
     with container.engine.connect() as conn:
         stored = conn.execute(sa.text("SELECT password_hash FROM users")).scalar_one()
     assert "m=2048,t=2" in stored
+
+
+def _attempt(services, password, client):
+    try:
+        signin.sign_in(services, FAST, email="rita@example.org", password=password, client=client)
+    except signin.TooManyAttempts as exc:
+        return exc
+    except signin.SignInFailed:
+        return "failed"
+    return "signed in"
+
+
+def test_a_stranger_failing_without_end_cannot_keep_the_owner_out(services, rita, clock):
+    """Failures on Rita's account from many addresses, every 3 s for 10 minutes: each further
+    one makes the next wait longer, but Rita's own browser waits a minute at most."""
+    outcomes = []
+    for n in range(200):
+        outcomes.append(_attempt(services, "nope", f"203.0.113.{n % 250}"))
+        clock.advance(timedelta(seconds=3))
+    refused = [o for o in outcomes if isinstance(o, signin.TooManyAttempts)]
+    assert len(refused) > 150  # the stranger was slowed down to a few guesses a minute
+    owner = _attempt(services, PASSWORD, "198.51.100.7")
+    if isinstance(owner, signin.TooManyAttempts):
+        assert owner.seconds <= 60
+        clock.advance(owner.retry_in)
+        owner = _attempt(services, PASSWORD, "198.51.100.7")
+    assert owner == "signed in"
+
+
+def test_one_browser_guessing_waits_longer_each_time(services, rita, clock):
+    waits = []
+    for _ in range(12):
+        outcome = _attempt(services, "nope", "10.0.0.5")
+        if isinstance(outcome, signin.TooManyAttempts):
+            waits.append(outcome.seconds)
+            clock.advance(outcome.retry_in)
+    assert waits == sorted(waits)
+    assert waits[-1] > waits[0]

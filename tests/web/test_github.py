@@ -19,6 +19,7 @@ from tests.intake_fixtures import am_raw
 from tests.paging_plan import drain
 from tocsin.domain.access import SYSTEM
 from tocsin.domain.events import JobKind, JobRequest
+from tocsin.domain.github import marker
 from tocsin.domain.severity import Severity
 from tocsin.services import incidents
 from tocsin.services.github_ports import TrackerError
@@ -401,3 +402,91 @@ def test_a_github_deployment_status_is_a_deploy(client, container, as_viewer):
         "production",
     )
     assert listed["deployed_at"] == "2026-11-27T09:50:00Z"
+
+
+# --- adoption: only tocsin's own issue, only a whole marker line; no planted marker -----------
+
+
+def hostile_alert(client, summary: str) -> int:
+    body = json.loads(am_raw("firing_PostgreSQLDown"))
+    for alert in body["alerts"]:
+        alert["annotations"]["summary"] = summary
+    response = client.post(
+        "/hooks/alertmanager/prom",
+        content=json.dumps(body),
+        headers={"Authorization": f"Bearer {AM_TOKEN}", "Content-Type": "application/json"},
+    )
+    assert response.status_code == 200
+    return int(response.json()["incident_id"])
+
+
+def linked_issue(container, incident_id: int) -> int:
+    with container.services.read() as uow:
+        link = uow.github.link(incident_id)
+    assert link is not None
+    return link.number
+
+
+def test_an_alert_summary_cannot_plant_the_marker_a_later_incident_would_adopt(
+    client, container, clock, fake
+):
+    first = hostile_alert(client, f"disk full\n{marker(2)}\n<img src=x onerror=alert(1)>")
+    drain(container)
+    body = fake.issues[1]["body"]
+    assert marker(2) not in body.splitlines()
+    assert "<!--" not in body.replace(marker(first), "")
+    assert "<img" not in body
+    assert "&lt;!-- tocsin-incident-2 -->" in body  # still readable as text
+
+    second = incidents.declare_incident(
+        container.services, title="Checkout errors", severity=Severity.P1, source="api", by=SYSTEM
+    )
+    assert second.id == 2
+    later(clock, container)
+    assert linked_issue(container, second.id) == 2
+    assert len(fake.issues) == 2
+
+
+def test_someone_elses_issue_carrying_a_copied_marker_is_never_adopted(client, container, fake):
+    planted = fake.add_issue("Please look", f"hi\n{marker(1)}\n", ["incident"], author="mallory")
+    incident_id = hostile_alert(client, "PostgreSQL is down")
+    drain(container)
+
+    assert linked_issue(container, incident_id) != planted
+    assert fake.issues[planted]["body"] == f"hi\n{marker(1)}\n"  # untouched
+    assert ("GET", "/user", None) in fake.log
+
+
+def test_a_marker_inside_a_line_is_not_a_marker(client, container, fake):
+    quoted = fake.add_issue("Notes", f"we saw `{marker(1)}` in a body", ["incident"])
+    incident_id = hostile_alert(client, "PostgreSQL is down")
+    drain(container)
+
+    assert linked_issue(container, incident_id) != quoted
+
+
+def test_with_an_app_token_only_the_apps_own_issue_is_adopted(client, container, fake):
+    fake.app_token = True
+    own = fake.add_issue("[P1] PostgreSQL is down", f"summary\n{marker(1)}", ["incident"])
+    fake.add_issue("Copy", f"{marker(1)}", ["incident"], author="mallory")  # newer: listed first
+    incident_id = hostile_alert(client, "PostgreSQL is down")
+    drain(container)
+
+    assert linked_issue(container, incident_id) == own
+    assert len(fake.issues) == 2
+
+
+def test_someone_elses_comment_with_a_timeline_marker_does_not_stop_the_mirror(
+    client, container, clock, fake
+):
+    incident_id = hostile_alert(client, "PostgreSQL is down")
+    drain(container)
+    number = linked_issue(container, incident_id)
+    mirrored = len(fake.comments.get(number, []))
+    for n in range(1, 40):  # every marker a next comment could carry
+        fake.add_comment(number, f"<!-- tocsin-events-to-{n} -->", author="mallory")
+    incidents.add_note(container.services, incident_id, "pool exhausted", by=SYSTEM)
+    later(clock, container)
+
+    ours = [b for b in fake.comments[number][mirrored:] if "pool exhausted" in b]
+    assert len(ours) == 1

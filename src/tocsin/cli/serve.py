@@ -13,6 +13,7 @@ from tocsin.adapters.db import migrate
 from tocsin.adapters.logs import configure_logging
 from tocsin.cli.runtime import build_container, fail, out, settings
 from tocsin.config import Settings
+from tocsin.config.secrets import secret_values
 from tocsin.web.app import create_app
 from tocsin.worker.runner import Worker
 
@@ -36,7 +37,7 @@ def serve(
 ) -> None:
     """Serve the API (and, unless --no-worker, run a job worker in the same process)."""
     loaded = settings()
-    configure_logging(loaded.logging.level, loaded.logging.format)
+    configure_logging(loaded.logging.level, loaded.logging.format, secret_values(loaded))
     _require_migrated(loaded)
     container = build_container(loaded)
     stop = threading.Event()
@@ -76,7 +77,7 @@ def uvicorn_options(loaded: Settings) -> dict[str, Any]:
 def worker() -> None:
     """Run a job worker until SIGINT/SIGTERM (run as many as you like, on PostgreSQL)."""
     loaded = settings()
-    configure_logging(loaded.logging.level, loaded.logging.format)
+    configure_logging(loaded.logging.level, loaded.logging.format, secret_values(loaded))
     _require_migrated(loaded)
     container = build_container(loaded)
     stop = threading.Event()

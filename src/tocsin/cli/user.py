@@ -12,8 +12,8 @@ from rich.table import Table
 from tocsin.cli.runtime import container, local_actor, out
 from tocsin.domain.access import Role
 from tocsin.domain.errors import InvalidInput
-from tocsin.domain.user import check_password
 from tocsin.services import users
+from tocsin.services.user_ports import PasswordHasher
 
 app = typer.Typer(help="Create and list the people who sign in to the web UI.", no_args_is_help=True)
 
@@ -26,26 +26,26 @@ PasswordStdin = Annotated[
 ]
 
 
-def _checked(password: str) -> str:
+def _checked(hasher: PasswordHasher, password: str) -> str:
     try:
-        return check_password(password)
+        return users.check_new_password(hasher, password)
     except InvalidInput as exc:
         raise typer.BadParameter(exc.detail.removeprefix("password: "), param_hint="password") from None
 
 
-def _password(given: str | None, from_stdin: bool) -> str:
+def _password(hasher: PasswordHasher, given: str | None, from_stdin: bool) -> str:
     """From ``--password``, standard input (``--password-stdin``, or whenever it is not a
     terminal), or a hidden prompt on a terminal, checked before it is asked again."""
     if given is not None and from_stdin:
         raise typer.BadParameter("give --password or --password-stdin, not both", param_hint="password")
     if given is not None:
-        return _checked(given)
+        return _checked(hasher, given)
     if from_stdin or not sys.stdin.isatty():  # piped: one line, no prompt (getpass would warn)
-        return _checked(sys.stdin.readline().rstrip("\r\n"))
+        return _checked(hasher, sys.stdin.readline().rstrip("\r\n"))
     while True:
         first = str(typer.prompt("Password", hide_input=True))
         try:
-            _checked(first)
+            _checked(hasher, first)
         except typer.BadParameter as exc:
             out.print(f"That password will not do: {exc.message}. Try again.")
             continue
@@ -67,7 +67,7 @@ def create(
     """Create an account; the password is stored as an argon2id hash."""
     with container() as c:
         parsed = Role.parse(role)  # before the prompt: a typo fails at once
-        secret = _password(password, password_stdin)
+        secret = _password(c.passwords, password, password_stdin)
         by = local_actor(None)
         user = users.create_user(
             c.services, c.passwords, email=email, role=parsed, password=secret, name=name, by=by
@@ -85,8 +85,8 @@ def passwd(
     password_stdin: PasswordStdin = False,
 ) -> None:
     """Set a new password; the user's open sessions end."""
-    secret = _password(password, password_stdin)
     with container() as c:
+        secret = _password(c.passwords, password, password_stdin)
         by = local_actor(None)
         user = users.set_password(c.services, c.passwords, email=email, password=secret, by=by)
         out.print(f"Password of {user.email} changed; their sessions have ended.")

@@ -2,7 +2,8 @@
 comments, the state the issue should be in, and what closing it on GitHub means. Pure.
 
 The body carries a hidden marker naming the incident, so an issue created by a run that
-crashed before storing its number is found and adopted instead of created twice.
+crashed before storing its number is found and adopted instead of created twice. Everything
+an alert or a person wrote goes through ``markup.github`` first: no HTML, so no planted marker.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from tocsin.domain import incident as commands
+from tocsin.domain import markup
 from tocsin.domain.alert import AlertStatus, StoredAlert
 from tocsin.domain.duration import format_duration
 from tocsin.domain.errors import InvalidInput
@@ -109,7 +111,8 @@ def _clock_line(incident: Incident, at: datetime) -> str:
     if incident.acknowledged_at is not None:
         took = format_duration(incident.acknowledged_at - incident.detected_at)
         verdict = "late" if incident.acknowledged_at > incident.ack_due_at else "in time"
-        return f"acknowledged by {incident.acknowledged_by} after {took} ({verdict})"
+        who = markup.github(incident.acknowledged_by or "")
+        return f"acknowledged by {who} after {took} ({verdict})"
     due = incident.ack_due_at.strftime("%Y-%m-%d %H:%M UTC")
     return f"respond within {format_duration(incident.response_time)}, due {due} — {status.state.value}"
 
@@ -124,30 +127,35 @@ def body(
 ) -> str:
     """The live summary; rewritten on every sync, so it always shows the incident now."""
     firing = [a for a in alerts if a.status is AlertStatus.FIRING]
+    md = markup.github
+    impact = incident.impact.describe() if incident.impact.assessed_at else "not assessed yet"
     lines = [
-        f"**{incident.title}**",
+        f"**{md(incident.title)}**",
         "",
         "| | |",
         "|---|---|",
         f"| Severity | {incident.severity.value} |",
         f"| Phase | {incident.phase.value} |",
         f"| Response clock | {_clock_line(incident, at)} |",
-        f"| Detected | {incident.detected_at.strftime('%Y-%m-%d %H:%M UTC')} (source: {incident.source}) |",
-        f"| Impact | {incident.impact.describe() if incident.impact.assessed_at else 'not assessed yet'} |",
+        f"| Detected | {incident.detected_at:%Y-%m-%d %H:%M UTC} (source: {md(incident.source)}) |",
+        f"| Impact | {md(impact)} |",
         f"| Alerts | {len(firing)} firing of {len(alerts)} |",
     ]
     if incident.summary:
-        lines += ["", incident.summary[:2000]]
+        lines += ["", md(incident.summary[:2000])]
     if alerts:
         lines += ["", "### Alerts", ""]
         for alert in alerts[:20]:
-            link = f" ([source]({alert.generator_url}))" if alert.generator_url else ""
-            lines.append(f"- `{alert.status.value}` **{alert.name}** {alert.summary[:200]}{link}")
+            link = f" ([source]({markup.link_target(alert.generator_url)}))" if alert.generator_url else ""
+            lines.append(f"- `{alert.status.value}` **{md(alert.name)}** {md(alert.summary[:200])}{link}")
         if len(alerts) > 20:
             lines.append(f"- … and {len(alerts) - 20} more")
     if links:
         lines += ["", "### Diagnostics", ""]
-        lines += [f"- [{label.replace(']', ')').replace('[', '(')}]({link})" for label, link in links]
+        lines += [
+            f"- [{md(label.replace(']', ')').replace('[', '('))}]({markup.link_target(link)})"
+            for label, link in links
+        ]
     if url:
         lines += ["", f"[Open incident #{incident.id} in tocsin]({url})"]
     lines += ["", "_Kept current by tocsin: edits to this description are overwritten._"]
@@ -199,7 +207,8 @@ def comments(entries: Sequence[Entry]) -> list[tuple[int, str]]:
     for start in range(0, len(mirrored), MAX_EVENTS_PER_COMMENT):
         chunk = mirrored[start : start + MAX_EVENTS_PER_COMMENT]
         lines = [
-            f"- {e.event.at.strftime('%H:%M:%S')} UTC · {e.event.actor} · {e.event.text[:MAX_LINE]}"
+            f"- {e.event.at.strftime('%H:%M:%S')} UTC · {markup.github(e.event.actor)}"
+            f" · {markup.github(e.event.text[:MAX_LINE])}"
             for e in chunk
         ]
         last = chunk[-1].id

@@ -23,11 +23,34 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # A session lasts at most this long, and ends sooner after this much inactivity.
 SESSION_LIFETIME = timedelta(days=7)
 SESSION_IDLE = timedelta(hours=12)
-# Sign-in throttle: this many failures in the window lock the account (or the client) until
-# the oldest of them leaves the window.
+# Sign-in throttle: a progressive back-off, never a lock-out. Failures within THROTTLE_WINDOW
+# count; past a few free ones each further failure doubles the wait after the last one, up to a
+# cap. One browser (email + client) guessing at one account waits up to 15 minutes; everyone
+# together on one account makes its owner wait at most a minute (so nobody can keep the owner
+# out); one client failing on many accounts waits up to 15 minutes.
 THROTTLE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_EMAIL = 5
-MAX_FAILURES_PER_CLIENT = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    free: int
+    cap: timedelta
+
+    def wait(self, failures: list[datetime], at: datetime) -> timedelta | None:
+        """How long until another attempt is allowed after ``failures`` (any order), or
+        ``None`` if it is allowed now."""
+        recent = sorted(f for f in failures if timedelta(0) <= at - f < THROTTLE_WINDOW)
+        extra = len(recent) - self.free
+        if extra < 0:
+            return None
+        delay = min(self.cap, timedelta(seconds=2 ** min(extra, 20)))
+        left = recent[-1] + delay - at
+        return left if left > timedelta(0) else None
+
+
+PER_BROWSER = Backoff(free=5, cap=timedelta(minutes=15))
+PER_ACCOUNT = Backoff(free=10, cap=timedelta(minutes=1))
+PER_CLIENT = Backoff(free=20, cap=timedelta(minutes=15))
 
 
 def clean_email(email: str) -> str:
@@ -83,12 +106,21 @@ class WebSession:
         return self.user.disabled_at is None and at < self.expires_at()
 
 
-def retry_after(failures: list[datetime], limit: int, at: datetime) -> timedelta | None:
-    """How long until another attempt is allowed, or ``None`` if it is allowed now.
+_EDGES = "0123456789!@#$%^&*()-_=+[]{};:'\",.<>/?\\|`~ "
 
-    ``failures`` are the failed attempts inside the window (any order)."""
-    recent = sorted(f for f in failures if at - f < THROTTLE_WINDOW)
-    if len(recent) < limit:
-        return None
-    oldest_that_counts = recent[-limit]
-    return max(oldest_that_counts + THROTTLE_WINDOW - at, timedelta(seconds=1))
+
+def password_stems(password: str) -> set[str]:
+    """What a password is built on, to look up in a list of common passwords: itself
+    (lowercase), without the digits and symbols added at either end (``password1234`` ->
+    ``password``), and the unit of a repetition (``dragondragon`` -> ``dragon``). The empty
+    string stands for a trivial password: digits and symbols only, one or two distinct
+    characters, or a unit of at most 4 characters repeated (``abcabcabcabc``)."""
+    lowered = password.lower()
+    stems = {lowered, lowered.strip(_EDGES), lowered.rstrip(_EDGES), lowered.lstrip(_EDGES)}
+    for size in range(1, len(lowered) // 2 + 1):
+        if len(lowered) % size == 0 and lowered[:size] * (len(lowered) // size) == lowered:
+            stems.add(lowered[:size] if size > 4 else "")  # a short unit repeated is trivial
+            break
+    if len(set(lowered)) <= 2:
+        stems.add("")
+    return stems

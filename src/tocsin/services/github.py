@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tocsin.domain import github as domain
-from tocsin.domain import restriction
+from tocsin.domain import markup, restriction
 from tocsin.domain.alert import StoredAlert
 from tocsin.domain.events import Change, EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.incident import Incident, IncidentId
@@ -185,7 +185,7 @@ def explain(svc: Services, _uow: UnitOfWork, payload: Mapping[str, Any]) -> bool
     mark = EXPLAIN_MARK.format(delivery=payload["delivery"])
     since = datetime.fromisoformat(str(payload["at"]))
     if not any(mark in body for body in gh.tracker.comment_bodies(number, since)):
-        gh.tracker.comment(number, f"{payload['text']}\n{mark}")
+        gh.tracker.comment(number, f"{markup.github(str(payload['text']))}\n{mark}")
     gh.tracker.update(number, state="open", state_reason="reopened")
     return True
 
@@ -213,6 +213,7 @@ def post_report(svc: Services, _uow: UnitOfWork, payload: Mapping[str, Any]) -> 
     mark = REPORT_MARK.format(incident=incident_id, version=pm.completed_at.isoformat())
     if any(mark in body for body in gh.tracker.comment_bodies(link.number, pm.completed_at)):
         return True
+    text = markup.github(text)  # the post-mortem's fields are people's text: no HTML, no markers
     if len(text) > MAX_COMMENT:
         text = text[:MAX_COMMENT] + "\n\n… (cut: the whole report is in tocsin)\n"
     gh.tracker.comment(link.number, f"{text}\n{mark}")

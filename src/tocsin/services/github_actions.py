@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from tocsin.domain import markup
 from tocsin.domain.events import EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.postmortem import ActionItem
@@ -42,11 +43,11 @@ def sync_job(incident_id: int, at: datetime) -> JobRequest:
 
 def _body(svc: Services, incident_id: int, title: str, item: ActionItem) -> str:
     url = svc.paging.incident_url(incident_id)
-    lines = [f"Action item from the post-mortem of incident #{incident_id} ({title})."]
+    lines = [f"Action item from the post-mortem of incident #{incident_id} ({markup.github(title)})."]
     if url:
         lines.append(f"Incident: {url} — post-mortem: {url}/postmortem")
     if item.owner:
-        lines.append(f"Owner: {item.owner}")
+        lines.append(f"Owner: {markup.github(item.owner)}")
     if item.due_on:
         lines.append(f"Due: {item.due_on.isoformat()}")
     lines.append(marker(incident_id, item.id))

@@ -32,7 +32,8 @@ class IssueTracker(Protocol):
     """``owner/name``."""
 
     def find(self, marker: str) -> Issue | None:
-        """The issue whose body carries ``marker`` (recent incident issues, then a search)."""
+        """The issue tocsin created whose body carries ``marker`` as a whole line (recent incident
+        issues, then a search); never an issue someone else wrote."""
         ...
 
     def ensure_labels(self, names: Sequence[str], colours: dict[str, str]) -> None:
@@ -57,7 +58,7 @@ class IssueTracker(Protocol):
     def comment(self, number: int, body: str) -> None: ...
 
     def comment_bodies(self, number: int, since: datetime | None) -> list[str]:
-        """Bodies of the issue's comments updated at or after ``since`` (one page)."""
+        """Bodies of tocsin's own comments on the issue updated at or after ``since`` (one page)."""
         ...
 
 

@@ -44,7 +44,10 @@ def _labels(report: Report, title: str, by: Actor) -> dict[str, str]:
 def report_problem(
     svc: Services, report: Report, *, by: Actor, reopen_window: timedelta = DEFAULT_REOPEN_WINDOW
 ) -> IngestResult:
-    by.require(Role.VIEWER, "reporting a problem")
+    # A report pages people (a P0 pages the Lead Engineer and the CTO): viewers read, they do
+    # not page. People outside the response report through a source of their own
+    # (``/hooks/generic/<source>``, its own token and severity rules) or a responder token.
+    by.require(Role.RESPONDER, "reporting a problem")
     title = " ".join(report.title.split())
     if not title or len(title) > MAX_TITLE:
         raise InvalidInput(f"title: 1 to {MAX_TITLE} characters")

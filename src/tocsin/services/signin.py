@@ -2,7 +2,9 @@
 
 The cookie carries a 256-bit random secret; the database keeps only its SHA-256 (a leak of the
 table signs nobody in). Every sign-in starts a fresh session (no fixation). Failed attempts are
-stored, so the throttle holds across replicas and restarts.
+stored, so the throttle holds across replicas and restarts. The throttle is a progressive
+back-off (``domain.user.Backoff``), never a lock-out: a stranger failing on your account makes
+you wait a minute at most.
 """
 
 from __future__ import annotations
@@ -14,12 +16,12 @@ from datetime import timedelta
 
 from tocsin.domain.errors import DomainError
 from tocsin.domain.user import (
-    MAX_FAILURES_PER_CLIENT,
-    MAX_FAILURES_PER_EMAIL,
+    PER_ACCOUNT,
+    PER_BROWSER,
+    PER_CLIENT,
     THROTTLE_WINDOW,
     User,
     WebSession,
-    retry_after,
 )
 from tocsin.services.context import Services
 from tocsin.services.user_ports import PasswordHasher
@@ -38,9 +40,16 @@ class TooManyAttempts(DomainError):
     title = "Too many sign-in attempts"
 
     def __init__(self, retry_in: timedelta) -> None:
-        minutes = max(1, round(retry_in.total_seconds() / 60))
-        super().__init__(f"too many failed sign-ins: try again in {minutes} minute(s)")
+        self.seconds = max(1, -int(-retry_in.total_seconds() // 1))  # rounded up
+        super().__init__(f"too many failed sign-ins: try again in {_spell(self.seconds)}")
         self.retry_in = retry_in
+
+
+def _spell(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minutes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +69,15 @@ def _check_throttle(svc: Services, email: str, client: str) -> None:
     with svc.read() as uow:
         by_email = uow.sessions.failures(email=email, since=since)
         by_client = uow.sessions.failures(client=client, since=since)
-    wait = retry_after(by_email, MAX_FAILURES_PER_EMAIL, now) or retry_after(
-        by_client, MAX_FAILURES_PER_CLIENT, now
-    )
-    if wait is not None:
-        raise TooManyAttempts(wait)
+        from_here = uow.sessions.failures(email=email, client=client, since=since)
+    waits = [
+        PER_BROWSER.wait(from_here, now),
+        PER_ACCOUNT.wait(by_email, now),
+        PER_CLIENT.wait(by_client, now),
+    ]
+    longest = max((w for w in waits if w is not None), default=None)
+    if longest is not None:
+        raise TooManyAttempts(longest)
 
 
 def sign_in(svc: Services, hasher: PasswordHasher, *, email: str, password: str, client: str) -> SignedIn:

@@ -18,7 +18,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tocsin.domain import restriction
+from tocsin.domain import markup, restriction
 from tocsin.domain.alert import AlertCounts
 from tocsin.domain.events import Change, EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.incident import IncidentId
@@ -61,7 +61,7 @@ def _digest(events: Sequence[TimelineEvent]) -> str:
 
 
 def _line(event: TimelineEvent) -> str:
-    return f"{event.at:%H:%M} UTC · {event.actor}: {event.text}"[:3000]
+    return f"{event.at:%H:%M} UTC · {markup.slack(event.actor)}: {markup.slack(event.text)}"[:3000]
 
 
 @slack_job(JobKind.SLACK_ANNOUNCE)

@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
+from tocsin.domain import markup
 from tocsin.domain.events import Change, EventKind, JobKind, JobRequest
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.services.context import Services
@@ -108,8 +109,8 @@ def archive_channel(svc: Services, uow: UnitOfWork, slack: Slack, payload: Mappi
 
 def _summary(incident: Incident, url: str) -> str:
     lines = [
-        f"*#{incident.id} [{incident.severity.value}] {incident.title}*",
-        f"Phase: {incident.phase.value} · source: {incident.source}"
+        f"*#{incident.id} [{incident.severity.value}] {markup.slack(incident.title)}*",
+        f"Phase: {incident.phase.value} · source: {markup.slack(incident.source)}"
         f" · ack due {incident.ack_due_at:%H:%M} UTC",
     ]
     if url:

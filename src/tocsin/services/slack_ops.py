@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from tocsin.domain import markup
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.errors import DomainError, InvalidInput
 from tocsin.domain.events import JobKind, JobRequest
@@ -86,14 +87,19 @@ def press(svc: Services, by: Actor, action_id: str, value: str) -> str:
 
 def tell(svc: Services, *, channel: str, user: str, text: str, key: str) -> None:
     """Queue an ephemeral message to one user (a job: Slack may be slow or down)."""
-    payload = {"channel": channel, "user": user, "text": text[:3000], "key": key}
+    payload = {"channel": channel, "user": user, "text": markup.slack(text)[:3000], "key": key}
     with svc.uow() as uow:
         uow.jobs.enqueue([JobRequest(JobKind.SLACK_EPHEMERAL, svc.clock.now(), payload, f"slack:tell:{key}")])
         uow.commit()
 
 
 def command(svc: Services, slack: Slack, user_id: str, text: str) -> str:
-    """Run ``/incident <text>``; returns the reply (Slack shows it to the caller only)."""
+    """Run ``/incident <text>``; returns the reply (Slack shows it to the caller only), as
+    mrkdwn: titles, notes and error messages in it are escaped."""
+    return markup.slack(_command(svc, slack, user_id, text))
+
+
+def _command(svc: Services, slack: Slack, user_id: str, text: str) -> str:
     verb, _, rest = text.strip().partition(" ")
     verb = verb.lower()
     if verb in ("", "help"):

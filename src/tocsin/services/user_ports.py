@@ -21,6 +21,10 @@ class PasswordHasher(Protocol):
 
     def needs_rehash(self, password_hash: str) -> bool: ...
 
+    def is_common(self, password: str) -> bool:
+        """On the common-password list, or built on an entry of it: refused as a new password."""
+        ...
+
 
 class UserRepository(Protocol):
     def add(self, *, email: str, name: str, role: Role, password_hash: str, at: datetime) -> User:
@@ -60,7 +64,8 @@ class SessionRepository(Protocol):
     def failures(
         self, *, email: str | None = None, client: str | None = None, since: datetime
     ) -> list[datetime]:
-        """Failed sign-ins after ``since`` for this email or this client."""
+        """Failed sign-ins after ``since`` for this email, this client, or (both given) this
+        email from this client."""
         ...
 
     def forget_failures(self, email: str, *, before: datetime) -> None:

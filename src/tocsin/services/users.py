@@ -5,12 +5,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from tocsin.domain.access import Actor, Role
-from tocsin.domain.errors import NotFound
+from tocsin.domain.errors import InvalidInput, NotFound
 from tocsin.domain.user import User, check_password, clean_email
 from tocsin.services.context import Services
 from tocsin.services.user_ports import PasswordHasher
 
 MAX_NAME = 200
+
+
+def check_new_password(hasher: PasswordHasher, password: str) -> str:
+    """Long enough, not too long, and not a common password (or one built on it)."""
+    check_password(password)
+    if hasher.is_common(password):
+        raise InvalidInput(
+            "password: too common: it is one of the 10,000 most used passwords, or built on one"
+            " (digits or symbols added, a repetition); choose a longer, unrelated passphrase"
+        )
+    return password
 
 
 def create_user(
@@ -25,7 +36,7 @@ def create_user(
 ) -> User:
     by.require(Role.ADMIN, "creating a user")
     cleaned = clean_email(email)
-    password_hash = hasher.hash(check_password(password))
+    password_hash = hasher.hash(check_new_password(hasher, password))
     with svc.uow() as uow:
         user = uow.users.add(
             email=cleaned,
@@ -41,7 +52,7 @@ def create_user(
 def set_password(svc: Services, hasher: PasswordHasher, *, email: str, password: str, by: Actor) -> User:
     """Replace a password and end every session of that user."""
     by.require(Role.ADMIN, "setting a password")
-    password_hash = hasher.hash(check_password(password))
+    password_hash = hasher.hash(check_new_password(hasher, password))
     with svc.uow() as uow:
         found = uow.users.find_by_email(clean_email(email))
         if found is None:

@@ -13,7 +13,7 @@ from starlette.types import Receive, Scope, Send
 
 from tocsin.adapters.db.migrate import head
 from tocsin.bootstrap import Container
-from tocsin.web import deploy_hook, github_hook, health, slack, webhooks
+from tocsin.web import deploy_hook, docs, github_hook, health, slack, webhooks
 from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES, alerts, incidents, reports
 from tocsin.web.api import breaches as breaches_api
 from tocsin.web.api import checklist as checklist_api
@@ -25,6 +25,7 @@ from tocsin.web.api import oncall as oncall_api
 from tocsin.web.api import postmortem as postmortem_api
 from tocsin.web.api import security as security_api
 from tocsin.web.errors import install_error_handlers
+from tocsin.web.headers import SecureHtml
 from tocsin.web.metrics import AppMetrics
 from tocsin.web.middleware import LimitBodySize, ObserveRequests
 from tocsin.web.statuspage import install as statuspage
@@ -58,7 +59,7 @@ def create_app(container: Container) -> TocsinApp:
         summary="Self-hosted incident response: the incident response plan, as software.",
         version="1",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # web/docs.py: the vendored Swagger UI, no CDN
         redoc_url=None,
     )
     app.state.container = container
@@ -80,6 +81,7 @@ def create_app(container: Container) -> TocsinApp:
     app.include_router(oncall_api.router)
     app.include_router(oncall_api.feeds_router)
     app.include_router(health.router)
+    app.include_router(docs.router)
     install_ui(app)
     app.include_router(slack.router)  # before webhooks: /hooks/slack/… is not an intake source
     app.include_router(github_hook.router)  # POST /hooks/github
@@ -89,6 +91,7 @@ def create_app(container: Container) -> TocsinApp:
         LimitBodySize, max_bytes=MAX_BODY_BYTES, exempt=("/hooks/",), exempt_pattern=evidence_api.UPLOAD_PATH
     )
     status_page = statuspage.install(app, container, app.state.metrics)  # /status/, …/status-updates
+    app.add_middleware(SecureHtml)  # CSP, nosniff, Referrer-Policy on every HTML response
     app.add_middleware(ObserveRequests, observer=app.state.metrics)  # outermost of the stack
     app.front_doors = (status_page, hooks)  # asked first; they count their own requests
     return app

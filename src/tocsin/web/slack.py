@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from slack_sdk.signature import SignatureVerifier
 from starlette.concurrency import run_in_threadpool
 
+from tocsin.domain import markup
 from tocsin.domain.errors import DomainError
 from tocsin.services import slack_ops
 from tocsin.services.context import Services
@@ -85,7 +86,8 @@ async def commands(request: Request) -> Response:
     if form.get("ssl_check") == "1":
         return Response(status_code=200)
     user_id = form.get("user_id", "")
-    reply = await run_in_threadpool(slack_ops.command, svc, slack, user_id, form.get("text", ""))
+    typed = markup.from_slack(form.get("text", ""))
+    reply = await run_in_threadpool(slack_ops.command, svc, slack, user_id, typed)
     _log.info("slack.command", user=user_id, verb=form.get("text", "").split(" ")[0][:20])
     return JSONResponse({"response_type": "ephemeral", "text": reply})
 

@@ -56,4 +56,4 @@ def test_diagnostics_links_fit_the_card_each_in_its_own_element():
     assert check_blocks({"blocks": blocks(card), "attachments": attachments(card)}) == []
     (context,) = [b for b in blocks(card) if b["type"] == "context" and "grafana" in str(b)]
     assert len(context["elements"]) == 10
-    assert context["elements"][0]["text"] == f'<{long_url}|Logs (Loki): {{job="db-0"}} ‹x¦y›>'
+    assert context["elements"][0]["text"] == f'<{long_url}|Logs (Loki): {{job="db-0"}} &lt;x¦y&gt;>'

@@ -48,7 +48,9 @@ def test_others_cannot_move_steps_and_a_plain_incident_has_none(client, tokens):
     iid = declare_security(client, tokens[Role.SECURITY])
     for role in (Role.VIEWER, Role.RESPONDER):
         refused = client.post(f"{URL}/{iid}/security/steps/2", json={"state": "done"}, headers=tokens[role])
-        assert refused.status_code == 404, role
+        assert refused.status_code == (403 if role is Role.VIEWER else 404), (
+            role
+        )  # a viewer changes nothing anywhere: one 403 for any incident, which tells nothing
         assert client.get(f"{URL}/{iid}/security/steps", headers=tokens[role]).status_code == 404
     plain = client.post(URL, json={"title": "Slow", "severity": "P3"}, headers=tokens[Role.ADMIN]).json()[
         "id"

@@ -46,15 +46,21 @@ def test_a_wrong_password_or_email_says_the_same_thing(client, accounts, email):
     assert "tocsin_session" not in response.headers.get("set-cookie", "")
 
 
-def test_five_failures_lock_the_account_for_a_while(client, accounts, clock):
+def test_failures_slow_down_with_a_retry_after_and_never_lock_out(client, accounts, clock):
     for _ in range(5):
         assert sign_in(client, accounts[Role.ADMIN], "wrong password!").status_code == 401
-    locked = sign_in(client, accounts[Role.ADMIN])  # even the right password
-    assert locked.status_code == 429
-    assert "too many failed sign-ins: try again in 15 minute(s)" in locked.text
-    assert sign_in(client, accounts[Role.VIEWER]).status_code == 303  # other accounts are not locked
+    first = sign_in(client, accounts[Role.ADMIN], "wrong password!")
+    assert (first.status_code, first.headers["retry-after"]) == (429, "1")
+    assert "Too many failed sign-ins: try again in 1 second." in first.text
+    clock.advance(timedelta(seconds=1))
+    assert sign_in(client, accounts[Role.ADMIN], "wrong password!").status_code == 401  # 6th: counted
+    waiting = sign_in(client, accounts[Role.ADMIN])  # even the right password, for now
+    assert waiting.status_code == 429
+    assert waiting.headers["retry-after"] == "2"
+    assert "Too many failed sign-ins: try again in 2 seconds." in waiting.text
+    assert sign_in(client, accounts[Role.VIEWER]).status_code == 303  # other accounts are not slowed
     client.cookies.clear()
-    clock.advance(timedelta(minutes=15, seconds=1))
+    clock.advance(timedelta(seconds=2))
     assert sign_in(client, accounts[Role.ADMIN]).status_code == 303
 
 

@@ -5,6 +5,13 @@ installation token), ``Accept: application/vnd.github+json``, ``X-GitHub-Api-Ver
 ``User-Agent`` (GitHub refuses requests without one). ``base_url`` is ``https://api.github.com``
 or, for GitHub Enterprise Server, ``https://<host>/api/v3``. The transport is injectable.
 
+Adoption is guarded: ``find`` (the crash-recovery look-up of an issue by its hidden marker)
+and ``comment_bodies`` (whose markers say what was posted already) consider only what tocsin
+itself wrote — the author's ``user.login`` equals the token's own login (``GET /user``, asked
+once), or, for a GitHub App installation token (which has no ``/user``), the item was made by an
+app bot (``performed_via_github_app``) — and a marker counts only as a whole line of the body,
+never as a substring. Someone else's issue carrying a copied marker is never adopted.
+
 Rate limits: a 403/429 with ``Retry-After`` (secondary limit) or ``X-RateLimit-Remaining: 0``
 and ``X-RateLimit-Reset`` (primary limit) is waited out when the wait is at most
 ``max_wait`` seconds, then retried; a longer one raises ``TrackerError`` and the job retries
@@ -23,6 +30,7 @@ import httpx
 from tocsin.services.github_ports import Issue, TrackerError
 
 API_VERSION = "2022-11-28"
+_UNKNOWN = object()
 MAX_RATE_LIMIT_RETRIES = 3
 
 
@@ -39,6 +47,11 @@ def rate_limit_wait(response: httpx.Response, now: float) -> float | None:
     if response.status_code == 429:
         return 60.0
     return None
+
+
+def has_marker_line(body: str, marker: str) -> bool:
+    """``marker`` alone on one of the body's lines (surrounding spaces aside)."""
+    return any(line.strip() == marker for line in body.splitlines())
 
 
 def _issue(data: Mapping[str, Any]) -> Issue:
@@ -73,6 +86,7 @@ class GitHubApi:
         self._max_wait = max_wait
         self._sleep = sleep
         self._now = now
+        self._login: object = _UNKNOWN
         self._client = httpx.Client(
             base_url=base_url.rstrip("/"),
             transport=transport,
@@ -108,6 +122,32 @@ class GitHubApi:
             raise TrackerError(f"GitHub {method} {path}: HTTP {response.status_code}")
         return response.json() if response.content else None
 
+    def own_login(self) -> str | None:
+        """The login the token acts as (``GET /user``, once); ``None`` for an App installation
+        token, which GitHub refuses there."""
+        if self._login is _UNKNOWN:
+            response = self._call("GET", "/user")
+            if response.is_success:
+                self._login = str((response.json() or {}).get("login") or "") or None
+            elif response.status_code in (401, 403, 404):
+                self._login = None
+            else:
+                raise TrackerError(f"GitHub GET /user: HTTP {response.status_code}")
+        return self._login if isinstance(self._login, str) else None
+
+    def _ours(self, data: Mapping[str, Any]) -> bool:
+        """Written by tocsin: by the token's own login, or (App tokens) by an app's bot."""
+        user = data.get("user") or {}
+        login = self.own_login()
+        if login is not None:
+            return isinstance(user, Mapping) and user.get("login") == login
+        return bool(data.get("performed_via_github_app")) and (
+            isinstance(user, Mapping) and user.get("type") == "Bot"
+        )
+
+    def _carries(self, data: Mapping[str, Any], marker: str) -> bool:
+        return has_marker_line(str(data.get("body") or ""), marker) and self._ours(data)
+
     def find(self, marker: str) -> Issue | None:
         params = {
             "state": "all",
@@ -117,13 +157,13 @@ class GitHubApi:
             "per_page": 100,
         }
         for data in self._ok("GET", f"{self._repo_path}/issues", params=params) or ():
-            if marker in str(data.get("body") or ""):
+            if self._carries(data, marker):
                 return _issue(data)
         token = marker.removeprefix("<!-- ").removesuffix(" -->")
         query = {"q": f'"{token}" repo:{self.repository} is:issue in:body', "per_page": 10}
         found = self._ok("GET", "/search/issues", params=query) or {}
         for data in found.get("items") or ():
-            if marker in str(data.get("body") or ""):
+            if self._carries(data, marker):
                 return _issue(data)
         return None
 
@@ -177,4 +217,4 @@ class GitHubApi:
         if since is not None:
             params["since"] = since.strftime("%Y-%m-%dT%H:%M:%SZ")
         found = self._ok("GET", f"{self._repo_path}/issues/{number}/comments", params=params) or []
-        return [str(c.get("body") or "") for c in found]
+        return [str(c.get("body") or "") for c in found if self._ours(c)]

@@ -1,5 +1,8 @@
 """The incident card as Block Kit: header, facts, buttons; within Slack's limits.
 
+Every text taken from the incident (title, source, who acknowledged, link labels) is escaped
+for mrkdwn (``domain.markup.slack``); plain_text objects (header, buttons) are not parsed.
+
 Action ids are the contract with ``web/slack``: ``incident_ack``, ``incident_escalate``,
 ``incident_severity`` (a static select whose option values are P0–P3) and
 ``incident_resolve``; every element's ``value`` (and the block id) carries the incident id.
@@ -9,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tocsin.domain.markup import slack as esc
 from tocsin.services.slack_ops import ACK, ESCALATE, RESOLVE, SEVERITY
 from tocsin.services.slack_ports import Card
 
@@ -34,14 +38,14 @@ def _mrkdwn(text: str) -> dict[str, Any]:
 
 def fallback_text(card: Card) -> str:
     """The notification text (and what screen readers and old clients show)."""
-    return f"[{card.severity}] #{card.incident_id} {card.title} ({card.phase})"
+    return f"[{card.severity}] #{card.incident_id} {esc(card.title)} ({card.phase})"
 
 
 def _status(card: Card) -> str:
     if card.resolved:
         return "Resolved"
     if card.acknowledged_by:
-        return f"Acknowledged by {card.acknowledged_by}"
+        return f"Acknowledged by {esc(card.acknowledged_by)}"
     return f"ack due {card.ack_due_at:%H:%M} UTC"
 
 
@@ -95,13 +99,13 @@ def blocks(card: Card) -> list[dict[str, Any]]:
     header = f"{_MARK.get(card.severity, '')} {card.severity} — #{card.incident_id} {card.title}"
     fields = [
         _mrkdwn(f"*Severity*\n{card.severity}"),
-        _mrkdwn(f"*Phase*\n{card.phase.replace('_', ' ')}"),
+        _mrkdwn(f"*Phase*\n{esc(card.phase.replace('_', ' '))}"),
         _mrkdwn(f"*Response*\n{_status(card)}"),
-        _mrkdwn(f"*Source*\n{card.source} · {card.alerts_firing}/{card.alerts_total} alerts firing"),
+        _mrkdwn(f"*Source*\n{esc(card.source)} · {card.alerts_firing}/{card.alerts_total} alerts firing"),
     ]
     result: list[dict[str, Any]] = [
         {"type": "header", "text": _plain(header.strip(), MAX_HEADER)},
-        {"type": "section", "text": _mrkdwn(f"*{card.title}*"), "fields": fields},
+        {"type": "section", "text": _mrkdwn(f"*{esc(card.title)}*"), "fields": fields},
     ]
     if not card.resolved:
         result.append(_actions(card))
@@ -115,8 +119,8 @@ def blocks(card: Card) -> list[dict[str, Any]]:
 
 
 def _label(text: str) -> str:
-    """Slack link text: no angle brackets or pipes, which would end the link early."""
-    return text.replace("<", "‹").replace(">", "›").replace("|", "¦")[:200]
+    """Slack link text: escaped, and no pipe, which would end the link early."""
+    return esc(text.replace("|", "¦")[:200])
 
 
 def attachments(card: Card) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from tocsin.domain.markup import slack as esc
 from tocsin.domain.notification import Notification
 from tocsin.services.paging import DeliveryFailed
 
@@ -45,9 +46,10 @@ class SlackDmChannel:
 
 
 def _text(n: Notification) -> str:
-    """Subject, what happened, the link; the delivery key last so repeats can be recognised."""
-    lines = [f"*{n.subject}*", n.text]
+    """Subject, what happened, the link; the delivery key last so repeats can be recognised.
+    The subject and text carry the incident's title and alert text: escaped for mrkdwn."""
+    lines = [f"*{esc(n.subject)}*", esc(n.text)]
     if n.url:
         lines.append(f"<{n.url}|Open #{n.incident_id} in tocsin>")
-    lines.append(f"_delivery {n.key}_")
+    lines.append(f"_delivery {esc(n.key)}_")
     return "\n".join(lines)[:3000]

@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from tocsin.services.context import Services
 from tocsin.services.statuspage_view import Snapshot, snapshot, version
+from tocsin.web.headers import add_missing
 from tocsin.web.middleware import RequestObserver
 from tocsin.web.statuspage.pages import Renderer
 
@@ -182,7 +183,11 @@ def _if_none_match(scope: Scope) -> bytes | None:
 
 
 async def _respond(scope: Scope, send: Send, entry: Entry) -> None:
-    headers = [(b"content-type", entry.content_type), (b"x-content-type-options", b"nosniff")]
+    # nosniff on everything; on HTML pages the status page's CSP, Referrer-Policy, X-Frame-Options
+    secured = add_missing(
+        [(b"content-type", entry.content_type), (b"x-content-type-options", b"nosniff")], PREFIX
+    )
+    headers = secured[1:]
     if entry.status == 200:
         headers += [
             (b"etag", entry.etag),
@@ -191,10 +196,10 @@ async def _respond(scope: Scope, send: Send, entry: Entry) -> None:
         ]
     tags = _if_none_match(scope)
     if entry.status == 200 and tags is not None and (entry.etag in tags.split(b", ") or tags == b"*"):
-        await send({"type": "http.response.start", "status": 304, "headers": headers[2:]})
+        await send({"type": "http.response.start", "status": 304, "headers": headers})
         await send({"type": "http.response.body", "body": b""})
         return
     body = b"" if scope["method"] == "HEAD" else entry.body
-    headers.append((b"content-length", str(len(entry.body)).encode()))
+    headers = [secured[0], *headers, (b"content-length", str(len(entry.body)).encode())]
     await send({"type": "http.response.start", "status": entry.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

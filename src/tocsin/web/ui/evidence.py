@@ -71,6 +71,7 @@ def _act(incident_id: int, command: Callable[[], str]) -> Response:
 @upload_router.post("/incidents/{incident_id}/evidence/files")
 async def upload(request: Request, session: Session, incident_id: IncidentPath) -> Response:
     svc, actor = services_of(request), session.user.actor
+    actor.require(Role.RESPONDER, "changing anything")  # as every form (security.acting_session)
     await run_in_threadpool(cleared, request, incident_id, actor)
     try:
         await run_in_threadpool(evidence.check, svc, IncidentId(incident_id), by=actor)

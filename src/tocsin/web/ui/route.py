@@ -14,20 +14,11 @@ from fastapi.routing import APIRoute
 from tocsin.domain.errors import DomainError
 from tocsin.services.signin import TooManyAttempts
 from tocsin.web.errors import DOMAIN_STATUS, validation_errors
+from tocsin.web.headers import COMMON_HEADERS, UI_CSP
 from tocsin.web.ui.render import error_page
 from tocsin.web.ui.security import CsrfFailed, SignInRequired, sign_in_url
 
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
-SECURITY_HEADERS = {
-    "Content-Security-Policy": CSP,
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-    "Cache-Control": "no-store",
-}
+SECURITY_HEADERS = {"Content-Security-Policy": UI_CSP, **COMMON_HEADERS, "Cache-Control": "no-store"}
 
 
 def _status(exc: DomainError) -> int:

@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from fastapi import Depends, Request, Response
 
+from tocsin.domain.access import Role
 from tocsin.domain.user import SESSION_LIFETIME, WebSession
 from tocsin.services import signin
 from tocsin.web.context import container_of, services_of
@@ -124,5 +125,13 @@ async def check_sign_in_csrf(request: Request) -> None:
         raise CsrfFailed()
 
 
+async def acting_session(session: Annotated[WebSession, Depends(csrf_protect)]) -> WebSession:
+    """A form that changes something: the responder role at least (viewers read), checked
+    before the form's fields, so a viewer gets 403 whatever they sent. (Signing out is not
+    acting: ``/sign-out`` depends on ``csrf_protect`` alone.)"""
+    session.user.actor.require(Role.RESPONDER, "changing anything")
+    return session
+
+
 Session = Annotated[WebSession, Depends(signed_in)]
-FormSession = Annotated[WebSession, Depends(csrf_protect)]
+FormSession = Annotated[WebSession, Depends(acting_session)]

@@ -63,7 +63,9 @@ def sign_in(
             client=_client(request),
         )
     except signin.TooManyAttempts as exc:
-        return _form(request, target, email, exc.detail, status=429)
+        refused = _form(request, target, email, exc.detail.capitalize() + ".", status=429)
+        refused.headers["Retry-After"] = str(exc.seconds)
+        return refused
     except DomainError as exc:
         return _form(request, target, email, exc.detail.capitalize(), status=401)
     response = redirect(target, f"Signed in as {done.user.display_name}")
