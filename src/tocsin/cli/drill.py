@@ -69,7 +69,9 @@ def _print(result: drill.DrillRun) -> None:
 
 
 def drill_command(
-    severity: Annotated[str, typer.Option("--severity", "-s", help="P0..P3 (the plan's example is P1).")] = "P1",
+    severity: Annotated[
+        str, typer.Option("--severity", "-s", help="P0..P3 (the plan's example is P1).")
+    ] = "P1",
     keep: Annotated[
         bool,
         typer.Option("--keep", help="Leave the drill unclosed, its post-mortem a draft, for training."),
@@ -89,7 +91,9 @@ def drill_command(
     try:
         level = Severity.parse(severity)
     except (InvalidInput, ValueError):
-        raise typer.BadParameter(f"{severity!r} is not a severity (P0, P1, P2 or P3)", param_hint="--severity") from None
+        raise typer.BadParameter(
+            f"{severity!r} is not a severity (P0, P1, P2 or P3)", param_hint="--severity"
+        ) from None
     with container() as c:
         configure_logging("WARNING", c.settings.logging.format)  # on stderr: a failing job, not each one
         worker = Worker(c, worker_id=f"drill:{time.time_ns()}")
@@ -103,4 +107,6 @@ def drill_command(
         _print(result)
     if not result.ok:
         missing = ", ".join(c.integration for c in result.checks if c.expected and not c.answered)
-        raise fail(f"drill #{result.incident_id}: no answer from {missing} within {timeout:g} s", EXIT_NO_ANSWER)
+        raise fail(
+            f"drill #{result.incident_id}: no answer from {missing} within {timeout:g} s", EXIT_NO_ANSWER
+        )

@@ -17,8 +17,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from tocsin.domain import github as domain
 from tocsin.domain import drill, restriction
+from tocsin.domain import github as domain
 from tocsin.domain.alert import StoredAlert
 from tocsin.domain.events import Change, EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.incident import Incident, IncidentId

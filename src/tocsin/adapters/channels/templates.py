@@ -44,7 +44,8 @@ def render_html(notification: Notification) -> str:
     return (
         "<!doctype html><html><body>"
         f"{drill}<p><strong>{escape(_ASK[notification.purpose])}</strong></p>"
-        f"<h2>{mark}[{escape(notification.severity)}] #{notification.incident_id} {escape(notification.title)}</h2>"
+        f"<h2>{mark}[{escape(notification.severity)}] #{notification.incident_id} "
+        f"{escape(notification.title)}</h2>"
         f"<p>Phase: {escape(notification.phase)} · Event: {escape(notification.trigger.value)} at "
         f"{notification.at:%Y-%m-%d %H:%M} UTC</p>"
         f"<p>{escape(notification.text)}</p>{link}{via}"
