@@ -35,7 +35,7 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT)]  # this checkout's tocsin, as its 
 
 import httpx  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
-from bench.soak_cluster import SOURCE_TOKEN, Cluster, cluster  # noqa: E402
+from bench.soak_cluster import ADMIN_URL, SOURCE_TOKEN, Cluster, cluster  # noqa: E402
 
 HOOK = "/hooks/alertmanager/soak"
 PAGE = re.compile(r"\[PAGE\] \[P1\] #(\d+) Soak(\d+): .* — (opened|escalated)$")
@@ -226,9 +226,12 @@ def figures(c: Cluster, run: Run) -> dict[str, float]:
     }
 
 
-def phase(replicas: int, workers: int, args: argparse.Namespace) -> tuple[dict[str, float], list[str]]:
+def phase(
+    replicas: int, workers: int, args: argparse.Namespace, admin_url: str = ADMIN_URL
+) -> tuple[dict[str, float], list[str]]:
+    """One deployment under the storm, on a database of its own: its figures and its problems."""
     plan = storm(args.groups, args.rounds)
-    with cluster(replicas, workers, args.response) as c:
+    with cluster(replicas, workers, args.response, admin_url) as c:
         run = Run()
         stop = threading.Event()
         acker = threading.Thread(target=acknowledge, args=(c, run, args.groups, stop))
@@ -243,8 +246,8 @@ def phase(replicas: int, workers: int, args: argparse.Namespace) -> tuple[dict[s
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--groups", type=int, default=300)
-    parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument("--groups", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--response", type=int, default=15, help="P1 response time, seconds")
     args = parser.parse_args(argv)

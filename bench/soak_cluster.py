@@ -100,14 +100,14 @@ def _wait_ready(port: int, process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def cluster(replicas: int, workers: int, response_seconds: int) -> Iterator[Cluster]:
+def cluster(replicas: int, workers: int, response_seconds: int, admin_url: str = ADMIN_URL) -> Iterator[Cluster]:
     """A fresh database, ``replicas`` × ``tocsin serve --no-worker`` and ``workers`` ×
     ``tocsin worker``; all stopped and the database dropped on the way out."""
-    admin = sa.create_engine(make_url(ADMIN_URL), isolation_level="AUTOCOMMIT")
+    admin = sa.create_engine(make_url(admin_url), isolation_level="AUTOCOMMIT")
     name = f"tocsin_soak_{os.getpid()}_{secrets.token_hex(3)}"
     with admin.connect() as conn:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    db_url = make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    db_url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
     folder = Path(tempfile.mkdtemp(prefix="tocsin-soak-"))
     mailbox = folder / "mailbox.jsonl"
     mailbox.touch()
@@ -149,6 +149,8 @@ def cluster(replicas: int, workers: int, response_seconds: int) -> Iterator[Clus
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+        if sink.stdout is not None:
+            sink.stdout.close()
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
