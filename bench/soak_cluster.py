@@ -100,7 +100,9 @@ def _wait_ready(port: int, process: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def cluster(replicas: int, workers: int, response_seconds: int, admin_url: str = ADMIN_URL) -> Iterator[Cluster]:
+def cluster(
+    replicas: int, workers: int, response_seconds: int, admin_url: str = ADMIN_URL
+) -> Iterator[Cluster]:
     """A fresh database, ``replicas`` × ``tocsin serve --no-worker`` and ``workers`` ×
     ``tocsin worker``; all stopped and the database dropped on the way out."""
     admin = sa.create_engine(make_url(admin_url), isolation_level="AUTOCOMMIT")

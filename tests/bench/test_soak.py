@@ -8,8 +8,8 @@ import argparse
 import os
 
 import pytest
-
 from bench.soak import phase
+
 from tests.conftest import PG_ENV
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]

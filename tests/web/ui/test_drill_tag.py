@@ -47,3 +47,12 @@ def test_the_api_says_drill_and_the_status_page_refuses_it(client, as_responder,
     refused = client.post(f"{url}/status-updates", json={"status": "investigating"}, headers=as_responder)
     assert refused.status_code == 409
     assert "is a drill: the public status page never publishes a drill" in refused.json()["detail"]
+
+
+def test_the_reports_page_lists_drills_apart_from_the_figures(client, as_role, drilled):
+    as_role(Role.VIEWER)
+    page = client.get("/reports").text
+    figures, drills = page.split('id="drills"')
+    assert f'href="/incidents/{drilled.incident_id}"' in drills
+    assert f'href="/incidents/{drilled.incident_id}"' not in figures
+    assert 'href="/incidents/1"' in figures
