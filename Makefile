@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_CONFIG := examples/demo.yaml
 PG_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test check bench bench-ingest bench-timers clean chromium
+.PHONY: install run test check bench bench-ingest bench-timers soak clean chromium
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -69,6 +69,12 @@ bench-ingest: install
 ## make bench-timers: firing lateness of 10,000 escalation timers due over one minute (SQLite, PostgreSQL)
 bench-timers: install
 	$(BIN)/python bench/timers.py
+
+## make soak: 2 replicas + 2 workers on PostgreSQL (127.0.0.1:5432, own database, dropped after)
+## under an alert storm with simultaneous acks, against 1 + 1; fails if anything is done twice
+SOAK_ARGS ?=
+soak: install
+	$(BIN)/python bench/soak.py $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache test-artifacts

@@ -7,6 +7,7 @@ import typer
 from tocsin.cli import (
     admin,
     breach,
+    drill,
     evidence,
     incident,
     jobs,
@@ -31,6 +32,7 @@ app.command()(serve.serve)
 app.command()(serve.worker)
 app.command()(report)
 app.command("init")(starter.init)
+app.command("drill")(drill.drill_command)
 app.add_typer(admin.db, name="db")
 app.add_typer(admin.config, name="config")
 app.add_typer(incident.app, name="incident")

@@ -66,6 +66,9 @@ class Incident:
     impact: Impact = field(default_factory=Impact)
     security: bool = False
     generation: int = 0
+    drill: bool = False
+    """A synthetic incident run by ``tocsin drill``: marked [DRILL] wherever it goes, never on
+    the public status page, left out of MTTA/MTTR and compliance figures."""
     redacted: bool = False
     """A restricted incident as seen without clearance (``restriction.redact``): never saved."""
 
@@ -109,12 +112,13 @@ def declare(
     summary: str = "",
     source: str = "manual",
     security: bool = False,
+    drill: bool = False,
     at: datetime,
     by: str,
     plan: Plan,
 ) -> Change:
     """Open an incident in detection and start its response-time clock; a security incident
-    (``security``) is restricted from the start."""
+    (``security``) is restricted from the start; a ``drill`` is an exercise."""
     _require_aware(at)
     level = plan.level(severity)
     incident = Incident(
@@ -129,15 +133,17 @@ def declare(
         ack_due_at=at + level.response_time,
         response_time=level.response_time,
         security=security,
+        drill=drill,
     )
     text = (
-        f"Incident declared: {level.label} — acknowledge within "
+        f"{'[DRILL] ' if drill else ''}Incident declared: {level.label} — acknowledge within "
         f"{format_duration(level.response_time)} (by {_hhmm(incident.ack_due_at)})"
     )
     if security:
         text += "; a security incident: the security procedure applies, details restricted"
+    flags: dict[str, object] = {"drill": True} if drill else {}
     event = _event(
-        EventKind.DECLARED, at, by, text, severity=severity.value, source=source, security=security
+        EventKind.DECLARED, at, by, text, severity=severity.value, source=source, security=security, **flags
     )
     return Change(incident, events=(event,), jobs=(_ack_timer(incident),))
 

@@ -165,7 +165,7 @@ def render(incident: Incident, pm: PostMortem | None, entries: Sequence[Entry], 
         incident.impact.describe() if incident.impact.assessed_at else "not assessed"
     )
     lines = [
-        f"# Incident Report - {day}",
+        f"# Incident Report - {day}" + (" [DRILL]" if incident.drill else ""),
         f"**Severity**: {incident.severity.value}",
         f"**Duration**: {duration}",
         f"**Impact**: {_one_line(impact)}",
@@ -216,7 +216,7 @@ def _after_template(incident: Incident, pm: PostMortem | None, tz: tzinfo) -> li
         Status.COMPLETE: f"complete ({_stamp(pm.completed_at, tz)} by {pm.completed_by})",
         Status.WAIVED: f"waived ({_stamp(pm.completed_at, tz)} by {pm.completed_by}: {pm.waived_reason})",
     }[pm.status]
-    lines.append(f"- Incident: #{incident.id} {incident.title}")
+    lines.append(f"- Incident: #{incident.id} {incident.title}" + (" (a drill)" if incident.drill else ""))
     lines.append(f"- Status: {state}")
     if pm.owner:
         lines.append(f"- Owner: {pm.owner}")

@@ -125,11 +125,14 @@ class Notification:
     url: str = ""
     via: str = ""
     step: int | None = None
+    drill: bool = False
+    """About a drill (``tocsin drill``): the subject and bodies say [DRILL] first."""
 
     @property
     def subject(self) -> str:
         prefix = "PAGE" if self.purpose is Purpose.PAGE else "FYI"
-        return f"[{prefix}] [{self.severity}] #{self.incident_id} {self.title} — {self.trigger.value}"
+        drill = "[DRILL] " if self.drill else ""
+        return f"{drill}[{prefix}] [{self.severity}] #{self.incident_id} {self.title} — {self.trigger.value}"
 
     def to_payload(self) -> dict[str, Any]:
         data = asdict(self)
@@ -165,6 +168,7 @@ class Event:
     batch: int
     url: str = ""
     step: int | None = None
+    drill: bool = False
 
 
 def for_people(
@@ -210,4 +214,5 @@ def _notification(
         url=event.url,
         via=via,
         step=event.step,
+        drill=event.drill,
     )

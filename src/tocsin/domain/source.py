@@ -36,6 +36,9 @@ class SourcePolicy:
     security: tuple[Matcher, ...] | None = None
     """Labels that make an alert a security one (all must match): the incident it opens is
     restricted from its first row. ``None``: this source never flags one."""
+    drill: bool = False
+    """The incidents this source opens are drills (``tocsin drill``'s own source, never a
+    configured one)."""
 
     def flags_security(self, labels: Mapping[str, str]) -> bool:
         return self.security is not None and all(m.matches(labels) for m in self.security)

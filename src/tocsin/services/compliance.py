@@ -37,6 +37,8 @@ class PeriodReport:
     figures: Sequence[domain.SeverityFigures]
     rows: Sequence[Row]
     truncated: bool
+    drills: Sequence[Row] = ()
+    """Drills of the period, apart: they count in neither the figures nor ``rows``."""
 
     @property
     def average_score(self) -> int | None:
@@ -104,5 +106,8 @@ def period_report(svc: Services, *, start: datetime, end: datetime, by: Actor) -
         truncated = len(found) > MAX_INCIDENTS
         found = found[:MAX_INCIDENTS]
         found = [restriction.view(by, incident) for incident in found]
-        rows = _rows(svc, uow, found, svc.clock.now())
-    return PeriodReport(start, end, domain.figures(found), rows, truncated)
+        real = [incident for incident in found if not incident.drill]
+        drills = [incident for incident in found if incident.drill]
+        rows = _rows(svc, uow, real, svc.clock.now())
+        drill_rows = _rows(svc, uow, drills, svc.clock.now())
+    return PeriodReport(start, end, domain.figures(real), rows, truncated, drill_rows)

@@ -74,7 +74,11 @@ def _compose(svc: Services, uow: UnitOfWork, incident: Incident, kind: str, at: 
 def fire(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
     """The timer: a no-op when the incident is resolved by now or its email already exists."""
     incident = uow.incidents.get(IncidentId(int(payload["incident_id"])), for_update=True)
-    if incident.resolved_at is not None or uow.statuspage.get_email(incident.id, PROLONGED) is not None:
+    if (
+        incident.drill
+        or incident.resolved_at is not None
+        or uow.statuspage.get_email(incident.id, PROLONGED) is not None
+    ):
         return False
     at = svc.clock.now()
     email = _compose(svc, uow, incident, PROLONGED, at)

@@ -17,8 +17,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+from tocsin.domain import drill, markup, restriction
 from tocsin.domain import github as domain
-from tocsin.domain import markup, restriction
 from tocsin.domain.alert import StoredAlert
 from tocsin.domain.events import Change, EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.incident import Incident, IncidentId
@@ -77,9 +77,10 @@ def _title_and_body(
     """The issue's title and body: the details, or only the restricted view where they may not go."""
     url = gh.incident_url(incident.id)
     if not gh.may_tell(incident.security, tracker):
-        return restriction.restricted_title(incident), domain.restricted_body(incident, url=url, at=at)
+        restricted = drill.mark(restriction.restricted_title(incident), incident.drill)
+        return restricted, domain.restricted_body(incident, url=url, at=at)
     text = domain.body(incident, alerts, url=url, at=at, links=links)
-    return domain.title(gh.title_template, incident, alerts), text
+    return drill.mark(domain.title(gh.title_template, incident, alerts), incident.drill), text
 
 
 def open_issue(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:

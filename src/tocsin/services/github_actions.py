@@ -15,9 +15,9 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from tocsin.domain import markup
+from tocsin.domain import drill, markup
 from tocsin.domain.events import EventKind, JobKind, JobRequest, TimelineEvent
-from tocsin.domain.incident import IncidentId
+from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.postmortem import ActionItem
 from tocsin.services.context import Services
 from tocsin.services.github_ports import GitHub
@@ -68,19 +68,21 @@ def sync_actions(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> 
         return True  # a restricted incident's action items stay in tocsin (their titles tell)
     numbers: dict[int, int] = {}
     for item in pm.action_items:
-        numbers[item.id] = _sync_one(svc, gh, incident.id, incident.title, item)
+        numbers[item.id] = _sync_one(svc, gh, incident, item)
     _store_numbers(uow, incident_id, numbers, svc.clock.now())
     return True
 
 
-def _sync_one(svc: Services, gh: GitHub, incident_id: int, title: str, item: ActionItem) -> int:
+def _sync_one(svc: Services, gh: GitHub, incident: Incident, item: ActionItem) -> int:
+    incident_id, title = incident.id, drill.title(incident)
     wanted = "closed" if item.done else "open"
     if item.github_issue is None:
         found = gh.tracker.find(marker(incident_id, item.id))
         if found is None:
             gh.tracker.ensure_labels([ACTION_LABEL], {ACTION_LABEL: ACTION_COLOUR})
             body = _body(svc, incident_id, title, item)
-            found = gh.tracker.create(f"[#{incident_id}] {item.title}"[:256], body, [ACTION_LABEL])
+            name = drill.mark(f"[#{incident_id}] {item.title}", incident.drill)
+            found = gh.tracker.create(name[:256], body, [ACTION_LABEL])
         number, state = found.number, found.state
     else:
         number, state = item.github_issue, gh.tracker.get(item.github_issue).state

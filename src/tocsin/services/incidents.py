@@ -51,6 +51,7 @@ def open_incident(
     source: str,
     by: str,
     security: bool = False,
+    drill: bool = False,
 ) -> Change:
     """Open an incident inside the caller's unit of work (not committed here).
 
@@ -65,6 +66,7 @@ def open_incident(
         summary=summary,
         source=source,
         security=security,
+        drill=drill,
         at=svc.clock.now(),
         by=by,
         plan=svc.plan,

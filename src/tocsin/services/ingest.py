@@ -114,6 +114,7 @@ def _open(
         source=policy.label,
         by=policy.actor,
         security=any(policy.flags_security(a.labels) for a in firing),
+        drill=policy.drill,
     )
     group = AlertGroup(source=n.source, group_key=n.group_key, alert_severity=lead.severity)
     uow.alerts.claim(change.incident, n.group_id, group)

@@ -64,6 +64,7 @@ def announce(
         batch=batch,
         url=paging.incident_url(incident.id),
         step=step,
+        drill=incident.drill,
     )
     people: list[tuple[Person, str]] = []
     if purpose is Purpose.PAGE:

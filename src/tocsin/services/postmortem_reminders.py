@@ -57,6 +57,7 @@ def remind(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
         at=at,
         batch=0,
         url=paging.incident_url(incident.id) + "/postmortem",
+        drill=incident.drill,
     )
     notifications = [
         replace(n, key=f"{domain.reminder_key(incident.id, due_at, which)}:{n.recipient}:{n.channel}")

@@ -18,7 +18,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from tocsin.domain import markup, restriction
+from tocsin.domain import drill, markup, restriction
 from tocsin.domain.alert import AlertCounts
 from tocsin.domain.events import Change, EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.incident import IncidentId
@@ -125,7 +125,7 @@ def _card(svc: Services, slack: Slack, read: UnitOfWork, incident_id: int, chann
     if not slack.may_tell(incident.security, channel):
         return Card(
             incident_id=incident_id,
-            title=restriction.restricted_title(incident),
+            title=drill.mark(restriction.restricted_title(incident), incident.drill),
             severity=incident.severity.value,
             phase=incident.phase.value,
             source="restricted: details in tocsin for the security role",
@@ -138,7 +138,7 @@ def _card(svc: Services, slack: Slack, read: UnitOfWork, incident_id: int, chann
         )
     return Card(
         incident_id=incident_id,
-        title=incident.title,
+        title=drill.title(incident),
         severity=incident.severity.value,
         phase=incident.phase.value,
         source=incident.source,

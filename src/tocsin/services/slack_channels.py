@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from tocsin.domain import markup
+from tocsin.domain import drill, markup
 from tocsin.domain.events import Change, EventKind, JobKind, JobRequest
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.services.context import Services
@@ -67,7 +67,7 @@ def open_channel(svc: Services, uow: UnitOfWork, slack: Slack, payload: Mapping[
         incident = read.incidents.get(IncidentId(incident_id))
     if not incident.phase.is_open or incident.security:
         return  # closed (or resolved, or restricted) before the job ran: no room to open
-    name = channel_name(incident_id, incident.title)
+    name = channel_name(incident_id, drill.title(incident))
     channel = slack.api.create_channel(name)
     at = svc.clock.now()
     uow.slack_channels.add(IncidentChannel(incident_id, channel, name), at)
@@ -109,7 +109,7 @@ def archive_channel(svc: Services, uow: UnitOfWork, slack: Slack, payload: Mappi
 
 def _summary(incident: Incident, url: str) -> str:
     lines = [
-        f"*#{incident.id} [{incident.severity.value}] {markup.slack(incident.title)}*",
+        f"*#{incident.id} [{incident.severity.value}] {markup.slack(drill.title(incident))}*",
         f"Phase: {incident.phase.value} · source: {markup.slack(incident.source)}"
         f" · ack due {incident.ack_due_at:%H:%M} UTC",
     ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from tocsin.domain import markup
+from tocsin.domain import drill, markup
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.errors import DomainError, InvalidInput
 from tocsin.domain.events import JobKind, JobRequest
@@ -145,7 +145,7 @@ def _ack(svc: Services, by: Actor, rest: str) -> str:
             raise InvalidInput(f"{count}: say which (`/incident ack 12`)")
         incident_id = waiting[0].id
     incident = incidents.acknowledge_incident(svc, incident_id, by=by)
-    return f"Acknowledged #{incident.id} {incident.title}"
+    return f"Acknowledged #{incident.id} {drill.title(incident)}"
 
 
 def _sev(svc: Services, by: Actor, rest: str) -> str:
@@ -163,7 +163,7 @@ def _resolve(svc: Services, by: Actor, rest: str) -> str:
     if not ident:
         raise InvalidInput("usage: `/incident resolve <id> [summary]`")
     incident = incidents.resolve_incident(svc, parse_id(ident), summary=summary.strip(), by=by)
-    return f"Resolved #{incident.id} {incident.title}"
+    return f"Resolved #{incident.id} {drill.title(incident)}"
 
 
 def _note(svc: Services, by: Actor, rest: str) -> str:
@@ -198,7 +198,7 @@ def _close(svc: Services, by: Actor, rest: str) -> str:
     if not rest:
         raise InvalidInput("usage: `/incident close <id>`")
     incident = incidents.close_incident(svc, parse_id(rest.split(maxsplit=1)[0]), by=by)
-    return f"Closed #{incident.id} {incident.title}"
+    return f"Closed #{incident.id} {drill.title(incident)}"
 
 
 def _status(svc: Services, by: Actor, rest: str) -> str:

@@ -12,7 +12,7 @@ import string
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from tocsin.domain import restriction
+from tocsin.domain import drill, restriction
 from tocsin.domain import statuspage as domain
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.errors import InvalidInput
@@ -48,7 +48,7 @@ def react(svc: Services, uow: UnitOfWork, change: Change) -> None:
 
 def _prepare(svc: Services, uow: UnitOfWork, incident: Incident, at: datetime) -> None:
     level = svc.plan.level(incident.severity)
-    if level.customer_email_after is not None:
+    if level.customer_email_after is not None and not incident.drill:  # customers never hear of drills
         uow.jobs.enqueue(
             [
                 JobRequest(
@@ -68,6 +68,12 @@ def _prepare(svc: Services, uow: UnitOfWork, incident: Incident, at: datetime) -
         f"{UpdateStatus.INVESTIGATING.icon} **Investigating** - {public.draft_body} "
         f"Publish it: tocsin status update {incident.id} investigating"
     )
+    if incident.drill:
+        text = (
+            f"Status page: {level.label} would require a public update. Draft kept private: "
+            f"{UpdateStatus.INVESTIGATING.icon} **Investigating** - {public.draft_body} "
+            "(a drill is never published)"
+        )
     event = TimelineEvent(EventKind.STATUS_DRAFTED, at, SYSTEM_ACTOR, text, {"public_id": public.id})
     uow.timeline.append(incident.id, [event])
 
@@ -148,6 +154,7 @@ def post_status_update(
     with svc.uow() as uow:
         incident = uow.incidents.get(incident_id, for_update=True)
         restriction.require_clearance(by, incident)
+        drill.refuse_public(incident)
         at = svc.clock.now()
         public = uow.statuspage.get_public(incident.id) or _draft(svc, incident, at)
         if not public.published and named:

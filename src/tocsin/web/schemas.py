@@ -190,6 +190,11 @@ class IncidentOut(BaseModel):
     sla: SlaOut
     impact: ImpactOut
     security: bool
+    drill: bool = Field(
+        default=False,
+        description="a drill (tocsin drill): marked [DRILL] outside tocsin, never on the public status "
+        "page, left out of MTTA/MTTR and compliance figures",
+    )
     restricted: bool = Field(
         description="true when this is a security incident you may not read: you see its number, "
         "severity, phase and clock, nothing more"
@@ -245,6 +250,7 @@ class IncidentOut(BaseModel):
                 assessed_at=impact.assessed_at,
             ),
             security=incident.security,
+            drill=incident.drill,
             restricted=incident.redacted,
             alerts=AlertCountsOut.render(None if incident.redacted else alerts),
             breach=BreachClockOut.render(breach) if breach is not None and not incident.redacted else None,

@@ -64,6 +64,7 @@ def event_body(notification: Notification) -> dict[str, Any]:
             "severity": notification.severity,
             "phase": notification.phase,
             "url": notification.url,
+            **({"drill": True} if notification.drill else {}),  # only on drills (tocsin drill)
         },
     }
 

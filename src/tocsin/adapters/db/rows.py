@@ -43,6 +43,7 @@ def incident_values(incident: Incident) -> dict[str, Any]:
         "impact_assessed_at": impact.assessed_at,
         "security": incident.security,
         "generation": incident.generation,
+        "drill": incident.drill,
     }
 
 
@@ -75,6 +76,7 @@ def to_incident(row: Mapping[Any, Any]) -> Incident:
         impact=impact,
         security=bool(row["security"]),
         generation=row["generation"],
+        drill=bool(row["drill"]),
     )
 
 

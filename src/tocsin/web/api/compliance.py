@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
-from pydantic import AwareDatetime, BaseModel
+from pydantic import AwareDatetime, BaseModel, Field
 
 from tocsin.domain.access import Actor
 from tocsin.domain.compliance import Check, SeverityFigures
@@ -104,6 +104,10 @@ class ComplianceReportOut(BaseModel):
     truncated: bool
     figures: list[FiguresOut]
     incidents: list[IncidentComplianceOut]
+    drills: list[IncidentComplianceOut] = Field(
+        default_factory=list,
+        description="drills (tocsin drill) of the period, apart: not in the figures nor in incidents",
+    )
 
 
 From = Annotated[AwareDatetime | None, Query(alias="from", description="start (default: 30 days ago)")]
@@ -130,6 +134,7 @@ def compliance_report(request: Request, actor: CurrentActor, start: From = None,
         truncated=report.truncated,
         figures=[FiguresOut.render(f) for f in report.figures],
         incidents=[IncidentComplianceOut.render(r) for r in report.rows],
+        drills=[IncidentComplianceOut.render(r) for r in report.drills],
     )
 
 

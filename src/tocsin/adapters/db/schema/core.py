@@ -37,6 +37,7 @@ incidents = sa.Table(
     sa.Column("impact_assessed_at", UTCDateTime),
     sa.Column("security", sa.Boolean, nullable=False),
     sa.Column("generation", sa.Integer, nullable=False),
+    sa.Column("drill", sa.Boolean, nullable=False, server_default=sa.false()),  # migration 0013
     sa.CheckConstraint(one_of("severity", SEVERITIES), name="severity"),
     sa.CheckConstraint(one_of("phase", PHASES), name="phase"),
     sa.Index(None, "phase", "severity", "detected_at"),
