@@ -36,6 +36,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "init",
         "Write DIR/tocsin.yaml (commented, fresh secrets) and a sample runbook; print the next steps.",
     ),
+    "drill": (
+        "tocsin.cli.drill",
+        "drill_command",
+        'Run a drill: the plan\'s example incident ("API P99 > 5s", P1) from alert to post-mortem, '
+        "marked [DRILL] everywhere, through the real services, worker and integrations.",
+    ),
     "db": ("tocsin.cli.admin", "db", "Database schema migrations and backups."),
     "config": ("tocsin.cli.admin", "config", "The plan as configuration (tocsin.yaml)."),
     "incident": ("tocsin.cli.incident", "app", "Declare, inspect and act on incidents."),
