@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy.engine import make_url
 
 from tests.smtp_sink import SmtpSink
@@ -32,6 +33,10 @@ from tocsin.adapters.db.schema import metadata
 from tocsin.config import Settings
 from tocsin.domain.access import Actor, Role
 from tocsin.services.context import Services
+
+# Property tests are judged on their examples, not on how fast a loaded machine runs them.
+hypothesis_settings.register_profile("tocsin", deadline=None)
+hypothesis_settings.load_profile("tocsin")
 
 PG_ENV = "TOCSIN_TEST_DATABASE_URL"
 T0 = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
