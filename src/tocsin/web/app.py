@@ -27,6 +27,7 @@ from tocsin.web.api import security as security_api
 from tocsin.web.errors import install_error_handlers
 from tocsin.web.metrics import AppMetrics
 from tocsin.web.middleware import LimitBodySize, ObserveRequests
+from tocsin.web.openapi import document_problems
 from tocsin.web.statuspage import install as statuspage
 from tocsin.web.storable import GuardJsonNumbers, refuse_unstorable
 from tocsin.web.ui import install_ui
@@ -67,6 +68,7 @@ def create_app(container: Container) -> TocsinApp:
     app.state.schema_head = head()
     app.state.metrics = AppMetrics(container.engine, container.jobs, container.clock)
     install_error_handlers(app)
+    document_problems(app)  # every error a problem document, in the published schema too
     app.include_router(incidents.router)
     app.include_router(postmortem_api.router)
     app.include_router(compliance_api.router)
