@@ -83,7 +83,7 @@ def test_refusals_name_the_field():
         )
     with pytest.raises(InvalidInput, match=r"^aware_at: .* is in the future"):
         assess(incident(), None, Assessment(), aware_at=T + H, delay_reasons=None, terms=TERMS, now=T, by="s")
-    with pytest.raises(InvalidInput, match=r"^subjects_approx: must be 0 or more"):
+    with pytest.raises(InvalidInput, match=r"^subjects_approx: a number from 0 to "):
         assess(
             incident(),
             None,

@@ -2,16 +2,21 @@
 
 Every problem raises ``InvalidInput`` whose detail starts with the path, so the web layer can
 answer 422 pointing at it. Nothing here trusts a type: webhooks come from the network.
+
+Text the databases cannot store is repaired, not refused (``load_json``): a NUL character is
+dropped and a lone surrogate becomes U+FFFD. A sender such as Alertmanager resends a refused
+notification forever (on a 5xx) or drops the alert (on a 4xx); neither helps anyone, and the
+alert with one odd character replaced is still the alert.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from tocsin.adapters.json_input import Path, decode, first_unstorable, repaired
 from tocsin.domain.errors import InvalidInput
 
 MAX_LABELS = 200
@@ -30,12 +35,23 @@ class PayloadError(InvalidInput):
         self.message = message
 
 
+def json_path(path: Path) -> str:
+    """``("alerts", 2, "labels")`` -> ``$.alerts[2].labels``."""
+    return "$" + "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path)
+
+
 def load_json(body: bytes) -> Any:
-    """Parse a body; ``ValueError`` (the caller's 400) if it is not JSON text."""
+    """Parse a body, its text made storable; ``ValueError`` (the caller's 400) if it is not
+    JSON text, ``PayloadError`` (422) for an integer too long to read."""
     try:
-        return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        value = decode(body)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError included
         raise ValueError(f"the body is not valid JSON: {exc}") from None
+    value = repaired(value)
+    left = first_unstorable(value)  # once repaired, only an integer too long to read
+    if left is not None:
+        raise PayloadError(json_path(left[0]), left[1])
+    return value
 
 
 def obj(value: Any, path: str) -> Mapping[str, Any]:

@@ -64,9 +64,12 @@ def _labels(field: str, values: tuple[str, ...]) -> tuple[str, ...]:
     return cleaned
 
 
+MAX_COUNT = 10**12  # an approximate number of subjects or records: more than there are people
+
+
 def _count(field: str, value: int | None) -> int | None:
-    if value is not None and value < 0:
-        raise InvalidInput(f"{field}: must be 0 or more (got {value})")
+    if value is not None and not 0 <= value <= MAX_COUNT:
+        raise InvalidInput(f"{field}: a number from 0 to {MAX_COUNT:,}")
     return value
 
 

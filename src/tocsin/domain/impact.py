@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+MAX_USERS = 2**31 - 1  # the most the database stores (PostgreSQL's integer)
+
 
 @dataclass(frozen=True, slots=True)
 class Impact:

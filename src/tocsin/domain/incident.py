@@ -19,7 +19,7 @@ from tocsin.domain import lifecycle, sla
 from tocsin.domain.duration import format_duration
 from tocsin.domain.errors import InvalidInput
 from tocsin.domain.events import Change, EventKind, JobKind, JobRequest, TimelineEvent
-from tocsin.domain.impact import Impact
+from tocsin.domain.impact import MAX_USERS, Impact
 from tocsin.domain.lifecycle import Phase
 from tocsin.domain.note import NoteKind
 from tocsin.domain.severity import Plan, Severity
@@ -239,8 +239,8 @@ def assess_impact(incident: Incident, impact: Impact, *, at: datetime, by: str) 
     """
     _require_aware(at)
     lifecycle.require("assess impact", incident.phase)
-    if impact.users_affected is not None and impact.users_affected < 0:
-        raise InvalidInput("users_affected: must be zero or more")
+    if impact.users_affected is not None and not 0 <= impact.users_affected <= MAX_USERS:
+        raise InvalidInput(f"users_affected: a number from 0 to {MAX_USERS:,}")
     if not (impact.features_down or impact.components_down or impact.security_risk or impact.data_risk):
         raise InvalidInput(
             "features_down: name the features or components (components_down) that are down, or flag"

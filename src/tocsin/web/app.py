@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from starlette.types import Receive, Scope, Send
 
 from tocsin.adapters.db.migrate import head
@@ -28,7 +28,9 @@ from tocsin.web.errors import install_error_handlers
 from tocsin.web.headers import SecureHtml
 from tocsin.web.metrics import AppMetrics
 from tocsin.web.middleware import LimitBodySize, ObserveRequests
+from tocsin.web.openapi import document_problems
 from tocsin.web.statuspage import install as statuspage
+from tocsin.web.storable import GuardJsonNumbers, refuse_unstorable
 from tocsin.web.ui import install_ui
 
 
@@ -61,11 +63,13 @@ def create_app(container: Container) -> TocsinApp:
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=None,  # web/docs.py: the vendored Swagger UI, no CDN
         redoc_url=None,
+        dependencies=[Depends(refuse_unstorable)],  # every route: no text the database cannot store
     )
     app.state.container = container
     app.state.schema_head = head()
     app.state.metrics = AppMetrics(container.engine, container.jobs, container.clock)
     install_error_handlers(app)
+    document_problems(app)  # every error a problem document, in the published schema too
     app.include_router(incidents.router)
     app.include_router(postmortem_api.router)
     app.include_router(compliance_api.router)
@@ -87,6 +91,7 @@ def create_app(container: Container) -> TocsinApp:
     app.include_router(github_hook.router)  # POST /hooks/github
     app.include_router(deploy_hook.router)  # POST /hooks/deploy/{source}
     hooks = webhooks.install(app, max_in_flight=container.settings.intake.max_in_flight)
+    app.add_middleware(GuardJsonNumbers, max_bytes=MAX_BODY_BYTES)  # inside the size limit
     app.add_middleware(
         LimitBodySize, max_bytes=MAX_BODY_BYTES, exempt=("/hooks/",), exempt_pattern=evidence_api.UPLOAD_PATH
     )

@@ -23,10 +23,11 @@ from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
 from starlette.concurrency import run_in_threadpool
 
+from tocsin.adapters.payload import PayloadError, load_json
 from tocsin.domain.deploy import Deploy
 from tocsin.services.deploys import record_deploy
 from tocsin.web.context import container_of, services_of
-from tocsin.web.errors import problem, validation_errors
+from tocsin.web.errors import domain_problem, problem, validation_errors
 from tocsin.web.webhooks import Refused, read_body, source_named
 
 router = APIRouter(include_in_schema=False)
@@ -45,13 +46,6 @@ class DeployIn(BaseModel):
     author: Annotated[str, Field(max_length=200)] = ""
     status: Annotated[str, Field(max_length=40)] = "success"
     id: Annotated[str, Field(max_length=200)] = ""
-
-    @model_validator(mode="after")
-    def _storable(self) -> DeployIn:
-        for name, value in self.model_dump().items():
-            if isinstance(value, str) and "\x00" in value:
-                raise ValueError(f"{name} contains a NUL character (\\0), which cannot be stored")
-        return self
 
     @model_validator(mode="after")
     def _named(self) -> DeployIn:
@@ -83,7 +77,13 @@ async def deploy_hook(request: Request, source: str) -> JSONResponse:
     except Refused as refused:
         return refused.response
     try:
-        given = DeployIn.model_validate_json(body or b"{}")
+        value = load_json(body or b"{}")  # text repaired, as for alerts
+    except ValueError as exc:
+        return problem(400, str(exc), title="Malformed JSON")
+    except PayloadError as exc:
+        return domain_problem(exc)
+    try:
+        given = DeployIn.model_validate(value)
     except ValidationError as exc:
         errors = validation_errors([{**e, "loc": ("body", *e["loc"])} for e in exc.errors()])
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from tocsin.adapters.payload import load_json
+from tocsin.domain.text import storable
 from tocsin.services.github_inbound import receive_event
 from tocsin.web.context import container_of
 from tocsin.web.errors import problem
@@ -57,7 +58,7 @@ async def github_webhook(request: Request) -> JSONResponse:
     if not verify(secret.get_secret_value(), body, request.headers.get(SIGNATURE_HEADER, "")):
         return problem(401, "a valid X-Hub-Signature-256 is required")
     event = request.headers.get("x-github-event", "")
-    delivery = request.headers.get("x-github-delivery", "")
+    delivery = storable(request.headers.get("x-github-delivery", ""))
     if event == "ping":
         return JSONResponse({"outcome": "pong"})
     if not delivery:

@@ -21,6 +21,7 @@ from tocsin.domain.severity import Plan, Severity
 from tocsin.domain.sla import SlaState
 from tocsin.services.ports import IncidentFilter, StoredEvent
 from tocsin.web.alert_counts import AlertCountsOut
+from tocsin.web.api import MAX_INT
 
 
 def _upper(value: object) -> object:
@@ -65,7 +66,7 @@ class IncidentQuery(_Request):
     severity: SeverityIn | None = None
     phase: Phase | None = None
     limit: int = Field(default=50, ge=1, le=200)
-    offset: int = Field(default=0, ge=0)
+    offset: int = Field(default=0, ge=0, le=MAX_INT)
 
     def to_filter(self) -> IncidentFilter:
         return IncidentFilter(
@@ -94,8 +95,8 @@ def _unknown(value: object) -> object:
 
 
 class ImpactIn(_Request):
-    users_affected: Annotated[Annotated[int, Field(ge=0)] | None, BeforeValidator(_unknown)] = Field(
-        description='how many users are affected: a number, or "unknown" (an answer is required)'
+    users_affected: Annotated[Annotated[int, Field(ge=0, le=MAX_INT)] | None, BeforeValidator(_unknown)] = (
+        Field(description='how many users are affected: a number, or "unknown" (an answer is required)')
     )
     features_down: list[Label] = Field(default_factory=list, max_length=100)
     components_down: list[Label] = Field(default_factory=list, max_length=100)

@@ -8,7 +8,6 @@ everything that talks to Slack (card update, thread, ephemeral notes) is a job.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -18,8 +17,10 @@ from fastapi.responses import JSONResponse
 from slack_sdk.signature import SignatureVerifier
 from starlette.concurrency import run_in_threadpool
 
+from tocsin.adapters.payload import load_json
 from tocsin.domain import markup
 from tocsin.domain.errors import DomainError
+from tocsin.domain.text import storable
 from tocsin.services import slack_ops
 from tocsin.services.context import Services
 from tocsin.services.ports import Clock
@@ -73,7 +74,8 @@ async def _verified_form(request: Request) -> tuple[Services, Slack, dict[str, s
     if not verify(secret.get_secret_value(), container.clock, body, request.headers):
         _log.warning("slack.bad_signature", path=request.url.path)
         raise Refused(problem(401, "invalid or stale Slack signature"))
-    form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items()}
+    fields = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items()
+    form = {storable(k): storable(v[0]) for k, v in fields}  # NUL dropped: see adapters.payload
     return container.services, slack, form
 
 
@@ -106,8 +108,8 @@ async def interactions(request: Request) -> Response:
 
 def _payload(form: dict[str, str]) -> dict[str, Any]:
     try:
-        payload = json.loads(form.get("payload", ""))
-    except ValueError:
+        payload = load_json(form.get("payload", "").encode())
+    except (ValueError, DomainError):
         raise Refused(problem(400, "the form has no JSON `payload`")) from None
     if not isinstance(payload, dict):
         raise Refused(problem(400, "`payload` must be a JSON object"))

@@ -6,7 +6,9 @@ shape (422, naming the JSON path) → ingest in one transaction → 200 only aft
 POSTs take a lean path around FastAPI's routing (``intake_route``); the ingest itself goes
 to the intake writer (``intake_writer``), which commits the webhooks waiting at the same time
 together (group commit), each still atomic and answered only after that commit.
-A database that does not answer gives 503 (Alertmanager retries 5xx; a 4xx it would drop).
+A database that does not answer gives 503 (Alertmanager retries 5xx; a 4xx it would drop); a
+value it refuses (``DataError``) gives 422, since resending it cannot succeed. Text it could not
+store (NUL, lone surrogates) never gets that far: ``payload.load_json`` repairs it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import structlog
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from tocsin.adapters.alertmanager import parse_alertmanager, parse_envelope
@@ -120,11 +122,17 @@ def _parse(kind: str, name: str, source: SourceSettings, body: bytes, at: dateti
         value = load_json(body)
     except ValueError as exc:
         raise Refused(problem(400, str(exc), title="Malformed JSON"), "rejected") from None
+    except PayloadError as exc:
+        raise _invalid(exc) from None
     try:
         return PARSERS[kind](value, name, source, at)
     except PayloadError as exc:
-        errors = [{"field": exc.path, "in": "body", "message": exc.message}]
-        raise Refused(problem(422, exc.detail, title="Invalid payload", errors=errors), "rejected") from None
+        raise _invalid(exc) from None
+
+
+def _invalid(exc: PayloadError) -> Refused:
+    errors = [{"field": exc.path, "in": "body", "message": exc.message}]
+    return Refused(problem(422, exc.detail, title="Invalid payload", errors=errors), "rejected")
 
 
 async def _receive(request: Request, kind: str, name: str) -> IngestResult:
@@ -137,6 +145,10 @@ async def _receive(request: Request, kind: str, name: str) -> IngestResult:
     writer: IntakeWriter = request.app.state.intake_writer
     try:
         return await writer.submit(Pending(_policy(request, name, source), notification))
+    except DataError as exc:  # a value the database refuses: resending it will not help
+        _log.error("intake_value_refused", source=name, error=type(exc).__name__)
+        detail = "the database refused a value of this notification; nothing was stored"
+        raise Refused(problem(422, detail, title="Invalid payload"), "rejected") from None
     except (DBAPIError, PoolTimeout) as exc:
         _log.warning("intake_store_unavailable", source=name, error=type(exc).__name__)
         detail = "the database is unavailable; nothing was stored, retry later"

@@ -224,7 +224,7 @@ def test_a_nul_character_is_a_422_naming_the_field_on_every_database(client, clo
     cases = [
         ("patch", f"{API}/{iid}/postmortem", {"summary": "a\u0000b"}, "summary"),
         ("patch", f"{API}/{iid}/postmortem", {"owner": "\u0000"}, "owner"),
-        ("patch", f"{API}/{iid}/postmortem", {"timeline": {"hidden": ["\u0000"]}}, "timeline.hidden"),
+        ("patch", f"{API}/{iid}/postmortem", {"timeline": {"hidden": ["\u0000"]}}, "timeline.hidden.0"),
         ("post", f"{API}/{iid}/notes", {"text": "x\u0000y", "kind": "root_cause"}, "text"),
         ("post", f"{API}/{iid}/checklist/3.2.1", {"note": "\u0000"}, "note"),
         ("post", API, {"title": "a\u0000", "severity": "P3"}, "title"),

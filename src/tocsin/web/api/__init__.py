@@ -11,3 +11,9 @@ API_PREFIX = "/api/v1"
 # under this; a bigger one is refused (413) before it is read into memory. Set per router, not
 # on the app: the app-level limit answers before the error handlers and the request log.
 MAX_BODY_BYTES = 256 * 1024
+
+# Every integer a request carries is bounded in its schema (tests/web/test_input_bounds.py): a
+# larger one is a 422 naming the field, not a database overflow. PostgreSQL's ``integer`` (ids,
+# counts) ends here; its ``bigint`` (SQLite's integers, the job ids) at MAX_BIGINT.
+MAX_INT = 2**31 - 1
+MAX_BIGINT = 2**63 - 1

@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from tocsin.domain.breach import Assessment, Method, Notice, NoticeKind, Risk
+from tocsin.domain.breach_commands import MAX_COUNT
 from tocsin.domain.breach_communication import DeliveryState, Recipient, Summary
 from tocsin.domain.incident import MAX_TEXT
 from tocsin.services.breach_communication import CommunicationView
@@ -15,7 +16,7 @@ from tocsin.web.schemas import BreachClockOut, UtcDatetime
 
 Label = Annotated[str, Field(min_length=1, max_length=200)]
 Text = Annotated[str, Field(max_length=MAX_TEXT)]
-Count = Annotated[int, Field(ge=0, le=10**12)]
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 
 
 class _Request(BaseModel):

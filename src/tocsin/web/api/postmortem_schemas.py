@@ -11,6 +11,7 @@ from tocsin.domain import postmortem as domain
 from tocsin.domain.incident_report import Entry
 from tocsin.services.postmortem import PostMortemView
 from tocsin.services.postmortem_edit import Edit
+from tocsin.web.api import MAX_INT
 
 Line = Annotated[str, Field(max_length=domain.MAX_LINE * 2)]
 Long = Annotated[str, Field(max_length=domain.MAX_FIELD)]
@@ -27,7 +28,9 @@ class WhyIn(_In):
 
 
 class ActionItemIn(_In):
-    id: int = Field(default=0, ge=0, description="an existing item's id; 0 (or none) adds a new item")
+    id: int = Field(
+        default=0, ge=0, le=MAX_INT, description="an existing item's id; 0 (or none) adds a new item"
+    )
     title: Annotated[str, Field(max_length=domain.MAX_LINE)]
     owner: Annotated[str, Field(max_length=200)] = ""
     due_on: date | None = None
@@ -66,7 +69,7 @@ class PostMortemPatch(_In):
     impact: Long | None = None
     root_cause: Long | None = None
     whys: list[WhyIn] | None = Field(default=None, max_length=domain.MAX_ITEMS)
-    why_actions: list[int] | None = Field(
+    why_actions: list[Annotated[int, Field(ge=0, le=MAX_INT)]] | None = Field(
         default=None,
         max_length=domain.MAX_ITEMS,
         description="ids of the action items the last “because” leads to",

@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 from tocsin.domain.access import Role
 from tocsin.domain.severity import Severity
 from tocsin.services.ports import JobStatus
-from tocsin.web.api import MAX_BODY_BYTES
+from tocsin.web.api import MAX_BIGINT, MAX_BODY_BYTES
 from tocsin.web.context import container_of
 from tocsin.web.markdown import plan_document, render_markdown
 from tocsin.web.ui.oncall import on_call_now
@@ -82,7 +82,9 @@ def jobs(
 
 
 @router.post("/admin/jobs/{job_id}/retry")
-def retry(request: Request, session: FormSession, job_id: Annotated[int, Path(ge=1)]) -> Response:
+def retry(
+    request: Request, session: FormSession, job_id: Annotated[int, Path(ge=1, le=MAX_BIGINT)]
+) -> Response:
     session.user.actor.require(Role.ADMIN, "retrying a job")
     container = container_of(request)
     container.jobs.retry(job_id, container.clock.now())

@@ -9,6 +9,7 @@ from typing import Annotated, TypeVar
 from pydantic import BaseModel, StringConstraints
 
 from tocsin.domain.breach import Assessment, Method, NoticeKind, Risk
+from tocsin.domain.breach_commands import MAX_COUNT
 from tocsin.domain.errors import InvalidInput
 
 Short = Annotated[str, StringConstraints(max_length=2000)]
@@ -34,6 +35,8 @@ def _count(field: str, value: str) -> int | None:
         return None
     if not value.isdigit():
         raise InvalidInput(f"{field}: not a whole number: {value[:40]!r} (leave it empty if unknown)")
+    if len(value) > len(str(MAX_COUNT)) or int(value) > MAX_COUNT:
+        raise InvalidInput(f"{field}: at most {MAX_COUNT:,}")
     return int(value)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Request, Response
+from fastapi import APIRouter, Form, Path, Query, Request, Response
 
 from tocsin.domain import restriction
 from tocsin.domain.access import Role
@@ -63,7 +63,11 @@ def _room(incident_id: int) -> str:
 
 @router.get("/incidents/{incident_id}/isolation/{action}/confirm")
 def confirm_page(
-    request: Request, session: Session, incident_id: IncidentPath, action: ActionPath, undo: int = 0
+    request: Request,
+    session: Session,
+    incident_id: IncidentPath,
+    action: ActionPath,
+    undo: Annotated[int, Query(ge=0, le=1)] = 0,
 ) -> Response:
     """What will be sent, and the one button that sends it."""
     svc, actor = services_of(request), session.user.actor

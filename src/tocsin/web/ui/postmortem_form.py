@@ -15,7 +15,7 @@ from tocsin.domain.errors import InvalidInput
 from tocsin.services.postmortem import PostMortemView
 from tocsin.services.postmortem_edit import Edit
 
-_ITEM = re.compile(r"^(?:#(?P<id>\d+)\s+)?(?:\[(?P<done>[ xX])\]\s*)?(?P<rest>.*)$")
+_ITEM = re.compile(r"^(?:#(?P<id>\d{1,9})\s+)?(?:\[(?P<done>[ xX])\]\s*)?(?P<rest>.*)$")
 
 
 def _lines(text: str) -> list[str]:
@@ -68,7 +68,7 @@ def _runbook(line: str) -> domain.RunbookUpdate:
 
 def _ids(text: str) -> tuple[int, ...]:
     parts = [p.strip().lstrip("#") for p in text.replace(",", " ").split()]
-    if not all(p.isdigit() for p in parts):
+    if not all(p.isdigit() and len(p) <= 9 for p in parts):
         raise InvalidInput(f"leads to: action item numbers, e.g. “2, 3” (got {text!r})")
     return tuple(int(p) for p in parts)
 
