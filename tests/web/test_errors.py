@@ -118,3 +118,21 @@ def test_an_unexpected_error_is_a_500_problem_without_internals(client, containe
     assert [line["error"] for line in logs if line["event"] == "unhandled_error"] == ["RuntimeError"]
     assert response.headers["content-type"] == "application/problem+json"
     assert "secret internals" not in response.text
+
+
+def test_a_union_field_is_named_in_words_not_in_pydantic_types(client, as_admin):
+    """``components`` takes a list of keys or a map of key -> status: a wrong type is one
+    sentence about the field, and a wrong status inside the map names that entry alone."""
+    created = client.post("/api/v1/incidents", json={"title": "x", "severity": "P1"}, headers=as_admin)
+    url = f"/api/v1/incidents/{created.json()['id']}/status-updates"
+
+    wrong_type = client.post(url, json={"status": "investigating", "components": 5}, headers=as_admin)
+    assert wrong_type.status_code == 422
+    assert wrong_type.json()["detail"] == "components: Input should be a valid list or dictionary"
+
+    wrong_status = client.post(
+        url, json={"status": "investigating", "components": {"api": "on fire"}}, headers=as_admin
+    )
+    detail = wrong_status.json()["detail"]
+    assert detail.startswith("components.api: unknown value 'on fire': allowed values are operational")
+    assert "[" not in detail

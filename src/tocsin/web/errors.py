@@ -113,17 +113,53 @@ def _allowed_values(error: Mapping[str, Any]) -> list[str] | None:
     return re.findall(r"'([^']*)'", expected)
 
 
+_TYPE_NAMES = frozenset({"int", "str", "float", "bool", "none", "bytes", "decimal", "list", "dict"})
+
+
+def _is_type_tag(part: Any) -> bool:
+    """Pydantic names the branch of a union it tried in the error's location (``list[str]``,
+    ``dict[str,str-enum[ComponentStatus]]``, ``function-after[…]``): words for no user."""
+    return isinstance(part, str) and ("[" in part or part in _TYPE_NAMES)
+
+
 def _field_of(loc: Sequence[Any]) -> tuple[str, str]:
-    """``("body", "impact", 0)`` -> ``("body", "impact.0")``; ``("body",)`` -> ``("body", "body")``."""
+    """``("body", "impact", 0)`` -> ``("body", "impact.0")``; ``("body",)`` -> ``("body", "body")``;
+    the branches of a union are left out (``components.list[str]`` -> ``components``)."""
     where = str(loc[0]) if loc else "body"
-    rest = [str(part) for part in loc[1:]]
+    rest = [str(part) for part in loc[1:] if not _is_type_tag(part)]
     return where, ".".join(rest) if rest else where
+
+
+_VALID = "Input should be a valid "
+
+
+def _one_per_union(items: list[dict[str, Any]], unions: list[bool]) -> list[dict[str, Any]]:
+    """Errors from the branches of one union field read as one sentence: "components: Input should
+    be a valid list or dictionary"; a branch that got further (an unknown value inside the map)
+    speaks alone."""
+    out: list[dict[str, Any]] = []
+    seen: dict[tuple[str, str], dict[str, Any]] = {}
+    deeper = [i["field"] for i, union in zip(items, unions, strict=True) if union]
+    for item, union in zip(items, unions, strict=True):
+        key = (item["in"], item["field"])
+        shallow = item["message"].startswith(_VALID)
+        if union and shallow and any(f.startswith(item["field"] + ".") for f in deeper):
+            continue
+        if union and shallow and key in seen and seen[key]["message"].startswith(_VALID):
+            seen[key]["message"] += " or " + item["message"].removeprefix(_VALID)
+            continue
+        seen.setdefault(key, item)
+        out.append(item)
+    return out
 
 
 def validation_errors(errors: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
+    unions: list[bool] = []
     for error in errors:
-        where, field = _field_of(error.get("loc", ()))
+        loc = error.get("loc", ())
+        unions.append(any(_is_type_tag(part) for part in loc[1:]))
+        where, field = _field_of(loc)
         item: dict[str, Any] = {"field": field, "in": where, "message": str(error.get("msg", "invalid"))}
         if error.get("type") == "json_invalid":
             item = {"field": "body", "in": "body", "message": "the request body is not valid JSON"}
@@ -132,7 +168,7 @@ def validation_errors(errors: Sequence[Mapping[str, Any]]) -> list[dict[str, Any
             item["allowed"] = allowed
             item["message"] = f"unknown value {error.get('input')!r}: allowed values are {', '.join(allowed)}"
         out.append(item)
-    return out
+    return _one_per_union(out, unions)
 
 
 def _describe(item: Mapping[str, Any]) -> str:
