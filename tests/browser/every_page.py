@@ -23,6 +23,7 @@ from tocsin.services import breaches, evidence, incidents, security_procedure, s
 from tocsin.services.users import create_user
 
 ADMIN = "admin@example.org"
+CAMILLE = Actor("camille.martin-dupont@koprogo.example.org", Role.RESPONDER)  # a long name in a table
 TOKEN = "every-page-alertmanager-token"
 WAF = "http://127.0.0.1:9"  # never called: the pages only show the request
 EXTRA: dict[str, Any] = {
@@ -155,7 +156,7 @@ def seed(server: LiveServer) -> dict[str, str]:
         by=rita,
     )
     pid = IncidentId(p1.id)
-    incidents.acknowledge_incident(svc, pid, by=rita)
+    incidents.acknowledge_incident(svc, pid, by=CAMILLE)
     statuspage.post_status_update(svc, pid, status=UpdateStatus.INVESTIGATING, components=["login"], by=rita)
     incidents.add_note(svc, pid, text="Pool exhausted on db-1; raising it.", by=rita)
     incidents.declare_incident(svc, title="Payments slow at checkout", severity=Severity.P0, by=rita)

@@ -1,5 +1,5 @@
 """Every page, light and dark, desktop and phone: an axe-core audit (axe-playwright-python ships
-axe-core; nothing is fetched) that fails on any serious or critical violation, and a full-page
+axe-core; nothing is fetched) that fails on any serious or critical violation (or a page wider than the screen), and a full-page
 screenshot of each in ``test-artifacts/pages/<page>-<size>-<scheme>.png``.
 
 One server for the module, one browser context per size and scheme. The whole rule set runs on
@@ -51,7 +51,9 @@ def _visit(page: Page, url: str, shot: str, everything: bool) -> list[str]:
     assert response.ok, f"{url}: {response.status}"
     assert response.url == url or not response.request.redirected_from, f"{url} redirected"
     page.screenshot(path=shot, full_page=True, animations="disabled")
-    return _violations(page, everything)
+    sideways = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    layout = [f"the page scrolls sideways by {sideways} px"] if sideways > 0 else []
+    return layout + _violations(page, everything)
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
@@ -80,3 +82,52 @@ def test_every_page_has_no_serious_accessibility_violation(
     lines = [f"{name}: {v}" for name, found in report.items() for v in found]
     (folder / f"axe-{size}-{scheme}.txt").write_text("".join(f"{line}\n" for line in lines))
     assert not lines, f"{size} {scheme}: serious or critical axe violations\n" + "\n".join(lines)
+
+
+def test_the_dashboard_shows_every_column_at_1440_px(browser: Browser, site: Site):
+    context = browser.new_context(viewport=SIZES["desktop"])
+    page = context.new_page()
+    page.goto(f"{site.url}/sign-in")
+    page.get_by_label("Email").fill(ADMIN)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    card = page.locator("section", has=page.get_by_role("heading", name="Open incidents")).bounding_box()
+    detected = page.get_by_role("columnheader", name="Detected").bounding_box()
+    long_name = page.get_by_role("cell", name="camille.martin-dupont@koprogo.example.org").bounding_box()
+    context.close()
+    assert card and detected and long_name
+    assert detected["x"] + detected["width"] <= card["x"] + card["width"]
+    assert long_name["x"] + long_name["width"] <= detected["x"]
+
+
+def test_the_components_checkboxes_sit_on_their_labels_line(browser: Browser, site: Site):
+    context = browser.new_context(viewport=SIZES["desktop"])
+    page = context.new_page()
+    page.goto(f"{site.url}/sign-in")
+    page.get_by_label("Email").fill(ADMIN)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(site.url + site.pages["room"])
+    panel = page.locator("#status-updates")
+    boxes = [panel.get_by_role("checkbox", name=name) for name in ("API", "Login", "Payments")]
+    geometry = [(b.bounding_box(), b.locator("xpath=..").bounding_box()) for b in boxes]
+    context.close()
+    for box, label in geometry:
+        assert box and label
+        assert label["height"] < 2 * box["height"] + 12, "the checkbox and its name are on one line"
+        assert abs((box["y"] + box["height"] / 2) - (label["y"] + label["height"] / 2)) < 4
+
+
+def test_the_public_subscribe_form_is_styled(browser: Browser, site: Site):
+    context = browser.new_context(viewport=SIZES["desktop"])
+    page = context.new_page()
+    page.goto(f"{site.url}/status/")
+    form = page.get_by_role("region", name="Get updates by email")
+    email = form.get_by_label("Email address").bounding_box()
+    button = form.get_by_role("button", name="Subscribe")
+    background = button.evaluate("b => getComputedStyle(b).backgroundColor")
+    padding = button.evaluate("b => parseFloat(getComputedStyle(b).paddingLeft)")
+    context.close()
+    assert email and email["width"] >= 400, "the address field is a comfortable width"
+    assert background == "rgb(9, 105, 218)", "the button is the page's blue, not the browser's grey"
+    assert padding >= 12
