@@ -1,6 +1,7 @@
 """Every page, light and dark, desktop and phone: an axe-core audit (axe-playwright-python ships
-axe-core; nothing is fetched) that fails on any serious or critical violation (or a page wider than the screen), and a full-page
-screenshot of each in ``test-artifacts/pages/<page>-<size>-<scheme>.png``.
+axe-core; nothing is fetched) that fails on any serious or critical violation or on a page wider
+than the screen, and a full-page screenshot of each in
+``test-artifacts/pages/<page>-<size>-<scheme>.png``. Then the layout faults users reported.
 
 One server for the module, one browser context per size and scheme. The whole rule set runs on
 the desktop light pages; the other three renderings of the same HTML run the rules whose outcome
@@ -10,11 +11,12 @@ keeps the four passes within a minute and a half."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, FloatRect, Locator, Page, expect
 
 from tests.browser.conftest import PASSWORD
 from tests.browser.every_page import ADMIN, Site, every_page
@@ -84,50 +86,57 @@ def test_every_page_has_no_serious_accessibility_violation(
     assert not lines, f"{size} {scheme}: serious or critical axe violations\n" + "\n".join(lines)
 
 
-def test_the_dashboard_shows_every_column_at_1440_px(browser: Browser, site: Site):
-    context = browser.new_context(viewport=SIZES["desktop"])
+@contextmanager
+def _signed_in(browser: Browser, site: Site) -> Iterator[Page]:
+    context = browser.new_context(viewport=SIZES["desktop"])  # type: ignore[arg-type]
     page = context.new_page()
     page.goto(f"{site.url}/sign-in")
     page.get_by_label("Email").fill(ADMIN)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    card = page.locator("section", has=page.get_by_role("heading", name="Open incidents")).bounding_box()
-    detected = page.get_by_role("columnheader", name="Detected").bounding_box()
-    long_name = page.get_by_role("cell", name="camille.martin-dupont@koprogo.example.org").bounding_box()
-    context.close()
-    assert card and detected and long_name
-    assert detected["x"] + detected["width"] <= card["x"] + card["width"]
+    expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def _box(locator: Locator) -> FloatRect:
+    box = locator.bounding_box()
+    assert box is not None, locator
+    return box
+
+
+def test_the_dashboard_shows_every_column_at_1440_px(browser: Browser, site: Site):
+    with _signed_in(browser, site) as page:
+        card = _box(page.locator("section", has=page.get_by_role("heading", name="Open incidents")))
+        detected = _box(page.get_by_role("columnheader", name="Detected"))
+        long_name = _box(page.get_by_role("cell", name="camille.martin-dupont@koprogo.example.org"))
+    assert detected["x"] + detected["width"] <= card["x"] + card["width"], "Detected is cut"
     assert long_name["x"] + long_name["width"] <= detected["x"]
 
 
 def test_the_components_checkboxes_sit_on_their_labels_line(browser: Browser, site: Site):
-    context = browser.new_context(viewport=SIZES["desktop"])
-    page = context.new_page()
-    page.goto(f"{site.url}/sign-in")
-    page.get_by_label("Email").fill(ADMIN)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.goto(site.url + site.pages["room"])
-    panel = page.locator("#status-updates")
-    boxes = [panel.get_by_role("checkbox", name=name) for name in ("API", "Login", "Payments")]
-    geometry = [(b.bounding_box(), b.locator("xpath=..").bounding_box()) for b in boxes]
-    context.close()
+    with _signed_in(browser, site) as page:
+        page.goto(site.url + site.pages["room"])
+        panel = page.locator("#status-updates")
+        boxes = [panel.get_by_role("checkbox", name=name) for name in ("API", "Login", "Payments")]
+        geometry = [(_box(b), _box(b.locator("xpath=.."))) for b in boxes]
     for box, label in geometry:
-        assert box and label
         assert label["height"] < 2 * box["height"] + 12, "the checkbox and its name are on one line"
         assert abs((box["y"] + box["height"] / 2) - (label["y"] + label["height"] / 2)) < 4
 
 
 def test_the_public_subscribe_form_is_styled(browser: Browser, site: Site):
-    context = browser.new_context(viewport=SIZES["desktop"])
+    context = browser.new_context(viewport=SIZES["desktop"])  # type: ignore[arg-type]
     page = context.new_page()
     page.goto(f"{site.url}/status/")
     form = page.get_by_role("region", name="Get updates by email")
-    email = form.get_by_label("Email address").bounding_box()
+    email = _box(form.get_by_label("Email address"))
     button = form.get_by_role("button", name="Subscribe")
     background = button.evaluate("b => getComputedStyle(b).backgroundColor")
     padding = button.evaluate("b => parseFloat(getComputedStyle(b).paddingLeft)")
     context.close()
-    assert email and email["width"] >= 400, "the address field is a comfortable width"
+    assert email["width"] >= 400, "the address field is a comfortable width"
     assert background == "rgb(9, 105, 218)", "the button is the page's blue, not the browser's grey"
     assert padding >= 12
