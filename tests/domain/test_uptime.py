@@ -42,3 +42,33 @@ def test_partial_outage_weighs_thirty_percent_and_spans_days():
 def test_history_older_than_the_window_sets_the_starting_status():
     result = uptime([(NOW - timedelta(days=200), ComponentStatus.DEGRADED_PERFORMANCE)], now=NOW)
     assert result.bars[0].status is ComponentStatus.DEGRADED_PERFORMANCE
+
+
+def test_a_few_minutes_of_partial_outage_do_not_read_100_percent():
+    start = NOW - timedelta(days=3)
+    history = [
+        (start, ComponentStatus.PARTIAL_OUTAGE),
+        (start + timedelta(minutes=12, seconds=20), ComponentStatus.OPERATIONAL),
+    ]
+    result = uptime(history, now=NOW)
+    assert f"{result.percent:.2f}" == "99.99"  # rounded, 99.9986 would print 100.00
+    assert result.outage == timedelta(minutes=12, seconds=20)
+    assert result.outage_minutes == 13
+
+
+def _outage(hours: int):
+    start = NOW - timedelta(days=3)
+    return uptime(
+        [
+            (start, ComponentStatus.MAJOR_OUTAGE),
+            (start + timedelta(hours=hours), ComponentStatus.OPERATIONAL),
+        ],
+        now=NOW,
+    )
+
+
+def test_the_percentage_moves_with_the_outage():
+    one_hour, five_hours = _outage(1), _outage(5)
+    assert one_hour.percent == 99.95  # 1 h of 89.5 days
+    assert five_hours.percent == 99.76
+    assert uptime([], now=NOW).outage_minutes == 0

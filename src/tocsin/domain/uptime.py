@@ -2,11 +2,14 @@
 
 A component is operational until its first recorded change. Downtime weighs a major outage in
 full and a partial outage at 30 % (degraded performance and maintenance are not downtime), the
-usual weighting of hosted status pages.
+usual weighting of hosted status pages. The percentage is cut, not rounded, to two decimals: a
+few minutes of outage read 99.99 %, never 100.00 %; ``outage`` is the time spent in a partial or
+major outage, unweighted, for the page to say how long.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -28,6 +31,12 @@ class DayBar:
 class Uptime:
     bars: tuple[DayBar, ...]
     percent: float
+    outage: timedelta = timedelta(0)
+
+    @property
+    def outage_minutes(self) -> int:
+        """Whole minutes of outage, rounded up: 20 seconds of outage is 1 min, not 0."""
+        return math.ceil(self.outage.total_seconds() / 60)
 
 
 def _intervals(
@@ -52,6 +61,10 @@ def uptime(history: Sequence[tuple[datetime, ComponentStatus]], *, now: datetime
     spans = _intervals(history, start, now)
     bars: list[DayBar] = []
     total_down = 0.0
+    outage = sum(
+        ((min(end, now) - begin).total_seconds() for begin, end, status in spans if status in _WEIGHT),
+        0.0,
+    )
     for offset in range(days):
         day_start = start + offset * DAY
         day_end = min(day_start + DAY, now)
@@ -66,4 +79,6 @@ def uptime(history: Sequence[tuple[datetime, ComponentStatus]], *, now: datetime
         bars.append(DayBar(day_start.date(), worst(statuses), timedelta(seconds=round(down))))
     elapsed = (now - start).total_seconds()
     percent = 100.0 if elapsed <= 0 else max(0.0, 100.0 * (1 - total_down / elapsed))
-    return Uptime(tuple(bars), round(percent, 2))
+    if total_down > 0:
+        percent = min(math.floor(percent * 100 + 1e-9) / 100, 99.99)
+    return Uptime(tuple(bars), percent, timedelta(seconds=round(outage)))

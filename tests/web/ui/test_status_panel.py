@@ -9,9 +9,10 @@ from html import unescape
 import pytest
 
 from tocsin.config import Settings
-from tocsin.domain.access import Role
+from tocsin.domain.access import SYSTEM, Role
 from tocsin.domain.severity import Severity
-from tocsin.services.incidents import declare_incident, get_timeline
+from tocsin.services.incidents import close_incident, declare_incident, get_timeline, resolve_incident
+from tocsin.services.postmortem import waive
 
 COMPONENTS = {"login": {"name": "Login"}, "db": {"name": "db-1.internal", "public": False}}
 
@@ -112,3 +113,39 @@ def test_a_p3_has_no_draft_but_can_still_be_posted(client, as_role, services, re
     assert "Nothing posted on the public status page" in panel
     assert "Post update" in panel
     assert "db-1.internal (internal)" in panel
+
+
+def test_a_resolved_or_closed_incident_no_longer_asks_to_publish(client, as_role, services, responder):
+    incident = declare_incident(services, title="x", severity=Severity.P1, by=responder)
+    as_role(Role.RESPONDER)
+    room = f"/incidents/{incident.id}"
+    assert "Publish the draft" in _panel(client.get(room).text)
+    resolve_incident(services, incident.id, summary="fixed", by=responder)
+    panel = _text(_panel(client.get(room).text))
+    assert "Publish the draft" not in panel
+    assert "A public update is required." not in panel
+    assert "Nothing posted on the public status page for this incident." in panel
+    assert "Post update" not in panel  # nothing public to follow up on
+    waive(services, incident.id, reason="test incident", by=SYSTEM)
+    close_incident(services, incident.id, by=responder)
+    assert "Publish the draft" not in _panel(client.get(room).text)
+
+
+def test_a_public_incident_resolved_in_tocsin_can_still_post(client, as_role, services, responder):
+    incident = declare_incident(services, title="x", severity=Severity.P1, by=responder)
+    csrf = as_role(Role.RESPONDER)
+    room = f"/incidents/{incident.id}"
+    client.post(f"{room}/status-updates", data={"status": "investigating", "csrf_token": csrf})
+    resolve_incident(services, incident.id, summary="fixed", by=responder)
+    assert "Post update" in _text(_panel(client.get(room).text))
+
+
+def test_the_timeline_shows_the_status_in_bold_not_markdown(client, as_role, services, responder):
+    incident = declare_incident(services, title="x", severity=Severity.P1, by=responder)
+    csrf = as_role(Role.RESPONDER)
+    room = f"/incidents/{incident.id}"
+    client.post(f"{room}/status-updates", data={"status": "investigating", "csrf_token": csrf})
+    html = client.get(room).text
+    timeline = html[html.index('class="timeline"') :]
+    assert "Status page update posted: 🔴 <strong>Investigating</strong> - We are currently" in timeline
+    assert "**" not in timeline

@@ -16,6 +16,7 @@ from tocsin import __version__
 from tocsin.domain.access import Role
 from tocsin.domain.user import WebSession
 from tocsin.web.context import container_of
+from tocsin.web.ui.emphasis import strong
 
 FLASH_COOKIE = "tocsin_flash"
 MAX_FLASH = 300
@@ -65,6 +66,7 @@ class Templates:
             lstrip_blocks=True,
         )
         self.env.filters.update(duration=duration, utc=utc, utc_date=utc_date, iso=iso)
+        self.env.filters["strong"] = strong
         self.env.globals.update(
             Role=Role, version=__version__, static=lambda p: f"{static_prefix}/{p}?v={__version__}"
         )
