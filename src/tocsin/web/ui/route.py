@@ -13,6 +13,7 @@ from fastapi.routing import APIRoute
 
 from tocsin.domain.errors import DomainError
 from tocsin.services.signin import TooManyAttempts
+from tocsin.web import i18n
 from tocsin.web.errors import DOMAIN_STATUS, validation_errors
 from tocsin.web.ui.render import error_page
 from tocsin.web.ui.security import CsrfFailed, SignInRequired, sign_in_url
@@ -75,7 +76,11 @@ class UiRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def guarded(request: Request) -> Response:
-            response = await _handle(request, handler)
+            language = i18n.begin_request(request)  # the user's own setting: security.optional_session
+            try:
+                response = await _handle(request, handler)
+            finally:
+                i18n.end(language)
             for name, value in SECURITY_HEADERS.items():
                 response.headers.setdefault(name, value)
             return response
