@@ -1,29 +1,64 @@
-"""The text and HTML bodies of a notification email. Kept apart so they can be localised."""
+"""The subject, text and HTML bodies of a notification email, in the language of the running
+job (``server.language``: the worker runs each job in it); times stay in UTC, as the plan's
+templates write them."""
 
 from __future__ import annotations
 
 from html import escape
 
+from tocsin.adapters.i18n import N_
+from tocsin.adapters.i18n import gettext as _
 from tocsin.domain.notification import Notification, Purpose
 
 _ASK = {
-    Purpose.PAGE: "You are paged: please acknowledge the incident.",
-    Purpose.FYI: "For your information; nothing to do unless you are on it.",
+    Purpose.PAGE: N_("You are paged: please acknowledge the incident."),
+    Purpose.FYI: N_("For your information; nothing to do unless you are on it."),
 }
+_TAG = {Purpose.PAGE: N_("PAGE"), Purpose.FYI: N_("FYI")}
+_TRIGGERS = {
+    "opened": N_("opened"),
+    "escalated": N_("escalated"),
+    "acknowledged": N_("acknowledged"),
+    "severity_changed": N_("severity changed"),
+    "resolved": N_("resolved"),
+    "reopened": N_("reopened"),
+    "postmortem_due": N_("post-mortem due"),
+    "breach_due": N_("breach notification due"),
+}
+
+
+def trigger_label(notification: Notification) -> str:
+    value = notification.trigger.value
+    return _(_TRIGGERS.get(value, value))
+
+
+def render_subject(notification: Notification) -> str:
+    tag = _(_TAG.get(notification.purpose, N_("FYI")))
+    return f"[{tag}] [{notification.severity}] #{notification.incident_id} {notification.title} — " + (
+        trigger_label(notification)
+    )
+
+
+def _event_line(notification: Notification) -> str:
+    return _("Event: {event} at {at} UTC").format(
+        event=trigger_label(notification), at=f"{notification.at:%Y-%m-%d %H:%M}"
+    )
 
 
 def render_text(notification: Notification) -> str:
     lines = [
-        _ASK[notification.purpose],
+        _(_ASK[notification.purpose]),
         "",
-        f"Incident #{notification.incident_id}: {notification.title}",
-        f"Severity: {notification.severity}    Phase: {notification.phase}",
-        f"Event: {notification.trigger.value} at {notification.at:%Y-%m-%d %H:%M} UTC",
+        _("Incident #{id}: {title}").format(id=notification.incident_id, title=notification.title),
+        _("Severity: {severity}    Phase: {phase}").format(
+            severity=notification.severity, phase=notification.phase
+        ),
+        _event_line(notification),
         "",
         notification.text,
     ]
     if notification.via:
-        lines += ["", f"You receive this as {notification.via}."]
+        lines += ["", _("You receive this as {via}.").format(via=notification.via)]
     if notification.url:
         lines += ["", notification.url]
     return "\n".join(lines) + "\n"
@@ -33,14 +68,16 @@ def render_html(notification: Notification) -> str:
     link = ""
     if notification.url:
         url = escape(notification.url, quote=True)
-        link = f'<p><a href="{url}">Open incident #{notification.incident_id}</a></p>'
-    via = f"<p><small>You receive this as {escape(notification.via)}.</small></p>" if notification.via else ""
+        link = f'<p><a href="{url}">{escape(_("Open incident #{id}").format(id=notification.incident_id))}</a></p>'
+    via = ""
+    if notification.via:
+        via = f"<p><small>{escape(_('You receive this as {via}.').format(via=notification.via))}</small></p>"
+    phase = escape(_("Phase: {phase}").format(phase=notification.phase))
     return (
         "<!doctype html><html><body>"
-        f"<p><strong>{escape(_ASK[notification.purpose])}</strong></p>"
+        f"<p><strong>{escape(_(_ASK[notification.purpose]))}</strong></p>"
         f"<h2>[{escape(notification.severity)}] #{notification.incident_id} {escape(notification.title)}</h2>"
-        f"<p>Phase: {escape(notification.phase)} · Event: {escape(notification.trigger.value)} at "
-        f"{notification.at:%Y-%m-%d %H:%M} UTC</p>"
+        f"<p>{phase} · {escape(_event_line(notification))}</p>"
         f"<p>{escape(notification.text)}</p>{link}{via}"
         "</body></html>"
     )

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tocsin.adapters.i18n import N_
+from tocsin.adapters.i18n import gettext as _
 from tocsin.services.slack_ops import ACK, ESCALATE, RESOLVE, SEVERITY
 from tocsin.services.slack_ports import Card
 
@@ -19,6 +21,14 @@ MAX_HEADER = 150
 MAX_BUTTON = 75
 MAX_CONTEXT = 10  # elements in a context block
 
+# the card's words are in server.language (the worker runs each job in it)
+PHASES = {
+    "detection": N_("detection"),
+    "triage": N_("triage"),
+    "resolution": N_("resolution"),
+    "post_incident": N_("post incident"),
+    "closed": N_("closed"),
+}
 _MARK = {"P0": "🔴", "P1": "🟠", "P2": "🟡", "P3": "🔵"}
 COLOURS = {"P0": "#d32f2f", "P1": "#f57c00", "P2": "#fbc02d", "P3": "#1976d2"}
 """Severity colours, for the attachment bar that frames the card."""
@@ -39,10 +49,10 @@ def fallback_text(card: Card) -> str:
 
 def _status(card: Card) -> str:
     if card.resolved:
-        return "Resolved"
+        return _("Resolved")
     if card.acknowledged_by:
-        return f"Acknowledged by {card.acknowledged_by}"
-    return f"ack due {card.ack_due_at:%H:%M} UTC"
+        return _("Acknowledged by {who}").format(who=card.acknowledged_by)
+    return _("ack due {at} UTC").format(at=f"{card.ack_due_at:%H:%M}")
 
 
 def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
@@ -63,20 +73,20 @@ def _actions(card: Card) -> dict[str, Any]:
     select = {
         "type": "static_select",
         "action_id": SEVERITY,
-        "placeholder": _plain("Set severity"),
+        "placeholder": _plain(_("Set severity")),
         "options": options,
         "initial_option": next(o for o in options if o["value"] == card.severity),
     }
-    resolve = _button("Resolve", RESOLVE, value, "danger")
+    resolve = _button(_("Resolve"), RESOLVE, value, "danger")
     resolve["confirm"] = {
-        "title": _plain("Resolve?"),
-        "text": _plain(f"Mark incident #{card.incident_id} resolved"),
-        "confirm": _plain("Resolve"),
-        "deny": _plain("Cancel"),
+        "title": _plain(_("Resolve?")),
+        "text": _plain(_("Mark incident #{id} resolved").format(id=card.incident_id)),
+        "confirm": _plain(_("Resolve")),
+        "deny": _plain(_("Cancel")),
     }
     elements = [
-        _button("Acknowledge", ACK, value, "primary"),
-        _button("Escalate", ESCALATE, value),
+        _button(_("Acknowledge"), ACK, value, "primary"),
+        _button(_("Escalate"), ESCALATE, value),
         select,
         resolve,
     ]
@@ -84,9 +94,9 @@ def _actions(card: Card) -> dict[str, Any]:
 
 
 def _links(card: Card) -> str:
-    links = [f"<{card.url}|Open in tocsin>"] if card.url else []
+    links = [f"<{card.url}|{_('Open in tocsin')}>"] if card.url else []
     if card.issue_url:
-        links.append(f"<{card.issue_url}|GitHub issue>")
+        links.append(f"<{card.issue_url}|{_('GitHub issue')}>")
     return " · ".join(links)
 
 
@@ -94,10 +104,13 @@ def blocks(card: Card) -> list[dict[str, Any]]:
     """The card's blocks (at most 6 of Slack's 50); buttons only while the incident is open."""
     header = f"{_MARK.get(card.severity, '')} {card.severity} — #{card.incident_id} {card.title}"
     fields = [
-        _mrkdwn(f"*Severity*\n{card.severity}"),
-        _mrkdwn(f"*Phase*\n{card.phase.replace('_', ' ')}"),
-        _mrkdwn(f"*Response*\n{_status(card)}"),
-        _mrkdwn(f"*Source*\n{card.source} · {card.alerts_firing}/{card.alerts_total} alerts firing"),
+        _mrkdwn(f"*{_('Severity')}*\n{card.severity}"),
+        _mrkdwn(f"*{_('Phase')}*\n{_(PHASES.get(card.phase, card.phase.replace('_', ' ')))}"),
+        _mrkdwn(f"*{_('Response')}*\n{_status(card)}"),
+        _mrkdwn(
+            f"*{_('Source')}*\n{card.source} · "
+            + _("{firing}/{total} alerts firing").format(firing=card.alerts_firing, total=card.alerts_total)
+        ),
     ]
     result: list[dict[str, Any]] = [
         {"type": "header", "text": _plain(header.strip(), MAX_HEADER)},
