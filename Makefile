@@ -55,10 +55,10 @@ chromium:
 ## language's tocsin.po (translate the new msgids there), and compile the .mo files that ship
 LOCALE := src/tocsin/locale
 messages: install
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k N_ --no-location --sort-output --omit-header \
-	  --project tocsin -o $(LOCALE)/tocsin.pot src/tocsin
-	$(BIN)/pybabel update --quiet -i $(LOCALE)/tocsin.pot -d $(LOCALE) -D tocsin --no-fuzzy-matching --ignore-obsolete
-	$(BIN)/pybabel compile --quiet --statistics -d $(LOCALE) -D tocsin
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_ --no-location --sort-output --project tocsin \
+	  -o $(LOCALE)/tocsin.pot src/tocsin
+	$(BIN)/pybabel -q update -i $(LOCALE)/tocsin.pot -d $(LOCALE) -D tocsin --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile --statistics -d $(LOCALE) -D tocsin
 
 check: install
 	$(BIN)/ruff check src tests bench

@@ -68,3 +68,11 @@ def test_passwd_replaces_the_password(cli):
         in cli("user", "passwd", "a@example.org", "--password", "z" * 12).output
     )
     cli("user", "passwd", "b@example.org", "--password", "z" * 12, code=3)
+
+
+def test_a_users_language_set_from_the_cli(cli):
+    cli("user", "create", "rita@example.org", "--password", "x" * 12)
+    assert "Language of rita@example.org: fr" in cli("user", "language", "rita@example.org", "fr").output
+    refused = cli("user", "language", "rita@example.org", "de", code=2)
+    assert "language: one of en, fr" in refused.output
+    assert "as the browser asks" in cli("user", "language", "rita@example.org", "auto").output

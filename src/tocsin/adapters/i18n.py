@@ -1,12 +1,13 @@
 """French and English: the gettext catalogs under ``tocsin/locale``, and the viewer's language
 and time zone.
 
-The language (and the time zone times are shown in) lives in a context variable, so each web request (each one runs in its own
-context, copied into the thread pool for sync endpoints), each CLI command and each worker job
-has its own. A request starts with ``begin(...)`` (Accept-Language, then ``server.language``);
-once the signed-in user is known, ``choose(...)`` switches to their own setting. The choice is a
-mutable holder shared by the copies of the request's context, so a dependency run in one pool
-thread and the endpoint run in another see the same language.
+The language (and the time zone times are shown in) lives in a context variable, so each web
+request (each one runs in its own context, copied into the thread pool for sync endpoints), each
+CLI command and each worker job has its own. A request starts with ``begin(...)``
+(Accept-Language, then ``server.language``); once the signed-in user is known, ``choose(...)``
+switches to their own setting. The choice is a mutable holder shared by the copies of the
+request's context, so a dependency run in one pool thread and the endpoint run in another see
+the same language.
 
 Messages are written in English in the code and templates (the msgid); ``make messages``
 extracts them (``babel.cfg``), updates ``locale/<lang>/LC_MESSAGES/tocsin.po`` and compiles the
@@ -26,9 +27,10 @@ from importlib.resources import files
 
 from babel.support import Translations
 
-from tocsin.domain.user import LANGUAGES
+from tocsin.domain import user
 
 DOMAIN = "tocsin"
+LANGUAGES = user.LANGUAGES  # what tocsin speaks
 DEFAULT = "en"
 NAMES = {"en": "English", "fr": "Français"}
 MAX_ACCEPT_LANGUAGE = 500  # header bytes read; the rest is ignored

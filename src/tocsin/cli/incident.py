@@ -111,7 +111,8 @@ def show(incident_id: int, as_json: AsJson = False) -> None:
             return
         level = c.services.plan.level(found.severity)
         out.print(f"[bold]#{found.id} {escape(found.title)}[/]", markup=True)
-        out.print(f"{level.label} · {_('phase')} {found.phase.value} · {sla_text(found, now)}")
+        phase = _("phase {phase}").format(phase=found.phase.value)
+        out.print(f"{level.label} · {phase} · {sla_text(found, now)}")
         out.print(
             _("Detected {at} UTC by {who} ({source})").format(
                 at=f"{found.detected_at:%Y-%m-%d %H:%M:%S}", who=found.declared_by, source=found.source

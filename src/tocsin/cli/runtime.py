@@ -48,7 +48,8 @@ def exit_code(error: Exception) -> int:
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]{escape(_('error:'))}[/] {escape(message)}", markup=True)
+    label = escape(_("error:"))
+    err.print(f"[bold red]{label}[/] {escape(message)}", markup=True)
     return typer.Exit(code)
 
 

@@ -31,7 +31,9 @@ def create(
         record, secret = tokens.create_token(
             c.services, name=name, role=Role.parse(role), by=local_actor(None), rotate=rotate
         )
-        out.print(_("Created token {name} with role {role}.").format(name=repr(record.name), role=record.role.value))
+        out.print(
+            _("Created token {name} with role {role}.").format(name=repr(record.name), role=record.role.value)
+        )
         out.print(_("Store it now: it is not shown again."))
         print(secret)  # the secret alone on the last line, for scripts
 

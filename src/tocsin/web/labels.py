@@ -105,7 +105,30 @@ SHOWN = (
     N_("high"),
     N_("none"),
     N_("sent"),
+    # error page titles (domain.errors, services.signin)
+    N_("Domain error"),
+    N_("Not found"),
+    N_("Invalid transition"),
+    N_("Conflict"),
+    N_("Invalid input"),
+    N_("Forbidden"),
+    N_("Sign-in failed"),
+    N_("Too many sign-in attempts"),
 )
+
+
+def js_words() -> dict[str, str]:
+    """The words ``static/tocsin.js`` writes as the clocks tick (``%s``: the value)."""
+    return {
+        "ok": gettext("On time"),
+        "at_risk": gettext("At risk"),
+        "breached": gettext("Breached"),
+        "left": gettext("%s left"),
+        "overdue": gettext("overdue %s"),
+        "ago": gettext("%(duration)s ago") % {"duration": "%s"},
+        "days": gettext("%(days)s d %(hours)02d h").replace("%(days)s", "%d").replace("%(hours)02d", "%h"),
+        "zone": gettext("times in %(zone)s (UTC on hover)") % {"zone": "%s"},
+    }
 
 
 def phase_label(value: str) -> str:

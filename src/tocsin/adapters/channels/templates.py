@@ -68,14 +68,17 @@ def render_html(notification: Notification) -> str:
     link = ""
     if notification.url:
         url = escape(notification.url, quote=True)
-        link = f'<p><a href="{url}">{escape(_("Open incident #{id}").format(id=notification.incident_id))}</a></p>'
+        text = escape(_("Open incident #{id}").format(id=notification.incident_id))
+        link = f'<p><a href="{url}">{text}</a></p>'
     via = ""
     if notification.via:
-        via = f"<p><small>{escape(_('You receive this as {via}.').format(via=notification.via))}</small></p>"
+        receive = escape(_("You receive this as {via}.").format(via=notification.via))
+        via = f"<p><small>{receive}</small></p>"
     phase = escape(_("Phase: {phase}").format(phase=notification.phase))
+    ask = escape(_(_ASK[notification.purpose]))
     return (
         "<!doctype html><html><body>"
-        f"<p><strong>{escape(_(_ASK[notification.purpose]))}</strong></p>"
+        f"<p><strong>{ask}</strong></p>"
         f"<h2>[{escape(notification.severity)}] #{notification.incident_id} {escape(notification.title)}</h2>"
         f"<p>{phase} · {escape(_event_line(notification))}</p>"
         f"<p>{escape(notification.text)}</p>{link}{via}"

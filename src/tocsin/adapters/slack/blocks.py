@@ -42,6 +42,10 @@ def _mrkdwn(text: str) -> dict[str, Any]:
     return {"type": "mrkdwn", "text": text[:MAX_TEXT]}
 
 
+def _field(label: str, value: str) -> dict[str, Any]:
+    return _mrkdwn(f"*{label}*\n{value}")
+
+
 def fallback_text(card: Card) -> str:
     """The notification text (and what screen readers and old clients show)."""
     return f"[{card.severity}] #{card.incident_id} {card.title} ({card.phase})"
@@ -94,9 +98,10 @@ def _actions(card: Card) -> dict[str, Any]:
 
 
 def _links(card: Card) -> str:
-    links = [f"<{card.url}|{_('Open in tocsin')}>"] if card.url else []
+    open_text, issue_text = _("Open in tocsin"), _("GitHub issue")
+    links = [f"<{card.url}|{open_text}>"] if card.url else []
     if card.issue_url:
-        links.append(f"<{card.issue_url}|{_('GitHub issue')}>")
+        links.append(f"<{card.issue_url}|{issue_text}>")
     return " · ".join(links)
 
 
@@ -104,12 +109,13 @@ def blocks(card: Card) -> list[dict[str, Any]]:
     """The card's blocks (at most 6 of Slack's 50); buttons only while the incident is open."""
     header = f"{_MARK.get(card.severity, '')} {card.severity} — #{card.incident_id} {card.title}"
     fields = [
-        _mrkdwn(f"*{_('Severity')}*\n{card.severity}"),
-        _mrkdwn(f"*{_('Phase')}*\n{_(PHASES.get(card.phase, card.phase.replace('_', ' ')))}"),
-        _mrkdwn(f"*{_('Response')}*\n{_status(card)}"),
-        _mrkdwn(
-            f"*{_('Source')}*\n{card.source} · "
-            + _("{firing}/{total} alerts firing").format(firing=card.alerts_firing, total=card.alerts_total)
+        _field(_("Severity"), card.severity),
+        _field(_("Phase"), _(PHASES.get(card.phase, card.phase.replace("_", " ")))),
+        _field(_("Response"), _status(card)),
+        _field(
+            _("Source"),
+            f"{card.source} · "
+            + _("{firing}/{total} alerts firing").format(firing=card.alerts_firing, total=card.alerts_total),
         ),
     ]
     result: list[dict[str, Any]] = [

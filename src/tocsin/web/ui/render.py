@@ -99,6 +99,7 @@ class Templates:
             static=lambda p: f"{static_prefix}/{p}?v={__version__}",
             phase_label=labels.phase_label,
             event_label=labels.event_label,
+            js_words=labels.js_words,
         )
 
     def render(self, name: str, context: Mapping[str, Any]) -> str:

@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 
+from tocsin.adapters.i18n import gettext as _
 from tocsin.domain.errors import DomainError
 from tocsin.services.signin import TooManyAttempts
 from tocsin.web import i18n
@@ -52,7 +53,7 @@ def _explain(exc: RequestValidationError) -> str:
     parts = []
     for error in validation_errors(exc.errors())[:3]:
         parts.append(f"{error['field']} ({error['in']}): {error['message']}")
-    return "; ".join(parts) + "." if parts else "Some of the values sent were not understood."
+    return "; ".join(parts) + "." if parts else _("Some of the values sent were not understood.")
 
 
 async def _handle(request: Request, handler: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -61,14 +62,14 @@ async def _handle(request: Request, handler: Callable[[Request], Awaitable[Respo
     except SignInRequired as exc:
         return _sign_in_redirect(request, exc)
     except CsrfFailed:
-        detail = (
+        detail = _(
             "The form was refused because its security token is missing or stale. Reload the page and retry."
         )
-        return error_page(request, 403, "Form expired", detail)
+        return error_page(request, 403, _("Form expired"), detail)
     except RequestValidationError as exc:
-        return error_page(request, 422, "Invalid request", _explain(exc))
+        return error_page(request, 422, _("Invalid request"), _explain(exc))
     except DomainError as exc:
-        return error_page(request, _status(exc), exc.title, exc.detail)
+        return error_page(request, _status(exc), _(exc.title), exc.detail)
 
 
 class UiRoute(APIRoute):
