@@ -15,15 +15,16 @@ _ASK = {
     Purpose.FYI: N_("For your information; nothing to do unless you are on it."),
 }
 _TAG = {Purpose.PAGE: N_("PAGE"), Purpose.FYI: N_("FYI")}
+# English keeps the trigger's own value in subjects (mail filters match "— opened", "breach_due")
 _TRIGGERS = {
     "opened": N_("opened"),
     "escalated": N_("escalated"),
     "acknowledged": N_("acknowledged"),
-    "severity_changed": N_("severity changed"),
+    "severity_changed": N_("severity_changed"),
     "resolved": N_("resolved"),
     "reopened": N_("reopened"),
-    "postmortem_due": N_("post-mortem due"),
-    "breach_due": N_("breach notification due"),
+    "postmortem_due": N_("postmortem_due"),
+    "breach_due": N_("breach_due"),
 }
 
 
