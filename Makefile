@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_CONFIG := examples/demo.yaml
 PG_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test check bench bench-ingest bench-timers soak clean chromium
+.PHONY: install run test check bench bench-ingest bench-timers soak clean chromium messages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,15 @@ chromium:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null 2>&1 || \
 	  { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null; } || \
 	  echo "Could not install Chromium: the browser tests will skip (and fail under CI=true)"; fi
+
+## make messages: extract the UI, e-mail, Slack and CLI texts into locale/tocsin.pot, update each
+## language's tocsin.po (translate the new msgids there), and compile the .mo files that ship
+LOCALE := src/tocsin/locale
+messages: install
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_ --no-location --sort-output --project tocsin \
+	  -o $(LOCALE)/tocsin.pot src/tocsin
+	$(BIN)/pybabel -q update -i $(LOCALE)/tocsin.pot -d $(LOCALE) -D tocsin --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile --statistics -d $(LOCALE) -D tocsin
 
 check: install
 	$(BIN)/ruff check src tests bench

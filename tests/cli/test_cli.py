@@ -197,3 +197,16 @@ def test_token_create_twice_says_how_and_rotate_replaces_it(cli):
     assert second != first
     listing = cli("token", "ls").output
     assert listing.count("me ") >= 2  # the revoked one stays listed, with its revocation time
+
+
+def test_the_cli_speaks_server_language(cli, monkeypatch):
+    monkeypatch.setenv("TOCSIN_SERVER__LANGUAGE", "fr")
+    declared = cli("incident", "declare", "Login fail", "--severity", "P1", "--by", "alice").output
+    assert "Incident #1 déclaré : Login fail [P1 (High)]" in declared
+    assert "À acquitter avant " in declared
+    assert "Incident #1 acquitté à " in cli("incident", "ack", "1").output
+    assert "Incident #1 résolu" in cli("incident", "resolve", "1").output
+    refused = cli("incident", "close", "1", code=4).output
+    assert refused.startswith("erreur :")
+    monkeypatch.delenv("TOCSIN_SERVER__LANGUAGE")
+    assert "Declared incident #2" in cli("incident", "declare", "Other", "-s", "P3").output

@@ -108,6 +108,8 @@ def test_the_wheel_installs_and_serves_outside_the_repository(tmp_path):
         assert status == 200, log.read_text()
         page = httpx.get(f"http://127.0.0.1:{port}/status/", timeout=5)
         assert page.status_code == 200  # templates and static files came with the wheel
+        french = httpx.get(f"http://127.0.0.1:{port}/status/", headers={"Accept-Language": "fr"}, timeout=5)
+        assert "Composants" in french.text  # and the compiled French catalog
         assert httpx.get(f"http://127.0.0.1:{port}/static/tocsin.css", timeout=5).status_code == 200
     finally:
         server.terminate()

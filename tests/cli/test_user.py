@@ -92,3 +92,11 @@ def test_common_passwords_are_refused_when_creating_or_changing(cli, password):
         "too common"
         in cli("user", "passwd", "a@example.org", "--password-stdin", input=f"{password}\n", code=2).output
     )
+
+
+def test_a_users_language_set_from_the_cli(cli):
+    cli("user", "create", "rita@example.org", "--password", "quiet river lantern")
+    assert "Language of rita@example.org: fr" in cli("user", "language", "rita@example.org", "fr").output
+    refused = cli("user", "language", "rita@example.org", "de", code=2)
+    assert "language: one of en, fr" in refused.output
+    assert "as the browser asks" in cli("user", "language", "rita@example.org", "auto").output

@@ -85,6 +85,7 @@ def test_operational_defaults():
         "base_url": "http://127.0.0.1:8080",
         "embedded_worker": True,
         "trusted_proxies": ("127.0.0.1",),
+        "language": "en",
     }
     assert settings.database.url == "sqlite:///./var/tocsin.db"
     assert settings.database.echo is False

@@ -327,3 +327,10 @@ def test_the_dpo_must_be_a_known_person(plan_file):
     assert problems({"TOCSIN_CONFIG": str(fixed)}) == [
         f"{fixed}:4: gdpr.dpo: person 'inez' is not defined (did you mean 'ines'?)"
     ]
+
+
+def test_server_language_is_en_or_fr():
+    assert load_settings({"TOCSIN_SERVER__LANGUAGE": "fr"}).server.language == "fr"
+    with pytest.raises(ConfigError) as caught:
+        load_settings({"TOCSIN_SERVER__LANGUAGE": "de"})
+    assert "server.language" in str(caught.value)

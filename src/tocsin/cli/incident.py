@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from tocsin.adapters.i18n import gettext as _
 from tocsin.cli.render import incident_json, sla_text
 from tocsin.cli.runtime import container, local_actor, out
 from tocsin.domain.incident import IncidentId
@@ -53,10 +54,14 @@ def declare(  # noqa: PLR0917 - typer maps each parameter to an argument or opti
         if quiet:
             out.print(str(created.id))
             return
-        out.print(f"Declared incident #{created.id}: {created.title} [{level.label}]")
+        out.print(
+            _("Declared incident #{id}: {title} [{level}]").format(
+                id=created.id, title=created.title, level=level.label
+            )
+        )
         if created.security:
-            out.print("A security incident: its details are for the security role and admins only")
-        out.print(f"Acknowledge by {created.ack_due_at:%Y-%m-%d %H:%M} UTC")
+            out.print(_("A security incident: its details are for the security role and admins only"))
+        out.print(_("Acknowledge by {at} UTC").format(at=f"{created.ack_due_at:%Y-%m-%d %H:%M}"))
 
 
 @app.command("sev")
@@ -113,7 +118,7 @@ def list_(
                 sla_text(item, now),
             )
         out.print(table)
-        out.print(f"{page.total} incident(s)")
+        out.print(_("{n} incident(s)").format(n=page.total))
 
 
 @app.command()
@@ -134,13 +139,16 @@ def show(incident_id: int, as_json: AsJson = False) -> None:
             return
         level = c.services.plan.level(found.severity)
         out.print(f"[bold]#{found.id} {escape(found.title)}[/]", markup=True)
-        out.print(f"{level.label} · phase {found.phase.value} · {sla_text(found, now)}")
+        phase = _("phase {phase}").format(phase=found.phase.value)
+        out.print(f"{level.label} · {phase} · {sla_text(found, now)}")
         out.print(
-            f"Detected {found.detected_at:%Y-%m-%d %H:%M:%S} UTC by {found.declared_by} ({found.source})"
+            _("Detected {at} UTC by {who} ({source})").format(
+                at=f"{found.detected_at:%Y-%m-%d %H:%M:%S}", who=found.declared_by, source=found.source
+            )
         )
         if found.summary:
             out.print(found.summary)
-        out.print("\nTimeline:")
+        out.print("\n" + _("Timeline:"))
         for event in events:
             out.print(f"  {event.at:%Y-%m-%d %H:%M:%S} UTC  {event.actor:<16} {event.text}")
 
@@ -151,7 +159,11 @@ def acknowledge(incident_id: int, by: By = None) -> None:
     with container() as c:
         acked = incidents.acknowledge_incident(c.services, IncidentId(incident_id), by=local_actor(by))
         at = f"{acked.acknowledged_at:%H:%M:%S}"
-        out.print(f"Acknowledged incident #{acked.id} at {at} UTC — phase {acked.phase.value}")
+        out.print(
+            _("Acknowledged incident #{id} at {at} UTC — phase {phase}").format(
+                id=acked.id, at=at, phase=acked.phase.value
+            )
+        )
 
 
 @app.command()
@@ -163,9 +175,10 @@ def resolve(
         done = incidents.resolve_incident(
             c.services, IncidentId(incident_id), summary=summary, by=local_actor(by)
         )
-        out.print(f"Resolved incident #{done.id}")
+        out.print(_("Resolved incident #{id}").format(id=done.id))
         if done.postmortem_due_at:
-            out.print(f"Post-mortem required by {done.postmortem_due_at:%Y-%m-%d %H:%M} UTC")
+            due = f"{done.postmortem_due_at:%Y-%m-%d %H:%M}"
+            out.print(_("Post-mortem required by {at} UTC").format(at=due))
 
 
 @app.command()
@@ -173,7 +186,7 @@ def close(incident_id: int, by: By = None) -> None:
     """Close a resolved incident (P0/P1: once the post-mortem is complete or waived)."""
     with container() as c:
         done = incidents.close_incident(c.services, IncidentId(incident_id), by=local_actor(by))
-        out.print(f"Closed incident #{done.id}")
+        out.print(_("Closed incident #{id}").format(id=done.id))
 
 
 @app.command()

@@ -12,6 +12,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from tocsin.adapters import i18n
+from tocsin.adapters.i18n import gettext as _
 from tocsin.config import ConfigError, Settings, load_settings
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.errors import (
@@ -48,7 +50,8 @@ def exit_code(error: Exception) -> int:
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {escape(message)}", markup=True)
+    label = escape(_("error:"))
+    err.print(f"[bold red]{label}[/] {escape(message)}", markup=True)
     return typer.Exit(code)
 
 
@@ -72,11 +75,13 @@ def build_container(loaded: Settings) -> Container:
 def container() -> Iterator[Container]:
     """Build the container; turn domain errors into one clean line and a non-zero exit."""
     built = build_container(settings())
+    language = i18n.begin(built.settings.server.language)  # the CLI speaks server.language
     try:
         yield built
     except DomainError as error:
         raise fail(error.detail, exit_code(error)) from None
     finally:
+        i18n.end(language)
         built.close()
 
 

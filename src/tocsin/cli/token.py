@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from tocsin.adapters.i18n import gettext as _
 from tocsin.cli.runtime import container, local_actor, out
 from tocsin.domain.access import Role
 from tocsin.services import tokens
@@ -30,8 +31,10 @@ def create(
         record, secret = tokens.create_token(
             c.services, name=name, role=Role.parse(role), by=local_actor(None), rotate=rotate
         )
-        out.print(f"Created token {record.name!r} with role {record.role.value}.")
-        out.print("Store it now: it is not shown again.")
+        out.print(
+            _("Created token {name} with role {role}.").format(name=repr(record.name), role=record.role.value)
+        )
+        out.print(_("Store it now: it is not shown again."))
         print(secret)  # the secret alone on the last line, for scripts
 
 
@@ -40,7 +43,7 @@ def revoke(name: Annotated[str, typer.Argument(help="The token's name.")]) -> No
     """Revoke a token: requests using it get 401 at once."""
     with container() as c:
         record = tokens.revoke_token(c.services, name=name, by=local_actor(None))
-        out.print(f"Revoked token {record.name!r}")
+        out.print(_("Revoked token {name}").format(name=repr(record.name)))
 
 
 def _when(at: datetime | None) -> str:

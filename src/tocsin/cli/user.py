@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from tocsin.adapters.i18n import gettext as _
 from tocsin.cli.runtime import container, local_actor, out
 from tocsin.domain.access import Role
 from tocsin.domain.errors import InvalidInput
@@ -72,8 +73,8 @@ def create(
         user = users.create_user(
             c.services, c.passwords, email=email, role=parsed, password=secret, name=name, by=by
         )
-        out.print(f"Created user {user.email} with role {user.role.value}.")
-        out.print(f"Sign in at {c.settings.server.base_url}/sign-in")
+        out.print(_("Created user {email} with role {role}.").format(email=user.email, role=user.role.value))
+        out.print(_("Sign in at {url}").format(url=f"{c.settings.server.base_url}/sign-in"))
 
 
 @app.command()
@@ -89,7 +90,7 @@ def passwd(
         secret = _password(c.passwords, password, password_stdin)
         by = local_actor(None)
         user = users.set_password(c.services, c.passwords, email=email, password=secret, by=by)
-        out.print(f"Password of {user.email} changed; their sessions have ended.")
+        out.print(_("Password of {email} changed; their sessions have ended.").format(email=user.email))
 
 
 def _when(at: datetime | None) -> str:
@@ -106,3 +107,16 @@ def list_() -> None:
                 user.email, user.name, user.role.value, _when(user.created_at), _when(user.last_sign_in_at)
             )
         out.print(table)
+
+
+@app.command()
+def language(
+    email: Annotated[str, typer.Argument(help="The user's email.")],
+    value: Annotated[str, typer.Argument(help="en, fr, or auto (as their browser asks).")],
+) -> None:
+    """Set the language of a user's web UI (the Preferences page does the same)."""
+    with container() as c:
+        chosen = None if value.strip().lower() == "auto" else value
+        user = users.set_language(c.services, email=email, language=chosen, by=local_actor(None))
+        shown = user.language or _("as the browser asks")
+        out.print(_("Language of {email}: {language}").format(email=user.email, language=shown))

@@ -36,6 +36,11 @@ class ServerSettings(Section):
         "X-Forwarded-Proto are believed: the client address of a request (rate limits) is then "
         "the one the proxy saw. A proxy on another host must be listed here.",
     )
+    language: Literal["en", "fr"] = Field(
+        default="en",
+        description="The language of e-mails, Slack texts, the CLI and the public status page, and "
+        "of the web UI for whoever has chosen none and whose browser asks for neither (en, fr).",
+    )
 
     @model_validator(mode="before")
     @classmethod

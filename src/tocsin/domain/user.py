@@ -16,6 +16,7 @@ from tocsin.domain.errors import InvalidInput
 UserId = NewType("UserId", int)
 
 MAX_EMAIL = 254
+LANGUAGES = ("en", "fr")  # what the web UI, e-mails, Slack texts and the CLI can speak
 MIN_PASSWORD = 12
 MAX_PASSWORD = 1024
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -69,6 +70,16 @@ def check_password(password: str) -> str:
     return password
 
 
+def check_language(language: str | None) -> str | None:
+    """A language tocsin speaks, or ``None`` (empty) for "as my browser asks"."""
+    cleaned = (language or "").strip().lower()
+    if not cleaned:
+        return None
+    if cleaned not in LANGUAGES:
+        raise InvalidInput(f"language: one of {', '.join(LANGUAGES)} (got {language!r})")
+    return cleaned
+
+
 @dataclass(frozen=True, slots=True)
 class User:
     id: UserId
@@ -78,6 +89,7 @@ class User:
     created_at: datetime
     disabled_at: datetime | None = None
     last_sign_in_at: datetime | None = None
+    language: str | None = None  # "en", "fr"; None: the browser's, then server.language
 
     @property
     def actor(self) -> Actor:

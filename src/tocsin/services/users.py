@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.errors import InvalidInput, NotFound
-from tocsin.domain.user import User, check_password, clean_email
+from tocsin.domain.user import User, check_language, check_password, clean_email
 from tocsin.services.context import Services
 from tocsin.services.user_ports import PasswordHasher
 
@@ -68,3 +69,20 @@ def list_users(svc: Services, *, by: Actor) -> Sequence[User]:
     by.require(Role.ADMIN, "listing users")
     with svc.read() as uow:
         return uow.users.list()
+
+
+def set_language(svc: Services, *, email: str, language: str | None, by: Actor) -> User:
+    """A user's own language for the web UI (``None``: as the browser asks). Anyone may set
+    their own; setting someone else's is for administrators."""
+    cleaned = clean_email(email)
+    if cleaned != by.name.lower():
+        by.require(Role.ADMIN, "setting another user's language")
+    chosen = check_language(language)
+    with svc.uow() as uow:
+        found = uow.users.find_by_email(cleaned)
+        if found is None:
+            raise NotFound(f"no user with email {email!r}")
+        user, _ = found
+        uow.users.set_language(user.id, chosen)
+        uow.commit()
+    return replace(user, language=chosen)

@@ -16,6 +16,7 @@ from datetime import timedelta
 
 import structlog
 
+from tocsin.adapters import i18n
 from tocsin.bootstrap import Container
 from tocsin.domain.events import JobKind
 from tocsin.services import statuspage_export
@@ -41,6 +42,7 @@ class Worker:
         self._clock = container.clock
         self._registry = registry
         self._settings = container.settings.worker
+        self._language = container.settings.server.language  # e-mails, Slack texts, exported page
         self.worker_id = worker_id or default_worker_id()
 
     def run_once(self) -> int:
@@ -51,8 +53,9 @@ class Worker:
             worker_id=self.worker_id,
             now=self._clock.now(),
         )
-        for job in claimed:
-            self._run(job)
+        with i18n.using(self._language):
+            for job in claimed:
+                self._run(job)
         return len(claimed)
 
     def run(self, stop: threading.Event, poll_interval: float | None = None) -> None:
@@ -75,7 +78,8 @@ class Worker:
         """A fresh deploy (or an emptied ``statuspage.export_dir``) gets the static page now,
         not at the next public change; a failure is logged, the next change retries."""
         try:
-            done = statuspage_export.catch_up(self._services)
+            with i18n.using(self._language):
+                done = statuspage_export.catch_up(self._services)
         except Exception:
             log.exception("statuspage.export_failed", worker_id=self.worker_id)
             return

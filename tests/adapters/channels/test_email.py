@@ -89,3 +89,16 @@ def test_a_refused_login_fails_without_showing_the_password(certificate):
         assert sink.messages == []
     finally:
         sink.stop()
+
+
+def test_a_page_in_french_when_the_job_runs_in_french():
+    from tocsin.adapters import i18n
+
+    channel = EmailChannel(SmtpOptions(host="127.0.0.1", port=25, sender="tocsin@example.org"))
+    with i18n.using("fr"):
+        message = channel.message(a_notification("email"))
+    assert message["Subject"] == "[APPEL] [P0] #42 API down <script> — ouvert"
+    text = message.get_body(("plain",)).get_content()
+    assert "Vous êtes appelé : merci d'acquitter l'incident." in text
+    assert "Événement : ouvert à " in text
+    assert " UTC" in text

@@ -57,3 +57,16 @@ def test_diagnostics_links_fit_the_card_each_in_its_own_element():
     (context,) = [b for b in blocks(card) if b["type"] == "context" and "grafana" in str(b)]
     assert len(context["elements"]) == 10
     assert context["elements"][0]["text"] == f'<{long_url}|Logs (Loki): {{job="db-0"}} &lt;x¦y&gt;>'
+
+
+def test_the_card_labels_in_french():
+    from tocsin.adapters import i18n
+
+    with i18n.using("fr"):
+        text = str(blocks(a_card()))
+    for fact in ("*Sévérité*", "*Phase*\\ntriage", "à acquitter avant 14:45 UTC", "2/3 alertes actives"):
+        assert fact in text
+    assert "'Acquitter'" in text
+    assert "'Escalader'" in text
+    assert "|Ouvrir dans tocsin>" in text
+    assert "PostgreSQLDown" in text  # the incident's own words are not translated

@@ -258,3 +258,23 @@ def test_atom_and_rss_feeds_list_the_incident_history(client, clock, as_responde
     rss = ET.fromstring(client.get("/status/history.rss").content)
     assert [i.findtext("title") for i in rss.iter("item")] == ["Partial outage: Login"]
     assert "LoginFailures" not in atom.text
+
+
+def test_the_page_speaks_the_browsers_language_and_keeps_utc(client, clock, as_responder):
+    """French for a browser that asks for it (the cache holds one rendering per language and
+    says so with Vary); the times stay UTC, as the plan's template writes them."""
+    _two_updates(client, clock, as_responder)
+    english = client.get("/status/")
+    french = client.get("/status/", headers={"Accept-Language": "fr-BE,fr;q=0.9"})
+    assert french.headers["vary"] == english.headers["vary"] == "Accept-Language"
+    assert '<html lang="fr">' in french.text
+    assert '<html lang="en">' in english.text
+    text = _text(french.text)
+    assert "Investigation en cours - We are currently investigating" in text  # the body as posted
+    assert "Publié : 2026-11-27 10:30 UTC" in text
+    assert "Panne partielle du système" in text
+    assert "Toutes les heures sont en UTC." in text
+    assert english.headers["etag"] != french.headers["etag"]
+    again = client.get("/status/", headers={"If-None-Match": french.headers["etag"], "Accept-Language": "fr"})
+    assert again.status_code == 304
+    assert "Partial System Outage" in _text(client.get("/status/").text)  # English still cached apart

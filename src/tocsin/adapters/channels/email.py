@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 
-from tocsin.adapters.channels.templates import render_html, render_text
+from tocsin.adapters.channels.templates import render_html, render_subject, render_text
 from tocsin.domain.notification import Notification
 from tocsin.services.paging import DeliveryFailed
 
@@ -40,7 +40,7 @@ class EmailChannel:
     def message(self, notification: Notification) -> EmailMessage:
         digest = hashlib.sha256(notification.key.encode()).hexdigest()[:32]
         msg = EmailMessage()
-        msg["Subject"] = notification.subject
+        msg["Subject"] = render_subject(notification)
         msg["From"] = formataddr(("tocsin", self._options.sender))
         msg["To"] = formataddr((notification.name, notification.address))
         msg["Date"] = format_datetime(notification.at)

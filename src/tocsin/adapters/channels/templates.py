@@ -1,33 +1,71 @@
-"""The text and HTML bodies of a notification email. Kept apart so they can be localised."""
+"""The subject, text and HTML bodies of a notification email, in the language of the running
+job (``server.language``: the worker runs each job in it); times stay in UTC, as the plan's
+templates write them."""
 
 from __future__ import annotations
 
 from html import escape
 
+from tocsin.adapters.i18n import N_
+from tocsin.adapters.i18n import gettext as _
 from tocsin.domain.notification import Notification, Purpose
 
 _DRILL = "DRILL: an exercise run with `tocsin drill`, not a real outage."
 
 _ASK = {
-    Purpose.PAGE: "You are paged: please acknowledge the incident.",
-    Purpose.FYI: "For your information; nothing to do unless you are on it.",
+    Purpose.PAGE: N_("You are paged: please acknowledge the incident."),
+    Purpose.FYI: N_("For your information; nothing to do unless you are on it."),
 }
+_TAG = {Purpose.PAGE: N_("PAGE"), Purpose.FYI: N_("FYI")}
+# English keeps the trigger's own value in subjects (mail filters match "— opened", "breach_due")
+_TRIGGERS = {
+    "opened": N_("opened"),
+    "escalated": N_("escalated"),
+    "acknowledged": N_("acknowledged"),
+    "severity_changed": N_("severity_changed"),
+    "resolved": N_("resolved"),
+    "reopened": N_("reopened"),
+    "postmortem_due": N_("postmortem_due"),
+    "breach_due": N_("breach_due"),
+}
+
+
+def trigger_label(notification: Notification) -> str:
+    value = notification.trigger.value
+    return _(_TRIGGERS.get(value, value))
+
+
+def render_subject(notification: Notification) -> str:
+    tag = _(_TAG.get(notification.purpose, N_("FYI")))
+    return f"[{tag}] [{notification.severity}] #{notification.incident_id} {notification.title} — " + (
+        trigger_label(notification)
+    )
+
+
+def _event_line(notification: Notification) -> str:
+    return _("Event: {event} at {at} UTC").format(
+        event=trigger_label(notification), at=f"{notification.at:%Y-%m-%d %H:%M}"
+    )
 
 
 def render_text(notification: Notification) -> str:
     drill = "[DRILL] " if notification.drill else ""
     lines = [
         *([_DRILL, ""] if notification.drill else []),
-        _ASK[notification.purpose],
+        _(_ASK[notification.purpose]),
         "",
-        f"Incident #{notification.incident_id}: {drill}{notification.title}",
-        f"Severity: {notification.severity}    Phase: {notification.phase}",
-        f"Event: {notification.trigger.value} at {notification.at:%Y-%m-%d %H:%M} UTC",
+        _("Incident #{id}: {title}").format(
+            id=notification.incident_id, title=f"{drill}{notification.title}"
+        ),
+        _("Severity: {severity}    Phase: {phase}").format(
+            severity=notification.severity, phase=notification.phase
+        ),
+        _event_line(notification),
         "",
         notification.text,
     ]
     if notification.via:
-        lines += ["", f"You receive this as {notification.via}."]
+        lines += ["", _("You receive this as {via}.").format(via=notification.via)]
     if notification.url:
         lines += ["", notification.url]
     return "\n".join(lines) + "\n"
@@ -37,17 +75,21 @@ def render_html(notification: Notification) -> str:
     link = ""
     if notification.url:
         url = escape(notification.url, quote=True)
-        link = f'<p><a href="{url}">Open incident #{notification.incident_id}</a></p>'
-    via = f"<p><small>You receive this as {escape(notification.via)}.</small></p>" if notification.via else ""
+        text = escape(_("Open incident #{id}").format(id=notification.incident_id))
+        link = f'<p><a href="{url}">{text}</a></p>'
+    via = ""
+    if notification.via:
+        receive = escape(_("You receive this as {via}.").format(via=notification.via))
+        via = f"<p><small>{receive}</small></p>"
     drill = f"<p><strong>{escape(_DRILL)}</strong></p>" if notification.drill else ""
     mark = "[DRILL] " if notification.drill else ""
+    phase = escape(_("Phase: {phase}").format(phase=notification.phase))
+    ask = escape(_(_ASK[notification.purpose]))
     return (
         "<!doctype html><html><body>"
-        f"{drill}<p><strong>{escape(_ASK[notification.purpose])}</strong></p>"
-        f"<h2>{mark}[{escape(notification.severity)}] #{notification.incident_id} "
-        f"{escape(notification.title)}</h2>"
-        f"<p>Phase: {escape(notification.phase)} · Event: {escape(notification.trigger.value)} at "
-        f"{notification.at:%Y-%m-%d %H:%M} UTC</p>"
+        f"{drill}<p><strong>{ask}</strong></p>"
+        f"<h2>{mark}[{escape(notification.severity)}] #{notification.incident_id} {escape(notification.title)}</h2>"
+        f"<p>{phase} · {escape(_event_line(notification))}</p>"
         f"<p>{escape(notification.text)}</p>{link}{via}"
         "</body></html>"
     )

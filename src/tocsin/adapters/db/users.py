@@ -24,6 +24,7 @@ def to_user(row: RowMapping) -> User:
         created_at=row["created_at"],
         disabled_at=row["disabled_at"],
         last_sign_in_at=row["last_sign_in_at"],
+        language=row["language"],
     )
 
 
@@ -61,6 +62,9 @@ class SqlUserRepository:
 
     def set_password(self, user_id: UserId, password_hash: str) -> None:
         self._conn.execute(users.update().where(users.c.id == user_id).values(password_hash=password_hash))
+
+    def set_language(self, user_id: UserId, language: str | None) -> None:
+        self._conn.execute(users.update().where(users.c.id == user_id).values(language=language))
 
     def signed_in(self, user_id: UserId, at: datetime) -> None:
         self._conn.execute(users.update().where(users.c.id == user_id).values(last_sign_in_at=at))

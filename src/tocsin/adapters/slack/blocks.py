@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from tocsin.adapters.i18n import N_
+from tocsin.adapters.i18n import gettext as _
 from tocsin.domain.markup import slack as esc
 from tocsin.services.slack_ops import ACK, ESCALATE, RESOLVE, SEVERITY
 from tocsin.services.slack_ports import Card
@@ -23,6 +25,14 @@ MAX_HEADER = 150
 MAX_BUTTON = 75
 MAX_CONTEXT = 10  # elements in a context block
 
+# the card's words are in server.language (the worker runs each job in it)
+PHASES = {
+    "detection": N_("detection"),
+    "triage": N_("triage"),
+    "resolution": N_("resolution"),
+    "post_incident": N_("post incident"),
+    "closed": N_("closed"),
+}
 _MARK = {"P0": "🔴", "P1": "🟠", "P2": "🟡", "P3": "🔵"}
 COLOURS = {"P0": "#d32f2f", "P1": "#f57c00", "P2": "#fbc02d", "P3": "#1976d2"}
 """Severity colours, for the attachment bar that frames the card."""
@@ -36,6 +46,10 @@ def _mrkdwn(text: str) -> dict[str, Any]:
     return {"type": "mrkdwn", "text": text[:MAX_TEXT]}
 
 
+def _field(label: str, value: str) -> dict[str, Any]:
+    return _mrkdwn(f"*{label}*\n{value}")
+
+
 def fallback_text(card: Card) -> str:
     """The notification text (and what screen readers and old clients show)."""
     return f"[{card.severity}] #{card.incident_id} {esc(card.title)} ({card.phase})"
@@ -43,10 +57,10 @@ def fallback_text(card: Card) -> str:
 
 def _status(card: Card) -> str:
     if card.resolved:
-        return "Resolved"
+        return _("Resolved")
     if card.acknowledged_by:
-        return f"Acknowledged by {esc(card.acknowledged_by)}"
-    return f"ack due {card.ack_due_at:%H:%M} UTC"
+        return _("Acknowledged by {who}").format(who=esc(card.acknowledged_by))
+    return _("ack due {at} UTC").format(at=f"{card.ack_due_at:%H:%M}")
 
 
 def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
@@ -67,20 +81,20 @@ def _actions(card: Card) -> dict[str, Any]:
     select = {
         "type": "static_select",
         "action_id": SEVERITY,
-        "placeholder": _plain("Set severity"),
+        "placeholder": _plain(_("Set severity")),
         "options": options,
         "initial_option": next(o for o in options if o["value"] == card.severity),
     }
-    resolve = _button("Resolve", RESOLVE, value, "danger")
+    resolve = _button(_("Resolve"), RESOLVE, value, "danger")
     resolve["confirm"] = {
-        "title": _plain("Resolve?"),
-        "text": _plain(f"Mark incident #{card.incident_id} resolved"),
-        "confirm": _plain("Resolve"),
-        "deny": _plain("Cancel"),
+        "title": _plain(_("Resolve?")),
+        "text": _plain(_("Mark incident #{id} resolved").format(id=card.incident_id)),
+        "confirm": _plain(_("Resolve")),
+        "deny": _plain(_("Cancel")),
     }
     elements = [
-        _button("Acknowledge", ACK, value, "primary"),
-        _button("Escalate", ESCALATE, value),
+        _button(_("Acknowledge"), ACK, value, "primary"),
+        _button(_("Escalate"), ESCALATE, value),
         select,
         resolve,
     ]
@@ -88,9 +102,10 @@ def _actions(card: Card) -> dict[str, Any]:
 
 
 def _links(card: Card) -> str:
-    links = [f"<{card.url}|Open in tocsin>"] if card.url else []
+    open_text, issue_text = _("Open in tocsin"), _("GitHub issue")
+    links = [f"<{card.url}|{open_text}>"] if card.url else []
     if card.issue_url:
-        links.append(f"<{card.issue_url}|GitHub issue>")
+        links.append(f"<{card.issue_url}|{issue_text}>")
     return " · ".join(links)
 
 
@@ -98,10 +113,14 @@ def blocks(card: Card) -> list[dict[str, Any]]:
     """The card's blocks (at most 6 of Slack's 50); buttons only while the incident is open."""
     header = f"{_MARK.get(card.severity, '')} {card.severity} — #{card.incident_id} {card.title}"
     fields = [
-        _mrkdwn(f"*Severity*\n{card.severity}"),
-        _mrkdwn(f"*Phase*\n{esc(card.phase.replace('_', ' '))}"),
-        _mrkdwn(f"*Response*\n{_status(card)}"),
-        _mrkdwn(f"*Source*\n{esc(card.source)} · {card.alerts_firing}/{card.alerts_total} alerts firing"),
+        _field(_("Severity"), card.severity),
+        _field(_("Phase"), _(PHASES.get(card.phase, esc(card.phase.replace("_", " "))))),
+        _field(_("Response"), _status(card)),
+        _field(
+            _("Source"),
+            f"{esc(card.source)} · "
+            + _("{firing}/{total} alerts firing").format(firing=card.alerts_firing, total=card.alerts_total),
+        ),
     ]
     result: list[dict[str, Any]] = [
         {"type": "header", "text": _plain(header.strip(), MAX_HEADER)},

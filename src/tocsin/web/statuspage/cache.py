@@ -6,7 +6,9 @@ body is served as is, with a strong ETag (304 on ``If-None-Match``) and ``Cache-
 The cache holds one rendering per document for the current status revision (a counter bumped
 by every public change, in the database, so a change made by another replica or by the CLI is
 seen too) and the current UTC day (the uptime bars). The revision is read at most once per
-``revalidate`` seconds; a change made through this process invalidates at once.
+``revalidate`` seconds; a change made through this process invalidates at once. Each language
+(``Accept-Language``, else ``server.language``) has its own renderings, served with
+``Vary: Accept-Language``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 import structlog
 from starlette.concurrency import run_in_threadpool
 
+from tocsin.adapters import i18n
 from tocsin.services.context import Services
 from tocsin.services.statuspage_view import Snapshot, snapshot, version
 from tocsin.web.headers import add_missing
@@ -49,8 +52,9 @@ UNAVAILABLE = Entry(503, b"text/plain; charset=utf-8", b"The status page is temp
 
 
 class RenderCache:
-    def __init__(self, services: Services, *, revalidate: float = 1.0) -> None:
+    def __init__(self, services: Services, *, revalidate: float = 1.0, language: str = i18n.DEFAULT) -> None:
         self._services = services
+        self.language = language  # when the browser asks for none tocsin speaks
         self._renderer = Renderer(root=PREFIX)
         self._revalidate = revalidate
         self._lock = threading.Lock()
@@ -65,28 +69,30 @@ class RenderCache:
             self._entries.clear()
             self._key, self._snap, self._checked = None, None, 0.0
 
-    def stale(self, path: str) -> Entry | None:
+    def stale(self, path: str, language: str | None = None) -> Entry | None:
         """The last rendering of ``path``, however old (for when the database is down)."""
-        return self._stale.get(path)
+        return self._stale.get(_key(path, language or self.language))
 
-    def cached(self, path: str) -> Entry | None:
+    def cached(self, path: str, language: str | None = None) -> Entry | None:
         """The entry if it is known to be fresh, without touching the database."""
         if time.monotonic() - self._checked >= self._revalidate:
             return None
-        return self._entries.get(path)
+        return self._entries.get(_key(path, language or self.language))
 
-    def get(self, path: str) -> Entry:
+    def get(self, path: str, language: str | None = None) -> Entry:
+        language = language or self.language
+        key = _key(path, language)
         with self._lock:
             try:
                 self._refresh()
             except Exception:
                 self._checked = time.monotonic()  # the database is down: retry in a while, not per hit
                 raise
-            entry = self._entries.get(path)
+            entry = self._entries.get(key)
             if entry is None:
-                entry = self._render(path)
+                entry = self._render(path, language)
                 if entry.status == 200:  # unknown paths are not kept: no filling memory with 404s
-                    self._entries[path] = self._stale[path] = entry
+                    self._entries[key] = self._stale[key] = entry
             return entry
 
     def _refresh(self) -> None:
@@ -104,13 +110,24 @@ class RenderCache:
             self._snap = snapshot(self._services)
         return self._snap
 
-    def _render(self, path: str) -> Entry:
-        rendered = self._renderer.render(self.snapshot(), path)
+    def _render(self, path: str, language: str) -> Entry:
+        rendered = self._renderer.render(self.snapshot(), path, language)
         if rendered is None:
             return Entry(404, b"text/plain; charset=utf-8", b"Not found\n", b"")
         content_type, body = rendered
         etag = b'"' + hashlib.sha256(body).hexdigest()[:20].encode() + b'"'
         return Entry(200, content_type.encode(), body, etag)
+
+
+def _key(path: str, language: str) -> str:
+    return f"{language}:{path}"
+
+
+def _accept_language(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"accept-language":
+            return bytes(value).decode("latin-1")
+    return None
 
 
 def route_label(relative: str, status: int) -> str:
@@ -152,13 +169,14 @@ class StatusPageFrontDoor:
         relative = path.removeprefix(PREFIX)
         if relative.startswith(DYNAMIC):
             return False
-        entry = self.cache.cached(relative)
+        language = i18n.from_accept_language(_accept_language(scope)) or self.cache.language
+        entry = self.cache.cached(relative, language)
         if entry is None:
             try:
-                entry = await run_in_threadpool(self.cache.get, relative)
+                entry = await run_in_threadpool(self.cache.get, relative, language)
             except Exception:
                 _log.exception("statuspage_render_failed", path=relative)
-                entry = self.cache.stale(relative) or UNAVAILABLE
+                entry = self.cache.stale(relative, language) or UNAVAILABLE
         await _respond(scope, send, entry)
         self._observe(scope, relative, entry.status, started)
         return True
@@ -193,6 +211,7 @@ async def _respond(scope: Scope, send: Send, entry: Entry) -> None:
             (b"etag", entry.etag),
             (b"cache-control", CACHE_CONTROL),
             (b"access-control-allow-origin", b"*"),
+            (b"vary", b"Accept-Language"),
         ]
     tags = _if_none_match(scope)
     if entry.status == 200 and tags is not None and (entry.etag in tags.split(b", ") or tags == b"*"):

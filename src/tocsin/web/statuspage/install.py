@@ -14,7 +14,7 @@ from tocsin.web.statuspage.cache import RenderCache, StatusPageFrontDoor
 
 def install(app: FastAPI, container: Container, observer: RequestObserver) -> StatusPageFrontDoor:
     """The routes, and the front door for the app to ask first (see ``web.app.TocsinApp``)."""
-    cache = RenderCache(container.services)
+    cache = RenderCache(container.services, language=container.settings.server.language)
     app.state.statuspage_cache = cache
     app.include_router(status_updates.router)
     app.include_router(maintenances.router)

@@ -6,7 +6,9 @@ import json
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from tocsin.adapters import i18n
 from tocsin.services.statuspage_view import Snapshot
+from tocsin.web import i18n as web_i18n
 from tocsin.web.statuspage import feeds, v2
 
 HTML = "text/html; charset=utf-8"
@@ -18,19 +20,21 @@ FEEDS = {
 
 
 def environment() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("tocsin", "templates"),
         autoescape=select_autoescape(["html"]),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    web_i18n.install(env)
+    return env
 
 
 class Renderer:
     """``render(snap, path)`` -> ``(content type, body)`` or ``None`` for an unknown path.
     ``path`` is relative to the page root: ``""``, ``history``, ``incidents/<id>``,
-    ``api/v2/summary.json``…"""
+    ``api/v2/summary.json``…; in ``language`` (default: the one the running context speaks)."""
 
     def __init__(self, *, root: str = "/status/") -> None:
         self._env = environment()
@@ -41,13 +45,19 @@ class Renderer:
             "page": snap.config,
             "snap": snap,
             "root": self._root,
-            "lang": snap.config.language,
+            "lang": i18n.language(),
             "updated": f"{snap.updated_at:%Y-%m-%d %H:%M} UTC",
             **extra,
         }
         return self._env.get_template(f"status/{template}").render(context).encode()
 
-    def render(self, snap: Snapshot, path: str) -> tuple[str, bytes] | None:
+    def render(self, snap: Snapshot, path: str, language: str | None = None) -> tuple[str, bytes] | None:
+        if language is None:
+            return self._render(snap, path)
+        with i18n.using(language):
+            return self._render(snap, path)
+
+    def _render(self, snap: Snapshot, path: str) -> tuple[str, bytes] | None:
         path = path.removesuffix("index.html")
         if path in ("",):
             return HTML, self._html(snap, "index.html")

@@ -10,9 +10,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse
 
+from tocsin.adapters import i18n
+from tocsin.adapters.i18n import N_
 from tocsin.domain.errors import InvalidInput, NotFound
 from tocsin.services import subscribers
 from tocsin.web.context import services_of
+from tocsin.web.i18n import request_language
 from tocsin.web.statuspage.pages import environment
 from tocsin.web.statuspage.ratelimit import RateLimiter
 
@@ -22,17 +25,18 @@ _env = environment()
 
 def _page(request: Request, heading: str, text: str, *, status: int = 200, **form: str) -> HTMLResponse:
     config = services_of(request).statuspage
-    html = _env.get_template("status/message.html").render(
-        page=config,
-        root="/status/",
-        lang=config.language,
-        updated="",
-        heading=heading,
-        text=text,
-        action=form.get("action", ""),
-        token=form.get("token", ""),
-        button=form.get("button", ""),
-    )
+    with i18n.using(request_language(request)) as language:
+        html = _env.get_template("status/message.html").render(
+            page=config,
+            root="/status/",
+            lang=language,
+            updated="",
+            heading=i18n.gettext(heading),
+            text=i18n.gettext(text),
+            action=form.get("action", ""),
+            token=form.get("token", ""),
+            button=i18n.gettext(form.get("button", "")) if form.get("button") else "",
+        )
     return HTMLResponse(html, status_code=status, headers={"Cache-Control": "no-store"})
 
 
@@ -52,23 +56,23 @@ def subscribe(
 ) -> HTMLResponse:
     client = request.client.host if request.client else "unknown"
     if not _limiter(request).allow(client):
-        return _page(request, "Too many requests", "Please try again in a few minutes.", status=429)
+        return _page(request, N_("Too many requests"), N_("Please try again in a few minutes."), status=429)
     try:
         subscribers.subscribe(services_of(request), email, component or [])
     except InvalidInput as exc:
-        return _page(request, "Not subscribed", str(exc), status=422)
-    return _page(request, "Check your inbox", "We sent you a link to confirm your subscription.")
+        return _page(request, N_("Not subscribed"), str(exc), status=422)
+    return _page(request, N_("Check your inbox"), N_("We sent you a link to confirm your subscription."))
 
 
 @router.get("/subscribe/confirm")
 def confirm_page(request: Request, token: Annotated[str, Query(max_length=100)] = "") -> HTMLResponse:
     return _page(
         request,
-        "Confirm your subscription",
-        "One click and you will receive our updates.",
+        N_("Confirm your subscription"),
+        N_("One click and you will receive our updates."),
         action="/status/subscribe/confirm",
         token=token,
-        button="Confirm",
+        button=N_("Confirm"),
     )
 
 
@@ -77,19 +81,19 @@ def confirm(request: Request, token: Annotated[str, Form(max_length=100)] = "") 
     try:
         subscribers.confirm(services_of(request), token)
     except NotFound as exc:
-        return _page(request, "Link not valid", str(exc), status=404)
-    return _page(request, "Subscribed", "You will receive an email with every update.")
+        return _page(request, N_("Link not valid"), str(exc), status=404)
+    return _page(request, N_("Subscribed"), N_("You will receive an email with every update."))
 
 
 @router.get("/unsubscribe")
 def unsubscribe_page(request: Request, token: Annotated[str, Query(max_length=100)] = "") -> HTMLResponse:
     return _page(
         request,
-        "Unsubscribe",
-        "Stop receiving our updates?",
+        N_("Unsubscribe"),
+        N_("Stop receiving our updates?"),
         action="/status/unsubscribe",
         token=token,
-        button="Unsubscribe",
+        button=N_("Unsubscribe"),
     )
 
 
@@ -102,5 +106,5 @@ def unsubscribe(
     try:
         subscribers.unsubscribe(services_of(request), token or query_token)
     except NotFound as exc:
-        return _page(request, "Link not valid", str(exc), status=404)
-    return _page(request, "Unsubscribed", "You will not receive any more updates.")
+        return _page(request, N_("Link not valid"), str(exc), status=404)
+    return _page(request, N_("Unsubscribed"), N_("You will not receive any more updates."))

@@ -19,6 +19,7 @@ from tocsin.web.ui.evidence import upload_router as evidence_upload
 from tocsin.web.ui.incidents import router as incidents
 from tocsin.web.ui.isolation import router as isolation
 from tocsin.web.ui.postmortem import router as postmortem
+from tocsin.web.ui.preferences import router as preferences
 from tocsin.web.ui.render import Templates
 from tocsin.web.ui.reports import router as reports
 from tocsin.web.ui.room import router as room
@@ -48,6 +49,7 @@ def install_ui(app: FastAPI) -> None:
         reports,
         status_panel,
         admin,
+        preferences,
     ):
         app.include_router(router)
     app.mount(STATIC_PREFIX, StaticFiles(packages=[("tocsin", "static")]), name="static")

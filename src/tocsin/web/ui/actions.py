@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Request, Response
 
+from tocsin.adapters.i18n import gettext as _
 from tocsin.domain.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from tocsin.domain.incident import MAX_TEXT, Impact, Incident, IncidentId
 from tocsin.domain.note import NoteKind
@@ -48,7 +49,7 @@ def acknowledge(request: Request, session: FormSession, incident_id: IncidentPat
     svc, actor, iid = services_of(request), session.user.actor, IncidentId(incident_id)
     return _act(
         incident_id,
-        "Acknowledged: the response clock is stopped",
+        _("Acknowledged: the response clock is stopped"),
         lambda: use_cases.acknowledge_incident(svc, iid, by=actor),
     )
 
@@ -58,7 +59,7 @@ def escalate(request: Request, session: FormSession, incident_id: IncidentPath) 
     svc, actor, iid = services_of(request), session.user.actor, IncidentId(incident_id)
     return _act(
         incident_id,
-        "Escalated: the next step of the policy was paged",
+        _("Escalated: the next step of the policy was paged"),
         lambda: escalation.escalate_incident(svc, iid, by=actor),
     )
 
@@ -76,7 +77,7 @@ def change_severity(
     def command() -> Incident:
         return use_cases.update_incident(svc, iid, severity=Severity.parse(severity), reason=reason, by=actor)
 
-    return _act(incident_id, f"Severity changed to {severity.upper()}", command)
+    return _act(incident_id, _("Severity changed to {severity}").format(severity=severity.upper()), command)
 
 
 def _labels(text: str) -> tuple[str, ...]:
@@ -121,7 +122,7 @@ def assess_impact(
         )
         return use_cases.assess_impact(svc, iid, impact, by=actor)
 
-    return _act(incident_id, "Impact recorded", command)
+    return _act(incident_id, _("Impact recorded"), command)
 
 
 @router.post("/incidents/{incident_id}/notes")
@@ -136,7 +137,7 @@ def add_note(
     note_kind = NoteKind(kind) if kind in NoteKind.__members__.values() else None
     if not request.headers.get("hx-request"):
         return _act(
-            incident_id, "Note added", lambda: use_cases.add_note(svc, iid, text, kind=note_kind, by=actor)
+            incident_id, _("Note added"), lambda: use_cases.add_note(svc, iid, text, kind=note_kind, by=actor)
         )
     error = ""
     try:
@@ -164,7 +165,7 @@ def resolve(
     svc, actor, iid = services_of(request), session.user.actor, IncidentId(incident_id)
     return _act(
         incident_id,
-        "Resolved: post-incident phase",
+        _("Resolved: post-incident phase"),
         lambda: use_cases.resolve_incident(svc, iid, summary=summary, by=actor),
     )
 
@@ -172,13 +173,15 @@ def resolve(
 @router.post("/incidents/{incident_id}/reopen")
 def reopen(request: Request, session: FormSession, incident_id: IncidentPath, reason: Text = "") -> Response:
     svc, actor, iid = services_of(request), session.user.actor, IncidentId(incident_id)
-    return _act(incident_id, "Reopened", lambda: use_cases.reopen_incident(svc, iid, reason=reason, by=actor))
+    return _act(
+        incident_id, _("Reopened"), lambda: use_cases.reopen_incident(svc, iid, reason=reason, by=actor)
+    )
 
 
 @router.post("/incidents/{incident_id}/close")
 def close(request: Request, session: FormSession, incident_id: IncidentPath) -> Response:
     svc, actor, iid = services_of(request), session.user.actor, IncidentId(incident_id)
-    return _act(incident_id, "Closed", lambda: use_cases.close_incident(svc, iid, by=actor))
+    return _act(incident_id, _("Closed"), lambda: use_cases.close_incident(svc, iid, by=actor))
 
 
 @router.post("/incidents/{incident_id}/security")
@@ -188,7 +191,7 @@ def mark_security(
     svc, actor, iid = services_of(request), session.user.actor, IncidentId(incident_id)
     return _act(
         incident_id,
-        "Marked as a security incident",
+        _("Marked as a security incident"),
         lambda: flags.mark_security_incident(svc, iid, reason=reason, by=actor),
     )
 
@@ -200,7 +203,7 @@ def unmark_security(
     svc, actor, iid = services_of(request), session.user.actor, IncidentId(incident_id)
     return _act(
         incident_id,
-        "No longer a security incident: its details are visible to every reader",
+        _("No longer a security incident: its details are visible to every reader"),
         lambda: flags.unmark_security_incident(svc, iid, reason=reason, by=actor),
     )
 
@@ -243,7 +246,7 @@ def security_step(
         return redirect(f"/incidents/{incident_id}#security", f"state: unknown {state[:20]!r}", error=True)
     return _act(
         incident_id,
-        f"Security step {step} recorded",
+        _("Security step {step} recorded").format(step=step),
         lambda: security_procedure.update_step(
             svc, iid, step, state=parsed, owner=owner, note=note, by=actor
         ),

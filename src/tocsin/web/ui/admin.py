@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 from sqlalchemy.engine import make_url
 
+from tocsin.adapters.i18n import gettext as _
 from tocsin.domain.access import Role
 from tocsin.domain.severity import Severity
 from tocsin.services.ports import JobStatus
@@ -88,4 +89,4 @@ def retry(
     session.user.actor.require(Role.ADMIN, "retrying a job")
     container = container_of(request)
     container.jobs.retry(job_id, container.clock.now())
-    return redirect("/admin/jobs?status=dead", f"Job {job_id} is pending again")
+    return redirect("/admin/jobs?status=dead", _("Job {id} is pending again").format(id=job_id))

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
+from tocsin.adapters.i18n import gettext as _
 from tocsin.domain import restriction
 from tocsin.domain.access import Actor
 from tocsin.domain.breach import Risk
@@ -81,7 +82,7 @@ def assess(
 
     def command() -> object:
         aware_at = form.aware()
-        _, current = use_cases.find_breach(services_of(request), IncidentId(incident_id), by=actor)
+        _found, current = use_cases.find_breach(services_of(request), IncidentId(incident_id), by=actor)
         if current and aware_at == current.breach.aware_at.replace(second=0, microsecond=0):
             aware_at = None  # the form shows minutes: an unchanged field keeps the seconds
         return use_cases.assess_breach(
@@ -93,7 +94,7 @@ def assess(
             by=actor,
         )
 
-    return _back(incident_id, form.back, "Personal-data breach recorded", command)
+    return _back(incident_id, form.back, _("Personal-data breach recorded"), command)
 
 
 @router.post("/incidents/{incident_id}/breach/notifications")
@@ -116,7 +117,7 @@ def notify(
             by=actor,
         )
 
-    return _back(incident_id, form.back, "Notification recorded", command)
+    return _back(incident_id, form.back, _("Notification recorded"), command)
 
 
 @router.get("/incidents/{incident_id}/breach/dossier.md")
@@ -148,7 +149,7 @@ def save_message(
     return _back(
         incident_id,
         "page",
-        "Message saved",
+        _("Message saved"),
         lambda: communication.save_message(svc, iid, subject=form.subject, body=form.body, by=actor),
     )
 
@@ -168,7 +169,9 @@ def upload(request: Request, session: FormSession, incident_id: IncidentPath, fi
         raise
     except DomainError as exc:
         return redirect(url, exc.detail, error=True)
-    return redirect(url, f"{in_file} address(es) in the file, {added} new")
+    return redirect(
+        url, _("{in_file} address(es) in the file, {added} new").format(in_file=in_file, added=added)
+    )
 
 
 @router.post("/incidents/{incident_id}/breach/communication/send")
@@ -184,7 +187,7 @@ def send(
     return _back(
         incident_id,
         "page",
-        "The mails are being sent",
+        _("The mails are being sent"),
         lambda: communication.send(svc, iid, by=actor, retry_failed=bool(retry_failed)),
     )
 

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Path, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from tocsin.adapters.i18n import gettext as _
 from tocsin.domain import restriction
 from tocsin.domain.access import Role
 from tocsin.domain.errors import DomainError, PermissionDenied
@@ -95,7 +96,7 @@ async def upload(request: Request, session: Session, incident_id: IncidentPath) 
         return redirect(_room(incident_id), exc.detail, error=True)
     if not received.filename and received.staged.size == 0:
         received.staged.discard()
-        return redirect(_room(incident_id), "Choose a file to upload", error=True)
+        return redirect(_room(incident_id), _("Choose a file to upload"), error=True)
 
     def command() -> str:
         item = evidence.add_file(
@@ -107,7 +108,7 @@ async def upload(request: Request, session: Session, incident_id: IncidentPath) 
             description=received.fields.get("description", ""),
             by=actor,
         )
-        return f"Evidence added: {item.name} (SHA-256 {item.sha256[:16]}…)"
+        return _("Evidence added: {name} (SHA-256 {digest}…)").format(name=item.name, digest=item.sha256[:16])
 
     return await run_in_threadpool(_act, incident_id, command)
 
@@ -133,7 +134,7 @@ def reference(
             description=description,
             by=session.user.actor,
         )
-        return f"Reference added: {item.name}"
+        return _("Reference added: {name}").format(name=item.name)
 
     return _act(incident_id, command)
 
@@ -150,7 +151,7 @@ def hold(
     def command() -> str:
         on = evidence.parse_hold(state)
         evidence.set_hold(services_of(request), IncidentId(incident_id), on, by=session.user.actor)
-        return "Legal hold on: nothing can be deleted" if on else "Legal hold lifted"
+        return _("Legal hold on: nothing can be deleted") if on else _("Legal hold lifted")
 
     return _act(incident_id, command)
 
@@ -165,7 +166,7 @@ def delete(
         item = evidence.delete(
             services_of(request), IncidentId(incident_id), item_id, note=note, by=session.user.actor
         )
-        return f"Evidence deleted: {item.name} (the custody log keeps its trace)"
+        return _("Evidence deleted: {name} (the custody log keeps its trace)").format(name=item.name)
 
     return _act(incident_id, command)
 
@@ -176,7 +177,7 @@ def preserve(request: Request, session: FormSession, incident_id: IncidentPath) 
 
     def command() -> str:
         item = preserve_logs(services_of(request), IncidentId(incident_id), by=session.user.actor)
-        return f"Logs preserved: {item.description}"
+        return _("Logs preserved: {description}").format(description=item.description)
 
     return _act(incident_id, command)
 
@@ -187,10 +188,15 @@ def verify(request: Request, session: FormSession, incident_id: IncidentPath) ->
     result = evidence.verify(services_of(request), IncidentId(incident_id), by=session.user.actor)
     if result.ok:
         return redirect(
-            _room(incident_id), f"Verified: {result.entries} custody entries and every file intact"
+            _room(incident_id),
+            _("Verified: {n} custody entries and every file intact").format(n=result.entries),
         )
     problems = ([str(result.broken)] if result.broken else []) + list(result.bad_files)
-    return redirect(_room(incident_id), "Verification failed: " + "; ".join(problems), error=True)
+    return redirect(
+        _room(incident_id),
+        _("Verification failed: {problems}").format(problems="; ".join(problems)),
+        error=True,
+    )
 
 
 @router.get("/incidents/{incident_id}/evidence/{item_id}/download")

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, StringConstraints
 
+from tocsin.adapters.i18n import gettext as _
 from tocsin.domain.errors import DomainError, PermissionDenied
 from tocsin.domain.incident import IncidentId
 from tocsin.services import postmortem as use_cases
@@ -90,7 +91,9 @@ def save(
 ) -> Response:
     svc, actor, iid = services_of(request), session.user.actor, IncidentId(incident_id)
     values = form.model_dump()
-    return _back(incident_id, "Post-mortem saved", lambda: use_cases.edit(svc, iid, parse(values), by=actor))
+    return _back(
+        incident_id, _("Post-mortem saved"), lambda: use_cases.edit(svc, iid, parse(values), by=actor)
+    )
 
 
 @router.post("/incidents/{incident_id}/postmortem/timeline")
@@ -108,7 +111,7 @@ def save_timeline(
         edits = timeline_edits(current, texts, set(form.hide), form.add_at, form.add_text)
         return use_cases.edit(svc, iid, Edit(timeline=edits), by=actor)
 
-    return _back(incident_id, "Timeline saved", command)
+    return _back(incident_id, _("Timeline saved"), command)
 
 
 @router.post("/incidents/{incident_id}/postmortem/{action}")
@@ -121,10 +124,10 @@ def act(
 ) -> Response:
     svc, actor, iid = services_of(request), session.user.actor, IncidentId(incident_id)
     commands = {
-        "start": ("Post-mortem started", lambda: use_cases.start(svc, iid, by=actor)),
-        "complete": ("Post-mortem complete", lambda: use_cases.complete(svc, iid, by=actor)),
-        "reopen": ("Post-mortem reopened", lambda: use_cases.reopen(svc, iid, by=actor)),
-        "waive": ("Post-mortem waived", lambda: use_cases.waive(svc, iid, reason=reason, by=actor)),
+        "start": (_("Post-mortem started"), lambda: use_cases.start(svc, iid, by=actor)),
+        "complete": (_("Post-mortem complete"), lambda: use_cases.complete(svc, iid, by=actor)),
+        "reopen": (_("Post-mortem reopened"), lambda: use_cases.reopen(svc, iid, by=actor)),
+        "waive": (_("Post-mortem waived"), lambda: use_cases.waive(svc, iid, reason=reason, by=actor)),
     }
     if action not in commands:
         return redirect(f"/incidents/{incident_id}/postmortem", f"unknown action {action[:20]!r}", error=True)

@@ -4,17 +4,23 @@ shares, flash messages, and the HTML error page."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, unquote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from tocsin import __version__
+from tocsin.adapters import i18n
+from tocsin.adapters.i18n import gettext as _
+from tocsin.domain import localtime
 from tocsin.domain.access import Role
 from tocsin.domain.user import WebSession
+from tocsin.web import i18n as web_i18n
+from tocsin.web import labels
 from tocsin.web.context import container_of
 from tocsin.web.ui.emphasis import strong
 
@@ -23,33 +29,52 @@ MAX_FLASH = 300
 
 
 def duration(value: timedelta | float | None) -> str:
-    """As the plan writes them where they are round (``15 min``, ``1 h``, ``48 h``); otherwise
-    ``45s``, ``12m``, ``1h 05m``, ``2d 03h``: compact and unambiguous."""
+    """As the plan writes them: ``45 s``, ``15 min``, ``1 h``, ``24 h``, ``48 h``; otherwise
+    ``5 min 30 s``, ``1 h 05 min``, ``51 h 03 min``; days only past a week (``12 d 03 h``)."""
     if value is None:
         return ""
     seconds = int(abs(value.total_seconds() if isinstance(value, timedelta) else value))
-    if seconds and seconds % 3600 == 0 and seconds <= 7 * 86400:
-        return f"{seconds // 3600} h"
-    if seconds and seconds % 60 == 0 and seconds < 3600:
-        return f"{seconds // 60} min"
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
+    hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
-    if days:
-        return f"{days}d {hours:02d}h"
+    if hours >= 7 * 24:
+        days, hours = divmod(hours, 24)
+        return _("%(days)s d %(hours)02d h") % {"days": days, "hours": hours}
     if hours:
-        return f"{hours}h {minutes:02d}m"
+        return f"{hours} h {minutes:02d} min" if minutes else f"{hours} h"
     if minutes:
-        return f"{minutes}m {secs:02d}s" if minutes < 10 else f"{minutes}m"
-    return f"{secs}s"
+        return f"{minutes} min {secs:02d} s" if secs and minutes < 10 else f"{minutes} min"
+    return f"{secs} s"
 
 
 def utc(value: datetime | None, fmt: str = "%H:%M:%S") -> str:
-    return f"{value:{fmt}} UTC" if value else ""
+    return f"{value.astimezone(UTC):{fmt}} UTC" if value else ""
 
 
 def utc_date(value: datetime | None) -> str:
     return utc(value, "%Y-%m-%d %H:%M")
+
+
+def _local(value: datetime | None, fmt: str, kind: str) -> Markup:
+    """A ``<time>`` in the viewer's time zone (their ``people`` entry), with the UTC value on
+    hover; without one, in UTC, and ``tocsin.js`` turns it into the browser's time zone."""
+    if value is None:
+        return Markup("")
+    zone = i18n.timezone()
+    shown = utc(value, fmt)
+    if zone:
+        at = value.astimezone(localtime.zone(zone))
+        shown = f"{at:{fmt}} {at.tzname()}"
+    return Markup('<time datetime="{}" title="{}" data-local="{}">{}</time>').format(
+        iso(value), utc(value, fmt), kind, shown
+    )
+
+
+def when(value: datetime | None) -> Markup:
+    return _local(value, "%H:%M:%S", "time")
+
+
+def when_date(value: datetime | None) -> Markup:
+    return _local(value, "%Y-%m-%d %H:%M", "datetime")
 
 
 def iso(value: datetime | None) -> str:
@@ -65,10 +90,18 @@ class Templates:
             trim_blocks=True,
             lstrip_blocks=True,
         )
-        self.env.filters.update(duration=duration, utc=utc, utc_date=utc_date, iso=iso)
+        self.env.filters.update(
+            duration=duration, utc=utc, utc_date=utc_date, iso=iso, when=when, when_date=when_date
+        )
         self.env.filters["strong"] = strong
+        web_i18n.install(self.env)
         self.env.globals.update(
-            Role=Role, version=__version__, static=lambda p: f"{static_prefix}/{p}?v={__version__}"
+            Role=Role,
+            version=__version__,
+            static=lambda p: f"{static_prefix}/{p}?v={__version__}",
+            phase_label=labels.phase_label,
+            event_label=labels.event_label,
+            js_words=labels.js_words,
         )
 
     def render(self, name: str, context: Mapping[str, Any]) -> str:
@@ -89,6 +122,8 @@ def page(
 ) -> HTMLResponse:
     """Render a page with what every page shows: who is signed in, the CSRF token, the flash."""
     now = container_of(request).clock.now()
+    if session is not None:
+        web_i18n.choose_for(request, session.user)
     flash = unquote(request.cookies.get(FLASH_COOKIE, ""))[: MAX_FLASH + 1]
     shared = {
         "request_path": request.url.path,
@@ -98,6 +133,8 @@ def page(
         "flash": flash.removeprefix("!"),
         "flash_error": flash.startswith("!"),
         "plan": container_of(request).services.plan,
+        "lang": i18n.language(),
+        "viewer_tz": i18n.timezone(),
     }
     response = HTMLResponse(templates_of(request).render(name, {**shared, **context}), status_code=status)
     if flash:
@@ -108,7 +145,8 @@ def page(
 def fragment(request: Request, name: str, **context: Any) -> HTMLResponse:
     now = container_of(request).clock.now()
     plan = container_of(request).services.plan
-    return HTMLResponse(templates_of(request).render(name, {"now": now, "plan": plan, **context}))
+    shared = {"now": now, "plan": plan, "lang": i18n.language(), "viewer_tz": i18n.timezone()}
+    return HTMLResponse(templates_of(request).render(name, {**shared, **context}))
 
 
 def redirect(url: str, flash: str = "", *, error: bool = False) -> RedirectResponse:

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
+from tocsin.adapters.i18n import gettext as _
 from tocsin.domain.compliance import SeverityFigures
 from tocsin.domain.duration import format_duration
 from tocsin.domain.errors import InvalidInput
@@ -58,9 +59,9 @@ def _charts(figures: list[SeverityFigures]) -> dict[str, Any]:
         for f in figures
     ]
     return {
-        "mtta": bars("Mean time to acknowledge by severity", series("mtta_seconds")),
-        "mttr": bars("Mean time to resolve by severity", series("mttr_seconds")),
-        "in_time": bars("Acknowledged within the response time (%)", in_time, limit=100.0),
+        "mtta": bars(_("Mean time to acknowledge by severity"), series("mtta_seconds")),
+        "mttr": bars(_("Mean time to resolve by severity"), series("mttr_seconds")),
+        "in_time": bars(_("Acknowledged within the response time (%)"), in_time, limit=100.0),
     }
 
 

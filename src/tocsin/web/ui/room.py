@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 from markupsafe import Markup
 
+from tocsin.adapters.i18n import N_
 from tocsin.domain.events import EventKind
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.security_steps import StepState, StepStatus
@@ -17,6 +18,7 @@ from tocsin.services import checklist, compliance, diagnostics, runbooks, securi
 from tocsin.services import incidents as use_cases
 from tocsin.services.ports import StoredEvent
 from tocsin.web.context import container_of, services_of
+from tocsin.web.labels import event_label
 from tocsin.web.markdown import render_markdown
 from tocsin.web.ui import views
 from tocsin.web.ui.evidence import evidence_context
@@ -36,16 +38,16 @@ Kinds = Annotated[list[str] | None, Query(alias="kind", max_length=50)]
 # Filter chips group the kinds a responder thinks in; any kind not listed (added by later
 # features) still shows under its own name.
 KIND_GROUPS: dict[str, tuple[str, ...]] = {
-    "Notes": ("note",),
-    "Status": ("declared", "acknowledged", "phase_changed", "resolved", "reopened", "closed"),
-    "Severity & impact": (
+    N_("Notes"): ("note",),
+    N_("Status"): ("declared", "acknowledged", "phase_changed", "resolved", "reopened", "closed"),
+    N_("Severity & impact"): (
         "severity_changed",
         "impact_assessed",
         "renamed",
         "security_marked",
         "security_unmarked",
     ),
-    "Response clock": ("sla_breached",),
+    N_("Response clock"): ("sla_breached",),
 }
 
 
@@ -53,7 +55,7 @@ def _groups(events: Sequence[StoredEvent]) -> list[tuple[str, tuple[str, ...]]]:
     present = {e.kind.value for e in events}
     known = {k for kinds in KIND_GROUPS.values() for k in kinds}
     groups = [(name, kinds) for name, kinds in KIND_GROUPS.items() if present & set(kinds)]
-    groups += [(kind.replace("_", " ").capitalize(), (kind,)) for kind in sorted(present - known)]
+    groups += [(event_label(kind).capitalize(), (kind,)) for kind in sorted(present - known)]
     return groups
 
 

@@ -11,8 +11,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 
+from tocsin.adapters.i18n import gettext as _
 from tocsin.domain.errors import DomainError
 from tocsin.services.signin import TooManyAttempts
+from tocsin.web import i18n
 from tocsin.web.errors import DOMAIN_STATUS, validation_errors
 from tocsin.web.headers import COMMON_HEADERS, UI_CSP
 from tocsin.web.ui.render import error_page
@@ -42,7 +44,7 @@ def _explain(exc: RequestValidationError) -> str:
     parts = []
     for error in validation_errors(exc.errors())[:3]:
         parts.append(f"{error['field']} ({error['in']}): {error['message']}")
-    return "; ".join(parts) + "." if parts else "Some of the values sent were not understood."
+    return "; ".join(parts) + "." if parts else _("Some of the values sent were not understood.")
 
 
 async def _handle(request: Request, handler: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -51,14 +53,14 @@ async def _handle(request: Request, handler: Callable[[Request], Awaitable[Respo
     except SignInRequired as exc:
         return _sign_in_redirect(request, exc)
     except CsrfFailed:
-        detail = (
+        detail = _(
             "The form was refused because its security token is missing or stale. Reload the page and retry."
         )
-        return error_page(request, 403, "Form expired", detail)
+        return error_page(request, 403, _("Form expired"), detail)
     except RequestValidationError as exc:
-        return error_page(request, 422, "Invalid request", _explain(exc))
+        return error_page(request, 422, _("Invalid request"), _explain(exc))
     except DomainError as exc:
-        return error_page(request, _status(exc), exc.title, exc.detail)
+        return error_page(request, _status(exc), _(exc.title), exc.detail)
 
 
 class UiRoute(APIRoute):
@@ -66,7 +68,11 @@ class UiRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def guarded(request: Request) -> Response:
-            response = await _handle(request, handler)
+            language = i18n.begin_request(request)  # the user's own setting: security.optional_session
+            try:
+                response = await _handle(request, handler)
+            finally:
+                i18n.end(language)
             for name, value in SECURITY_HEADERS.items():
                 response.headers.setdefault(name, value)
             return response

@@ -18,6 +18,7 @@ from fastapi import Depends, Request, Response
 from tocsin.domain.access import Role
 from tocsin.domain.user import SESSION_LIFETIME, WebSession
 from tocsin.services import signin
+from tocsin.web import i18n
 from tocsin.web.context import container_of, services_of
 
 SESSION_COOKIE = "tocsin_session"
@@ -73,7 +74,10 @@ def session_secret(request: Request) -> str:
 
 def optional_session(request: Request) -> WebSession | None:
     secret = session_secret(request)
-    return signin.current_session(services_of(request), secret) if secret else None
+    session = signin.current_session(services_of(request), secret) if secret else None
+    if session is not None:
+        i18n.choose_for(request, session.user)  # their language and time zone for this request
+    return session
 
 
 def here(request: Request) -> str:

@@ -6,8 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request, Response
 
+from tocsin.adapters.i18n import gettext as _
 from tocsin.domain.errors import DomainError
 from tocsin.services import signin
+from tocsin.web import i18n
 from tocsin.web.api import MAX_BODY_BYTES
 from tocsin.web.context import container_of, services_of
 from tocsin.web.ui import security
@@ -68,7 +70,8 @@ def sign_in(
         return refused
     except DomainError as exc:
         return _form(request, target, email, exc.detail.capitalize(), status=401)
-    response = redirect(target, f"Signed in as {done.user.display_name}")
+    i18n.choose_for(request, done.user)  # the flash in their own language
+    response = redirect(target, _("Signed in as {name}").format(name=done.user.display_name))
     security.start_session(response, request, done.secret)
     return response
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Request, Response
 
+from tocsin.adapters.i18n import gettext as _
 from tocsin.domain.errors import DomainError, InvalidInput, PermissionDenied
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.statuspage import MAX_BODY, UpdateStatus
@@ -65,4 +66,6 @@ def post_update(
     cache = getattr(request.app.state, "statuspage_cache", None)
     if cache is not None:
         cache.invalidate()
-    return redirect(room, f"Status page updated: {posted.updates[-1].status.label}")
+    return redirect(
+        room, _("Status page updated: {status}").format(status=_(posted.updates[-1].status.label))
+    )

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from tocsin.adapters.i18n import N_
+from tocsin.adapters.i18n import gettext as _
 from tocsin.domain.incident import Incident
 from tocsin.domain.severity import Plan, SeverityLevel
 from tocsin.domain.sla import SlaState
@@ -42,20 +44,19 @@ class IncidentView:
 
 
 STATE_LABELS = {
-    SlaState.OK.value: "On time",
-    SlaState.AT_RISK.value: "At risk",
-    SlaState.BREACHED.value: "Breached",
+    SlaState.OK.value: N_("On time"),
+    SlaState.AT_RISK.value: N_("At risk"),
+    SlaState.BREACHED.value: N_("Breached"),
 }
 
 
 def countdown(seconds: float) -> str:
-    """``04:59``, ``3:59:12``, ``1d 03:59:12``: seconds always visible, so the clock visibly runs."""
+    """``04:59``, ``3:59:12``, ``27:59:12``: seconds always visible, so the clock visibly runs;
+    hours past a day, as the plan counts them (``24 h``, ``48 h``)."""
     total = int(abs(seconds))
-    days, rest = divmod(total, 86400)
-    hours, rest = divmod(rest, 3600)
+    hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
-    text = f"{hours}:{minutes:02d}:{secs:02d}" if hours or days else f"{minutes:02d}:{secs:02d}"
-    return f"{days}d {text}" if days else text
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
 def clock_of(incident: Incident, now: datetime) -> Clock:
@@ -63,9 +64,9 @@ def clock_of(incident: Incident, now: datetime) -> Clock:
     response = int(incident.response_time.total_seconds())
     if status.running:
         left = status.remaining_seconds
-        text = f"{countdown(left)} left" if left > 0 else f"overdue {countdown(-left)}"
+        text = _("%s left") % countdown(left) if left > 0 else _("overdue %s") % countdown(-left)
         return Clock(
-            status.state.value, True, status.due_at, left, response, text, STATE_LABELS[status.state]
+            status.state.value, True, status.due_at, left, response, text, _(STATE_LABELS[status.state])
         )
     if incident.acknowledged_at is not None:
         took = duration(incident.acknowledged_at - incident.detected_at)
@@ -76,11 +77,11 @@ def clock_of(incident: Incident, now: datetime) -> Clock:
             status.due_at,
             status.remaining_seconds,
             response,
-            f"acknowledged in {took}",
-            "Late ack" if late else "Acknowledged",
+            _("acknowledged in %s") % took,
+            _("Late ack") if late else _("Acknowledged"),
         )
     return Clock(
-        "stopped", False, status.due_at, status.remaining_seconds, response, "clock stopped", "Resolved"
+        "stopped", False, status.due_at, status.remaining_seconds, response, _("clock stopped"), _("Resolved")
     )
 
 

@@ -117,6 +117,7 @@ users = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("disabled_at", UTCDateTime),
     sa.Column("last_sign_in_at", UTCDateTime),
+    sa.Column("language", sa.String(8)),  # migration 0013; NULL: the browser's, then server.language
     sa.CheckConstraint(one_of("role", ROLES), name="role"),
 )
 
