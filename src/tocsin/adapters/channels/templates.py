@@ -88,7 +88,8 @@ def render_html(notification: Notification) -> str:
     return (
         "<!doctype html><html><body>"
         f"{drill}<p><strong>{ask}</strong></p>"
-        f"<h2>{mark}[{escape(notification.severity)}] #{notification.incident_id} {escape(notification.title)}</h2>"
+        f"<h2>{mark}[{escape(notification.severity)}] #{notification.incident_id} "
+        f"{escape(notification.title)}</h2>"
         f"<p>{phase} · {escape(_event_line(notification))}</p>"
         f"<p>{escape(notification.text)}</p>{link}{via}"
         "</body></html>"
