@@ -37,9 +37,9 @@ def trigger_label(notification: Notification) -> str:
 
 def render_subject(notification: Notification) -> str:
     tag = _(_TAG.get(notification.purpose, N_("FYI")))
-    return f"[{tag}] [{notification.severity}] #{notification.incident_id} {notification.title} — " + (
-        trigger_label(notification)
-    )
+    drill = "[DRILL] " if notification.drill else ""
+    head = f"{drill}[{tag}] [{notification.severity}] #{notification.incident_id} {notification.title}"
+    return f"{head} — {trigger_label(notification)}"
 
 
 def _event_line(notification: Notification) -> str:
