@@ -13,7 +13,13 @@ from fastapi.routing import APIRoute
 
 from tocsin.domain.errors import DomainError
 from tocsin.services.signin import TooManyAttempts
-from tocsin.web.errors import DOMAIN_STATUS, validation_errors
+from tocsin.web.errors import (
+    DOMAIN_STATUS,
+    STORE_RETRY_AFTER,
+    STORE_UNAVAILABLE,
+    log_store_unavailable,
+    validation_errors,
+)
 from tocsin.web.ui.render import error_page
 from tocsin.web.ui.security import CsrfFailed, SignInRequired, sign_in_url
 
@@ -68,6 +74,12 @@ async def _handle(request: Request, handler: Callable[[Request], Awaitable[Respo
         return error_page(request, 422, "Invalid request", _explain(exc))
     except DomainError as exc:
         return error_page(request, _status(exc), exc.title, exc.detail)
+    except STORE_UNAVAILABLE as exc:
+        log_store_unavailable(request, exc)
+        detail = "tocsin cannot reach its database just now; nothing was changed. Retry in a moment."
+        response = error_page(request, 503, "Database unavailable", detail)
+        response.headers.update(STORE_RETRY_AFTER)
+        return response
 
 
 class UiRoute(APIRoute):
