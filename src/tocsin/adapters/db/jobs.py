@@ -5,7 +5,9 @@ Each method runs in its own short transaction, outside any business unit of work
 is not here: it commits with the handler's effects (``SqlJobQueue.complete``).
 
 Claims are leases: a claimed job is ``running`` until ``lease_expires_at``; after that any
-worker may claim it again (its worker probably died). Every claim writes a fresh random
+worker may claim it again (its worker died). Leases are short and renewed (``renew``) by the
+worker's heartbeat while it holds the job, so a live worker keeps a long job and a dead
+one's jobs come back within one lease. Every claim writes a fresh random
 ``claim_token``; completion and failure are fenced by it, so a worker that lost its lease can
 neither complete nor fail the job it no longer owns.
 """
@@ -91,6 +93,27 @@ class JobStore:
             conn.execute(self._bury_lost(now))
             claimed = [rows.to_job(r) for r in conn.execute(update).mappings()]
         return sorted(claimed, key=lambda j: (j.due_at, j.id))
+
+    def renew(self, claims: Sequence[Job], lease: timedelta, now: datetime) -> set[int]:
+        """Extend the leases of jobs this worker still holds (fenced by their claim tokens);
+        returns the ids still held. A job taken over by another worker is not touched."""
+        held: set[int] = set()
+        if not claims:
+            return held
+        with self._engine.begin() as conn:
+            for job in claims:
+                update = (
+                    jobs.update()
+                    .where(
+                        jobs.c.id == job.id,
+                        jobs.c.claim_token == job.claim_token,
+                        jobs.c.status == JobStatus.RUNNING,
+                    )
+                    .values(lease_expires_at=now + lease)
+                )
+                if conn.execute(update).rowcount == 1:
+                    held.add(job.id)
+        return held
 
     @staticmethod
     def _bury_lost(now: datetime) -> sa.Update:
