@@ -83,6 +83,8 @@ def test_mails_are_retried_through_an_outage_and_each_arrives_once(container, si
     assert {j.status for j in container.jobs.list() if j.kind is JobKind.NOTIFY} == {"done"}
     with container.services.read() as uow:
         assert all(d.sent_at is not None for d in uow.deliveries.list(1))
+    # a refused connection reached nobody: the retries are not "possible repeats"
+    assert not any(m["X-Tocsin-Possible-Repeat"] or "repeat" in m["Subject"] for m in sink.messages)
 
 
 def test_a_delivery_that_never_gets_through_is_dead_lettered(container, sink, clock):

@@ -125,11 +125,15 @@ class Notification:
     url: str = ""
     via: str = ""
     step: int | None = None
+    possible_repeat: bool = False
+    """Sent again after an attempt that may have reached the recipient (tocsin stopped between
+    handing it over and recording it): the recipient may already have a copy."""
 
     @property
     def subject(self) -> str:
         prefix = "PAGE" if self.purpose is Purpose.PAGE else "FYI"
-        return f"[{prefix}] [{self.severity}] #{self.incident_id} {self.title} — {self.trigger.value}"
+        repeat = f"{POSSIBLE_REPEAT} " if self.possible_repeat else ""
+        return f"{repeat}[{prefix}] [{self.severity}] #{self.incident_id} {self.title} — {self.trigger.value}"
 
     def to_payload(self) -> dict[str, Any]:
         data = asdict(self)
@@ -145,6 +149,9 @@ class Notification:
             at=datetime.fromisoformat(values["at"]),
         )
         return cls(**values)
+
+
+POSSIBLE_REPEAT = "[possible repeat]"
 
 
 def delivery_key(incident_id: int, batch: int, recipient: str, channel: str) -> str:
