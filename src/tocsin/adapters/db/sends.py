@@ -10,7 +10,6 @@ from sqlalchemy.engine import Connection
 
 from tocsin.adapters.db.schema import outbound_sends
 
-_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 class SqlSendRepository:
@@ -18,12 +17,16 @@ class SqlSendRepository:
         self._conn = connection
 
     def start(self, key: str, at: datetime) -> int:
-        insert = _INSERT[self._conn.dialect.name](outbound_sends).values(key=key, started_at=at, attempts=1)
-        upsert = insert.on_conflict_do_update(
-            index_elements=[outbound_sends.c.key],
-            set_={"attempts": outbound_sends.c.attempts + 1, "started_at": at},
-        ).returning(outbound_sends.c.attempts)
-        return int(self._conn.execute(upsert).scalar_one())
+        values = {"key": key, "started_at": at, "attempts": 1}
+        again = {"attempts": outbound_sends.c.attempts + 1, "started_at": at}
+        statement: sa.Insert
+        if self._conn.dialect.name == "postgresql":
+            upsert = postgresql.insert(outbound_sends).values(values)
+            statement = upsert.on_conflict_do_update(index_elements=[outbound_sends.c.key], set_=again)
+        else:
+            lite = sqlite.insert(outbound_sends).values(values)
+            statement = lite.on_conflict_do_update(index_elements=[outbound_sends.c.key], set_=again)
+        return int(self._conn.execute(statement.returning(outbound_sends.c.attempts)).scalar_one())
 
     def finish(self, key: str) -> None:
         self._conn.execute(sa.delete(outbound_sends).where(outbound_sends.c.key == key))
