@@ -1,8 +1,10 @@
-"""A worker process killed just after the mail server accepted a page, before its commit.
+"""A worker process killed just after a provider took a delivery, before its commit.
 
-Usage: crash_sender.py SETTINGS_JSON MARKER_FILE NOW_ISO. It runs the real ``notify.deliver``
-with the real e-mail channel; the channel hands the message to the SMTP server, then tells the
-test (MARKER_FILE) and hangs until the test SIGKILLs the process."""
+Usage: crash_sender.py SETTINGS_JSON MARKER_FILE NOW_ISO [PROVIDER]. It runs the real handlers
+with the real channels and Slack client; the first delivery to PROVIDER (``email``, the default,
+or ``slack``) to be handed over (the SMTP server accepted the page, Slack answered 200 to
+``chat.postMessage``) tells the test (MARKER_FILE) and hangs until the test SIGKILLs the
+process. Other deliveries go through as usual."""
 
 import json
 import sys
@@ -15,6 +17,21 @@ from tocsin import bootstrap
 from tocsin.adapters.clock import ManualClock
 from tocsin.config import Settings
 from tocsin.worker.runner import Worker
+
+
+class HangAfterPosting:
+    def __init__(self, api, marker):
+        self._api = api
+        self._marker = marker
+
+    def __getattr__(self, name):
+        return getattr(self._api, name)
+
+    def post_card(self, channel, card):
+        posted = self._api.post_card(channel, card)
+        Path(self._marker).write_text(f"slack:{posted.ts}")  # Slack has it; nothing is committed
+        time.sleep(120)
+        return posted
 
 
 class HangAfterSending:
@@ -30,15 +47,23 @@ class HangAfterSending:
         return reference
 
 
-def main(settings_json: str, marker: str, now: str) -> None:
+def main(settings_json: str, marker: str, now: str, provider: str = "email") -> None:
     settings = Settings.model_validate(json.loads(settings_json))
     container = bootstrap.build(settings, clock=ManualClock(datetime.fromisoformat(now)))
     services = container.services
-    channels = {name: HangAfterSending(c, marker) for name, c in services.paging.channels.items()}
+    channels = {
+        name: HangAfterSending(c, marker) if name == provider else c
+        for name, c in services.paging.channels.items()
+    }
     worker = Worker(container, worker_id="doomed")
-    worker._services = replace(services, paging=replace(services.paging, channels=channels))
-    worker.run_once()
+    slack = services.slack
+    if slack is not None and provider == "slack":
+        slack = replace(slack, api=HangAfterPosting(slack.api, marker))
+    paging = replace(services.paging, channels=channels)
+    worker._services = replace(services, paging=paging, slack=slack)
+    while worker.run_once():  # until the hang (the provider's delivery may not be in the first batch)
+        pass
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:5])

@@ -11,7 +11,6 @@ from sqlalchemy.engine import Connection
 from tocsin.adapters.db.schema import outbound_sends
 
 
-
 class SqlSendRepository:
     def __init__(self, connection: Connection) -> None:
         self._conn = connection
