@@ -94,6 +94,7 @@ def test_operational_defaults():
         "heartbeat_seconds": None,
         "batch_size": 10,
         "max_attempts": 8,
+        "delivery_retry_seconds": 3600.0,
     }
     assert settings.worker.heartbeat == 10.0 / 3
     assert (settings.logging.level, settings.logging.format) == ("INFO", "json")

@@ -91,6 +91,13 @@ class WorkerSettings(Section):
     )
     batch_size: int = Field(default=10, ge=1)
     max_attempts: int = Field(default=8, ge=1)
+    delivery_retry_seconds: float = Field(
+        default=3600.0,
+        ge=0,
+        description="Outbound deliveries (pages, Slack, GitHub, status mails and webhooks) are "
+        "retried with backoff for at least this long, past max_attempts, before they are "
+        "dead-lettered: an outage of the mail server, Slack or GitHub shorter than this loses nothing.",
+    )
 
     @model_validator(mode="after")
     def _heartbeat_within_the_lease(self) -> WorkerSettings:

@@ -23,7 +23,7 @@ from tocsin.domain.events import JobKind
 from tocsin.services import statuspage_export
 from tocsin.services.ports import Job
 from tocsin.worker.heartbeat import Heartbeat
-from tocsin.worker.jobs import JOBS, JobSpec
+from tocsin.worker.jobs import JOBS, JobSpec, retry_policy
 
 log = structlog.get_logger(__name__)
 
@@ -104,7 +104,9 @@ class Worker:
             completed = self._execute(job, spec)
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"
-            status = self._store.fail(job, error, self._clock.now(), spec.retry)
+            delivery_retry = timedelta(seconds=self._settings.delivery_retry_seconds)
+            policy = retry_policy(job.kind, spec, delivery_retry)
+            status = self._store.fail(job, error, self._clock.now(), policy)
             log.warning(
                 "job.failed", job_id=job.id, kind=job.kind, attempt=job.attempts, status=status, exc_info=True
             )
