@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -48,8 +49,8 @@ def assert_nothing_dead_or_pending(container):
 
 
 def proxied(server_url: str) -> TcpProxy:
-    host, port = server_url.split("//")[1].split("/")[0].split(":")
-    return TcpProxy((host, int(port))).start()
+    url = urlsplit(server_url)
+    return TcpProxy((url.hostname or "127.0.0.1", url.port or 80)).start()
 
 
 def test_the_mail_server_down_for_20_minutes(db_url, sink, clock):

@@ -80,8 +80,12 @@ provider's outage for at least ``worker.delivery_retry_seconds`` before they are
 whatever their ``max_attempts``."""
 
 
-def retry_policy(kind: JobKind, spec: JobSpec, delivery_retry: timedelta) -> RetryPolicy:
-    return replace(spec.retry, retry_for=delivery_retry) if kind in OUTBOUND else spec.retry
+def retry_policy(kind: JobKind, spec: JobSpec, delivery_retry: timedelta, max_attempts: int) -> RetryPolicy:
+    """The job's policy; an outbound one names its limit (``max_attempts``: the deployment's
+    unless the spec has its own), as the stored one moves while it rides out an outage."""
+    if kind not in OUTBOUND:
+        return spec.retry
+    return replace(spec.retry, max_attempts=spec.max_attempts or max_attempts, retry_for=delivery_retry)
 
 
 def escalate_sla_breach(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:

@@ -105,7 +105,7 @@ class Worker:
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"
             delivery_retry = timedelta(seconds=self._settings.delivery_retry_seconds)
-            policy = retry_policy(job.kind, spec, delivery_retry)
+            policy = retry_policy(job.kind, spec, delivery_retry, self._settings.max_attempts)
             status = self._store.fail(job, error, self._clock.now(), policy)
             log.warning(
                 "job.failed", job_id=job.id, kind=job.kind, attempt=job.attempts, status=status, exc_info=True
