@@ -76,7 +76,8 @@ class Heartbeat:
         if not claims:
             return
         held = self._store.renew(claims, self._lease, self._clock.now())
-        lost = [job.id for job in claims if job.id not in held]
+        with self._lock:  # a job finished meanwhile was not renewed, and is not lost
+            lost = [job.id for job in claims if job.id not in held and job.id in self._held]
         if lost:
             log.warning("job.lease_not_renewed", worker_id=self._worker_id, job_ids=lost)
 
