@@ -36,13 +36,20 @@ def settings(db_url, sink):
     return Settings.model_validate(values)
 
 
+@pytest.fixture
 def restart_and_drain(settings, clock):
-    """tocsin comes back: a new container (a new process) over the same database."""
-    restarted = bootstrap.build(settings, clock=clock)
-    try:
+    """tocsin comes back: a new container (a new process) over the same database; it runs the
+    due jobs, and its services are returned (closed after the test)."""
+    built = []
+
+    def restart():
+        restarted = bootstrap.build(settings, clock=clock)
+        built.append(restarted)
         drain(restarted)
         return restarted.services
-    finally:
+
+    yield restart
+    for restarted in built:
         restarted.close()
 
 
@@ -51,7 +58,7 @@ def events(services, incident_id, kind, by=SYSTEM):
 
 
 def test_a_response_time_and_escalation_due_while_tocsin_was_down_fire_late_and_say_so(
-    container, clock, settings
+    container, clock, restart_and_drain
 ):
     incident = incidents.declare_incident(
         container.services, title="API down", severity=Severity.P1, by=SYSTEM
@@ -60,7 +67,7 @@ def test_a_response_time_and_escalation_due_while_tocsin_was_down_fire_late_and_
     container.close()  # tocsin stops; the deadline passes while nothing runs
     clock.set(incident.ack_due_at + timedelta(seconds=33))
 
-    services = restart_and_drain(settings, clock)
+    services = restart_and_drain()
 
     stored = incidents.get_incident(services, incident.id, by=SYSTEM)
     assert stored.sla_breached_at == incident.ack_due_at  # when the deadline passed, not clock.now()
@@ -91,7 +98,7 @@ def test_on_time_timers_say_nothing_of_lateness(container, clock):
     )
 
 
-def test_the_customer_email_timer_fires_late_after_a_restart(container, clock, settings, sink):
+def test_the_customer_email_timer_fires_late_after_a_restart(container, clock, restart_and_drain, sink):
     incident = incidents.declare_incident(
         container.services, title="Checkout down", severity=Severity.P1, by=SYSTEM
     )
@@ -100,7 +107,7 @@ def test_the_customer_email_timer_fires_late_after_a_restart(container, clock, s
     container.close()
     clock.set(incident.detected_at + timedelta(hours=1, minutes=5))
 
-    services = restart_and_drain(settings, clock)
+    services = restart_and_drain()
 
     [email] = events(services, incident.id, EventKind.CUSTOMER_EMAIL)
     assert email.text.startswith("Customer email (> 1 h) sent to 1 recipient(s)")
@@ -108,7 +115,7 @@ def test_the_customer_email_timer_fires_late_after_a_restart(container, clock, s
     assert [m["To"] for m in sink.messages if m["To"] == "ops@c.example"] == ["ops@c.example"]
 
 
-def test_a_post_mortem_reminder_due_during_the_outage_fires_late(container, clock, settings):
+def test_a_post_mortem_reminder_due_during_the_outage_fires_late(container, clock, restart_and_drain):
     incident = incidents.declare_incident(
         container.services, title="Login fail", severity=Severity.P1, by=SOFIA
     )
@@ -120,7 +127,7 @@ def test_a_post_mortem_reminder_due_during_the_outage_fires_late(container, cloc
     container.close()
     clock.set(resolved_at + timedelta(hours=26))  # the 24 h-before reminder was due at +24 h
 
-    services = restart_and_drain(settings, clock)
+    services = restart_and_drain()
 
     [reminder] = [
         e for e in events(services, incident.id, EventKind.POSTMORTEM) if e.data.get("action") == "reminder"
@@ -129,7 +136,7 @@ def test_a_post_mortem_reminder_due_during_the_outage_fires_late(container, cloc
     assert reminder.text.endswith("(fired 2 h late: tocsin was not running)")
 
 
-def test_gdpr_timers_fired_late_record_when_the_deadline_passed(container, clock, settings):
+def test_gdpr_timers_fired_late_record_when_the_deadline_passed(container, clock, restart_and_drain):
     svc = container.services
     incident = incidents.declare_incident(svc, title="Customer table dumped", severity=Severity.P0, by=SAM)
     flags.mark_security_incident(svc, incident.id, reason="dump on a forum", by=SAM)
@@ -141,7 +148,7 @@ def test_gdpr_timers_fired_late_record_when_the_deadline_passed(container, clock
     container.close()
     clock.set(view.clock.notify_by + timedelta(hours=3))  # the 72 h ran out while tocsin was down
 
-    services = restart_and_drain(settings, clock)
+    services = restart_and_drain()
 
     [overdue] = [
         e
