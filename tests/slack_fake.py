@@ -25,7 +25,37 @@ import jsonschema
 
 CONTRACT = Path(__file__).resolve().parent / "data" / "contracts" / "slack-web-api.openapi.json"
 SPEC: dict[str, Any] = json.loads(CONTRACT.read_text())
-JSON_ENCODED = {"blocks", "attachments"}  # "a JSON-based array … presented as a URL-encoded string"
+JSON_ENCODED = {"blocks", "attachments", "metadata"}  # "JSON … presented as a URL-encoded string"
+
+# Message metadata (2022) is younger than the v1.7.0 description: what Slack documents for it,
+# added here as the description would carry it. docs.slack.dev/reference/methods/chat.postMessage
+# ("metadata: JSON object with event_type and event_payload fields, presented as a URL-encoded
+# string. Metadata you post to Slack is accessible to any app or user who is a member of that
+# workspace"), …/methods/conversations.history ("include_all_metadata: Return all metadata
+# associated with this message", boolean) and docs.slack.dev/messaging/message-metadata
+# (event_type: a string, event_payload: an object; messages read back carry ``metadata``).
+DOCUMENTED_SINCE: dict[str, list[dict[str, Any]]] = {
+    "/chat.postMessage": [{"name": "metadata", "in": "formData", "type": "string"}],
+    "/conversations.history": [{"name": "include_all_metadata", "in": "query", "type": "boolean"}],
+}
+METADATA_SCHEMA = {
+    "type": "object",
+    "required": ["event_type", "event_payload"],
+    "additionalProperties": False,
+    "properties": {
+        "event_type": {"type": "string", "pattern": "^[A-Za-z0-9_]+$"},
+        "event_payload": {"type": "object"},
+    },
+}
+for _path, _extra in DOCUMENTED_SINCE.items():
+    for _operation in SPEC["paths"][_path].values():
+        _operation["parameters"] = [*_operation.get("parameters", []), *_extra]
+SPEC["definitions"]["objs_message"]["properties"]["metadata"] = METADATA_SCHEMA
+# The description requires at least one message in a history page; Slack answers an empty list
+# for a channel with nothing in range.
+SPEC["paths"]["/conversations.history"]["get"]["responses"]["200"]["schema"]["properties"]["messages"].pop(
+    "minItems"
+)
 CHANNEL_IDS = {"#incidents": "C0INCIDENTS", "incidents": "C0INCIDENTS"}
 
 
@@ -86,10 +116,11 @@ class FakeSlack:
         with self._lock:
             if self.down:
                 return 503, {"Content-Type": "text/html"}, b"<html>Service Unavailable</html>"
-            method = path.removeprefix("/api/")
+            method = urlsplit(path).path.removeprefix("/api/")
             params = _params(headers, body, path)
             self.calls.append(Call(method, headers, params))
             problems = check_request(verb, method, headers, params) + check_blocks(params)
+            problems += check_metadata(params)
             if headers.get("authorization") != f"Bearer {self.token}":
                 problems.append("wrong or missing bot token")
             if problems:
@@ -106,7 +137,7 @@ class FakeSlack:
             answer = self._answer(method, params)
             if not answer["ok"]:
                 return 200, {"Content-Type": "application/json"}, json.dumps(answer).encode()
-            errors = check_response(method, answer)
+            errors = check_response(method, answer, verb)
             self.violations.extend(f"{method} answer: {e}" for e in errors)
             return 200, {"Content-Type": "application/json"}, json.dumps(answer).encode()
 
@@ -121,8 +152,11 @@ class FakeSlack:
                 "blocks": params.get("blocks"),
                 "attachments": params.get("attachments"),
                 "thread_ts": params.get("thread_ts"),
+                "metadata": _json(params.get("metadata")),
             }
             return {"ok": True, "channel": channel, "ts": ts, "message": message}
+        if method == "conversations.history":
+            return self._history(channel, params)
         if method == "chat.update":
             ts = str(params["ts"])
             self.messages[ts].update(
@@ -139,6 +173,41 @@ class FakeSlack:
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
         return {"ok": True}
+
+    def _history(self, channel: str, params: dict[str, Any]) -> dict[str, Any]:
+        """Newest first, top-level messages only (thread replies stay in their thread)."""
+        if channel not in {m["channel"] for m in self.messages.values()} | set(CHANNEL_IDS.values()):
+            return {"ok": False, "error": "channel_not_found"}
+        limit = int(params.get("limit") or 100)
+        everything = str(params.get("include_all_metadata", "")).lower() in ("true", "1")
+        found = sorted(
+            (m for m in self.messages.values() if m["channel"] == channel and not m.get("thread_ts")),
+            key=lambda m: m["ts"],
+            reverse=True,
+        )
+        messages = []
+        for m in found[:limit]:
+            shown = {k: m[k] for k in ("type", "ts", "text", "bot_id")}
+            if everything and m.get("metadata"):
+                shown["metadata"] = m["metadata"]
+            messages.append(shown)
+        return {
+            "ok": True,
+            "messages": messages,
+            "has_more": len(found) > limit,
+            "pin_count": 0,
+            "channel_actions_ts": [],
+            "channel_actions_count": 0,
+        }
+
+    def cards_of(self, incident_id: int) -> list[dict[str, Any]]:
+        """Top-level messages whose metadata names ``incident_id``."""
+        return [
+            m
+            for m in self.messages.values()
+            if not m.get("thread_ts")
+            and (m.get("metadata") or {}).get("event_payload", {}).get("incident_id") == incident_id
+        ]
 
     def _conversations(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         """create / invite / archive, with Slack's errors for a second attempt."""
@@ -197,7 +266,11 @@ def _params(headers: dict[str, str], body: bytes, path: str) -> dict[str, Any]:
 
 
 def check_request(verb: str, method: str, headers: dict[str, str], params: dict[str, Any]) -> list[str]:
-    operation = SPEC["paths"].get(f"/{method}", {}).get(verb.lower())
+    operations = SPEC["paths"].get(f"/{method}", {})
+    # Every Web API method also takes POST (docs.slack.dev/apis/web-api: arguments "as query
+    # string parameters or form-encoded POST body"); slack_sdk always POSTs. A method the
+    # description lists for GET only (conversations.history) is checked against that operation.
+    operation = operations.get(verb.lower()) or (operations.get("get") if verb == "POST" else None)
     if operation is None:
         return [f"{verb} /{method} is not in Slack's Web API description"]
     problems = []
@@ -222,14 +295,31 @@ def _typed(kind: str | None, name: str, value: Any) -> bool:
     if kind == "boolean":
         return isinstance(value, bool) or value in ("true", "false", "1", "0")
     if kind == "string":
-        return isinstance(value, str) or (name in JSON_ENCODED and isinstance(value, list))
+        return isinstance(value, str) or (name in JSON_ENCODED and isinstance(value, list | dict))
     if kind == "integer":
         return isinstance(value, int) or str(value).isdigit()
     return True
 
 
-def check_response(method: str, answer: dict[str, Any]) -> list[str]:
-    schema = SPEC["paths"][f"/{method}"]["post"]["responses"]["200"]["schema"]
+def _json(value: Any) -> Any:
+    """A JSON-encoded parameter as sent in a form (a string) or in a JSON body (the value)."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def check_metadata(params: dict[str, Any]) -> list[str]:
+    if "metadata" not in params:
+        return []
+    try:
+        metadata = _json(params["metadata"])
+    except ValueError:
+        return ["metadata is not JSON"]
+    validator = jsonschema.Draft4Validator(METADATA_SCHEMA)
+    return [f"metadata: {e.message}" for e in validator.iter_errors(metadata)]
+
+
+def check_response(method: str, answer: dict[str, Any], verb: str = "POST") -> list[str]:
+    operations = SPEC["paths"][f"/{method}"]
+    schema = operations.get(verb.lower(), next(iter(operations.values())))["responses"]["200"]["schema"]
     validator = jsonschema.Draft4Validator({**schema, "definitions": SPEC["definitions"]})
     return [e.message for e in validator.iter_errors(answer)]
 

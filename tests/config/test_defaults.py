@@ -91,10 +91,13 @@ def test_operational_defaults():
     assert settings.database.echo is False
     assert settings.worker.model_dump() == {
         "poll_interval_seconds": 1.0,
-        "lease_seconds": 60.0,
+        "lease_seconds": 10.0,
+        "heartbeat_seconds": None,
         "batch_size": 10,
         "max_attempts": 8,
+        "delivery_retry_seconds": 3600.0,
     }
+    assert settings.worker.heartbeat == 10.0 / 3
     assert (settings.logging.level, settings.logging.format) == ("INFO", "json")
 
 

@@ -101,3 +101,14 @@ def test_logging_level_in_any_case():
 def test_unusable_durations_are_validation_errors(value):
     with pytest.raises(ValidationError, match=r"severities\.P1\.response_time"):
         Settings.model_validate({"severities": {"P1": {"response_time": value}}})
+
+
+def test_a_heartbeat_slower_than_the_lease_is_refused():
+    with pytest.raises(
+        ValidationError, match=r"heartbeat_seconds \(5 s\) must be shorter than lease_seconds \(4 s\)"
+    ):
+        Settings.model_validate({"worker": {"lease_seconds": 4, "heartbeat_seconds": 5}})
+    assert (
+        Settings.model_validate({"worker": {"lease_seconds": 4, "heartbeat_seconds": 1}}).worker.heartbeat
+        == 1
+    )

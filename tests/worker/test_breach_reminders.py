@@ -97,7 +97,10 @@ def test_reminders_on_schedule_then_the_cto_when_overdue_across_a_restart(contai
     assert "the 72 h to notify CNIL ended at 2026-11-30 10:00 UTC" in overdue[0]
     timeline = [e.text for e in incidents.get_timeline(container.services, iid, by=SAM)]
     assert any(t.startswith("GDPR reminder (24h after awareness) to Nora Janssens") for t in timeline)
-    assert any(t.startswith("GDPR deadline passed without notifying CNIL: escalated to") for t in timeline)
+    assert any(
+        t.startswith("GDPR deadline passed at ") and "UTC without notifying CNIL: escalated to" in t
+        for t in timeline
+    )
     drain(container)
     assert len(recipients(sink)) == 11  # each reminder once
 

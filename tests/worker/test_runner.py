@@ -233,3 +233,64 @@ def test_a_worker_killed_mid_job_leaves_it_to_be_rerun_once(container, incident,
     assert [e.text for e in notes(container, incident.id)] == ["effect"]
     rerun = container.jobs.get(job.id)
     assert (rerun.status, rerun.attempts) == ("done", 2)
+
+
+def _spawn_doomed(db_url, marker, now, lease="30"):
+    target = Path(__file__).with_name("crash_target.py")
+    proc = subprocess.Popen([sys.executable, str(target), db_url, str(marker), now, lease])
+    deadline = time.monotonic() + 30
+    while not marker.exists() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.02)
+    if not marker.exists():
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        pytest.fail("the worker process never reached the middle of the job")
+    return proc
+
+
+def test_a_live_worker_keeps_its_job_and_a_killed_ones_comes_back_within_a_lease(db_url, tmp_path):
+    """Short leases renewed by a heartbeat: two live workers poll for 3 leases without taking
+    the job of the busy one; once it is SIGKILLed they have it back within one lease (it took
+    the whole 60 s lease before)."""
+    lease = 1.5
+    settings = Settings.model_validate({"database": {"url": db_url}, "worker": {"lease_seconds": lease}})
+    live = bootstrap.build(settings)  # the system clock: real leases, real heartbeats
+    stop = threading.Event()
+    threads = []
+    proc = None
+    try:
+        incident = incidents.declare_incident(
+            live.services, title="Slow SMTP", severity=Severity.P3, by=SYSTEM
+        )
+        enqueue(live, JobKind.ACK_DEADLINE, [{"incident_id": incident.id}], due=-timedelta(minutes=1))
+        [job] = [j for j in live.jobs.list() if j.key == f"{JobKind.ACK_DEADLINE}:0"]
+        proc = _spawn_doomed(db_url, tmp_path / "mid-job", "real", str(lease))
+        registry = {JobKind.ACK_DEADLINE: JobSpec(handler=note)}
+        for i in range(2):
+            worker = Worker(live, registry=registry, worker_id=f"live{i}")
+            threads.append(threading.Thread(target=worker.run, args=(stop, 0.05)))
+            threads[-1].start()
+        time.sleep(3 * lease)
+        held = live.jobs.get(job.id)
+        assert (held.status, held.attempts) == ("running", 1)  # renewed, never taken over
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+        killed = time.monotonic()
+        while live.jobs.get(job.id).status != "done" and time.monotonic() - killed < 10 * lease:
+            time.sleep(0.02)
+        back_after = time.monotonic() - killed
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=10)
+        done = live.jobs.get(job.id)
+        texts = [e.text for e in notes(live, incident.id)]
+    finally:
+        stop.set()
+        if proc is not None and proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+        live.close()
+    print(f"\nreclaimed {back_after:.2f} s after SIGKILL (lease {lease} s; before: the 60 s lease)")
+    assert back_after <= lease + 1.0
+    assert (done.status, done.attempts) == ("done", 2)
+    assert texts == ["effect"]

@@ -83,9 +83,40 @@ class DatabaseSettings(Section):
 
 class WorkerSettings(Section):
     poll_interval_seconds: float = Field(default=1.0, gt=0)
-    lease_seconds: float = Field(default=60.0, gt=0)
+    lease_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="How long a claimed job stays with its worker without a heartbeat: the jobs "
+        "of a worker that died come back after at most this long.",
+    )
+    heartbeat_seconds: float | None = Field(
+        default=None,
+        gt=0,
+        description="How often a working worker renews its leases; lease_seconds / 3 when not set.",
+    )
     batch_size: int = Field(default=10, ge=1)
     max_attempts: int = Field(default=8, ge=1)
+    delivery_retry_seconds: float = Field(
+        default=3600.0,
+        ge=0,
+        description="Outbound deliveries (pages, Slack, GitHub, status mails and webhooks) are "
+        "retried with backoff for at least this long, past max_attempts, before they are "
+        "dead-lettered: an outage of the mail server, Slack or GitHub shorter than this loses nothing.",
+    )
+
+    @model_validator(mode="after")
+    def _heartbeat_within_the_lease(self) -> WorkerSettings:
+        if self.heartbeat_seconds is not None and self.heartbeat_seconds >= self.lease_seconds:
+            raise error(
+                "heartbeat",
+                f"heartbeat_seconds ({self.heartbeat_seconds:g} s) must be shorter than "
+                f"lease_seconds ({self.lease_seconds:g} s): leases would expire between heartbeats",
+            )
+        return self
+
+    @property
+    def heartbeat(self) -> float:
+        return self.heartbeat_seconds if self.heartbeat_seconds is not None else self.lease_seconds / 3
 
 
 class LoggingSettings(Section):

@@ -220,6 +220,15 @@ def breach_timers(
     return jobs
 
 
+def timer_due(breach: Breach, which: str, deadline: timedelta) -> datetime | None:
+    """When the timer ``which`` (``24h`` … or ``overdue``) armed for this ``aware_at`` was due:
+    the overdue one a second after the deadline passed, the others ``aware_at`` + their hours."""
+    if which == OVERDUE:
+        return breach.notify_by(deadline) + timedelta(seconds=1)
+    hours = which.removesuffix("h")
+    return breach.aware_at + timedelta(hours=int(hours)) if hours.isdigit() else None
+
+
 def timer_keys(breach: Breach, deadline: timedelta, reminders: tuple[timedelta, ...]) -> list[str]:
     """Every key ``breach_timers`` could have armed for this ``aware_at`` (to cancel them)."""
     names = [which_of(o) for o in reminders if o < deadline] + [OVERDUE]

@@ -54,6 +54,8 @@ class StepRun:
     reason: str
     at: datetime
     of: int
+    due_at: datetime | None = None
+    """When a timer-driven step was due (it ran late when tocsin was not running)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +120,14 @@ def fire(
     waiting = escalation.next_step_at is not None and at < escalation.next_step_at
     if stale or waiting or escalation.status is Status.STOPPED or escalation.next_step_at is None:
         return None
-    advance = _run(escalation, generation=generation, at=at, reason="not acknowledged in time", schedule=True)
+    advance = _run(
+        escalation,
+        generation=generation,
+        at=at,
+        reason="not acknowledged in time",
+        schedule=True,
+        due_at=escalation.next_step_at,
+    )
     return replace(advance, cancel_keys=())  # the pending timer is the one running now
 
 
@@ -131,7 +140,14 @@ def on_breach(
         return None
     if escalation.last_step_at is not None and escalation.last_step_at >= due_at:
         return None
-    return _run(escalation, generation=generation, at=at, reason="response time breached", schedule=True)
+    return _run(
+        escalation,
+        generation=generation,
+        at=at,
+        reason="response time breached",
+        schedule=True,
+        due_at=due_at,
+    )
 
 
 def escalate_now(escalation: Escalation, *, generation: int, at: datetime, by: str) -> Advance:
@@ -161,7 +177,15 @@ def _pending(escalation: Escalation | None) -> tuple[str, ...]:
     return (escalation.timer_key,)
 
 
-def _run(escalation: Escalation, *, generation: int, at: datetime, reason: str, schedule: bool) -> Advance:
+def _run(
+    escalation: Escalation,
+    *,
+    generation: int,
+    at: datetime,
+    reason: str,
+    schedule: bool,
+    due_at: datetime | None = None,
+) -> Advance:
     policy = escalation.policy
     exhausted = escalation.position >= policy.total
     position = escalation.position if exhausted else escalation.position + 1
@@ -182,6 +206,7 @@ def _run(escalation: Escalation, *, generation: int, at: datetime, reason: str, 
         reason=reason,
         at=at,
         of=len(policy.steps),
+        due_at=due_at,
     )
     timer = None
     if more and advanced.next_step_at is not None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import NewType
 
-from tocsin.domain import lifecycle, sla
+from tocsin.domain import lateness, lifecycle, sla
 from tocsin.domain.duration import format_duration
 from tocsin.domain.errors import InvalidInput
 from tocsin.domain.events import Change, EventKind, JobKind, JobRequest, TimelineEvent
@@ -333,19 +333,24 @@ def close(incident: Incident, *, at: datetime, by: str) -> Change:
 
 
 def breach_ack_deadline(incident: Incident, *, generation: int, at: datetime) -> Change | None:
-    """The ack-deadline timer fired. ``None`` when it is stale (fenced), not yet due, or this
-    deadline's breach is already recorded (so a timer run twice has one effect)."""
+    """The ack-deadline timer fired at ``at``. ``None`` when it is stale (fenced), not yet due,
+    or this deadline's breach is already recorded (so a timer run twice has one effect).
+    ``sla_breached_at`` is the deadline itself; a late firing says how late on the timeline."""
     _require_aware(at)
     stale = generation != incident.generation or incident.phase is not Phase.DETECTION
     recorded = incident.sla_breached_at is not None and incident.sla_breached_at >= incident.ack_due_at
     if stale or recorded or at < incident.ack_due_at:
         return None
-    breached = replace(incident, sla_breached_at=incident.sla_breached_at or at)
+    # The breach happened when the deadline passed, not when tocsin noticed (a timer fires late
+    # when tocsin was not running; its timeline line says so).
+    breached = replace(incident, sla_breached_at=incident.sla_breached_at or incident.ack_due_at)
     text = (
         f"Response time breached: {incident.severity.value} requires acknowledgement within "
         f"{format_duration(incident.response_time)}, due {_hhmm(incident.ack_due_at)}"
     )
-    event = _event(EventKind.SLA_BREACHED, at, "tocsin", text, due_at=incident.ack_due_at.isoformat())
+    text = lateness.with_note(text, incident.ack_due_at, at)
+    data = {"due_at": incident.ack_due_at.isoformat(), **lateness.late_data(incident.ack_due_at, at)}
+    event = _event(EventKind.SLA_BREACHED, at, "tocsin", text, **data)
     job = JobRequest(
         kind=JobKind.SLA_BREACHED,
         due_at=at,

@@ -127,12 +127,17 @@ class Notification:
     step: int | None = None
     drill: bool = False
     """About a drill (``tocsin drill``): the subject and bodies say [DRILL] first."""
+    possible_repeat: bool = False
+    """Sent again after an attempt that may have reached the recipient (tocsin stopped between
+    handing it over and recording it): the recipient may already have a copy."""
 
     @property
     def subject(self) -> str:
         prefix = "PAGE" if self.purpose is Purpose.PAGE else "FYI"
         drill = "[DRILL] " if self.drill else ""
-        return f"{drill}[{prefix}] [{self.severity}] #{self.incident_id} {self.title} — {self.trigger.value}"
+        repeat = f"{POSSIBLE_REPEAT} " if self.possible_repeat else ""
+        head = f"{repeat}{drill}[{prefix}] [{self.severity}] #{self.incident_id} {self.title}"
+        return f"{head} — {self.trigger.value}"
 
     def to_payload(self) -> dict[str, Any]:
         data = asdict(self)
@@ -148,6 +153,9 @@ class Notification:
             at=datetime.fromisoformat(values["at"]),
         )
         return cls(**values)
+
+
+POSSIBLE_REPEAT = "[possible repeat]"
 
 
 def delivery_key(incident_id: int, batch: int, recipient: str, channel: str) -> str:

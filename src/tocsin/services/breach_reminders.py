@@ -14,7 +14,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from tocsin.domain.breach import OVERDUE, State
+from tocsin.domain import lateness
+from tocsin.domain.breach import OVERDUE, State, timer_due
 from tocsin.domain.events import EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.notification import Event, Person, Purpose, Trigger, for_people
@@ -66,10 +67,18 @@ def remind(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
     _notify(svc, uow, incident, which=f"{aware_at.isoformat()}:{which}", text=text, people=people, at=at)
     told = ", ".join(f"{person.name} ({via})" for person, via in people) or "nobody (no security role or DPO)"
     if overdue:
-        line = f"GDPR deadline passed without notifying {terms.authority}: escalated to {told}"
+        line = (
+            f"GDPR deadline passed at {clock.notify_by:%Y-%m-%d %H:%M} UTC without notifying "
+            f"{terms.authority}: escalated to {told}"
+        )
     else:
         line = f"GDPR reminder ({which} after awareness) to {told}: {clock.headline}, {clock.time_left}"
-    data = {"action": "overdue" if overdue else "reminder", "which": which}
+    due = timer_due(breach, which, terms.deadline)
+    line = lateness.with_note(line, due, at)
+    data: dict[str, object] = {"action": "overdue" if overdue else "reminder", "which": which}
+    if overdue:  # when the deadline passed, not when tocsin noticed
+        data["deadline_passed_at"] = clock.notify_by.isoformat()
+    data.update(lateness.late_data(due, at))
     uow.timeline.append(incident.id, [TimelineEvent(EventKind.BREACH, at, SYSTEM, line, data)])
     return True
 

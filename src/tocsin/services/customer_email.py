@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from tocsin.domain import restriction
+from tocsin.domain import lateness, restriction
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.errors import Conflict, NotFound
 from tocsin.domain.events import EventKind, JobKind, JobRequest, TimelineEvent
@@ -92,8 +92,18 @@ def fire(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
             f"Customer email (> 1 h) prepared; the incident commander ({commander}) must approve it: "
             f"tocsin status approve-email {incident.id}"
         )
-    _record(uow, incident, at, actor=SYSTEM_ACTOR, text=text, email=email)
+    due = _due(svc, incident, payload)
+    text = lateness.with_note(text, due, at)
+    _record(uow, incident, at, actor=SYSTEM_ACTOR, text=text, email=email, extra=lateness.late_data(due, at))
     return True
+
+
+def _due(svc: Services, incident: Incident, payload: Mapping[str, Any]) -> datetime | None:
+    """When the timer was due: carried by its payload (older timers: from the plan)."""
+    if payload.get("due_at"):
+        return datetime.fromisoformat(str(payload["due_at"]))
+    after = svc.plan.level(incident.severity).customer_email_after
+    return incident.detected_at + after if after is not None else None
 
 
 def approve(svc: Services, incident_id: IncidentId, *, by: Actor) -> CustomerEmail:
@@ -179,9 +189,16 @@ def _queue(svc: Services, uow: UnitOfWork, email: CustomerEmail, at: datetime) -
 
 
 def _record(
-    uow: UnitOfWork, incident: Incident, at: datetime, *, actor: str, text: str, email: CustomerEmail
+    uow: UnitOfWork,
+    incident: Incident,
+    at: datetime,
+    *,
+    actor: str,
+    text: str,
+    email: CustomerEmail,
+    extra: Mapping[str, object] | None = None,
 ) -> None:
-    data = {"kind": email.kind, "state": email.state}
+    data = {"kind": email.kind, "state": email.state, **(extra or {})}
     uow.timeline.append(incident.id, [TimelineEvent(EventKind.CUSTOMER_EMAIL, at, actor, text, data)])
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from tocsin.domain import escalation as domain
-from tocsin.domain import restriction
+from tocsin.domain import lateness, restriction
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.errors import InvalidTransition
 from tocsin.domain.escalation import Advance, Escalation
@@ -209,7 +209,10 @@ def _record(
     text = f"{head}: {', '.join(run.targets) or 'no target'} → {who}"
     if escalation.next_step_at is not None:
         text += f"; next step at {escalation.next_step_at:%H:%M} UTC unless acknowledged"
+    if note := lateness.late_note(run.due_at, run.at):
+        text += f"; {note}"
     data = {
+        **lateness.late_data(run.due_at, run.at),
         "step": run.number,
         "round": run.round,
         "targets": list(run.targets),

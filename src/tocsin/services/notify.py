@@ -9,6 +9,7 @@ lettered after the limit, and never enqueued twice.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +18,7 @@ from tocsin.domain.escalation import Escalation
 from tocsin.domain.events import EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.notification import (
+    POSSIBLE_REPEAT,
     Event,
     Notification,
     Person,
@@ -25,6 +27,7 @@ from tocsin.domain.notification import (
     for_people,
     for_webhooks,
 )
+from tocsin.services import outbound
 from tocsin.services.context import Services
 from tocsin.services.paging import DeliveryFailed
 from tocsin.services.ports import UnitOfWork
@@ -92,15 +95,24 @@ def describe(people: Sequence[tuple[Person, str]], channels: Sequence[str]) -> s
 def deliver(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
     """Send one notification, then record it and put it on the timeline.
 
-    The send happens before any statement, so no database lock is held while a mail server
-    or webhook receiver answers. A failure raises: the worker retries the job with backoff.
+    The send happens before any statement of this unit of work, so no database lock is held
+    while a mail server or webhook receiver answers. A failure raises: the worker retries the
+    job with backoff. An earlier attempt that stopped after handing the notification over (see
+    ``services.outbound``) makes this one a possible repeat, and the message says so.
     """
     notification = Notification.from_payload(payload)
     channel = svc.paging.channels.get(notification.channel)
     if channel is None:
         raise DeliveryFailed(f"channel {notification.channel!r} is not configured")
-    reference = channel.send(notification)
+    if outbound.start(svc, notification.key):
+        notification = replace(notification, possible_repeat=True)
+    try:
+        reference = channel.send(notification)
+    except Exception:
+        outbound.not_sent(svc, notification.key)
+        raise
     at = svc.clock.now()
+    uow.sends.finish(notification.key)
     uow.deliveries.mark_sent(notification.key, at, reference)
     uow.timeline.append(IncidentId(notification.incident_id), [_delivered(notification, at)])
     return True
@@ -114,11 +126,15 @@ def _delivered(notification: Notification, at: datetime) -> TimelineEvent:
         text = f"Paged {notification.name} by {notification.channel}{step}"
     else:
         text = f"Told {notification.name} by {notification.channel}: {notification.trigger.value}"
-    data = {
+    if notification.possible_repeat:
+        text += f" {POSSIBLE_REPEAT}: tocsin stopped after an earlier attempt handed it over"
+    data: dict[str, object] = {
         "channel": notification.channel,
         "recipient": notification.recipient,
         "purpose": notification.purpose.value,
         "trigger": notification.trigger.value,
         "key": notification.key,
     }
+    if notification.possible_repeat:
+        data["possible_repeat"] = True
     return TimelineEvent(kind=EventKind.NOTIFIED, at=at, actor="tocsin", text=text, data=data)

@@ -22,6 +22,7 @@ from tocsin.services.breach_ports import BreachRepository
 from tocsin.services.deploy_ports import DeployRepository
 from tocsin.services.evidence_ports import EvidenceRepository
 from tocsin.services.github_ports import GithubRepository
+from tocsin.services.outbound_ports import SendRepository
 from tocsin.services.paging import DeliveryRepository, EscalationRepository, FeedRepository
 from tocsin.services.postmortem_ports import ComplianceReader, PostMortemRepository
 from tocsin.services.slack_ports import SlackChannelRepository, SlackMessageRepository
@@ -176,6 +177,7 @@ class UnitOfWork(Protocol):
     deploys: DeployRepository
     breaches: BreachRepository
     evidence: EvidenceRepository
+    sends: SendRepository
 
     def __enter__(self) -> Self: ...
 

@@ -8,8 +8,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from tocsin.domain import lateness, restriction
 from tocsin.domain import postmortem as domain
-from tocsin.domain import restriction
 from tocsin.domain.events import EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.lifecycle import Phase
@@ -42,6 +42,7 @@ def remind(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
     if pm is None or pm.status.done or pm.due_at != due_at or incident.phase is not Phase.POST_INCIDENT:
         return True
     at = svc.clock.now()
+    fired_for = dict(domain.reminder_times(pm)).get(which)
     when = "is overdue" if which == "overdue" else f"is due in {which} ({due_at:%Y-%m-%d %H:%M} UTC)"
     text = f"The post-mortem of #{incident.id} {when}: {', '.join(pm.missing()) or 'ready to complete'}"
     person = _owner_person(svc, pm.owner)
@@ -67,7 +68,8 @@ def remind(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
         uow.deliveries.add(notifications, at)
         uow.jobs.enqueue([JobRequest(JobKind.NOTIFY, at, n.to_payload(), n.key) for n in notifications])
     told = ", ".join(n.name for n in notifications[:1]) or "nobody (no owner with a channel)"
-    text = f"Post-mortem reminder ({which}) to {told}"
-    reminded = TimelineEvent(EventKind.POSTMORTEM, at, SYSTEM, text, {"action": "reminder"})
+    text = lateness.with_note(f"Post-mortem reminder ({which}) to {told}", fired_for, at)
+    data = {"action": "reminder", **lateness.late_data(fired_for, at)}
+    reminded = TimelineEvent(EventKind.POSTMORTEM, at, SYSTEM, text, data)
     uow.timeline.append(incident.id, [reminded])
     return True

@@ -7,26 +7,31 @@ lines, in the card's thread). Handlers render the incident as it is when they ru
 arriving out of order still leave the card right.
 
 A rate-limited request (429) is rescheduled after Slack's ``Retry-After``; any other failure
-raises and the job store retries with backoff. Known limit: a worker that dies after Slack
-took the announcement but before its commit posts it again on retry (Slack offers no
-idempotency key for ``chat.postMessage``).
+raises and the job store retries with backoff. A worker that dies after Slack took the
+announcement but before its commit does not post a second card: the retry finds the first one
+by its metadata (see ``announce``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from tocsin.domain import drill, markup, restriction
 from tocsin.domain.alert import AlertCounts
 from tocsin.domain.events import Change, EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.incident import IncidentId
-from tocsin.services import diagnostics
+from tocsin.services import diagnostics, outbound
 from tocsin.services.context import Services
 from tocsin.services.ports import UnitOfWork
 from tocsin.services.slack_jobs import slack_job
 from tocsin.services.slack_ports import Card, Posted, Slack, SlackUnavailable
+
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{8,}$")
+"""A public (C…) or private (G…) channel id: what ``conversations.history`` reads."""
 
 QUIET = frozenset({EventKind.DECLARED, EventKind.NOTIFIED})
 """Events that do not go to the thread: the card itself says it, or it is tocsin's own noise."""
@@ -66,14 +71,29 @@ def _line(event: TimelineEvent) -> str:
 
 @slack_job(JobKind.SLACK_ANNOUNCE)
 def announce(svc: Services, uow: UnitOfWork, slack: Slack, payload: Mapping[str, Any]) -> None:
-    """Post the incident's card unless it was posted already; store its channel and ts."""
+    """Post the incident's card unless it was posted already; store its channel and ts.
+
+    ``chat.postMessage`` has no idempotency key, so the card carries metadata naming the
+    incident: when an earlier attempt may have reached Slack (tocsin stopped before recording
+    it; ``services.outbound``), the card is looked up in the channel first
+    (``conversations.history``) and only posted if it is not there. A channel given by name
+    cannot be read back: the card is then posted again, marked as a possible repeat."""
     incident_id = int(payload["incident_id"])
     with svc.read() as read:
         if read.slack_messages.get(incident_id) is not None:
             return
         channel = slack.home(read.incidents.get(IncidentId(incident_id)).security)
         card = _card(svc, slack, read, incident_id, channel)
-    posted = slack.api.post_card(channel, card)
+    key = f"slack:announce:{incident_id}"
+    posted = None
+    if outbound.start(svc, key):  # kept on a failure: Slack may have taken it before failing
+        if CHANNEL_ID.match(channel):
+            posted = slack.api.find_card(channel, incident_id)
+        else:
+            card = replace(card, possible_repeat=True)
+    if posted is None:
+        posted = slack.api.post_card(channel, card)
+    uow.sends.finish(key)
     uow.slack_messages.add(incident_id, posted, svc.clock.now())
 
 

@@ -48,6 +48,8 @@ class Card:
     issue_url: str = ""
     diagnostics: tuple[tuple[str, str], ...] = ()
     """``(label, url)``: Loki and Grafana links over the incident window."""
+    possible_repeat: bool = False
+    """Posted again after an attempt that may have reached Slack and could not be looked up."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,8 +60,20 @@ class Posted:
     ts: str
 
 
+CARD_EVENT = "tocsin_incident"
+"""The ``event_type`` of the message metadata each card carries (``event_payload``:
+``{"incident_id": N}``), by which a card is found again (``SlackApi.find_card``)."""
+
+
 class SlackApi(Protocol):
-    def post_card(self, channel: str, card: Card) -> Posted: ...
+    def post_card(self, channel: str, card: Card) -> Posted:
+        """Post the card with its metadata (``CARD_EVENT``, the incident id)."""
+        ...
+
+    def find_card(self, channel: str, incident_id: int) -> Posted | None:
+        """The incident's card among the channel's recent messages (``channel``: an id), by its
+        metadata; None when it is not there."""
+        ...
 
     def update_card(self, where: Posted, card: Card) -> None: ...
 

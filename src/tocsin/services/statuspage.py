@@ -54,7 +54,10 @@ def _prepare(svc: Services, uow: UnitOfWork, incident: Incident, at: datetime) -
                 JobRequest(
                     JobKind.STATUS_CUSTOMER_EMAIL,
                     due_at=incident.detected_at + level.customer_email_after,
-                    payload={"incident_id": int(incident.id)},
+                    payload={
+                        "incident_id": int(incident.id),
+                        "due_at": (incident.detected_at + level.customer_email_after).isoformat(),
+                    },
                     key=f"statuspage.customer_email:{incident.id}",
                 )
             ]

@@ -11,6 +11,8 @@ The one place where errors become HTTP:
     AuthenticationError     401  (with ``WWW-Authenticate: Bearer``)
     RequestValidationError  422  (``errors`` names each field and, for choices, the allowed values)
     HTTPException           its own status (unknown route 404, wrong method 405, ...)
+    STORE_UNAVAILABLE       503  (with ``Retry-After``: the database does not answer; nothing
+                                  was done, the same request will work once it is back)
     anything else           500  (no detail: the log has it)
 """
 
@@ -25,6 +27,8 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
 from tocsin.domain.errors import (
@@ -37,6 +41,12 @@ from tocsin.domain.errors import (
 )
 
 PROBLEM_JSON = "application/problem+json"
+
+# The store itself failing (refused, down, locked, no connection in the pool): the request
+# did nothing durable (its transaction never committed), so it may simply be sent again.
+STORE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeout)
+STORE_RETRY_AFTER = {"Retry-After": "5"}
+STORE_UNAVAILABLE_DETAIL = "the database is unavailable; nothing was changed, retry later"
 
 _log = structlog.get_logger("tocsin.web")
 
@@ -200,6 +210,15 @@ async def _on_http_exception(request: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status_code, detail, headers=exc.headers)
 
 
+def log_store_unavailable(request: Request, exc: BaseException) -> None:
+    _log.warning("store_unavailable", path=request.url.path, error=type(exc).__name__)
+
+
+async def _on_store_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    log_store_unavailable(request, exc)
+    return problem(503, STORE_UNAVAILABLE_DETAIL, title="Database unavailable", headers=STORE_RETRY_AFTER)
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     _log.error("unhandled_error", path=request.url.path, error=type(exc).__name__, exc_info=exc)
     return problem(500, "an unexpected error occurred; it has been logged")
@@ -210,4 +229,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AuthenticationError, _on_authentication_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(HTTPException, _on_http_exception)
+    for unavailable in STORE_UNAVAILABLE:
+        app.add_exception_handler(unavailable, _on_store_unavailable)
     app.add_exception_handler(Exception, _on_unexpected)

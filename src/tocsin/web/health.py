@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from tocsin.web.context import container_of
-from tocsin.web.errors import problem
+from tocsin.web.errors import STORE_RETRY_AFTER, problem
 
 router = APIRouter(include_in_schema=False)
 
@@ -37,7 +37,8 @@ def readyz(request: Request) -> JSONResponse:
     try:
         revision = schema_revision(container_of(request).engine)
     except SQLAlchemyError as error:
-        return problem(503, f"the database is unreachable ({type(error).__name__})", title="Not ready")
+        detail = f"the database is unreachable ({type(error).__name__})"
+        return problem(503, detail, title="Not ready", headers=STORE_RETRY_AFTER)
     if revision != expected:
         found = revision or "no revision"
         detail = f"the database schema is at {found}, expected {expected}: run `tocsin db upgrade`"

@@ -9,7 +9,7 @@ carries the incident ``generation`` it was scheduled for, and is a no-op when th
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from types import MappingProxyType
 from typing import Any
@@ -54,6 +54,38 @@ class JobSpec:
     @property
     def retry(self) -> RetryPolicy:
         return RetryPolicy(self.max_attempts, self.backoff_base, self.backoff_max)
+
+
+OUTBOUND: frozenset[JobKind] = frozenset(
+    {
+        JobKind.NOTIFY,
+        JobKind.SLACK_ANNOUNCE,
+        JobKind.SLACK_UPDATE,
+        JobKind.SLACK_THREAD,
+        JobKind.SLACK_CHANNEL_OPEN,
+        JobKind.SLACK_CHANNEL_FILL,
+        JobKind.SLACK_CHANNEL_ARCHIVE,
+        JobKind.STATUS_MAIL,
+        JobKind.STATUS_WEBHOOK,
+        JobKind.GITHUB_OPEN,
+        JobKind.GITHUB_SYNC,
+        JobKind.GITHUB_EXPLAIN,
+        JobKind.GITHUB_REPORT,
+        JobKind.GITHUB_ACTIONS,
+        JobKind.BREACH_COMMUNICATE,
+    }
+)
+"""Deliveries to a provider (mail server, webhook receiver, Slack, GitHub): retried through the
+provider's outage for at least ``worker.delivery_retry_seconds`` before they are dead-lettered,
+whatever their ``max_attempts``."""
+
+
+def retry_policy(kind: JobKind, spec: JobSpec, delivery_retry: timedelta, max_attempts: int) -> RetryPolicy:
+    """The job's policy; an outbound one names its limit (``max_attempts``: the deployment's
+    unless the spec has its own), as the stored one moves while it rides out an outage."""
+    if kind not in OUTBOUND:
+        return spec.retry
+    return replace(spec.retry, max_attempts=spec.max_attempts or max_attempts, retry_for=delivery_retry)
 
 
 def escalate_sla_breach(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:

@@ -1,6 +1,8 @@
 """The worker loop: claim due jobs, run each handler in a unit of work, record the outcome.
 
-Delivery is at-least-once: a job whose worker dies is claimed again once its lease expires.
+Delivery is at-least-once: a job whose worker dies is claimed again once its lease expires;
+while the worker lives, its heartbeat (``worker.heartbeat``) keeps renewing the leases of the
+batch it claimed, so leases can be short and a dead worker's jobs come back within seconds.
 A handler's effects commit together with the job's completion, and the completion is fenced
 by the claim token, so a run that lost its lease is rolled back instead of committed.
 """
@@ -21,7 +23,8 @@ from tocsin.bootstrap import Container
 from tocsin.domain.events import JobKind
 from tocsin.services import statuspage_export
 from tocsin.services.ports import Job
-from tocsin.worker.jobs import JOBS, JobSpec
+from tocsin.worker.heartbeat import Heartbeat
+from tocsin.worker.jobs import JOBS, JobSpec, retry_policy
 
 log = structlog.get_logger(__name__)
 
@@ -47,15 +50,22 @@ class Worker:
 
     def run_once(self) -> int:
         """Claim one batch of due jobs and run them; returns how many were claimed."""
+        lease = timedelta(seconds=self._settings.lease_seconds)
         claimed = self._store.claim(
             limit=self._settings.batch_size,
-            lease=timedelta(seconds=self._settings.lease_seconds),
+            lease=lease,
             worker_id=self.worker_id,
             now=self._clock.now(),
         )
-        with i18n.using(self._language):
+        if not claimed:
+            return 0
+        heartbeat = Heartbeat(
+            self._store, self._clock, lease=lease, every=self._settings.heartbeat, worker_id=self.worker_id
+        )
+        with heartbeat.hold(claimed), i18n.using(self._language):
             for job in claimed:
                 self._run(job)
+                heartbeat.release(job)
         return len(claimed)
 
     def run(self, stop: threading.Event, poll_interval: float | None = None) -> None:
@@ -97,7 +107,9 @@ class Worker:
             completed = self._execute(job, spec)
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"
-            status = self._store.fail(job, error, self._clock.now(), spec.retry)
+            delivery_retry = timedelta(seconds=self._settings.delivery_retry_seconds)
+            policy = retry_policy(job.kind, spec, delivery_retry, self._settings.max_attempts)
+            status = self._store.fail(job, error, self._clock.now(), policy)
             log.warning(
                 "job.failed", job_id=job.id, kind=job.kind, attempt=job.attempts, status=status, exc_info=True
             )

@@ -211,3 +211,31 @@ def test_two_workers_claim_disjoint_jobs(settings, clock):
     finally:
         for c in containers:
             c.close()
+
+
+def test_an_outbound_delivery_is_retried_past_its_limit_until_its_window_closes(container, store, clock):
+    enqueue(container, 0)
+    policy = RetryPolicy(max_attempts=2, backoff_base=timedelta(0), retry_for=timedelta(minutes=30))
+    for _ in range(3):  # past max_attempts, inside the window
+        [job] = store.claim(1, LEASE, "w", clock.now())
+        assert store.fail(job, "refused", clock.now(), policy) == "pending"
+        clock.advance(timedelta(minutes=5))
+    assert store.get(job.id).max_attempts == 5  # two ahead of the attempts: a dead worker does not bury it
+    [job] = store.claim(1, LEASE, "w", clock.now())
+    clock.advance(LEASE)  # that worker dies: the job comes back, it is not buried
+    [job] = store.claim(1, LEASE, "w", clock.now())
+    clock.advance(timedelta(minutes=15))  # 30 min after the job was created
+    assert store.fail(job, "still refused", clock.now(), policy) == "dead"
+
+
+def test_renew_extends_only_the_leases_still_held(container, store, clock):
+    enqueue(container, 0, 0)
+    first, second = store.claim(2, LEASE, "w1", clock.now())
+    clock.advance(LEASE)
+    [taken] = [j for j in store.claim(2, LEASE, "w2", clock.now()) if j.id == second.id]
+    assert taken.id == second.id
+    clock.advance(timedelta(seconds=1))
+    assert store.renew([first, second], LEASE, clock.now()) == set()  # both expired: w2 took them
+    [again] = store.claim(1, timedelta(seconds=5), "w3", clock.now() + LEASE)
+    assert store.renew([again], LEASE, clock.now()) == {again.id}
+    assert store.get(again.id).lease_expires_at == clock.now() + LEASE

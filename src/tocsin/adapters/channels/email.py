@@ -46,6 +46,8 @@ class EmailChannel:
         msg["Date"] = format_datetime(notification.at)
         msg["Message-ID"] = f"<{digest}@tocsin>"
         msg["X-Tocsin-Delivery"] = notification.key
+        if notification.possible_repeat:  # the same Message-ID: clients may merge the two
+            msg["X-Tocsin-Possible-Repeat"] = "yes"
         msg.set_content(render_text(notification))
         msg.add_alternative(render_html(notification), subtype="html")
         return msg

@@ -8,7 +8,7 @@ from html import escape
 
 from tocsin.adapters.i18n import N_
 from tocsin.adapters.i18n import gettext as _
-from tocsin.domain.notification import Notification, Purpose
+from tocsin.domain.notification import POSSIBLE_REPEAT, Notification, Purpose
 
 _DRILL = "DRILL: an exercise run with `tocsin drill`, not a real outage."
 
@@ -38,6 +38,8 @@ def trigger_label(notification: Notification) -> str:
 def render_subject(notification: Notification) -> str:
     tag = _(_TAG.get(notification.purpose, N_("FYI")))
     drill = "[DRILL] " if notification.drill else ""
+    if notification.possible_repeat:
+        drill = f"{POSSIBLE_REPEAT} {drill}"
     head = f"{drill}[{tag}] [{notification.severity}] #{notification.incident_id} {notification.title}"
     return f"{head} — {trigger_label(notification)}"
 

@@ -5,6 +5,7 @@ Headers (see ``docs/webhooks.md`` for the receiver's side)::
     Content-Type: application/json
     X-Tocsin-Event: acknowledged
     X-Tocsin-Delivery: notify:42:3:chatops:webhook      (idempotency key: dedupe on it)
+    X-Tocsin-Possible-Repeat: true                      (only on a send that may be a repeat)
     X-Tocsin-Timestamp: 1700000000                      (unix seconds)
     X-Tocsin-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>." + body)>
 
@@ -96,6 +97,8 @@ class WebhookChannel:
             "X-Tocsin-Delivery": notification.key,
             TIMESTAMP_HEADER: timestamp,
         }
+        if notification.possible_repeat:
+            headers["X-Tocsin-Possible-Repeat"] = "true"
         if endpoint.secret:
             headers[SIGNATURE_HEADER] = sign(endpoint.secret, timestamp, body)
         try:

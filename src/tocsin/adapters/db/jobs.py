@@ -5,7 +5,9 @@ Each method runs in its own short transaction, outside any business unit of work
 is not here: it commits with the handler's effects (``SqlJobQueue.complete``).
 
 Claims are leases: a claimed job is ``running`` until ``lease_expires_at``; after that any
-worker may claim it again (its worker probably died). Every claim writes a fresh random
+worker may claim it again (its worker died). Leases are short and renewed (``renew``) by the
+worker's heartbeat while it holds the job, so a live worker keeps a long job and a dead
+one's jobs come back within one lease. Every claim writes a fresh random
 ``claim_token``; completion and failure are fenced by it, so a worker that lost its lease can
 neither complete nor fail the job it no longer owns.
 """
@@ -33,11 +35,15 @@ MAX_DOUBLINGS = 30  # keeps the arithmetic far from timedelta overflow; backoff_
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
-    """``max_attempts=None`` keeps the limit stored on the job (the deployment default)."""
+    """``max_attempts=None`` keeps the limit stored on the job (the deployment default).
+
+    ``retry_for``: keep retrying, past ``max_attempts``, until the job is that old (an outbound
+    delivery rides out an outage of its provider instead of being dead-lettered mid-outage)."""
 
     max_attempts: int | None = None
     backoff_base: timedelta = timedelta(seconds=5)
     backoff_max: timedelta = timedelta(minutes=10)
+    retry_for: timedelta | None = None
 
     def delay(self, attempts: int, jitter: float) -> timedelta:
         """Exponential: base, 2·base, 4·base … capped at ``backoff_max``, then scaled by
@@ -92,6 +98,27 @@ class JobStore:
             claimed = [rows.to_job(r) for r in conn.execute(update).mappings()]
         return sorted(claimed, key=lambda j: (j.due_at, j.id))
 
+    def renew(self, claims: Sequence[Job], lease: timedelta, now: datetime) -> set[int]:
+        """Extend the leases of jobs this worker still holds (fenced by their claim tokens);
+        returns the ids still held. A job taken over by another worker is not touched."""
+        held: set[int] = set()
+        if not claims:
+            return held
+        with self._engine.begin() as conn:
+            for job in claims:
+                update = (
+                    jobs.update()
+                    .where(
+                        jobs.c.id == job.id,
+                        jobs.c.claim_token == job.claim_token,
+                        jobs.c.status == JobStatus.RUNNING,
+                    )
+                    .values(lease_expires_at=now + lease)
+                )
+                if conn.execute(update).rowcount == 1:
+                    held.add(job.id)
+        return held
+
     @staticmethod
     def _bury_lost(now: datetime) -> sa.Update:
         """A job whose worker vanished (lease expired) on its last allowed attempt is dead, not
@@ -118,11 +145,15 @@ class JobStore:
         """Record a failed attempt: back to pending after a backoff, or dead once the attempts
         reach the limit. Returns the new status, or None if the claim was lost meanwhile."""
         limit = policy.max_attempts if policy.max_attempts is not None else job.max_attempts
-        if job.attempts >= limit:
+        riding_out = policy.retry_for is not None and now < job.created_at + policy.retry_for
+        if job.attempts >= limit and not riding_out:
             values = {"status": JobStatus.DEAD, "finished_at": now, "max_attempts": limit}
         else:
             retry_at = now + policy.delay(job.attempts, self._jitter())
-            values = {"status": JobStatus.PENDING, "due_at": retry_at, "max_attempts": limit}
+            # riding out an outage past the limit: the stored limit stays two attempts ahead, so
+            # a worker dying on the next attempt does not bury the job (``_bury_lost``)
+            stored = max(limit, job.attempts + 2) if riding_out and job.attempts + 1 >= limit else limit
+            values = {"status": JobStatus.PENDING, "due_at": retry_at, "max_attempts": stored}
         return self._release(job, error, now, values)
 
     def bury(self, job: Job, error: str, now: datetime) -> str | None:

@@ -21,6 +21,7 @@ from tocsin.adapters.db.github import SqlGithubRepository
 from tocsin.adapters.db.postmortems import SqlPostMortemRepository
 from tocsin.adapters.db.queue import SqlJobQueue
 from tocsin.adapters.db.repositories import SqlIncidentRepository, SqlTimelineRepository, SqlTokenRepository
+from tocsin.adapters.db.sends import SqlSendRepository
 from tocsin.adapters.db.slack import SqlSlackChannelRepository, SqlSlackMessageRepository
 from tocsin.adapters.db.statuspage import SqlStatusPageRepository
 from tocsin.adapters.db.users import SqlSessionRepository, SqlUserRepository
@@ -29,6 +30,7 @@ from tocsin.services.breach_ports import BreachRepository
 from tocsin.services.deploy_ports import DeployRepository
 from tocsin.services.evidence_ports import EvidenceRepository
 from tocsin.services.github_ports import GithubRepository
+from tocsin.services.outbound_ports import SendRepository
 from tocsin.services.paging import DeliveryRepository, EscalationRepository, FeedRepository
 from tocsin.services.ports import Clock, IncidentRepository, JobQueue, TimelineRepository, TokenRepository
 from tocsin.services.postmortem_ports import ComplianceReader, PostMortemRepository
@@ -71,6 +73,7 @@ class SqlUnitOfWork:
     deploys: DeployRepository
     breaches: BreachRepository
     evidence: EvidenceRepository
+    sends: SendRepository
     _statuspage: SqlStatusPageRepository
 
     def __init__(
@@ -122,6 +125,7 @@ class SqlUnitOfWork:
         self.deploys = SqlDeployRepository(conn)
         self.breaches = SqlBreachRepository(conn)
         self.evidence = SqlEvidenceRepository(conn)
+        self.sends = SqlSendRepository(conn)
         return self
 
     def __exit__(

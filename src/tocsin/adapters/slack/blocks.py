@@ -109,6 +109,11 @@ def _links(card: Card) -> str:
     return " · ".join(links)
 
 
+POSSIBLE_REPEAT = (
+    ":warning: *Possible repeat*: tocsin stopped while posting this card; an earlier copy may be above."
+)
+
+
 def blocks(card: Card) -> list[dict[str, Any]]:
     """The card's blocks (at most 6 of Slack's 50); buttons only while the incident is open."""
     header = f"{_MARK.get(card.severity, '')} {card.severity} — #{card.incident_id} {card.title}"
@@ -134,6 +139,8 @@ def blocks(card: Card) -> list[dict[str, Any]]:
     if card.diagnostics:  # one element each: an Explore URL is long, a text object holds 3,000
         elements = [_mrkdwn(f"<{url}|{_label(label)}>") for label, url in card.diagnostics[:MAX_CONTEXT]]
         result.append({"type": "context", "elements": elements})
+    if card.possible_repeat:
+        result.append({"type": "context", "elements": [_mrkdwn(POSSIBLE_REPEAT)]})
     return result
 
 

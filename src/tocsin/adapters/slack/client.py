@@ -14,10 +14,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from tocsin.adapters.slack.blocks import attachments, blocks, fallback_text
-from tocsin.services.slack_ports import Card, Posted, SlackRateLimited, SlackUnavailable
+from tocsin.services.slack_ports import CARD_EVENT, Card, Posted, SlackRateLimited, SlackUnavailable
 
 T = TypeVar("T")
 DEFAULT_RETRY_AFTER = 30.0
+HISTORY_LIMIT = 200
 
 
 class SlackWebApi:
@@ -35,9 +36,25 @@ class SlackWebApi:
                 blocks=blocks(card),
                 attachments=attachments(card),
                 unfurl_links=False,
+                metadata={"event_type": CARD_EVENT, "event_payload": {"incident_id": card.incident_id}},
             )
         )
         return Posted(channel=str(response["channel"]), ts=str(response["ts"]))
+
+    def find_card(self, channel: str, incident_id: int) -> Posted | None:
+        """One page of the channel's latest top-level messages (up to ``HISTORY_LIMIT``): the
+        lookup runs right after a failed attempt, so the card is among the newest."""
+        response = _call(
+            lambda: self.client.conversations_history(
+                channel=channel, include_all_metadata=True, limit=HISTORY_LIMIT
+            )
+        )
+        for message in response.get("messages") or []:
+            metadata = message.get("metadata") or {}
+            payload = metadata.get("event_payload") or {}
+            if metadata.get("event_type") == CARD_EVENT and payload.get("incident_id") == incident_id:
+                return Posted(channel=channel, ts=str(message["ts"]))
+        return None
 
     def update_card(self, where: Posted, card: Card) -> None:
         _call(

@@ -15,7 +15,13 @@ from tocsin.adapters.i18n import gettext as _
 from tocsin.domain.errors import DomainError
 from tocsin.services.signin import TooManyAttempts
 from tocsin.web import i18n
-from tocsin.web.errors import DOMAIN_STATUS, validation_errors
+from tocsin.web.errors import (
+    DOMAIN_STATUS,
+    STORE_RETRY_AFTER,
+    STORE_UNAVAILABLE,
+    log_store_unavailable,
+    validation_errors,
+)
 from tocsin.web.headers import COMMON_HEADERS, UI_CSP
 from tocsin.web.ui.render import error_page
 from tocsin.web.ui.security import CsrfFailed, SignInRequired, sign_in_url
@@ -61,6 +67,12 @@ async def _handle(request: Request, handler: Callable[[Request], Awaitable[Respo
         return error_page(request, 422, _("Invalid request"), _explain(exc))
     except DomainError as exc:
         return error_page(request, _status(exc), _(exc.title), exc.detail)
+    except STORE_UNAVAILABLE as exc:
+        log_store_unavailable(request, exc)
+        detail = _("tocsin cannot reach its database just now; nothing was changed. Retry in a moment.")
+        response = error_page(request, 503, _("Database unavailable"), detail)
+        response.headers.update(STORE_RETRY_AFTER)
+        return response
 
 
 class UiRoute(APIRoute):

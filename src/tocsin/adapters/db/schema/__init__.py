@@ -62,6 +62,7 @@ from tocsin.adapters.db.schema.paging import (
     escalations,
 )
 from tocsin.adapters.db.schema.postmortem import POSTMORTEM_STATUSES, postmortems
+from tocsin.adapters.db.schema.sends import outbound_sends
 from tocsin.adapters.db.schema.statuspage import (
     COMPONENT_STATUSES,
     IMPACTS,
@@ -117,6 +118,7 @@ __all__ = [
     "login_failures",
     "metadata",
     "one_of",
+    "outbound_sends",
     "postmortems",
     "slack_channels",
     "slack_messages",
