@@ -130,6 +130,13 @@ class Notification:
     possible_repeat: bool = False
     """Sent again after an attempt that may have reached the recipient (tocsin stopped between
     handing it over and recording it): the recipient may already have a copy."""
+    generation: int | None = None
+    """The incident's generation when the page was planned: a page due later (a personal rule's
+    SMS after 2 minutes…) is not sent once the incident moved on (acknowledged, resolved)."""
+    ack_url: str = ""
+    """A personal, single-use link that acknowledges from the page (filled in when sent)."""
+    escalate_url: str = ""
+    """A personal, single-use link that escalates from the page (filled in when sent)."""
 
     @property
     def subject(self) -> str:

@@ -24,6 +24,12 @@ class DeliveryFailed(Exception):
     """
 
 
+class Undeliverable(DeliveryFailed):
+    """The provider refused the message for good (a 4xx: a bad number, an unknown topic):
+    never retried; the method is marked failed, the person's next method goes at once and the
+    admins are told."""
+
+
 class Channel(Protocol):
     name: str
 
