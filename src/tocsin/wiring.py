@@ -10,6 +10,8 @@ import httpx
 from tocsin.adapters.channels.console import ConsoleChannel
 from tocsin.adapters.channels.email import EmailChannel, SmtpOptions
 from tocsin.adapters.channels.webhook import Endpoint, WebhookChannel
+from tocsin.adapters.ntfy import NtfyOptions, PushChannel
+from tocsin.adapters.twilio import SmsChannel, TwilioOptions, VoiceChannel
 from tocsin.config import Settings
 from tocsin.config.notifications import SmtpSettings
 from tocsin.config.paging import paging
@@ -35,7 +37,32 @@ def build_paging(settings: Settings, clock: Clock, *, transport: httpx.BaseTrans
             for name, hook in config.webhooks.items()
         }
         channels["webhook"] = WebhookChannel(endpoints, now=clock.now, transport=transport)
+    channels.update(phone_channels(settings, transport=transport))
     return replace(paging(settings), channels=channels)
+
+
+def phone_channels(settings: Settings, *, transport: httpx.BaseTransport | None = None) -> dict[str, Channel]:
+    """``sms`` and ``voice`` when ``notifications.twilio`` is set, ``push`` when ``notifications.ntfy`` is."""
+    config = settings.notifications
+    channels: dict[str, Channel] = {}
+    twilio = config.twilio
+    if twilio.enabled and twilio.auth_token is not None:
+        options = TwilioOptions(
+            account_sid=twilio.account_sid,
+            auth_token=twilio.auth_token.get_secret_value(),
+            from_number=twilio.from_number,
+            public_url=settings.server.base_url,
+            base_url=twilio.base_url,
+            timeout=twilio.timeout_seconds,
+        )
+        channels["sms"] = SmsChannel(options, transport=transport)
+        channels["voice"] = VoiceChannel(options, transport=transport)
+    if config.ntfy.enabled:
+        ntfy = config.ntfy
+        token = ntfy.token.get_secret_value() if ntfy.token else None
+        push = NtfyOptions(server_url=ntfy.server_url, token=token, timeout=ntfy.timeout_seconds)
+        channels["push"] = PushChannel(push, transport=transport)
+    return channels
 
 
 def smtp_options(smtp: SmtpSettings) -> SmtpOptions:

@@ -29,6 +29,7 @@ from typing import Any, Literal
 from pydantic import Field, SecretStr, field_validator, model_validator
 
 from tocsin.config.fields import Identifier, StringList, error
+from tocsin.config.phone import NtfySettings, TwilioSettings
 from tocsin.config.sections import Section
 from tocsin.config.severities import SeverityKey
 from tocsin.domain.notification import FYI_TRIGGERS, PAGE_TRIGGERS, Rules, Trigger
@@ -106,6 +107,8 @@ class NotificationSettings(Section):
     email: SmtpSettings = Field(default_factory=SmtpSettings)
     webhooks: dict[Identifier, WebhookSettings] = Field(default_factory=dict)
     rules: dict[SeverityKey, RuleSettings] = Field(default_factory=dict)
+    twilio: TwilioSettings = Field(default_factory=TwilioSettings, description="SMS and voice calls.")
+    ntfy: NtfySettings = Field(default_factory=NtfySettings, description="Phone push notifications.")
 
     @model_validator(mode="after")
     def _every_severity(self) -> Any:

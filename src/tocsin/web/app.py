@@ -31,6 +31,7 @@ from tocsin.web.middleware import LimitBodySize, ObserveRequests
 from tocsin.web.openapi import document_problems
 from tocsin.web.statuspage import install as statuspage
 from tocsin.web.storable import GuardJsonNumbers, refuse_unstorable
+from tocsin.web.twilio_hook import router as twilio_router
 from tocsin.web.ui import install_ui
 
 
@@ -90,6 +91,7 @@ def create_app(container: Container) -> TocsinApp:
     app.include_router(slack.router)  # before webhooks: /hooks/slack/… is not an intake source
     app.include_router(github_hook.router)  # POST /hooks/github
     app.include_router(deploy_hook.router)  # POST /hooks/deploy/{source}
+    app.include_router(twilio_router)  # POST /hooks/twilio/sms|voice|status
     hooks = webhooks.install(app, max_in_flight=container.settings.intake.max_in_flight)
     app.add_middleware(GuardJsonNumbers, max_bytes=MAX_BODY_BYTES)  # inside the size limit
     app.add_middleware(
