@@ -82,6 +82,8 @@ class FakeNtfy:
     errors: list[str] = field(default_factory=list)
     status: list[int] = field(default_factory=list)
     """HTTP errors to answer next, first in first out (429, 500, 503…)."""
+    down: bool = False
+    """Answer every request 503, as a proxy in front of a stopped ntfy does."""
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -95,8 +97,8 @@ class FakeNtfy:
         return response(environ, start_response)  # type: ignore[no-any-return]
 
     def _handle(self, request: Request) -> Response:
-        if self.status:
-            code = self.status.pop(0)
+        if self.status or self.down:
+            code = self.status.pop(0) if self.status else 503
             error = "limit reached: too many requests" if code == 429 else "internal server error"
             return _answer(code, {"code": code * 100 + 1, "http": code, "error": error, "link": LINK})
         if request.method != "POST" or request.path != "/":

@@ -73,7 +73,8 @@ def test_an_sms_page_is_a_message_with_the_reply_instructions_and_a_signed_callb
     sid = SmsChannel(options(server)).send(page())
 
     [sent] = fake.messages()
-    assert sid == sent.sid and sid.startswith("SM")
+    assert sid == sent.sid
+    assert sid.startswith("SM")
     assert sent.form == {
         "To": [NORA],
         "From": [twilio_fake.FROM_NUMBER],
@@ -92,21 +93,26 @@ def test_an_fyi_sms_says_what_happened_without_asking_for_a_reply(server, fake):
     SmsChannel(options(server)).send(page(purpose=Purpose.FYI, trigger=Trigger.ACKNOWLEDGED, drill=True))
 
     [sent] = fake.messages()
-    assert sent.one("Body") == f"[FYI] [DRILL] [P0] #12 Checkout API down — acknowledged\n{PUBLIC}/incidents/12"
+    assert (
+        sent.one("Body") == f"[FYI] [DRILL] [P0] #12 Checkout API down — acknowledged\n{PUBLIC}/incidents/12"
+    )
 
 
 def test_a_call_speaks_the_page_and_gathers_one_key_posted_back_to_tocsin(server, fake):
     sid = VoiceChannel(options(server)).send(page("voice"))
 
     [sent] = fake.calls()
-    assert sid == sent.sid and sid.startswith("CA")
-    assert sent.one("To") == NORA and sent.one("From") == twilio_fake.FROM_NUMBER
+    assert sid == sent.sid
+    assert sid.startswith("CA")
+    assert sent.one("To") == NORA
+    assert sent.one("From") == twilio_fake.FROM_NUMBER
     assert sent.one("StatusCallback") == f"{PUBLIC}/hooks/twilio/status?key=notify%3A12%3A3%3Anora%3Avoice"
     assert sent.form["StatusCallbackEvent"] == ["initiated", "ringing", "answered", "completed"]
     twiml = ET.fromstring(sent.one("Twiml"))
     gather = twiml.find("Gather")
     assert gather is not None
-    assert gather.attrib["numDigits"] == "1" and gather.attrib["method"] == "POST"
+    assert gather.attrib["numDigits"] == "1"
+    assert gather.attrib["method"] == "POST"
     action = urlsplit(gather.attrib["action"])
     assert f"{action.scheme}://{action.netloc}{action.path}" == f"{PUBLIC}/hooks/twilio/voice"
     assert parse_qs(action.query) == {"key": ["notify:12:3:nora:voice"]}
@@ -128,7 +134,9 @@ def test_a_bad_number_is_undeliverable_with_twilios_error_and_never_the_token(se
         SmsChannel(options(server)).send(page(address=twilio_fake.INVALID_NUMBER))
 
     text = str(refused.value)
-    assert "HTTP 400" in text and "21211" in text and "is not a valid phone number" in text
+    assert "HTTP 400" in text
+    assert "21211" in text
+    assert "is not a valid phone number" in text
     assert twilio_fake.AUTH_TOKEN not in text
     assert fake.messages() == []
 
@@ -137,12 +145,13 @@ def test_wrong_credentials_are_undeliverable_without_the_token(server, fake):
     with pytest.raises(Undeliverable) as refused:
         VoiceChannel(options(server, auth_token="not-the-token")).send(page("voice"))
 
-    assert "HTTP 401" in str(refused.value) and "20003" in str(refused.value)
+    assert "HTTP 401" in str(refused.value)
+    assert "20003" in str(refused.value)
     assert "not-the-token" not in str(refused.value)
 
 
 def test_an_address_that_is_no_phone_number_is_refused_without_calling_twilio(server, fake):
-    with pytest.raises(Undeliverable, match="not an E.164 phone number"):
+    with pytest.raises(Undeliverable, match=r"not an E\.164 phone number"):
         SmsChannel(options(server)).send(page(address="nora@example.org"))
     assert fake.requests == 0
 
@@ -162,7 +171,12 @@ def test_a_5xx_or_429_is_retried_later_not_undeliverable(server, fake, status):
 
 def test_twilio_unreachable_is_retried_later():
     unreachable = TwilioOptions(
-        twilio_fake.ACCOUNT_SID, twilio_fake.AUTH_TOKEN, twilio_fake.FROM_NUMBER, PUBLIC, "http://127.0.0.1:9", 2
+        twilio_fake.ACCOUNT_SID,
+        twilio_fake.AUTH_TOKEN,
+        twilio_fake.FROM_NUMBER,
+        PUBLIC,
+        "http://127.0.0.1:9",
+        2,
     )
     with pytest.raises(DeliveryFailed) as failure:
         VoiceChannel(unreachable).send(page("voice"))
@@ -178,7 +192,9 @@ def test_the_base_url_may_carry_a_path_for_a_compatible_provider():
         return httpx.Response(201, json={"sid": "SMabc", "status": "queued"})
 
     channel = SmsChannel(
-        TwilioOptions(twilio_fake.ACCOUNT_SID, "tok", "+33757000001", PUBLIC, "https://sms.example.net/twilio/"),
+        TwilioOptions(
+            twilio_fake.ACCOUNT_SID, "tok", "+33757000001", PUBLIC, "https://sms.example.net/twilio/"
+        ),
         transport=httpx.MockTransport(provider),
     )
     assert channel.send(page()) == "SMabc"

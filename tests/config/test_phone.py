@@ -34,8 +34,10 @@ def test_secrets_come_from_the_environment_and_are_never_shown():
         }
     )
     twilio, ntfy = settings.notifications.twilio, settings.notifications.ntfy
-    assert twilio.enabled and ntfy.enabled
-    assert twilio.auth_token is not None and twilio.auth_token.get_secret_value() == "twilio-token-1"
+    assert twilio.enabled
+    assert ntfy.enabled
+    assert twilio.auth_token is not None
+    assert twilio.auth_token.get_secret_value() == "twilio-token-1"
     assert ntfy.server_url == "https://ntfy.example.org"
     shown = repr(settings) + settings.model_dump_json()
     assert "twilio-token-1" not in shown
@@ -46,7 +48,10 @@ def test_secrets_come_from_the_environment_and_are_never_shown():
 @pytest.mark.parametrize(
     ("environ", "message"),
     [
-        ({**TWILIO_ENV, "TOCSIN_NOTIFICATIONS__TWILIO__ACCOUNT_SID": "AC123"}, "AC followed by 32 hex digits"),
+        (
+            {**TWILIO_ENV, "TOCSIN_NOTIFICATIONS__TWILIO__ACCOUNT_SID": "AC123"},
+            "AC followed by 32 hex digits",
+        ),
         ({**TWILIO_ENV, "TOCSIN_NOTIFICATIONS__TWILIO__FROM_NUMBER": "0612345678"}, "not an E.164 number"),
         ({k: v for k, v in TWILIO_ENV.items() if "AUTH_TOKEN" not in k}, "needs auth_token"),
         ({**TWILIO_ENV, "TOCSIN_NOTIFICATIONS__TWILIO__BASE_URL": "api.twilio.com"}, "not an http(s) URL"),

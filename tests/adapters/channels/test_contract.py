@@ -1,5 +1,6 @@
 """One contract over every channel: the console twin, email over real SMTP (aiosmtpd on
-127.0.0.1) and outbound webhooks (a local receiver through an injected httpx transport).
+127.0.0.1) and outbound webhooks (a local receiver through an injected httpx transport), SMS
+and voice calls through the fake Twilio, push through the fake ntfy.
 
 Each implementation must: deliver one notification once, carrying its delivery key and the
 incident; return a reference; and raise ``DeliveryFailed`` (without secrets) when its
@@ -11,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import UTC, datetime
+from urllib.parse import unquote
 
 import httpx
 import pytest
@@ -24,6 +26,7 @@ from tocsin.services.paging import DeliveryFailed
 
 AT = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 SECRET = "s3cret-value-never-logged"
+ADDRESSES = {"sms": "+33612345678", "voice": "+33612345678", "push": "camille-pages"}
 
 
 def a_notification(channel: str, **kw) -> Notification:
@@ -32,7 +35,7 @@ def a_notification(channel: str, **kw) -> Notification:
         "channel": channel,
         "recipient": "camille" if channel != "webhook" else "chatops",
         "name": "Camille Martin",
-        "address": "camille@example.org" if channel != "webhook" else "chatops",
+        "address": ADDRESSES.get(channel, "camille@example.org") if channel != "webhook" else "chatops",
         "purpose": Purpose.PAGE,
         "trigger": Trigger.OPENED,
         "incident_id": 42,
@@ -148,7 +151,94 @@ class SlackHarness:
         slack_fake.stop(self.fake)
 
 
-@pytest.fixture(params=[ConsoleHarness, EmailHarness, WebhookHarness, SlackHarness], ids=lambda h: h.name)
+class TwilioHarness:
+    """SMS (``sms``) or a voice call (``voice``) through the fake Twilio REST API."""
+
+    name = ""
+
+    def __init__(self) -> None:
+        from tests import twilio_fake
+
+        self.server = twilio_fake.serve()
+        self.fake = self.server.fake
+        self.fake.auth_token = SECRET
+
+    def channel(self):
+        from tests import twilio_fake
+        from tocsin.adapters.twilio import SmsChannel, TwilioOptions, VoiceChannel
+
+        options = TwilioOptions(
+            twilio_fake.ACCOUNT_SID,
+            SECRET,
+            twilio_fake.FROM_NUMBER,
+            "http://127.0.0.1:8080",
+            self.server.url,
+            5,
+        )
+        return (SmsChannel if self.name == "sms" else VoiceChannel)(options)
+
+    def received(self) -> list[str]:
+        assert self.fake.errors == []
+        return [
+            "\n".join(unquote(value) for values in sent.form.values() for value in values)
+            for sent in self.fake.sent
+        ]
+
+    def break_it(self) -> None:
+        self.fake.down = True
+
+    def close(self) -> None:
+        self.server.stop()
+
+
+class SmsHarness(TwilioHarness):
+    name = "sms"
+
+
+class VoiceHarness(TwilioHarness):
+    name = "voice"
+
+
+class PushHarness:
+    """Push through the fake ntfy."""
+
+    name = "push"
+
+    def __init__(self) -> None:
+        from tests import ntfy_fake
+
+        self.server = ntfy_fake.serve()
+        self.fake = self.server.fake
+        self.fake.token = SECRET
+
+    def channel(self):
+        from tocsin.adapters.ntfy import NtfyOptions, PushChannel
+
+        return PushChannel(NtfyOptions(self.server.url, token=SECRET, timeout=5))
+
+    def received(self) -> list[str]:
+        assert self.fake.errors == []
+        return [json.dumps(p.body) + json.dumps(p.headers) for p in self.fake.published]
+
+    def break_it(self) -> None:
+        self.fake.down = True
+
+    def close(self) -> None:
+        self.server.stop()
+
+
+HARNESSES = [
+    ConsoleHarness,
+    EmailHarness,
+    WebhookHarness,
+    SlackHarness,
+    SmsHarness,
+    VoiceHarness,
+    PushHarness,
+]
+
+
+@pytest.fixture(params=HARNESSES, ids=lambda h: h.name)
 def harness(request):
     built = request.param()
     yield built

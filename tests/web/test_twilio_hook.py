@@ -1,0 +1,260 @@
+"""Twilio's webhooks into tocsin: an SMS reply, the keypad of a page call and the delivery
+status callbacks, each sent by the fake Twilio exactly as Twilio sends them (signed
+``X-Twilio-Signature`` for tocsin's public URL). Unsigned or mis-signed: 403 and nothing is
+asked of ``PhoneReplies`` (a recording fake here: the real one is the CORE service)."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+
+import pytest
+from fastapi.testclient import TestClient
+from twilio.request_validator import RequestValidator
+
+from tests import twilio_fake
+from tocsin.adapters.twilio import SmsChannel, TwilioOptions, VoiceChannel
+from tocsin.domain.notification import Notification, Purpose, Trigger
+from tocsin.web.app import create_app
+
+PUBLIC = "https://tocsin.example.org"
+NORA = "+33612345678"
+SMS_URL = f"{PUBLIC}/hooks/twilio/sms"
+
+
+class RecordingReplies:
+    """A ``PhoneReplies`` that records what it is asked and answers fixed texts."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple[object, ...]]] = []
+
+    def sms_reply(self, from_number: str, body: str) -> str:
+        self.calls.append(("sms_reply", (from_number, body)))
+        return "Acknowledged #12 Checkout API down. Thank you, Nora."
+
+    def keypress(self, key: str, digits: str, from_number: str) -> str:
+        self.calls.append(("keypress", (key, digits, from_number)))
+        return "Incident 12 is acknowledged. Thank you."
+
+    def delivery_status(self, key: str, reference: str, status: str, error_code: str | None) -> None:
+        self.calls.append(("delivery_status", (key, reference, status, error_code)))
+
+
+@pytest.fixture(scope="module")
+def twilio_server():
+    server = twilio_fake.serve()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fake(twilio_server):
+    fake = twilio_server.reset()
+    yield fake
+    assert fake.errors == []
+
+
+def twilio_settings(fake) -> dict[str, object]:
+    return {
+        "account_sid": twilio_fake.ACCOUNT_SID,
+        "auth_token": twilio_fake.AUTH_TOKEN,
+        "from_number": twilio_fake.FROM_NUMBER,
+        "base_url": fake.base_url,
+    }
+
+
+@pytest.fixture
+def settings(db_url, fake):
+    from tocsin.config import Settings
+
+    return Settings.model_validate(
+        {
+            "database": {"url": db_url},
+            "server": {"base_url": PUBLIC},
+            "notifications": {"twilio": twilio_settings(fake)},
+        }
+    )
+
+
+@pytest.fixture
+def replies() -> RecordingReplies:
+    return RecordingReplies()
+
+
+@pytest.fixture
+def app(container, replies):
+    app = create_app(container)
+    app.state.phone_replies = replies
+    return app
+
+
+def options(fake) -> TwilioOptions:
+    return TwilioOptions(
+        twilio_fake.ACCOUNT_SID, twilio_fake.AUTH_TOKEN, twilio_fake.FROM_NUMBER, PUBLIC, fake.base_url, 5
+    )
+
+
+def page(channel: str) -> Notification:
+    return Notification(
+        key=f"notify:12:3:nora:{channel}",
+        channel=channel,
+        recipient="nora",
+        name="Nora Lemaire",
+        address=NORA,
+        purpose=Purpose.PAGE,
+        trigger=Trigger.OPENED,
+        incident_id=12,
+        severity="P0",
+        title="Checkout API down",
+        phase="detection",
+        text="Escalation step 1/2",
+        at=datetime(2026, 12, 4, 3, 0, tzinfo=UTC),
+        url=f"{PUBLIC}/incidents/12",
+    )
+
+
+def test_twilios_documented_signature_example():
+    # Twilio's "Validating requests" example (twilio.com/docs/usage/security#validating-requests,
+    # now twilio.com/docs/usage/webhooks/webhooks-security): auth token 12345, this URL and these
+    # POST parameters are signed "0/KCTR6DLpKmkAf8muzZqo1nDgQ=".
+    url = "https://mycompany.com/myapp.php?foo=1&bar=2"
+    params = {
+        "CallSid": "CA1234567890ABCDE",
+        "Caller": "+12349013030",
+        "Digits": "1234",
+        "From": "+12349013030",
+        "To": "+18005551212",
+    }
+    validator = RequestValidator("12345")
+
+    assert validator.compute_signature(url, params) == "0/KCTR6DLpKmkAf8muzZqo1nDgQ="
+    assert validator.validate(url, params, "0/KCTR6DLpKmkAf8muzZqo1nDgQ=")
+    assert not validator.validate(url, {**params, "Digits": "1"}, "0/KCTR6DLpKmkAf8muzZqo1nDgQ=")
+    assert not validator.validate(url.replace("bar=2", "bar=3"), params, "0/KCTR6DLpKmkAf8muzZqo1nDgQ=")
+
+
+def test_a_signed_sms_reply_is_answered_with_the_reply_text_as_twiml(client, fake, replies):
+    response = fake.reply(client, SMS_URL, NORA, "1")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/xml")
+    twiml = ET.fromstring(response.text)
+    assert twiml.tag == "Response"
+    assert twiml.findtext("Message") == "Acknowledged #12 Checkout API down. Thank you, Nora."
+    assert replies.calls == [("sms_reply", (NORA, "1"))]
+
+
+@pytest.mark.parametrize(
+    "signed",
+    [
+        pytest.param({}, id="unsigned"),
+        pytest.param(
+            {"X-Twilio-Signature": "0/KCTR6DLpKmkAf8muzZqo1nDgQ="}, id="signature-of-another-request"
+        ),
+    ],
+)
+def test_an_unsigned_or_mis_signed_sms_is_403_and_nothing_is_asked(client, replies, signed):
+    response = client.post("/hooks/twilio/sms", data={"From": NORA, "Body": "1"}, headers=signed)
+
+    assert response.status_code == 403
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "X-Twilio-Signature" in response.json()["detail"]
+    assert replies.calls == []
+
+
+def test_a_request_signed_with_another_token_is_403(client, fake, replies):
+    params = {"From": NORA, "Body": "1", "To": twilio_fake.FROM_NUMBER}
+    response = fake.post_signed(client, SMS_URL, params, token="someone-elses-token")
+
+    assert response.status_code == 403
+    assert replies.calls == []
+
+
+def test_a_signature_for_one_page_does_not_answer_another(client, fake, replies):
+    """The key is in the signed URL: a signed callback replayed for another page is refused."""
+    params = {"CallSid": "CA" + "1" * 32, "CallStatus": "completed", "AccountSid": twilio_fake.ACCOUNT_SID}
+    signature = twilio_fake.signature(
+        f"{PUBLIC}/hooks/twilio/status?key=notify%3A12%3A3%3Anora%3Avoice", params
+    )
+
+    response = client.post(
+        "/hooks/twilio/status?key=notify%3A13%3A1%3Anora%3Avoice",
+        data=params,
+        headers={"X-Twilio-Signature": signature},
+    )
+
+    assert response.status_code == 403
+    assert replies.calls == []
+
+
+def test_pressing_1_during_a_page_call_answers_with_the_voice_response(client, fake, replies):
+    sid = VoiceChannel(options(fake)).send(page("voice"))
+
+    response = fake.press(client, sid, "1")  # the Gather action tocsin put in the call's TwiML
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/xml")
+    twiml = ET.fromstring(response.text)
+    assert [child.tag for child in twiml] == ["Say", "Hangup"]
+    assert twiml.findtext("Say") == "Incident 12 is acknowledged. Thank you."
+    assert replies.calls == [("keypress", ("notify:12:3:nora:voice", "1", NORA))]
+
+
+def test_a_call_where_no_key_was_pressed_says_goodbye_without_asking(client, fake, replies):
+    sid = VoiceChannel(options(fake)).send(page("voice"))
+
+    response = fake.press(client, sid, "")
+
+    assert ET.fromstring(response.text).findtext("Say") == "No key was pressed. Goodbye."
+    assert replies.calls == []
+
+
+def test_delivery_status_callbacks_reach_the_page_they_are_about(client, fake, replies):
+    sms = SmsChannel(options(fake)).send(page("sms"))
+    call = VoiceChannel(options(fake)).send(page("voice"))
+
+    delivered = fake.status(client, sms, "delivered")
+    unanswered = fake.status(client, call, "no-answer")
+    failed = fake.status(client, sms, "undelivered", error_code="30003")
+
+    assert [r.status_code for r in (delivered, unanswered, failed)] == [204, 204, 204]
+    assert replies.calls == [
+        ("delivery_status", ("notify:12:3:nora:sms", sms, "delivered", None)),
+        ("delivery_status", ("notify:12:3:nora:voice", call, "no-answer", None)),
+        ("delivery_status", ("notify:12:3:nora:sms", sms, "undelivered", "30003")),
+    ]
+
+
+def test_a_signed_callback_without_its_key_is_400(client, fake, replies):
+    params = {"MessageSid": "SM" + "1" * 32, "MessageStatus": "delivered"}
+    response = fake.post_signed(client, f"{PUBLIC}/hooks/twilio/status", params)
+
+    assert response.status_code == 400
+    assert "key" in response.json()["detail"]
+    assert replies.calls == []
+
+
+def test_without_phone_replies_wired_a_signed_request_is_503(container, fake):
+    bare = create_app(container)  # nobody put a PhoneReplies on app.state
+    with TestClient(bare, base_url="http://127.0.0.1") as client:
+        response = fake.reply(client, SMS_URL, NORA, "1")
+    assert response.status_code == 503
+    assert "phone replies" in response.json()["detail"]
+
+
+def test_without_twilio_configured_the_hooks_are_404(db_url, clock, fake, replies):
+    from tocsin import bootstrap
+    from tocsin.config import Settings
+
+    settings = Settings.model_validate({"database": {"url": db_url}, "server": {"base_url": PUBLIC}})
+    container = bootstrap.build(settings, clock=clock)
+    try:
+        app = create_app(container)
+        app.state.phone_replies = replies
+        with TestClient(app, base_url="http://127.0.0.1") as client:
+            response = fake.reply(client, SMS_URL, NORA, "1")
+    finally:
+        container.close()
+    assert response.status_code == 404
+    assert "notifications.twilio" in response.json()["detail"]
+    assert replies.calls == []
