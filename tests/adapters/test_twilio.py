@@ -201,3 +201,23 @@ def test_the_base_url_may_carry_a_path_for_a_compatible_provider():
     assert str(seen[0].url) == (
         f"https://sms.example.net/twilio/2010-04-01/Accounts/{twilio_fake.ACCOUNT_SID}/Messages.json"
     )
+
+
+def test_a_french_speaking_tocsin_texts_and_speaks_french(server, fake):
+    from tocsin.adapters.i18n import using
+
+    with using("fr"):
+        SmsChannel(options(server)).send(page())
+        VoiceChannel(options(server)).send(page("voice"))
+
+    [sms] = fake.messages()
+    assert sms.one("Body").startswith(
+        "[P0] #12 Checkout API down — répondez 1 pour acquitter, 2 pour escalader\n"
+        f"Acquitter : {PUBLIC}/p/ack-token"
+    )
+    say = fake.gather(fake.calls()[0].sid).find("Say")
+    assert say is not None
+    assert say.attrib["language"] == "fr-FR"
+    assert say.text == (
+        "Ici tocsin. Incident P0 numéro 12 : Checkout API down. Tapez 1 pour acquitter, 2 pour escalader."
+    )

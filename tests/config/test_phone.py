@@ -63,3 +63,19 @@ def test_bad_values_are_refused_naming_the_setting(environ, message):
     with pytest.raises(ConfigError) as refused:
         load_settings(environ)
     assert message in str(refused.value)
+
+
+def test_config_check_warns_when_twilio_could_not_call_tocsin_back():
+    from tocsin.config import check
+
+    twilio = {"account_sid": SID, "auth_token": "twilio-token-1", "from_number": "+33757000001"}
+    local = Settings.model_validate({"notifications": {"twilio": twilio}})
+    public = Settings.model_validate(
+        {"notifications": {"twilio": twilio}, "server": {"base_url": "https://tocsin.example.org"}}
+    )
+
+    assert (
+        "notifications.twilio is set but server.base_url is http://127.0.0.1:8080: Twilio cannot reach "
+        "/hooks/twilio/… there (delivery status, SMS replies, the call's keypad)"
+    ) in check(local)
+    assert not [w for w in check(public) if "twilio" in w]

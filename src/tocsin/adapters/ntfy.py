@@ -25,6 +25,7 @@ from typing import Any
 
 import httpx
 
+from tocsin.adapters.i18n import gettext as _
 from tocsin.adapters.twilio import headline
 from tocsin.domain.notification import Notification, Purpose
 from tocsin.services.paging import DeliveryFailed, Undeliverable
@@ -47,9 +48,10 @@ def priority(notification: Notification) -> int:
 def message(notification: Notification) -> dict[str, Any]:
     """The JSON ntfy publishes."""
     page = notification.purpose is Purpose.PAGE
+    fyi = _("FYI")
     body: dict[str, Any] = {
         "topic": notification.address,
-        "title": headline(notification) if page else f"[FYI] {headline(notification)}",
+        "title": headline(notification) if page else f"[{fyi}] {headline(notification)}",
         "message": notification.text or notification.trigger.value,
         "priority": priority(notification) if page else 3,
         "tags": ["rotating_light"] if page else ["information_source"],
@@ -58,7 +60,10 @@ def message(notification: Notification) -> dict[str, Any]:
         body["click"] = notification.url
     actions = [
         {"action": "http", "label": label, "url": url, "method": "POST", "clear": True}
-        for label, url in (("Acknowledge", notification.ack_url), ("Escalate", notification.escalate_url))
+        for label, url in (
+            (_("Acknowledge"), notification.ack_url),
+            (_("Escalate"), notification.escalate_url),
+        )
         if page and url
     ]
     if actions:

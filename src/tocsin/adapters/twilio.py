@@ -26,6 +26,9 @@ from urllib.parse import urlencode
 import httpx
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
+from tocsin.adapters.channels.templates import trigger_label
+from tocsin.adapters.i18n import gettext as _
+from tocsin.adapters.i18n import language
 from tocsin.domain.notification import POSSIBLE_REPEAT, Notification, Purpose
 from tocsin.services.paging import DeliveryFailed, Undeliverable
 
@@ -34,6 +37,7 @@ API_VERSION = "2010-04-01"
 CALL_EVENTS = ("initiated", "ringing", "answered", "completed")
 TITLE_LIMIT = 120
 RING_SECONDS = 30
+VOICES = {"en": "en-US", "fr": "fr-FR"}  # <Say language=…>: the language the text is read in
 
 
 @dataclass(frozen=True)
@@ -65,22 +69,30 @@ def headline(notification: Notification) -> str:
 
 def sms_body(notification: Notification) -> str:
     """A page asks for a reply (1 acknowledges, 2 escalates) and carries the personal
-    acknowledge link when there is one; an FYI says what happened."""
+    acknowledge link when there is one; an FYI says what happened. In the worker's language."""
     if notification.purpose is not Purpose.PAGE:
-        lines = [f"[FYI] {headline(notification)} — {notification.trigger.value}"]
+        fyi = _("FYI")
+        lines = [f"[{fyi}] {headline(notification)} — {trigger_label(notification)}"]
     else:
-        lines = [f"{headline(notification)} — reply 1 to acknowledge, 2 to escalate"]
+        ask = _("reply 1 to acknowledge, 2 to escalate")
+        lines = [f"{headline(notification)} — {ask}"]
         if notification.ack_url:
-            lines.append(f"Acknowledge: {notification.ack_url}")
+            lines.append(_("Acknowledge: {url}").format(url=notification.ack_url))
     if notification.url:
         lines.append(notification.url)
     return "\n".join(lines)
 
 
+def voice() -> str:
+    """The ``language`` of ``<Say>`` for the current language."""
+    return VOICES.get(language(), VOICES["en"])
+
+
 def spoken(notification: Notification) -> str:
-    title = notification.title[:TITLE_LIMIT]
-    drill = "Drill. " if notification.drill else ""
-    return f"{drill}This is tocsin. {notification.severity} incident {notification.incident_id}: {title}."
+    drill = _("Drill.") + " " if notification.drill else ""
+    return drill + _("This is tocsin. {severity} incident {id}: {title}.").format(
+        severity=notification.severity, id=notification.incident_id, title=notification.title[:TITLE_LIMIT]
+    )
 
 
 def call_twiml(notification: Notification, action_url: str) -> str:
@@ -88,12 +100,15 @@ def call_twiml(notification: Notification, action_url: str) -> str:
     ``action_url``; an FYI only speaks."""
     response = VoiceResponse()
     if notification.purpose is not Purpose.PAGE:
-        response.say(f"{spoken(notification)} {notification.trigger.value.replace('_', ' ')}.")
+        response.say(
+            f"{spoken(notification)} {trigger_label(notification).replace('_', ' ')}.", language=voice()
+        )
         return str(response)
     gather = Gather(num_digits=1, action=action_url, method="POST", timeout=10)
-    gather.say(f"{spoken(notification)} Press 1 to acknowledge, press 2 to escalate.", loop=3)
+    press = _("Press 1 to acknowledge, press 2 to escalate.")
+    gather.say(f"{spoken(notification)} {press}", language=voice(), loop=3)
     response.append(gather)
-    response.say("No key was pressed. Goodbye.")
+    response.say(_("No key was pressed. Goodbye."), language=voice())
     return str(response)
 
 

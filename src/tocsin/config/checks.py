@@ -23,6 +23,7 @@ def check(settings: Settings) -> list[str]:
         *_response_time_order(settings),
         *_gdpr(settings),
         *_base_url(settings),
+        *_phone_callbacks(settings),
     ]
 
 
@@ -74,5 +75,20 @@ def _base_url(settings: Settings) -> list[str]:
         return [
             f"server.base_url is {url}: links in notifications will not open; "
             "set server.base_url to the address people use"
+        ]
+    return []
+
+
+_LOOPBACK = ("//127.", "//localhost", "//[::1]")
+
+
+def _phone_callbacks(settings: Settings) -> list[str]:
+    """Twilio calls tocsin back (delivery status, SMS replies, the call's keypad): not at a
+    loopback address."""
+    url = settings.server.base_url
+    if settings.notifications.twilio.enabled and any(host in url for host in _LOOPBACK):
+        return [
+            f"notifications.twilio is set but server.base_url is {url}: Twilio cannot reach "
+            "/hooks/twilio/… there (delivery status, SMS replies, the call's keypad)"
         ]
     return []

@@ -18,6 +18,8 @@ the rules saying which events page and which are only for information, per sever
           events: [opened, escalated, acknowledged, resolved]
       rules:
         P3: {page: [opened], fyi: []}
+      twilio: {account_sid: AC…, from_number: "+33757000000"}   # SMS and calls (config/phone.py)
+      ntfy: {server_url: https://ntfy.sh}                       # phone push (config/phone.py)
 
 Secrets are ``SecretStr``: they never appear in a repr, a dump or a log line.
 """

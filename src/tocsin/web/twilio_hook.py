@@ -25,6 +25,8 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
+from tocsin.adapters.i18n import gettext as _
+from tocsin.adapters.twilio import voice as spoken_language
 from tocsin.domain.text import storable
 from tocsin.services.phone_ports import PhoneReplies
 from tocsin.web.context import container_of
@@ -113,13 +115,13 @@ async def voice(request: Request) -> Response:
     answer = VoiceResponse()
     digits = form.get("Digits", "")
     if not digits:
-        answer.say("No key was pressed. Goodbye.")
+        answer.say(_("No key was pressed. Goodbye."), language=spoken_language())
         return _twiml(answer)
     # An outbound call's callee is To; a call someone placed to tocsin's number comes From them.
     outbound = form.get("Direction", "outbound-api").startswith("outbound")
     callee = form.get("To", "") if outbound else form.get("From", "")
     text = await run_in_threadpool(replies.keypress, key, digits, callee)
-    answer.say(text)
+    answer.say(text, language=spoken_language())
     answer.hangup()
     return _twiml(answer)
 

@@ -36,6 +36,9 @@ OWN_AUTH = {
     ("POST", "/hooks/alertmanager/{source}"): "the source's bearer or basic credentials",
     ("POST", "/hooks/grafana/{source}"): "the source's credentials or HMAC",
     ("POST", "/hooks/generic/{source}"): "the source's bearer or basic credentials",
+    ("POST", "/hooks/twilio/sms"): "X-Twilio-Signature (404 without notifications.twilio)",
+    ("POST", "/hooks/twilio/voice"): "X-Twilio-Signature (404 without notifications.twilio)",
+    ("POST", "/hooks/twilio/status"): "X-Twilio-Signature (404 without notifications.twilio)",
 }
 ACTING = {"POST", "PUT", "PATCH", "DELETE"}
 
