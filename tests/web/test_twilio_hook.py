@@ -258,3 +258,28 @@ def test_without_twilio_configured_the_hooks_are_404(db_url, clock, fake, replie
     assert response.status_code == 404
     assert "notifications.twilio" in response.json()["detail"]
     assert replies.calls == []
+
+
+def test_a_signed_request_with_a_repeated_parameter_is_verified(client, fake, replies):
+    """Twilio signs every value of a repeated parameter (sorted): the hook reads them all."""
+    from werkzeug.datastructures import MultiDict
+
+    pairs = [
+        ("From", NORA),
+        ("Body", "ACK"),
+        ("MediaUrl", "https://a.example/1"),
+        ("MediaUrl", "https://a.example/0"),
+    ]
+    signature = RequestValidator(twilio_fake.AUTH_TOKEN).compute_signature(SMS_URL, MultiDict(pairs))
+
+    response = client.post(
+        "/hooks/twilio/sms",
+        content="&".join(f"{k}={v}" for k, v in pairs)
+        .replace("+", "%2B")
+        .replace(":", "%3A")
+        .replace("/", "%2F"),
+        headers={"X-Twilio-Signature": signature, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+
+    assert response.status_code == 200
+    assert replies.calls == [("sms_reply", (NORA, "ACK"))]

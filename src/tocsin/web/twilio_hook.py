@@ -15,7 +15,7 @@ Without ``notifications.twilio`` the routes answer 404; configured but with no
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import cast
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Request
@@ -38,6 +38,14 @@ MAX_BODY_BYTES = 64 * 1024  # Twilio's webhook forms are a few hundred bytes
 TWIML = "application/xml"
 
 
+class _Params(dict[str, list[str]]):
+    """Every value of each form parameter, in the shape ``RequestValidator`` reads repeated
+    parameters from (``getall``, as a Flask MultiDict)."""
+
+    def getall(self, name: str) -> list[str]:
+        return self[name]
+
+
 class _Refused(Exception):
     def __init__(self, response: JSONResponse) -> None:
         self.response = response
@@ -54,10 +62,9 @@ async def _verified(request: Request) -> tuple[PhoneReplies, dict[str, str]]:
         body += chunk
         if len(body) > MAX_BODY_BYTES:
             raise _Refused(problem(413, f"the request body is larger than {MAX_BODY_BYTES} bytes"))
-    params: dict[str, Any] = {}
+    params = _Params()
     for name, value in parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True):
-        previous = params.get(name)
-        params[name] = value if previous is None else [*_as_list(previous), value]
+        params.setdefault(name, []).append(value)
     query = request.url.query
     url = container.settings.server.base_url + request.url.path + (f"?{query}" if query else "")
     given = request.headers.get(SIGNATURE_HEADER, "")
@@ -69,12 +76,8 @@ async def _verified(request: Request) -> tuple[PhoneReplies, dict[str, str]]:
         raise _Refused(
             problem(503, "phone replies are not available on this server", headers={"Retry-After": "60"})
         )
-    form = {name: storable(value if isinstance(value, str) else value[0]) for name, value in params.items()}
+    form = {name: storable(values[0]) for name, values in params.items()}
     return cast(PhoneReplies, replies), form
-
-
-def _as_list(value: str | list[str]) -> list[str]:
-    return value if isinstance(value, list) else [value]
 
 
 def _key(request: Request) -> str | None:
