@@ -76,6 +76,9 @@ _QUESTIONS = {
     "email": "e-mail accepted by SMTP?",
     "console": "pages printed on the console?",
     "webhook": "outbound webhooks answered?",
+    "sms": "SMS accepted by Twilio?",
+    "voice": "call placed by Twilio?",
+    "push": "push accepted by ntfy?",
 }
 
 
