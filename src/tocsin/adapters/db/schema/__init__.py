@@ -61,6 +61,7 @@ from tocsin.adapters.db.schema.paging import (
     deliveries,
     escalations,
 )
+from tocsin.adapters.db.schema.page_links import LINK_ACTIONS, install_secrets, page_links
 from tocsin.adapters.db.schema.postmortem import POSTMORTEM_STATUSES, postmortems
 from tocsin.adapters.db.schema.sends import outbound_sends
 from tocsin.adapters.db.schema.statuspage import (
@@ -86,6 +87,7 @@ __all__ = [
     "ESCALATION_STATUSES",
     "EVIDENCE_KINDS",
     "IMPACTS",
+    "LINK_ACTIONS",
     "JOB_STATUSES",
     "MAINTENANCE_STATUSES",
     "NAMING_CONVENTION",
@@ -114,11 +116,13 @@ __all__ = [
     "github_issues",
     "incident_id_seq",
     "incidents",
+    "install_secrets",
     "jobs",
     "login_failures",
     "metadata",
     "one_of",
     "outbound_sends",
+    "page_links",
     "postmortems",
     "slack_channels",
     "slack_messages",
