@@ -36,14 +36,16 @@ def a_page(**kw: object) -> Notification:
 
 def test_a_token_is_32_url_safe_characters_derived_from_the_secret_the_page_and_the_action():
     ack = link.token("s3cret", "notify:12:1:nora:sms", Action.ACK)
-    assert len(ack) == 32 and link.well_formed(ack)
+    assert len(ack) == 32
+    assert link.well_formed(ack)
     assert ack == link.token("s3cret", "notify:12:1:nora:sms", Action.ACK)  # derived, not drawn
     others = {
         link.token("s3cret", "notify:12:1:nora:sms", Action.ESCALATE),
         link.token("s3cret", "notify:12:1:nora:email", Action.ACK),
         link.token("another", "notify:12:1:nora:sms", Action.ACK),
     }
-    assert ack not in others and len(others) == 3
+    assert ack not in others
+    assert len(others) == 3
 
 
 def test_only_the_hash_is_kept_and_it_is_not_the_token():

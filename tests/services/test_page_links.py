@@ -91,8 +91,12 @@ def test_post_acknowledges_as_the_person_from_the_page(svc, container, recorder,
     assert outcome.page.state is State.USED
     acked = incidents.get_incident(svc, incident.id, by=responder)
     assert (acked.phase, acked.acknowledged_by) == (Phase.TRIAGE, "Sofia Lambert")
-    [event] = [e for e in incidents.get_timeline(svc, incident.id, by=responder) if e.kind is EventKind.ACKNOWLEDGED]
-    assert event.text.startswith("Acknowledged by Sofia Lambert (from SMS) after 3m (within the response time)")
+    [event] = [
+        e for e in incidents.get_timeline(svc, incident.id, by=responder) if e.kind is EventKind.ACKNOWLEDGED
+    ]
+    assert event.text.startswith(
+        "Acknowledged by Sofia Lambert (from SMS) after 3m (within the response time)"
+    )
     assert (event.actor, event.data["via"]) == ("Sofia Lambert", "sms")
 
 
@@ -116,7 +120,9 @@ def test_post_escalates_as_the_person_and_the_next_step_is_paged(svc, container,
     assert outcome.result is Result.ESCALATED
     drain(container, svc)
     assert recorder.pages() == [(incident.id, "sofia"), (incident.id, "camille")]
-    step = [e for e in incidents.get_timeline(svc, incident.id, by=responder) if e.kind is EventKind.ESCALATED][-1]
+    step = [
+        e for e in incidents.get_timeline(svc, incident.id, by=responder) if e.kind is EventKind.ESCALATED
+    ][-1]
     assert "escalated by Sofia Lambert (from SMS)" in step.text
     assert step.actor == "Sofia Lambert"
     assert page_links.act(svc, token(page.ack_url)).result is Result.USED

@@ -57,7 +57,9 @@ def anonymous(app) -> Iterator[TestClient]:
 
 def paged(container, recorder, responder, *, title="Checkout down", security=False):
     svc = container.services
-    incident = incidents.declare_incident(svc, title=title, severity=Severity.P1, security=security, by=responder)
+    incident = incidents.declare_incident(
+        svc, title=title, severity=Severity.P1, security=security, by=responder
+    )
     drain(container)
     [page] = [n for n in recorder.sent if n.purpose is Purpose.PAGE]
     with svc.uow() as uow:
@@ -68,7 +70,10 @@ def paged(container, recorder, responder, *, title="Checkout down", security=Fal
 
 
 def timeline(container, incident_id):
-    return [(e.kind, e.text) for e in incidents.get_timeline(container.services, incident_id, by=Actor("t", Role.ADMIN))]
+    return [
+        (e.kind, e.text)
+        for e in incidents.get_timeline(container.services, incident_id, by=Actor("t", Role.ADMIN))
+    ]
 
 
 def test_get_shows_the_incident_and_one_button_and_changes_nothing(anonymous, container, recorder, responder):
@@ -78,16 +83,22 @@ def test_get_shows_the_incident_and_one_button_and_changes_nothing(anonymous, co
         response = anonymous.get(ack)
         assert response.status_code == 200
     html = response.text
-    assert f"Incident #{incident.id}" in html and "Checkout down" in html and "P1" in html
-    assert html.count("<form") == 1 and f'method="post" action="{ack}"' in html
-    assert html.count("<button") == 1 and f"Acknowledge incident #{incident.id}" in html
+    assert f"Incident #{incident.id}" in html
+    assert "Checkout down" in html
+    assert "P1" in html
+    assert html.count("<form") == 1
+    assert f'method="post" action="{ack}"' in html
+    assert html.count("<button") == 1
+    assert f"Acknowledge incident #{incident.id}" in html
     assert response.headers["referrer-policy"] == "no-referrer"
     assert response.headers["cache-control"] == "no-store"
     assert incidents.get_incident(container.services, incident.id, by=responder).acknowledged_at is None
     assert timeline(container, incident.id) == before
 
 
-def test_post_without_cookie_or_body_acknowledges_as_the_person(anonymous, container, recorder, responder, clock):
+def test_post_without_cookie_or_body_acknowledges_as_the_person(
+    anonymous, container, recorder, responder, clock
+):
     incident, ack, _ = paged(container, recorder, responder)
     clock.advance(timedelta(minutes=2))
     response = anonymous.post(ack)  # no CSRF token, no session, no body
@@ -98,7 +109,9 @@ def test_post_without_cookie_or_body_acknowledges_as_the_person(anonymous, conta
     assert acks == ["Acknowledged by Sofia Lambert (from SMS) after 2m (within the response time)"]
 
 
-def test_a_replay_and_the_sibling_link_are_refused_and_point_to_sign_in(anonymous, container, recorder, responder):
+def test_a_replay_and_the_sibling_link_are_refused_and_point_to_sign_in(
+    anonymous, container, recorder, responder
+):
     incident, ack, escalate = paged(container, recorder, responder)
     assert anonymous.post(ack).status_code == 200
     for method, path in (("POST", ack), ("GET", escalate), ("POST", escalate)):
@@ -108,7 +121,8 @@ def test_a_replay_and_the_sibling_link_are_refused_and_point_to_sign_in(anonymou
         assert f'href="/sign-in?next=/incidents/{incident.id}"' in response.text
         assert "<button" not in response.text
     kinds = [kind for kind, _ in timeline(container, incident.id)]
-    assert kinds.count(EventKind.ACKNOWLEDGED) == 1 and kinds.count(EventKind.ESCALATED) == 1
+    assert kinds.count(EventKind.ACKNOWLEDGED) == 1
+    assert kinds.count(EventKind.ESCALATED) == 1
 
 
 def test_an_expired_link_explains_itself(anonymous, container, recorder, responder, clock):
@@ -116,11 +130,14 @@ def test_an_expired_link_explains_itself(anonymous, container, recorder, respond
     clock.advance(timedelta(hours=24))
     for response in (anonymous.get(ack), anonymous.post(ack)):
         assert response.status_code == 410
-        assert "This link expired at" in response.text and "/sign-in" in response.text
+        assert "This link expired at" in response.text
+        assert "/sign-in" in response.text
     assert incidents.get_incident(container.services, incident.id, by=responder).acknowledged_at is None
 
 
-def test_unknown_tokens_and_tokens_of_another_install_are_a_404_page(anonymous, container, recorder, responder):
+def test_unknown_tokens_and_tokens_of_another_install_are_a_404_page(
+    anonymous, container, recorder, responder
+):
     _, ack, _ = paged(container, recorder, responder)
     [page] = recorder.sent
     forged = page_link.token("another install's secret", page.key, Action.ACK)
@@ -128,15 +145,18 @@ def test_unknown_tokens_and_tokens_of_another_install_are_a_404_page(anonymous, 
         for response in (anonymous.get(path), anonymous.post(path)):
             assert response.status_code == 404
             assert response.headers["content-type"].startswith("text/html")
-            assert "This link does not work" in response.text and 'href="/sign-in"' in response.text
+            assert "This link does not work" in response.text
+            assert 'href="/sign-in"' in response.text
 
 
 def test_a_restricted_incident_title_never_shows(anonymous, container, recorder, responder):
     incident, ack, escalate = paged(container, recorder, responder, title=SECRET_TITLE, security=True)
     shown = anonymous.get(ack).text
-    assert f"Restricted incident #{incident.id} (P1)" in shown and SECRET_TITLE not in shown
+    assert f"Restricted incident #{incident.id} (P1)" in shown
+    assert SECRET_TITLE not in shown
     acted = anonymous.post(ack)
-    assert acted.status_code == 200 and SECRET_TITLE not in acted.text
+    assert acted.status_code == 200
+    assert SECRET_TITLE not in acted.text
     assert SECRET_TITLE not in anonymous.get(escalate).text
 
 
@@ -145,7 +165,8 @@ def test_escalating_from_the_page(anonymous, container, recorder, responder):
     page = anonymous.get(escalate).text
     assert f"Escalate incident #{incident.id}" in page
     response = anonymous.post(escalate)
-    assert response.status_code == 200 and "Escalated by you, Sofia Lambert" in response.text
+    assert response.status_code == 200
+    assert "Escalated by you, Sofia Lambert" in response.text
     drain(container)
     assert recorder.pages() == [(incident.id, "sofia"), (incident.id, "camille")]
 
@@ -166,7 +187,9 @@ def restore_logging():
     structlog.reset_defaults()
 
 
-def test_the_token_never_reaches_a_log_line(anonymous, container, recorder, responder, capsys, restore_logging):
+def test_the_token_never_reaches_a_log_line(
+    anonymous, container, recorder, responder, capsys, restore_logging
+):
     _, ack, _ = paged(container, recorder, responder)
     token = ack.removeprefix("/p/")
     configure_logging("DEBUG", "json")

@@ -29,7 +29,7 @@ from tocsin.services import escalation, incidents
 from tocsin.services.context import Services
 from tocsin.services.ports import UnitOfWork
 
-SECRET_NAME = "page_links"
+SECRET_NAME = "page_links"  # noqa: S105 - the name of a row, not a secret
 """The ``install_secrets`` row whose value keys every link's HMAC."""
 
 
@@ -51,7 +51,11 @@ def secret(svc: Services) -> str:
 
 
 def issue(
-    uow: UnitOfWork, notifications: Sequence[Notification], at: datetime, *, lifetime: timedelta = domain.LIFETIME
+    uow: UnitOfWork,
+    notifications: Sequence[Notification],
+    at: datetime,
+    *,
+    lifetime: timedelta = domain.LIFETIME,
 ) -> int:
     """Record the acknowledge and escalate links of every page to a person among
     ``notifications``, valid from ``at`` for ``lifetime``, in the caller's unit of work.
@@ -140,7 +144,7 @@ def act(svc: Services, token: str) -> Outcome:
         actor = Actor(person.name, Role.RESPONDER)
         label = domain.acting_name(person.name, link.channel)
         if link.action is Action.ACK:
-            result, incident = _acknowledge(svc, uow, incident, actor, label, link)
+            result, incident = _acknowledge(svc, uow, incident, actor=actor, label=label, link=link)
         else:
             result = _escalate(svc, uow, incident, actor, label)
         if result in (Result.ACKNOWLEDGED, Result.ESCALATED):
@@ -151,7 +155,7 @@ def act(svc: Services, token: str) -> Outcome:
 
 
 def _acknowledge(
-    svc: Services, uow: UnitOfWork, incident: Incident, actor: Actor, label: str, link: PageLink
+    svc: Services, uow: UnitOfWork, incident: Incident, *, actor: Actor, label: str, link: PageLink
 ) -> tuple[Result, Incident]:
     actor.require(Role.RESPONDER, "acknowledging")  # blind: a restricted incident's clock too
     if incident.acknowledged_at is not None:

@@ -88,7 +88,7 @@ def create_app(container: Container) -> TocsinApp:
     app.include_router(health.router)
     app.include_router(docs.router)
     install_ui(app)
-    app.include_router(page_link_routes.router)  # /p/{token}: no sign-in, no CSRF (the token is the credential)
+    app.include_router(page_link_routes.router)  # /p/{token}: no sign-in, no CSRF: the token is the key
     app.include_router(slack.router)  # before webhooks: /hooks/slack/… is not an intake source
     app.include_router(github_hook.router)  # POST /hooks/github
     app.include_router(deploy_hook.router)  # POST /hooks/deploy/{source}

@@ -181,4 +181,5 @@ def test_a_slack_direct_message_carries_the_page_links():
         [received] = harness.received()
     finally:
         harness.close()
-    assert f"<{ack}|Acknowledge>" in received and f"<{escalate}|Escalate>" in received
+    assert f"<{ack}|Acknowledge>" in received
+    assert f"<{escalate}|Escalate>" in received

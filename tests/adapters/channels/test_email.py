@@ -118,7 +118,9 @@ def test_a_page_with_links_carries_both_in_the_text_and_the_html():
         sink.stop()
     text = with_links.get_body(("plain",)).get_content()
     html = with_links.get_body(("html",)).get_content()
-    assert f"Acknowledge: {ACK_URL}" in text and f"Escalate: {ESCALATE_URL}" in text
-    assert f'<a href="{ACK_URL}">' in html and f'<a href="{ESCALATE_URL}">' in html
+    assert f"Acknowledge: {ACK_URL}" in text
+    assert f"Escalate: {ESCALATE_URL}" in text
+    assert f'<a href="{ACK_URL}">' in html
+    assert f'<a href="{ESCALATE_URL}">' in html
     assert "works once" in text
     assert "/p/" not in without.get_body(("plain",)).get_content()  # no links issued: none shown

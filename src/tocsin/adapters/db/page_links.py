@@ -14,7 +14,9 @@ from tocsin.adapters.db.schema import install_secrets, page_links
 from tocsin.domain.page_link import Action, PageLink
 
 
-def _insert_or_skip(conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]], column: str) -> None:
+def _insert_or_skip(
+    conn: Connection, table: sa.Table, rows: Sequence[Mapping[str, Any]], column: str
+) -> None:
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     conn.execute(dialect.insert(table).on_conflict_do_nothing(index_elements=[table.c[column]]), list(rows))
 

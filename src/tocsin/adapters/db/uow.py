@@ -18,8 +18,8 @@ from tocsin.adapters.db.escalation import SqlDeliveryRepository, SqlEscalationRe
 from tocsin.adapters.db.evidence import SqlEvidenceRepository
 from tocsin.adapters.db.feeds import SqlFeedRepository
 from tocsin.adapters.db.github import SqlGithubRepository
-from tocsin.adapters.db.postmortems import SqlPostMortemRepository
 from tocsin.adapters.db.page_links import SqlInstallSecretRepository, SqlPageLinkRepository
+from tocsin.adapters.db.postmortems import SqlPostMortemRepository
 from tocsin.adapters.db.queue import SqlJobQueue
 from tocsin.adapters.db.repositories import SqlIncidentRepository, SqlTimelineRepository, SqlTokenRepository
 from tocsin.adapters.db.sends import SqlSendRepository

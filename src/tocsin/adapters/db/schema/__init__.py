@@ -55,13 +55,13 @@ from tocsin.adapters.db.schema.integrations import (
     slack_channels,
     slack_messages,
 )
+from tocsin.adapters.db.schema.page_links import LINK_ACTIONS, install_secrets, page_links
 from tocsin.adapters.db.schema.paging import (
     ESCALATION_STATUSES,
     calendar_feeds,
     deliveries,
     escalations,
 )
-from tocsin.adapters.db.schema.page_links import LINK_ACTIONS, install_secrets, page_links
 from tocsin.adapters.db.schema.postmortem import POSTMORTEM_STATUSES, postmortems
 from tocsin.adapters.db.schema.sends import outbound_sends
 from tocsin.adapters.db.schema.statuspage import (
@@ -87,8 +87,8 @@ __all__ = [
     "ESCALATION_STATUSES",
     "EVIDENCE_KINDS",
     "IMPACTS",
-    "LINK_ACTIONS",
     "JOB_STATUSES",
+    "LINK_ACTIONS",
     "MAINTENANCE_STATUSES",
     "NAMING_CONVENTION",
     "NOTICE_KINDS",

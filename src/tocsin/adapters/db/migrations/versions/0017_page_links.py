@@ -38,7 +38,9 @@ def upgrade() -> None:
         sa.Column("used_action", sa.String(16)),
         sa.PrimaryKeyConstraint("id", name="pk_page_links"),
         sa.UniqueConstraint("token_hash", name="uq_page_links_token_hash"),
-        sa.ForeignKeyConstraint(["incident_id"], ["incidents.id"], name="fk_page_links_incident_id_incidents"),
+        sa.ForeignKeyConstraint(
+            ["incident_id"], ["incidents.id"], name="fk_page_links_incident_id_incidents"
+        ),
         sa.CheckConstraint("action IN ('ack', 'escalate')", name=op.f("ck_page_links_action")),
         sa.CheckConstraint("used_action IN ('ack', 'escalate')", name=op.f("ck_page_links_used_action")),
     )
