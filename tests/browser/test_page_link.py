@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import serve
+from tests.browser.test_accessibility import _violations
 from tests.browser.test_responder_flow import console_errors, shot  # noqa: F401
 from tests.paging_plan import plan
 from tocsin.domain.access import Actor, Role
@@ -60,6 +61,7 @@ def test_acknowledge_from_an_sms_link(page: Page, server, artifacts, console_err
     expect(button).to_have_count(1)
     expect(button).to_have_text(f"Acknowledge incident #{created.id}")
     shot(page, artifacts / "60-page-link-confirm.png")
+    assert _violations(page, everything=True) == []  # axe: no serious or critical violation
     assert incidents.get_incident(services, created.id, by=rita).acknowledged_at is None  # GET did nothing
 
     button.click()
