@@ -3,6 +3,7 @@ links are issued and attached as the integrator's notify code will, then followe
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
 
@@ -193,3 +194,16 @@ def test_the_install_secret_is_made_once_and_kept(svc, services):
     assert page_links.secret(services) == first
     with svc.uow() as uow:
         assert uow.install_secrets.get_or_create(page_links.SECRET_NAME, "other", svc.clock.now()) == first
+
+
+def test_two_clicks_at_once_act_once(svc, container, recorder, responder):
+    incident, page = paged(svc, container, recorder, responder)
+    links = [token(page.ack_url), token(page.escalate_url)] * 2
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = sorted(
+            outcome.result.value for outcome in pool.map(lambda t: page_links.act(svc, t), links)
+        )
+    assert results.count("used") == 3
+    assert set(results) - {"used"} <= {"acknowledged", "escalated"}
+    kinds = [e.kind for e in incidents.get_timeline(svc, incident.id, by=responder)]
+    assert kinds.count(EventKind.ACKNOWLEDGED) + kinds.count(EventKind.ESCALATED) == 2  # step 1 + one action
