@@ -207,3 +207,15 @@ def test_two_clicks_at_once_act_once(svc, container, recorder, responder):
     assert set(results) - {"used"} <= {"acknowledged", "escalated"}
     kinds = [e.kind for e in incidents.get_timeline(svc, incident.id, by=responder)]
     assert kinds.count(EventKind.ACKNOWLEDGED) + kinds.count(EventKind.ESCALATED) == 2  # step 1 + one action
+
+
+def test_someone_removed_from_people_can_no_longer_act_through_an_old_page(
+    svc, container, recorder, responder
+):
+    incident, page = paged(svc, container, recorder, responder)
+    directory = svc.paging.directory
+    people = {k: v for k, v in directory.people.items() if k != "sofia"}
+    gone = replace(svc, paging=replace(svc.paging, directory=replace(directory, people=people)))
+    with pytest.raises(NotFound):
+        page_links.act(gone, token(page.ack_url))
+    assert incidents.get_incident(svc, incident.id, by=responder).acknowledged_at is None
