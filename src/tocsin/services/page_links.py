@@ -144,7 +144,7 @@ def act(svc: Services, token: str) -> Outcome:
         actor = Actor(person.name, Role.RESPONDER)
         label = domain.acting_name(person.name, link.channel)
         if link.action is Action.ACK:
-            result, incident = _acknowledge(svc, uow, incident, actor=actor, label=label, link=link)
+            result, incident = _acknowledge(svc, uow, incident, actor=actor, label=label, link=link, at=at)
         else:
             result = _escalate(svc, uow, incident, actor, label)
         if result in (Result.ACKNOWLEDGED, Result.ESCALATED):
@@ -155,13 +155,20 @@ def act(svc: Services, token: str) -> Outcome:
 
 
 def _acknowledge(
-    svc: Services, uow: UnitOfWork, incident: Incident, *, actor: Actor, label: str, link: PageLink
+    svc: Services,
+    uow: UnitOfWork,
+    incident: Incident,
+    *,
+    actor: Actor,
+    label: str,
+    link: PageLink,
+    at: datetime,
 ) -> tuple[Result, Incident]:
     actor.require(Role.RESPONDER, "acknowledging")  # blind: a restricted incident's clock too
     if incident.acknowledged_at is not None:
         return Result.ALREADY_ACKNOWLEDGED, incident
     try:
-        change = incident_domain.acknowledge(incident, at=svc.clock.now(), by=actor.name)
+        change = incident_domain.acknowledge(incident, at=at, by=actor.name)
     except InvalidTransition:
         return Result.NOT_OPEN, incident
     events = tuple(_from_link(event, actor.name, label, link) for event in change.events)
