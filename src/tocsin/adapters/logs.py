@@ -10,7 +10,8 @@ Secrets never reach a log line, in three layers:
 * the rendered line is scrubbed: every configured secret value (``configure_logging(...,
   secrets=config.secrets.secret_values(settings))``), and anything shaped like a credential
   (``Bearer …``, ``Basic …``, Slack ``xox?-`` and GitHub ``gh?_`` tokens, a URL's password,
-  ``sha256=``/``v0=`` signatures, ``token=``/``password=`` parameters) become ``[redacted]``,
+  ``sha256=``/``v0=`` signatures, ``token=``/``password=`` parameters, the token of a page link
+  ``/p/<token>``) become ``[redacted]``,
   wherever they appear (an exception message, a URL, a foreign library's line).
 """
 
@@ -47,6 +48,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(://[^/\s:@]+:)[^/\s@]+@"), rf"\1{REDACTED}@"),
     (re.compile(r"\b(sha256=|v0=)[0-9a-fA-F]{32,}"), rf"\1{REDACTED}"),
     (re.compile(r"(?i)\b((?:access_)?token|password|secret|api_key)=[^&\s\"']+"), rf"\1={REDACTED}"),
+    (re.compile(r"(/p/)[A-Za-z0-9_-]{8,}"), rf"\1{REDACTED}"),  # a page's acknowledge/escalate link
 )
 
 

@@ -13,6 +13,7 @@ from tocsin.services.breach_ports import BreachConfig
 from tocsin.services.evidence_ports import Locker
 from tocsin.services.github_ports import GitHub
 from tocsin.services.isolation_ports import Isolation
+from tocsin.services.page_link_ports import SecretCache
 from tocsin.services.paging import Paging
 from tocsin.services.ports import Clock, UnitOfWorkFactory
 from tocsin.services.runbook_ports import RunbookLibrary
@@ -53,6 +54,8 @@ class Services:
     """The GDPR breach workflow: authority name, DPO, reminders, the Art. 34 mailer."""
     evidence: Locker | None = None
     """The forensics evidence locker of security incidents (``security.evidence``)."""
+    install_secrets: SecretCache = field(default_factory=SecretCache)
+    """Secrets this installation made for itself (the page-link key), read once per process."""
 
     @property
     def checklist_items(self) -> Mapping[str, Item]:

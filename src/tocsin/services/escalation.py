@@ -150,22 +150,27 @@ def escalate_incident(svc: Services, incident_id: IncidentId, *, by: Actor) -> I
     by.require(Role.RESPONDER, "escalating an incident")
     with svc.uow() as uow:
         incident = uow.incidents.get(incident_id, for_update=True)
-        if not incident.phase.is_open:
-            raise InvalidTransition(f"cannot escalate an incident in phase {incident.phase.value!r}")
-        at = svc.clock.now()
-        current = uow.escalations.get(incident.id)
-        if current is None:
-            policy = svc.paging.policies.get(incident.severity)
-            if policy is None:
-                raise InvalidTransition("escalation is not configured")
-            advance = domain.begin(incident.id, policy, generation=incident.generation, at=at)
-        else:
-            advance = domain.escalate_now(current, generation=incident.generation, at=at, by=by.name)
-        _tell_others(
-            svc, uow, incident, _record(svc, uow, incident, advance, Trigger.ESCALATED, actor=by.name)
-        )
+        escalate_locked(svc, uow, incident, by=by.name)
         uow.commit()
     return incident
+
+
+def escalate_locked(svc: Services, uow: UnitOfWork, incident: Incident, *, by: str, label: str = "") -> None:
+    """Run the next step by hand in the caller's unit of work, ``incident`` locked by it.
+    ``label`` names the actor in the step's reason when it says more than ``by`` (``Nora (from
+    SMS)``)."""
+    if not incident.phase.is_open:
+        raise InvalidTransition(f"cannot escalate an incident in phase {incident.phase.value!r}")
+    at = svc.clock.now()
+    current = uow.escalations.get(incident.id)
+    if current is None:
+        policy = svc.paging.policies.get(incident.severity)
+        if policy is None:
+            raise InvalidTransition("escalation is not configured")
+        advance = domain.begin(incident.id, policy, generation=incident.generation, at=at)
+    else:
+        advance = domain.escalate_now(current, generation=incident.generation, at=at, by=label or by)
+    _tell_others(svc, uow, incident, _record(svc, uow, incident, advance, Trigger.ESCALATED, actor=by))
 
 
 def get_escalation(svc: Services, incident_id: IncidentId, *, by: Actor) -> Escalation | None:

@@ -23,6 +23,7 @@ from tocsin.services.deploy_ports import DeployRepository
 from tocsin.services.evidence_ports import EvidenceRepository
 from tocsin.services.github_ports import GithubRepository
 from tocsin.services.outbound_ports import SendRepository
+from tocsin.services.page_link_ports import InstallSecretRepository, PageLinkRepository
 from tocsin.services.paging import DeliveryRepository, EscalationRepository, FeedRepository
 from tocsin.services.postmortem_ports import ComplianceReader, PostMortemRepository
 from tocsin.services.slack_ports import SlackChannelRepository, SlackMessageRepository
@@ -178,6 +179,8 @@ class UnitOfWork(Protocol):
     breaches: BreachRepository
     evidence: EvidenceRepository
     sends: SendRepository
+    page_links: PageLinkRepository
+    install_secrets: InstallSecretRepository
 
     def __enter__(self) -> Self: ...
 

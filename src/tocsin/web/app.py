@@ -14,6 +14,7 @@ from starlette.types import Receive, Scope, Send
 from tocsin.adapters.db.migrate import head
 from tocsin.bootstrap import Container
 from tocsin.web import deploy_hook, docs, github_hook, health, slack, webhooks
+from tocsin.web import page_link as page_link_routes
 from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES, alerts, incidents, reports
 from tocsin.web.api import breaches as breaches_api
 from tocsin.web.api import checklist as checklist_api
@@ -88,6 +89,7 @@ def create_app(container: Container) -> TocsinApp:
     app.include_router(health.router)
     app.include_router(docs.router)
     install_ui(app)
+    app.include_router(page_link_routes.router)  # /p/{token}: no sign-in, no CSRF: the token is the key
     app.include_router(slack.router)  # before webhooks: /hooks/slack/… is not an intake source
     app.include_router(github_hook.router)  # POST /hooks/github
     app.include_router(deploy_hook.router)  # POST /hooks/deploy/{source}

@@ -261,3 +261,15 @@ def test_a_destination_that_is_down_raises_delivery_failed_without_secrets(harne
         harness.channel().send(a_notification(harness.name))
     assert SECRET not in str(failure.value)
     assert harness.received() == []
+
+
+def test_a_slack_direct_message_carries_the_page_links():
+    harness = SlackHarness()
+    try:
+        ack, escalate = "https://tocsin.example/p/" + "a" * 32, "https://tocsin.example/p/" + "e" * 32
+        harness.channel().send(a_notification("slack", ack_url=ack, escalate_url=escalate))
+        [received] = harness.received()
+    finally:
+        harness.close()
+    assert f"<{ack}|Acknowledge>" in received
+    assert f"<{escalate}|Escalate>" in received

@@ -102,3 +102,25 @@ def test_a_page_in_french_when_the_job_runs_in_french():
     assert "Vous êtes appelé : merci d'acquitter l'incident." in text
     assert "Événement : ouvert à " in text
     assert " UTC" in text
+
+
+ACK_URL = "https://tocsin.example/p/" + "a" * 32
+ESCALATE_URL = "https://tocsin.example/p/" + "e" * 32
+
+
+def test_a_page_with_links_carries_both_in_the_text_and_the_html():
+    sink = SmtpSink().start()
+    try:
+        EmailChannel(options(sink)).send(a_notification("email", ack_url=ACK_URL, escalate_url=ESCALATE_URL))
+        EmailChannel(options(sink)).send(a_notification("email", key="notify:42:2:camille:email"))
+        with_links, without = sink.messages
+    finally:
+        sink.stop()
+    text = with_links.get_body(("plain",)).get_content()
+    html = with_links.get_body(("html",)).get_content()
+    assert f"Acknowledge: {ACK_URL}" in text
+    assert f"Escalate: {ESCALATE_URL}" in text
+    assert f'<a href="{ACK_URL}">' in html
+    assert f'<a href="{ESCALATE_URL}">' in html
+    assert "works once" in text
+    assert "/p/" not in without.get_body(("plain",)).get_content()  # no links issued: none shown

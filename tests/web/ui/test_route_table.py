@@ -29,6 +29,8 @@ PUBLIC = {
 }
 OWN_AUTH = {
     ("GET", "/calendar/{token}.ics"): "the feed's own secret token",
+    ("GET", "/p/{token}"): "a page's personal single-use link: shows, changes nothing",
+    ("POST", "/p/{token}"): "a page's personal single-use link: the token is the credential",
     ("POST", "/hooks/slack/commands"): "Slack's v0 signature",
     ("POST", "/hooks/slack/interactions"): "Slack's v0 signature",
     ("POST", "/hooks/github"): "X-Hub-Signature-256",

@@ -66,11 +66,39 @@ def render_text(notification: Notification) -> str:
         "",
         notification.text,
     ]
+    lines += _link_lines(notification)
     if notification.via:
         lines += ["", _("You receive this as {via}.").format(via=notification.via)]
     if notification.url:
         lines += ["", notification.url]
     return "\n".join(lines) + "\n"
+
+
+_LINKS_NOTE = N_("Each link is yours, works once and for 24 hours; it asks before acting.")
+
+
+def _link_lines(notification: Notification) -> list[str]:
+    """The page's own acknowledge and escalate links (``services.page_links``), when it has them."""
+    if not notification.ack_url:
+        return []
+    return [
+        "",
+        _("Acknowledge: {url}").format(url=notification.ack_url),
+        _("Escalate: {url}").format(url=notification.escalate_url),
+        _(_LINKS_NOTE),
+    ]
+
+
+def _link_html(notification: Notification) -> str:
+    if not notification.ack_url:
+        return ""
+    ack = escape(notification.ack_url, quote=True)
+    escalate = escape(notification.escalate_url, quote=True)
+    return (
+        f'<p><a href="{ack}"><strong>{escape(_("Acknowledge"))}</strong></a> · '
+        f'<a href="{escalate}">{escape(_("Escalate"))}</a></p>'
+        f"<p><small>{escape(_(_LINKS_NOTE))}</small></p>"
+    )
 
 
 def render_html(notification: Notification) -> str:
@@ -93,6 +121,6 @@ def render_html(notification: Notification) -> str:
         f"<h2>{mark}[{escape(notification.severity)}] #{notification.incident_id} "
         f"{escape(notification.title)}</h2>"
         f"<p>{phase} · {escape(_event_line(notification))}</p>"
-        f"<p>{escape(notification.text)}</p>{link}{via}"
+        f"<p>{escape(notification.text)}</p>{_link_html(notification)}{link}{via}"
         "</body></html>"
     )

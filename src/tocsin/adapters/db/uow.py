@@ -18,6 +18,7 @@ from tocsin.adapters.db.escalation import SqlDeliveryRepository, SqlEscalationRe
 from tocsin.adapters.db.evidence import SqlEvidenceRepository
 from tocsin.adapters.db.feeds import SqlFeedRepository
 from tocsin.adapters.db.github import SqlGithubRepository
+from tocsin.adapters.db.page_links import SqlInstallSecretRepository, SqlPageLinkRepository
 from tocsin.adapters.db.postmortems import SqlPostMortemRepository
 from tocsin.adapters.db.queue import SqlJobQueue
 from tocsin.adapters.db.repositories import SqlIncidentRepository, SqlTimelineRepository, SqlTokenRepository
@@ -31,6 +32,7 @@ from tocsin.services.deploy_ports import DeployRepository
 from tocsin.services.evidence_ports import EvidenceRepository
 from tocsin.services.github_ports import GithubRepository
 from tocsin.services.outbound_ports import SendRepository
+from tocsin.services.page_link_ports import InstallSecretRepository, PageLinkRepository
 from tocsin.services.paging import DeliveryRepository, EscalationRepository, FeedRepository
 from tocsin.services.ports import Clock, IncidentRepository, JobQueue, TimelineRepository, TokenRepository
 from tocsin.services.postmortem_ports import ComplianceReader, PostMortemRepository
@@ -74,6 +76,8 @@ class SqlUnitOfWork:
     breaches: BreachRepository
     evidence: EvidenceRepository
     sends: SendRepository
+    page_links: PageLinkRepository
+    install_secrets: InstallSecretRepository
     _statuspage: SqlStatusPageRepository
 
     def __init__(
@@ -126,6 +130,8 @@ class SqlUnitOfWork:
         self.breaches = SqlBreachRepository(conn)
         self.evidence = SqlEvidenceRepository(conn)
         self.sends = SqlSendRepository(conn)
+        self.page_links = SqlPageLinkRepository(conn)
+        self.install_secrets = SqlInstallSecretRepository(conn)
         return self
 
     def __exit__(

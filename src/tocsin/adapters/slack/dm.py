@@ -49,6 +49,8 @@ def _text(n: Notification) -> str:
     """Subject, what happened, the link; the delivery key last so repeats can be recognised.
     The subject and text carry the incident's title and alert text: escaped for mrkdwn."""
     lines = [f"*{esc(n.subject)}*", esc(n.text)]
+    if n.ack_url:  # the page's own single-use links (services.page_links)
+        lines.append(f"<{n.ack_url}|Acknowledge> · <{n.escalate_url}|Escalate> (each link works once)")
     if n.url:
         lines.append(f"<{n.url}|Open #{n.incident_id} in tocsin>")
     lines.append(f"_delivery {esc(n.key)}_")

@@ -55,6 +55,7 @@ from tocsin.adapters.db.schema.integrations import (
     slack_channels,
     slack_messages,
 )
+from tocsin.adapters.db.schema.page_links import LINK_ACTIONS, install_secrets, page_links
 from tocsin.adapters.db.schema.paging import (
     ESCALATION_STATUSES,
     calendar_feeds,
@@ -87,6 +88,7 @@ __all__ = [
     "EVIDENCE_KINDS",
     "IMPACTS",
     "JOB_STATUSES",
+    "LINK_ACTIONS",
     "MAINTENANCE_STATUSES",
     "NAMING_CONVENTION",
     "NOTICE_KINDS",
@@ -114,11 +116,13 @@ __all__ = [
     "github_issues",
     "incident_id_seq",
     "incidents",
+    "install_secrets",
     "jobs",
     "login_failures",
     "metadata",
     "one_of",
     "outbound_sends",
+    "page_links",
     "postmortems",
     "slack_channels",
     "slack_messages",
