@@ -48,6 +48,7 @@ class SqlJobQueue:
         self._conn = connection
         self._clock = clock
         self._max_attempts = max_attempts
+        self.due_now = False  # a job due already was enqueued: the commit wakes the workers
 
     def enqueue(self, requests: Sequence[JobRequest]) -> None:
         """Insert pending jobs; a request whose key exists already (in any status) is skipped."""
@@ -67,6 +68,8 @@ class SqlJobQueue:
             for r in requests
         ]
         insert_ignoring_duplicates(self._conn, values)
+        if any(r.due_at <= now for r in requests):
+            self.due_now = True
 
     def cancel(self, keys: Sequence[str]) -> None:
         if not keys:
