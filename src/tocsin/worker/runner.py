@@ -15,7 +15,7 @@ import socket
 import threading
 import time
 from collections.abc import Mapping
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from datetime import timedelta
 
 import structlog
@@ -83,6 +83,7 @@ class Worker:
         self._wakeup = container.wakeup
         self._listen = container.listen
         self.lanes: Lanes | None = None  # while ``run`` runs
+        self.listener: AbstractContextManager[object] | None = None  # while ``run`` runs
 
     def run_once(self) -> int:
         """Claim one batch of due jobs and run them (``worker.concurrency`` at once, see
@@ -111,7 +112,8 @@ class Worker:
             self._wakeup.subscribe(bell.ring)
         try:
             heartbeat = self._heartbeat()
-            with self._listen() if wake else nullcontext(), heartbeat, self._lanes(heartbeat) as lanes:
+            self.listener = self._listen() if wake else nullcontext()
+            with self.listener, heartbeat, self._lanes(heartbeat) as lanes:
                 self.lanes = lanes
                 self._loop(stop, interval, bell, heartbeat, lanes)
         finally:

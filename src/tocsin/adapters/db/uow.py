@@ -154,19 +154,19 @@ class SqlUnitOfWork:
         if self._status_export and self._statuspage.bumped:
             revision = int(self._statuspage.version())
             self.jobs.enqueue([export_job(revision, self._clock.now())])
-        wakeup = self._wakeup if self._queue.due_now else None  # a job due now: wake the workers
+        wakeup = self._wakeup if self._queue.due_soon else None  # a job due (soon): wake the workers
         if wakeup is not None and is_postgresql(conn):  # delivered to other processes if this commits
             conn.execute(sa.select(sa.func.pg_notify(CHANNEL, wakeup.token)))
         conn.commit()
         self._statuspage.bumped = False
-        self._queue.due_now = False
+        self._queue.due_soon = False
         if wakeup is not None:
             wakeup.notify()
 
     def rollback(self) -> None:
         self.connection.rollback()
         self._statuspage.bumped = False
-        self._queue.due_now = False
+        self._queue.due_soon = False
 
     def hold(self, topic: str, key: int) -> None:
         conn = self.connection

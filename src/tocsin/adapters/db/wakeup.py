@@ -1,12 +1,13 @@
 """Waking the worker when work is enqueued, instead of leaving it to the next poll.
 
-A unit of work that enqueued a job due now rings the ``Wakeup`` of its container once its
-transaction has committed: every worker of that process subscribed to it (``subscribe``) claims
-at once. On PostgreSQL the commit also sends ``NOTIFY tocsin_jobs`` inside its transaction (so
-it is delivered only if the commit succeeds), and each worker process keeps a ``Listener``: a
-dedicated connection that ``LISTEN``s and rings its own ``Wakeup`` when another process
-enqueued. The listener reconnects after an outage (and rings once then: a notification sent
-meanwhile is lost). Polling stays the safety net: a missed wake-up costs one poll interval.
+A unit of work that enqueued a job due now (or within ``queue.WAKE_HORIZON``) rings the
+``Wakeup`` of its container once its transaction has committed: every worker of that process
+subscribed to it (``subscribe``) claims at once, or sleeps until the job is due. On PostgreSQL
+the commit also sends ``NOTIFY tocsin_jobs`` inside its transaction (so it is delivered only if
+the commit succeeds), and each worker process keeps a ``Listener``: a connection of its own
+that ``LISTEN``s and rings its own ``Wakeup`` when another process enqueued. The listener
+reconnects after an outage (and rings once then: a notification sent meanwhile is lost).
+Polling stays the safety net: a missed wake-up costs one poll interval.
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
+import psycopg
 import structlog
 from sqlalchemy.engine import Engine
+
+from tocsin.adapters.db.engine import CONNECT_TIMEOUT_SECONDS
 
 log = structlog.get_logger(__name__)
 
@@ -89,15 +93,16 @@ class Listener:
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def _connect(self) -> Any:
-        """A psycopg connection of the engine's own settings, out of its pool, autocommitting."""
-        raw = self._engine.raw_connection()
-        raw.detach()  # ours alone: never returned to the pool
-        connection = raw.driver_connection
-        if connection is None:  # pragma: no cover - a fresh raw connection always has one
-            raise RuntimeError("no driver connection")
-        connection.autocommit = True
-        connection.execute(f"LISTEN {CHANNEL}")
+    def _connect(self) -> psycopg.Connection[Any]:
+        """A connection of its own (the engine's URL, outside its pool), autocommitting."""
+        args, kwargs = self._engine.dialect.create_connect_args(self._engine.url)
+        kwargs.setdefault("connect_timeout", CONNECT_TIMEOUT_SECONDS)
+        connection: psycopg.Connection[Any] = psycopg.connect(*args, **kwargs, autocommit=True)
+        try:
+            connection.execute(f"LISTEN {CHANNEL}")
+        except BaseException:
+            connection.close()
+            raise
         return connection
 
     def _listen(self) -> None:
@@ -126,13 +131,13 @@ class Listener:
                 self.listening.clear()
                 _close(connection)
 
-    def _receive(self, connection: Any) -> None:
+    def _receive(self, connection: psycopg.Connection[Any]) -> None:
         while not self._stop.is_set():
             for notice in connection.notifies(timeout=STOP_CHECK_SECONDS):
                 if notice.payload != self._wakeup.token:
                     self._wakeup.notify()
 
 
-def _close(connection: Any) -> None:
+def _close(connection: psycopg.Connection[Any]) -> None:
     with contextlib.suppress(Exception):  # already broken: nothing more to release
         connection.close()
