@@ -5,6 +5,12 @@ while the worker lives, its heartbeat (``worker.heartbeat``) keeps renewing the 
 batch it claimed, so leases can be short and a dead worker's jobs come back within seconds.
 A handler's effects commit together with the job's completion, and the completion is fenced
 by the claim token, so a run that lost its lease is rolled back instead of committed.
+
+An idle worker sleeps until a commit that enqueued work wakes it (``adapters.db.wakeup``: in
+the process, and by LISTEN/NOTIFY from others on PostgreSQL), the next pending job falls due,
+or its poll interval ends, whichever comes first. Claimed jobs run on up to
+``worker.concurrency`` threads, in lanes that keep the order of jobs that build on each other
+(``worker.lanes``); each job in its own unit of work, as before.
 """
 
 from __future__ import annotations
@@ -82,7 +88,6 @@ class Worker:
         self._concurrency = concurrency if concurrency is not None else self._settings.concurrency
         self._wakeup = container.wakeup
         self._listen = container.listen
-        self.lanes: Lanes | None = None  # while ``run`` runs
         self.listener: AbstractContextManager[object] | None = None  # while ``run`` runs
 
     def run_once(self) -> int:
@@ -114,7 +119,6 @@ class Worker:
             heartbeat = self._heartbeat()
             self.listener = self._listen() if wake else nullcontext()
             with self.listener, heartbeat, self._lanes(heartbeat) as lanes:
-                self.lanes = lanes
                 self._loop(stop, interval, bell, heartbeat, lanes)
         finally:
             self._wakeup.unsubscribe(bell.ring)
