@@ -8,7 +8,8 @@ Slack, GitHub. They get lanes of their own so a slow recipient does not hold up 
   person's messages about one incident still arrive in the order they were enqueued;
 - Slack, GitHub, GDPR mails: one lane per incident and provider, since their jobs build on each
   other (the card is announced before it is updated, the issue opened before it is synced);
-- a job of those kinds without an incident (status-page mails and webhooks): its own lane.
+- a status-page webhook: one lane per receiver URL (its updates arrive in order);
+- any other delivery without an incident (a status-page mail): its own lane.
 
 Every other job (timers, escalation, exports, reminders) shares ONE lane, as when the worker
 ran everything in sequence: their fencing was written for jobs that never overlap in a
@@ -42,6 +43,8 @@ def lane(job: Job) -> str:
     if job.kind is JobKind.NOTIFY:
         channel, recipient = job.payload.get("channel"), job.payload.get("recipient")
         return f"notify:{incident}:{channel}:{recipient}"
+    if job.kind is JobKind.STATUS_WEBHOOK:
+        return f"webhook:{job.payload.get('url')}"
     if incident is None:
         return f"job:{job.id}"
     provider = job.kind.value.partition(".")[0]
