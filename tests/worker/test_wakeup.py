@@ -12,8 +12,10 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from structlog.testing import capture_logs
 
 from tocsin import bootstrap
+from tocsin.adapters.db.wakeup import Listener
 from tocsin.bootstrap import Container
 from tocsin.config import Settings
 from tocsin.domain.events import JobKind, JobRequest
@@ -187,3 +189,24 @@ def test_notify_wakes_a_worker_of_another_process_and_survives_losing_its_connec
     )
     assert first < 1.0
     assert second < 1.0
+
+
+@pytest.mark.postgres
+def test_a_worker_that_cannot_listen_falls_back_to_its_poll(db_url):
+    if not db_url.startswith("postgresql"):
+        pytest.skip("LISTEN/NOTIFY: PostgreSQL")
+    web, other = (bootstrap.build(settings_for(db_url)) for _ in range(2))
+    unreachable = sa.create_engine("postgresql+psycopg://postgres@127.0.0.1:9/none")  # nothing listens
+    recorder = Recorder()
+    worker = worker_of(other, recorder, "other")
+    worker._listen = lambda: Listener(unreachable, other.wakeup, retry_min=0.05, retry_max=0.1)
+    try:
+        with capture_logs() as logs, running(worker, poll=1.0):
+            committed = enqueue(web, 1)
+            assert recorder.event.wait(5)
+    finally:
+        web.close()
+        other.close()
+        unreachable.dispose()
+    assert "worker.listen_failed" in [e["event"] for e in logs]
+    assert 0.3 < recorder.ran["1"] - committed < 2.0  # the poll's, not a wake-up's
