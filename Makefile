@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_CONFIG := examples/demo.yaml
 PG_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test check bench bench-ingest bench-timers soak clean chromium messages
+.PHONY: install run test check bench bench-ingest bench-timers bench-delivery soak clean chromium messages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,13 +67,18 @@ check: install
 	$(BIN)/lint-imports
 
 ## make bench: every benchmark; each prints its figures and a ratio to a baseline measured in the same run
-BENCHES := bench/bench_api.py bench/bench_jobs.py bench/ingest.py bench/timers.py bench/compliance.py
+BENCHES := bench/bench_api.py bench/bench_jobs.py bench/ingest.py bench/timers.py bench/compliance.py bench/delivery.py
 bench: install
 	@for b in $(BENCHES); do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 ## make bench-ingest: alert intake throughput against a minimal baseline (loopback, SQLite)
 bench-ingest: install
 	$(BIN)/python bench/ingest.py
+
+## make bench-delivery: alert -> first page at an SMTP sink under a webhook storm, and a 100-page burst,
+## the worker woken on enqueue with concurrent deliveries against polling one at a time (SQLite, PostgreSQL)
+bench-delivery: install
+	$(BIN)/python bench/delivery.py
 
 ## make bench-timers: firing lateness of 10,000 escalation timers due over one minute (SQLite, PostgreSQL)
 bench-timers: install

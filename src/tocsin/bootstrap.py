@@ -7,7 +7,8 @@ import time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,7 @@ from tocsin.adapters.clock import SystemClock
 from tocsin.adapters.db.engine import create_engine
 from tocsin.adapters.db.jobs import JobStore
 from tocsin.adapters.db.uow import SqlUnitOfWork
+from tocsin.adapters.db.wakeup import Listener, Wakeup
 from tocsin.adapters.passwords import Argon2Passwords
 from tocsin.adapters.runbooks import RunbookDirectory
 from tocsin.config import Settings
@@ -42,10 +44,18 @@ class Container:
     services: Services
     jobs: JobStore
     passwords: PasswordHasher
+    wakeup: Wakeup = field(default_factory=Wakeup)  # rung when a commit enqueued jobs due now
 
     def close(self) -> None:
         """Close the engine's pooled connections; the container is unusable afterwards."""
         self.engine.dispose()
+
+    def listen(self) -> AbstractContextManager[object]:
+        """While open, jobs enqueued by other processes ring ``wakeup`` too (PostgreSQL
+        ``LISTEN``; on SQLite, jobs enqueued by another process wait for the poll)."""
+        if self.engine.dialect.name != "postgresql":
+            return nullcontext()
+        return Listener(self.engine, self.wakeup)
 
 
 def build(
@@ -62,9 +72,12 @@ def build(
     engine = create_engine(settings.database.url)
     max_attempts = settings.worker.max_attempts
     status_export = settings.statuspage.export_dir is not None
+    wakeup = Wakeup()
 
     def unit_of_work() -> SqlUnitOfWork:
-        return SqlUnitOfWork(engine, clock, max_attempts=max_attempts, status_export=status_export)
+        return SqlUnitOfWork(
+            engine, clock, max_attempts=max_attempts, status_export=status_export, wakeup=wakeup
+        )
 
     def read_only() -> SqlUnitOfWork:
         return SqlUnitOfWork(engine, clock, max_attempts=max_attempts, read_only=True)
@@ -96,4 +109,5 @@ def build(
         services=services,
         jobs=JobStore(engine),
         passwords=Argon2Passwords(),
+        wakeup=wakeup,
     )

@@ -96,6 +96,8 @@ def test_operational_defaults():
         "batch_size": 10,
         "max_attempts": 8,
         "delivery_retry_seconds": 3600.0,
+        "concurrency": 8,
+        "wake_on_enqueue": True,
     }
     assert settings.worker.heartbeat == 10.0 / 3
     assert (settings.logging.level, settings.logging.format) == ("INFO", "json")

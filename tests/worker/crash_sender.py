@@ -55,7 +55,7 @@ def main(settings_json: str, marker: str, now: str, provider: str = "email") -> 
         name: HangAfterSending(c, marker) if name == provider else c
         for name, c in services.paging.channels.items()
     }
-    worker = Worker(container, worker_id="doomed")
+    worker = Worker(container, worker_id="doomed", concurrency=1)  # one page in flight when killed
     slack = services.slack
     if slack is not None and provider == "slack":
         slack = replace(slack, api=HangAfterPosting(slack.api, marker))

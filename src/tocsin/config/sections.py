@@ -103,6 +103,18 @@ class WorkerSettings(Section):
         "retried with backoff for at least this long, past max_attempts, before they are "
         "dead-lettered: an outage of the mail server, Slack or GitHub shorter than this loses nothing.",
     )
+    concurrency: int = Field(
+        default=8,
+        ge=1,
+        le=256,
+        description="Jobs a worker runs at once: deliveries to different recipients are sent in "
+        "parallel; the jobs of one incident's Slack card or GitHub issue, and all timers, one at a time.",
+    )
+    wake_on_enqueue: bool = Field(
+        default=True,
+        description="Claim a job as soon as a transaction that enqueued it commits (in the process, "
+        "and from other processes by LISTEN/NOTIFY on PostgreSQL) instead of at the next poll.",
+    )
 
     @model_validator(mode="after")
     def _heartbeat_within_the_lease(self) -> WorkerSettings:

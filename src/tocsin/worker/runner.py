@@ -5,6 +5,12 @@ while the worker lives, its heartbeat (``worker.heartbeat``) keeps renewing the 
 batch it claimed, so leases can be short and a dead worker's jobs come back within seconds.
 A handler's effects commit together with the job's completion, and the completion is fenced
 by the claim token, so a run that lost its lease is rolled back instead of committed.
+
+An idle worker sleeps until a commit that enqueued work wakes it (``adapters.db.wakeup``: in
+the process, and by LISTEN/NOTIFY from others on PostgreSQL), the next pending job falls due,
+or its poll interval ends, whichever comes first. Claimed jobs run on up to
+``worker.concurrency`` threads, in lanes that keep the order of jobs that build on each other
+(``worker.lanes``); each job in its own unit of work, as before.
 """
 
 from __future__ import annotations
@@ -13,7 +19,9 @@ import os
 import secrets
 import socket
 import threading
+import time
 from collections.abc import Mapping
+from contextlib import AbstractContextManager, nullcontext
 from datetime import timedelta
 
 import structlog
@@ -25,12 +33,40 @@ from tocsin.services import statuspage_export
 from tocsin.services.ports import Job
 from tocsin.worker.heartbeat import Heartbeat
 from tocsin.worker.jobs import JOBS, JobSpec, retry_policy
+from tocsin.worker.lanes import Lanes
 
 log = structlog.get_logger(__name__)
+
+STOP_CHECK_SECONDS = 0.1  # how often a sleeping worker looks at its stop flag
+MIN_SLEEP_SECONDS = 0.01  # a job due "now" that another worker is claiming: look again soon
 
 
 def default_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+class Doorbell:
+    """What wakes an idle worker: a ring between ``clear`` and ``wait`` is never lost."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def ring(self) -> None:
+        self._event.set()
+
+    def clear(self) -> None:
+        self._event.clear()
+
+    def wait(self, timeout: float, stop: threading.Event) -> bool:
+        """Up to ``timeout`` seconds for a ring (True), or until ``stop`` is set (False)."""
+        deadline = time.monotonic() + timeout
+        while not stop.is_set():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            if self._event.wait(min(remaining, STOP_CHECK_SECONDS)):
+                return True
+        return False
 
 
 class Worker:
@@ -39,6 +75,8 @@ class Worker:
         container: Container,
         registry: Mapping[JobKind, JobSpec] = JOBS,
         worker_id: str | None = None,
+        *,
+        concurrency: int | None = None,
     ) -> None:
         self._services = container.services
         self._store = container.jobs
@@ -47,42 +85,96 @@ class Worker:
         self._settings = container.settings.worker
         self._language = container.settings.server.language  # e-mails, Slack texts, exported page
         self.worker_id = worker_id or default_worker_id()
+        self._concurrency = concurrency if concurrency is not None else self._settings.concurrency
+        self._wakeup = container.wakeup
+        self._listen = container.listen
+        self.listener: AbstractContextManager[object] | None = None  # while ``run`` runs
 
     def run_once(self) -> int:
-        """Claim one batch of due jobs and run them; returns how many were claimed."""
-        lease = timedelta(seconds=self._settings.lease_seconds)
-        claimed = self._store.claim(
-            limit=self._settings.batch_size,
-            lease=lease,
-            worker_id=self.worker_id,
-            now=self._clock.now(),
-        )
+        """Claim one batch of due jobs and run them (``worker.concurrency`` at once, see
+        ``worker.lanes``); returns how many were claimed, once they are all done."""
+        claimed = self._claim(self._settings.batch_size)
         if not claimed:
             return 0
-        heartbeat = Heartbeat(
-            self._store, self._clock, lease=lease, every=self._settings.heartbeat, worker_id=self.worker_id
-        )
-        with heartbeat.hold(claimed), i18n.using(self._language):
+        heartbeat = self._heartbeat()
+        with heartbeat.hold(claimed), self._lanes(heartbeat) as lanes:
             for job in claimed:
-                self._run(job)
-                heartbeat.release(job)
+                lanes.submit(job)
         return len(claimed)
 
     def run(self, stop: threading.Event, poll_interval: float | None = None) -> None:
-        """Run until ``stop`` is set; sleep ``poll_interval`` seconds whenever the queue is
-        drained. A database outage is logged and waited out, never fatal."""
+        """Run until ``stop`` is set. A job is claimed as soon as the transaction that enqueued
+        it commits (``worker.wake_on_enqueue``: in this process, and from others on
+        PostgreSQL), else at the latest ``poll_interval`` seconds later (sooner when the next
+        pending job is due before that). Up to ``worker.concurrency`` jobs run at once, each
+        claimed as a thread frees up. A database outage is logged and waited out, never fatal."""
         interval = poll_interval if poll_interval is not None else self._settings.poll_interval_seconds
         log.info("worker.started", worker_id=self.worker_id)
         self._export_status_page()
+        bell = Doorbell()
+        wake = self._settings.wake_on_enqueue
+        if wake:
+            self._wakeup.subscribe(bell.ring)
+        try:
+            heartbeat = self._heartbeat()
+            self.listener = self._listen() if wake else nullcontext()
+            with self.listener, heartbeat, self._lanes(heartbeat) as lanes:
+                self._loop(stop, interval, bell, heartbeat, lanes)
+        finally:
+            self._wakeup.unsubscribe(bell.ring)
+        log.info("worker.stopped", worker_id=self.worker_id)
+
+    def _loop(
+        self, stop: threading.Event, interval: float, bell: Doorbell, heartbeat: Heartbeat, lanes: Lanes
+    ) -> None:
+        batch = self._settings.batch_size
         while not stop.is_set():
+            bell.clear()  # a commit from now on rings it again
+            if not lanes.inline and lanes.free <= 0:
+                lanes.wait_free(STOP_CHECK_SECONDS)
+                continue
+            limit = batch if lanes.inline else min(batch, lanes.free)
             try:
-                claimed = self.run_once()
+                claimed = self._claim(limit)
             except Exception:
                 log.exception("worker.claim_failed", worker_id=self.worker_id)
-                claimed = 0
-            if claimed < self._settings.batch_size:
-                stop.wait(interval)
-        log.info("worker.stopped", worker_id=self.worker_id)
+                bell.wait(interval, stop)
+                continue
+            heartbeat.hold(claimed)
+            for job in claimed:
+                lanes.submit(job)
+            if len(claimed) < limit:  # drained: sleep until woken, the next due job, or the poll
+                bell.wait(self._idle(interval), stop)
+
+    def _claim(self, limit: int) -> list[Job]:
+        return self._store.claim(
+            limit=limit,
+            lease=timedelta(seconds=self._settings.lease_seconds),
+            worker_id=self.worker_id,
+            now=self._clock.now(),
+        )
+
+    def _idle(self, interval: float) -> float:
+        """Seconds to sleep with nothing due: until the next pending job, at most ``interval``."""
+        try:
+            due = self._store.next_due()
+        except Exception:
+            return interval
+        if due is None:
+            return interval
+        return max(MIN_SLEEP_SECONDS, min(interval, (due - self._clock.now()).total_seconds()))
+
+    def _heartbeat(self) -> Heartbeat:
+        lease = timedelta(seconds=self._settings.lease_seconds)
+        every = self._settings.heartbeat
+        return Heartbeat(self._store, self._clock, lease=lease, every=every, worker_id=self.worker_id)
+
+    def _lanes(self, heartbeat: Heartbeat) -> Lanes:
+        return Lanes(self._concurrency, self._run_in_language, heartbeat.release, self.worker_id)
+
+    def _run_in_language(self, job: Job) -> None:
+        with i18n.using(self._language):  # a context variable: each thread sets its own
+            self._run(job)
 
     def _export_status_page(self) -> None:
         """A fresh deploy (or an emptied ``statuspage.export_dir``) gets the static page now,

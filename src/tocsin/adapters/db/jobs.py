@@ -98,6 +98,14 @@ class JobStore:
             claimed = [rows.to_job(r) for r in conn.execute(update).mappings()]
         return sorted(claimed, key=lambda j: (j.due_at, j.id))
 
+    def next_due(self) -> datetime | None:
+        """When the earliest pending job is due (None when none is pending): an idle worker
+        sleeps until then rather than a whole poll interval."""
+        query = sa.select(sa.func.min(jobs.c.due_at)).where(jobs.c.status == JobStatus.PENDING)
+        with self._engine.connect() as conn:
+            due: datetime | None = conn.execute(query).scalar_one()
+        return due
+
     def renew(self, claims: Sequence[Job], lease: timedelta, now: datetime) -> set[int]:
         """Extend the leases of jobs this worker still holds (fenced by their claim tokens);
         returns the ids still held. A job taken over by another worker is not touched."""

@@ -4,6 +4,7 @@ cancelled and completed in the same transaction as the state change that implies
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,6 +15,10 @@ from tocsin.adapters.db.schema import jobs
 from tocsin.adapters.db.types import UTCDateTime
 from tocsin.domain.events import JobRequest
 from tocsin.services.ports import Clock, JobStatus
+
+WAKE_HORIZON = timedelta(minutes=1)
+"""A commit that enqueued a job due within this wakes the workers (which then sleep until it is
+due, or claim it now); timers further out are left to the poll."""
 
 # Statements are built once: constructing them per call cost more than executing them.
 _INSERT_IGNORING_DUPLICATES = {
@@ -48,6 +53,7 @@ class SqlJobQueue:
         self._conn = connection
         self._clock = clock
         self._max_attempts = max_attempts
+        self.due_soon = False  # a job due within WAKE_HORIZON was enqueued: the commit wakes workers
 
     def enqueue(self, requests: Sequence[JobRequest]) -> None:
         """Insert pending jobs; a request whose key exists already (in any status) is skipped."""
@@ -67,6 +73,8 @@ class SqlJobQueue:
             for r in requests
         ]
         insert_ignoring_duplicates(self._conn, values)
+        if any(r.due_at <= now + WAKE_HORIZON for r in requests):
+            self.due_soon = True
 
     def cancel(self, keys: Sequence[str]) -> None:
         if not keys:

@@ -26,6 +26,7 @@ from tocsin.adapters.db.sends import SqlSendRepository
 from tocsin.adapters.db.slack import SqlSlackChannelRepository, SqlSlackMessageRepository
 from tocsin.adapters.db.statuspage import SqlStatusPageRepository
 from tocsin.adapters.db.users import SqlSessionRepository, SqlUserRepository
+from tocsin.adapters.db.wakeup import CHANNEL, Wakeup
 from tocsin.services.alert_ports import AlertRepository
 from tocsin.services.breach_ports import BreachRepository
 from tocsin.services.deploy_ports import DeployRepository
@@ -79,6 +80,7 @@ class SqlUnitOfWork:
     page_links: PageLinkRepository
     install_secrets: InstallSecretRepository
     _statuspage: SqlStatusPageRepository
+    _queue: SqlJobQueue
 
     def __init__(
         self,
@@ -88,6 +90,7 @@ class SqlUnitOfWork:
         max_attempts: int,
         read_only: bool = False,
         status_export: bool = False,
+        wakeup: Wakeup | None = None,
     ) -> None:
         self._engine = engine
         self._read_only = read_only
@@ -95,6 +98,7 @@ class SqlUnitOfWork:
         self._clock = clock
         self._max_attempts = max_attempts
         self._conn: Connection | None = None
+        self._wakeup = wakeup
 
     @property
     def connection(self) -> Connection:
@@ -112,7 +116,7 @@ class SqlUnitOfWork:
         self._conn = conn
         self.incidents = SqlIncidentRepository(conn)
         self.timeline = SqlTimelineRepository(conn)
-        self.jobs = SqlJobQueue(conn, self._clock, self._max_attempts)
+        self.jobs = self._queue = SqlJobQueue(conn, self._clock, self._max_attempts)
         self.tokens = SqlTokenRepository(conn)
         self.alerts = SqlAlertRepository(conn)
         self.escalations = SqlEscalationRepository(conn)
@@ -156,12 +160,19 @@ class SqlUnitOfWork:
         if self._status_export and self._statuspage.bumped:
             revision = int(self._statuspage.version())
             self.jobs.enqueue([export_job(revision, self._clock.now())])
+        wakeup = self._wakeup if self._queue.due_soon else None  # a job due (soon): wake the workers
+        if wakeup is not None and is_postgresql(conn):  # delivered to other processes if this commits
+            conn.execute(sa.select(sa.func.pg_notify(CHANNEL, wakeup.token)))
         conn.commit()
         self._statuspage.bumped = False
+        self._queue.due_soon = False
+        if wakeup is not None:
+            wakeup.notify()
 
     def rollback(self) -> None:
         self.connection.rollback()
         self._statuspage.bumped = False
+        self._queue.due_soon = False
 
     def hold(self, topic: str, key: int) -> None:
         conn = self.connection
