@@ -96,6 +96,9 @@ DEFAULT_RULE: tuple[RuleEntry, ...] = (
     RuleEntry("voice", timedelta(minutes=5)),
 )
 
+ATTESTED = datetime(1970, 1, 1, tzinfo=UTC)
+"""``verified_at`` of a method the config attests (``verified: true``) before it is seeded."""
+
 
 @dataclass(frozen=True, slots=True)
 class QuietHours:
@@ -117,6 +120,14 @@ class QuietHours:
             if start <= at < end:
                 return end
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRule:
+    """A person's rule and quiet hours (the default rule and none when they wrote nothing)."""
+
+    rule: tuple[RuleEntry, ...] = DEFAULT_RULE
+    quiet: QuietHours | None = None
 
 
 def page_time(at: datetime, severity: Severity, quiet: QuietHours | None) -> datetime:
@@ -152,7 +163,8 @@ def plan(
     """The entries of ``rule`` that can reach the person, each at ``page_time(at + after)``,
     in due order. A channel tocsin has (``available``) but the person has no *verified*
     method for is left out; an unverified method is never paged. The console (development)
-    goes at once whatever the rule. A channel listed twice goes at its first entry."""
+    and a Slack DM go at once unless the rule names them. A channel listed twice goes at its
+    first entry."""
     channels = set(available)
     verified: dict[str, str] = {}
     for method in methods:
@@ -164,8 +176,10 @@ def plan(
         verified.setdefault("slack", slack_user_id)
     verified["console"] = person_id
     entries: dict[str, Planned] = {}
-    if "console" in channels:
-        entries["console"] = Planned("console", person_id, at)
+    named = {entry.channel for entry in rule}
+    for direct in ("slack", "console"):  # the directory's own channels go at once unless ruled
+        if direct in channels and direct not in named and direct in verified:
+            entries[direct] = Planned(direct, verified[direct], at)
     for entry in rule:
         if entry.channel in entries or entry.channel not in channels or entry.channel not in verified:
             continue

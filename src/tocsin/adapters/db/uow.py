@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection, Engine
 from tocsin.adapters.db.alerts import SqlAlertRepository
 from tocsin.adapters.db.breaches import SqlBreachRepository
 from tocsin.adapters.db.compliance import SqlComplianceReader
+from tocsin.adapters.db.contacts import SqlContactRepository
 from tocsin.adapters.db.deploys import SqlDeployRepository
 from tocsin.adapters.db.engine import READ_ONLY, is_postgresql
 from tocsin.adapters.db.escalation import SqlDeliveryRepository, SqlEscalationRepository
@@ -27,6 +28,7 @@ from tocsin.adapters.db.statuspage import SqlStatusPageRepository
 from tocsin.adapters.db.users import SqlSessionRepository, SqlUserRepository
 from tocsin.services.alert_ports import AlertRepository
 from tocsin.services.breach_ports import BreachRepository
+from tocsin.services.contact_ports import ContactRepository
 from tocsin.services.deploy_ports import DeployRepository
 from tocsin.services.evidence_ports import EvidenceRepository
 from tocsin.services.github_ports import GithubRepository
@@ -74,6 +76,7 @@ class SqlUnitOfWork:
     breaches: BreachRepository
     evidence: EvidenceRepository
     sends: SendRepository
+    contacts: ContactRepository
     _statuspage: SqlStatusPageRepository
 
     def __init__(
@@ -126,6 +129,7 @@ class SqlUnitOfWork:
         self.breaches = SqlBreachRepository(conn)
         self.evidence = SqlEvidenceRepository(conn)
         self.sends = SqlSendRepository(conn)
+        self.contacts = SqlContactRepository(conn)
         return self
 
     def __exit__(

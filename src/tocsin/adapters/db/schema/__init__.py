@@ -56,10 +56,14 @@ from tocsin.adapters.db.schema.integrations import (
     slack_messages,
 )
 from tocsin.adapters.db.schema.paging import (
+    CONTACT_SOURCES,
+    DELIVERY_STATUSES,
     ESCALATION_STATUSES,
     calendar_feeds,
+    contact_methods,
     deliveries,
     escalations,
+    person_rules,
 )
 from tocsin.adapters.db.schema.postmortem import POSTMORTEM_STATUSES, postmortems
 from tocsin.adapters.db.schema.sends import outbound_sends
@@ -81,8 +85,10 @@ from tocsin.adapters.db.schema.statuspage import (
 __all__ = [
     "ALERT_STATUSES",
     "COMPONENT_STATUSES",
+    "CONTACT_SOURCES",
     "CUSTODY_ACTIONS",
     "DELIVERY_STATES",
+    "DELIVERY_STATUSES",
     "ESCALATION_STATUSES",
     "EVIDENCE_KINDS",
     "IMPACTS",
@@ -105,6 +111,7 @@ __all__ = [
     "breach_recipients",
     "breaches",
     "calendar_feeds",
+    "contact_methods",
     "deliveries",
     "deploys",
     "escalations",
@@ -119,6 +126,7 @@ __all__ = [
     "metadata",
     "one_of",
     "outbound_sends",
+    "person_rules",
     "postmortems",
     "slack_channels",
     "slack_messages",
