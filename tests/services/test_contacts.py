@@ -96,7 +96,7 @@ def test_a_code_expires_after_10_minutes_and_allows_5_attempts(svc, sms, clock):
 
 
 def test_bad_methods_and_unconfigured_channels_are_refused_clearly(svc):
-    with pytest.raises(InvalidInput, match="not an E.164 phone number: '0470'"):
+    with pytest.raises(InvalidInput, match=r"not an E\.164 phone number: '0470'"):
         contacts.add_method(svc, "hugo", "sms", "0470")
     method = contacts.add_method(svc, "hugo", "push", "hugo-pager")
     with pytest.raises(InvalidInput, match="the push channel is not configured"):
