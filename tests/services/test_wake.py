@@ -165,6 +165,7 @@ def test_a_refused_number_fails_at_once_moves_to_the_call_and_tells_the_admins(
     assert [n.address for n in channels["voice"].sent] == [CAMILLE, DAVID]  # due at 5 min, sent at 2
     states = deliveries(svc, created.id)
     assert states[("camille", "sms")].status == "failed"
+    assert states[("camille", "voice")].due_at == NIGHT + timedelta(minutes=2)  # brought forward
     notify_jobs = [j for j in container.jobs.list(status="pending") if j.kind is JobKind.NOTIFY]
     assert notify_jobs == []
     assert not [j for j in container.jobs.list(status="dead")]

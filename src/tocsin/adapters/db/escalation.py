@@ -164,6 +164,13 @@ class SqlDeliveryRepository:
             deliveries.update().where(deliveries.c.idempotency_key == key).values(status=status, status_at=at)
         )
 
+    def reschedule(self, key: str, due_at: datetime) -> None:
+        self._conn.execute(
+            deliveries.update()
+            .where(deliveries.c.idempotency_key == key, deliveries.c.status == "pending")
+            .values(due_at=due_at)
+        )
+
     def pending_of_page(self, prefix: str) -> Sequence[Delivery]:
         escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         query = (
