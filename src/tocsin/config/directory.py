@@ -10,6 +10,7 @@ import re
 
 from pydantic import Field, field_validator
 
+from tocsin.config.contacts import ContactSettings, QuietHoursSettings, RuleEntrySettings
 from tocsin.config.fields import IdentifierList, TimeZone, error
 from tocsin.config.oncall import LayerSettings, OverrideSettings, RotationSettings, schedule_to_domain
 from tocsin.config.sections import Section
@@ -23,6 +24,11 @@ class PersonSettings(Section):
     email: str
     slack_user_id: str | None = Field(default=None, description="Slack member id, e.g. U024BE7LH.")
     timezone: TimeZone = "UTC"
+    contact: ContactSettings = Field(default_factory=ContactSettings)
+    rules: list[RuleEntrySettings] | None = Field(
+        default=None, description="Methods and delays; default: push+email at once, sms 2m, voice 5m."
+    )
+    quiet_hours: QuietHoursSettings | None = None
 
     @field_validator("email")
     @classmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tocsin.config.escalation import policies
+from tocsin.domain import contacts
 from tocsin.domain.notification import Directory, Person
 from tocsin.services.paging import Paging
 
@@ -36,4 +37,36 @@ def paging(settings: Settings) -> Paging:
         person_channels=notifications.person_channels(),
         webhooks={name: hook.triggers() for name, hook in notifications.webhooks.items()},
         base_url=settings.server.base_url,
+        person_rules=person_rules(settings),
+        contacts=contact_methods(settings),
+    )
+
+
+def person_rules(settings: Settings) -> dict[str, contacts.PersonRule]:
+    """Each person's rule (theirs or the default) and quiet hours in their time zone."""
+    result: dict[str, contacts.PersonRule] = {}
+    for ident, person in settings.people.items():
+        rule = (
+            tuple(entry.to_domain() for entry in person.rules)
+            if person.rules is not None
+            else contacts.DEFAULT_RULE
+        )
+        quiet = person.quiet_hours
+        hours = contacts.QuietHours(quiet.start, quiet.end, person.timezone) if quiet else None
+        result[ident] = contacts.PersonRule(rule, hours)
+    return result
+
+
+def contact_methods(settings: Settings) -> tuple[contacts.ContactMethod, ...]:
+    """The methods written under ``people.<id>.contact``."""
+    return tuple(
+        contacts.ContactMethod(
+            ident,
+            channel,
+            address,
+            contacts.ATTESTED if person.contact.verified else None,
+            source="config",
+        )
+        for ident, person in settings.people.items()
+        for channel, address in person.contact.methods()
     )

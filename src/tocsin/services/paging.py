@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from tocsin.domain.contacts import ContactMethod, PersonRule
 from tocsin.domain.escalation import Escalation, Policy
 from tocsin.domain.notification import Directory, Notification, Rules, Trigger
 from tocsin.domain.severity import Severity
@@ -56,6 +57,16 @@ class Delivery:
     created_at: datetime
     sent_at: datetime | None = None
     reference: str | None = None
+    status: str = "pending"
+    """pending, sent, delivered, failed, answered, not_answered or skipped."""
+    status_at: datetime | None = None
+    due_at: datetime | None = None
+    """When a personal rule's method is due (None: at once)."""
+
+    @property
+    def page_prefix(self) -> str:
+        """``notify:<incident>:<batch>:<recipient>:``: every method of this page to this person."""
+        return self.key.rsplit(":", 1)[0] + ":"
 
 
 class EscalationRepository(Protocol):
@@ -74,6 +85,32 @@ class DeliveryRepository(Protocol):
         ...
 
     def mark_sent(self, key: str, at: datetime, reference: str) -> None: ...
+
+    def add_planned(self, planned: Sequence[tuple[Notification, datetime]], at: datetime) -> None:
+        """Record pending deliveries, each due at its time (a personal rule's later methods)."""
+        ...
+
+    def get(self, key: str) -> Delivery | None: ...
+
+    def by_reference(self, reference: str) -> Delivery | None:
+        """The delivery a provider's reference (Twilio's SID) names."""
+        ...
+
+    def mark_status(self, key: str, status: str, at: datetime) -> None:
+        """Record where the delivery stands (delivered, failed, answered, skipped…)."""
+        ...
+
+    def reschedule(self, key: str, due_at: datetime) -> None:
+        """A pending method brought forward (the previous one failed or was not answered)."""
+        ...
+
+    def pending_of_page(self, prefix: str) -> Sequence[Delivery]:
+        """The still-pending methods of one page to one person (key ``prefix``), soonest first."""
+        ...
+
+    def pages_to(self, recipient: str, limit: int = 20) -> Sequence[Delivery]:
+        """The latest pages to a person, newest first."""
+        ...
 
     def list(self, incident_id: int) -> Sequence[Delivery]:
         """Oldest first."""
@@ -113,6 +150,13 @@ class Paging:
     webhooks: Mapping[str, frozenset[Trigger]] = field(default_factory=dict)
     channels: Mapping[str, Channel] = field(default_factory=dict)
     base_url: str = ""
+    person_rules: Mapping[str, PersonRule] = field(default_factory=dict)
+    """Each person's notification rule and quiet hours from the config (default rule when absent)."""
+    contacts: tuple[ContactMethod, ...] = ()
+    """Contact methods written in the config (``verified_at`` = ``ATTESTED`` when attested)."""
+
+    def rule_of(self, person_id: str) -> PersonRule:
+        return self.person_rules.get(person_id, PersonRule())
 
     def rules_for(self, severity: Severity) -> Rules:
         return self.rules.get(severity, Rules())

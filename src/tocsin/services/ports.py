@@ -19,6 +19,7 @@ from tocsin.domain.lifecycle import Phase
 from tocsin.domain.severity import Severity
 from tocsin.services.alert_ports import AlertRepository
 from tocsin.services.breach_ports import BreachRepository
+from tocsin.services.contact_ports import ContactRepository
 from tocsin.services.deploy_ports import DeployRepository
 from tocsin.services.evidence_ports import EvidenceRepository
 from tocsin.services.github_ports import GithubRepository
@@ -131,6 +132,10 @@ class JobQueue(Protocol):
         """Mark still-pending jobs with these keys cancelled."""
         ...
 
+    def expedite(self, keys: Sequence[str], at: datetime) -> None:
+        """Still-pending jobs with these keys, due later than ``at``, become due at ``at``."""
+        ...
+
     def complete(self, job_id: int, claim_token: str) -> bool:
         """Mark a claimed job done in the current transaction.
 
@@ -181,6 +186,7 @@ class UnitOfWork(Protocol):
     sends: SendRepository
     page_links: PageLinkRepository
     install_secrets: InstallSecretRepository
+    contacts: ContactRepository
 
     def __enter__(self) -> Self: ...
 

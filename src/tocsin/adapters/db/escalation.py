@@ -28,6 +28,7 @@ def policy_json(policy: Policy) -> dict[str, Any]:
     return {
         "severity": policy.severity.value,
         "repeat": policy.repeat,
+        "wait_for_rules": policy.wait_for_rules,
         "steps": [
             {"targets": list(step.targets), "wait_seconds": int(step.wait.total_seconds())}
             for step in policy.steps
@@ -40,7 +41,12 @@ def policy_from_json(data: dict[str, Any]) -> Policy:
         Step(targets=tuple(s["targets"]), wait=timedelta(seconds=int(s["wait_seconds"])))
         for s in data["steps"]
     )
-    return Policy(severity=Severity(data["severity"]), steps=steps, repeat=int(data["repeat"]))
+    return Policy(
+        severity=Severity(data["severity"]),
+        steps=steps,
+        repeat=int(data["repeat"]),
+        wait_for_rules=bool(data.get("wait_for_rules", False)),
+    )
 
 
 def _values(escalation: Escalation, at: datetime) -> dict[str, Any]:
@@ -119,20 +125,94 @@ class SqlDeliveryRepository:
             .where(deliveries.c.idempotency_key == key)
             .values(sent_at=at, reference=reference[:500])
         )
+        self._conn.execute(
+            deliveries.update()
+            .where(deliveries.c.idempotency_key == key, deliveries.c.status == "pending")
+            .values(status="sent", status_at=at)
+        )
+
+    def add_planned(self, planned: Sequence[tuple[Notification, datetime]], at: datetime) -> None:
+        values = [
+            {
+                "idempotency_key": n.key,
+                "incident_id": n.incident_id,
+                "channel": n.channel,
+                "recipient": n.recipient,
+                "purpose": n.purpose.value,
+                "trigger": n.trigger.value,
+                "created_at": at,
+                "due_at": due,
+                "status": "pending",
+            }
+            for n, due in planned
+        ]
+        if values:
+            self._conn.execute(_INSERT_DELIVERY[self._conn.dialect.name], values)
+
+    def get(self, key: str) -> Delivery | None:
+        query = sa.select(deliveries).where(deliveries.c.idempotency_key == key)
+        row = self._conn.execute(query).mappings().first()
+        return _delivery(row) if row is not None else None
+
+    def by_reference(self, reference: str) -> Delivery | None:
+        query = sa.select(deliveries).where(deliveries.c.reference == reference).order_by(deliveries.c.id)
+        row = self._conn.execute(query).mappings().first()
+        return _delivery(row) if row is not None else None
+
+    def mark_status(self, key: str, status: str, at: datetime) -> None:
+        self._conn.execute(
+            deliveries.update().where(deliveries.c.idempotency_key == key).values(status=status, status_at=at)
+        )
+
+    def reschedule(self, key: str, due_at: datetime) -> None:
+        self._conn.execute(
+            deliveries.update()
+            .where(deliveries.c.idempotency_key == key, deliveries.c.status == "pending")
+            .values(due_at=due_at)
+        )
+
+    def pending_of_page(self, prefix: str) -> Sequence[Delivery]:
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = (
+            sa.select(deliveries)
+            .where(
+                deliveries.c.idempotency_key.like(f"{escaped}%", escape="\\"),
+                deliveries.c.status == "pending",
+            )
+            .order_by(deliveries.c.due_at, deliveries.c.id)
+        )
+        return [_delivery(r) for r in self._conn.execute(query).mappings()]
+
+    def pages_to(self, recipient: str, limit: int = 20) -> Sequence[Delivery]:
+        query = (
+            sa.select(deliveries)
+            .where(
+                deliveries.c.recipient == recipient,
+                deliveries.c.purpose == "page",
+                deliveries.c.channel != "webhook",
+            )
+            .order_by(deliveries.c.id.desc())
+            .limit(limit)
+        )
+        return [_delivery(r) for r in self._conn.execute(query).mappings()]
 
     def list(self, incident_id: int) -> Sequence[Delivery]:
         query = sa.select(deliveries).where(deliveries.c.incident_id == incident_id).order_by(deliveries.c.id)
-        return [
-            Delivery(
-                key=r["idempotency_key"],
-                incident_id=r["incident_id"],
-                channel=r["channel"],
-                recipient=r["recipient"],
-                purpose=r["purpose"],
-                trigger=r["trigger"],
-                created_at=r["created_at"],
-                sent_at=r["sent_at"],
-                reference=r["reference"],
-            )
-            for r in self._conn.execute(query).mappings()
-        ]
+        return [_delivery(r) for r in self._conn.execute(query).mappings()]
+
+
+def _delivery(r: RowMapping) -> Delivery:
+    return Delivery(
+        key=r["idempotency_key"],
+        incident_id=r["incident_id"],
+        channel=r["channel"],
+        recipient=r["recipient"],
+        purpose=r["purpose"],
+        trigger=r["trigger"],
+        created_at=r["created_at"],
+        sent_at=r["sent_at"],
+        reference=r["reference"],
+        status=r["status"],
+        status_at=r["status_at"],
+        due_at=r["due_at"],
+    )

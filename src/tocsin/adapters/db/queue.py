@@ -4,7 +4,7 @@ cancelled and completed in the same transaction as the state change that implies
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -84,6 +84,20 @@ class SqlJobQueue:
             jobs.update()
             .where(jobs.c.idempotency_key.in_(list(keys)), jobs.c.status == JobStatus.PENDING)
             .values(status=JobStatus.CANCELLED, updated_at=now, finished_at=now)
+        )
+
+    def expedite(self, keys: Sequence[str], at: datetime) -> None:
+        """Pending jobs with these keys due later than ``at`` become due at ``at``."""
+        if not keys:
+            return
+        self._conn.execute(
+            jobs.update()
+            .where(
+                jobs.c.idempotency_key.in_(list(keys)),
+                jobs.c.status == JobStatus.PENDING,
+                jobs.c.due_at > at,
+            )
+            .values(due_at=at, updated_at=self._clock.now())
         )
 
     def complete(self, job_id: int, claim_token: str) -> bool:

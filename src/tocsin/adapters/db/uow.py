@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection, Engine
 from tocsin.adapters.db.alerts import SqlAlertRepository
 from tocsin.adapters.db.breaches import SqlBreachRepository
 from tocsin.adapters.db.compliance import SqlComplianceReader
+from tocsin.adapters.db.contacts import SqlContactRepository
 from tocsin.adapters.db.deploys import SqlDeployRepository
 from tocsin.adapters.db.engine import READ_ONLY, is_postgresql
 from tocsin.adapters.db.escalation import SqlDeliveryRepository, SqlEscalationRepository
@@ -29,6 +30,7 @@ from tocsin.adapters.db.users import SqlSessionRepository, SqlUserRepository
 from tocsin.adapters.db.wakeup import CHANNEL, Wakeup
 from tocsin.services.alert_ports import AlertRepository
 from tocsin.services.breach_ports import BreachRepository
+from tocsin.services.contact_ports import ContactRepository
 from tocsin.services.deploy_ports import DeployRepository
 from tocsin.services.evidence_ports import EvidenceRepository
 from tocsin.services.github_ports import GithubRepository
@@ -79,6 +81,7 @@ class SqlUnitOfWork:
     sends: SendRepository
     page_links: PageLinkRepository
     install_secrets: InstallSecretRepository
+    contacts: ContactRepository
     _statuspage: SqlStatusPageRepository
     _queue: SqlJobQueue
 
@@ -136,6 +139,7 @@ class SqlUnitOfWork:
         self.sends = SqlSendRepository(conn)
         self.page_links = SqlPageLinkRepository(conn)
         self.install_secrets = SqlInstallSecretRepository(conn)
+        self.contacts = SqlContactRepository(conn)
         return self
 
     def __exit__(

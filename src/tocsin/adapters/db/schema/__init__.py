@@ -57,10 +57,14 @@ from tocsin.adapters.db.schema.integrations import (
 )
 from tocsin.adapters.db.schema.page_links import LINK_ACTIONS, install_secrets, page_links
 from tocsin.adapters.db.schema.paging import (
+    CONTACT_SOURCES,
+    DELIVERY_STATUSES,
     ESCALATION_STATUSES,
     calendar_feeds,
+    contact_methods,
     deliveries,
     escalations,
+    person_rules,
 )
 from tocsin.adapters.db.schema.postmortem import POSTMORTEM_STATUSES, postmortems
 from tocsin.adapters.db.schema.sends import outbound_sends
@@ -82,8 +86,10 @@ from tocsin.adapters.db.schema.statuspage import (
 __all__ = [
     "ALERT_STATUSES",
     "COMPONENT_STATUSES",
+    "CONTACT_SOURCES",
     "CUSTODY_ACTIONS",
     "DELIVERY_STATES",
+    "DELIVERY_STATUSES",
     "ESCALATION_STATUSES",
     "EVIDENCE_KINDS",
     "IMPACTS",
@@ -107,6 +113,7 @@ __all__ = [
     "breach_recipients",
     "breaches",
     "calendar_feeds",
+    "contact_methods",
     "deliveries",
     "deploys",
     "escalations",
@@ -123,6 +130,7 @@ __all__ = [
     "one_of",
     "outbound_sends",
     "page_links",
+    "person_rules",
     "postmortems",
     "slack_channels",
     "slack_messages",

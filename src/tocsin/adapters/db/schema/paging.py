@@ -34,6 +34,8 @@ escalations = sa.Table(
     sa.CheckConstraint(one_of("severity", SEVERITIES), name="severity"),
 )
 
+DELIVERY_STATUSES = ("pending", "sent", "delivered", "failed", "answered", "not_answered", "skipped")
+
 # One row per notification (incident, event batch, recipient, channel): the unique key is the
 # job's idempotency key, so nobody is notified twice of one event through one channel.
 deliveries = sa.Table(
@@ -49,7 +51,13 @@ deliveries = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("sent_at", UTCDateTime),
     sa.Column("reference", sa.String(500)),
+    # migration 0016: where the page stands (a rule's later methods wait as ``pending``)
+    sa.Column("status", sa.String(16), nullable=False, server_default="pending"),
+    sa.Column("status_at", UTCDateTime),
+    sa.Column("due_at", UTCDateTime),
     sa.Index(None, "incident_id", "id"),
+    sa.Index(None, "reference"),  # migration 0016: a provider's status callback names its SID
+    sa.CheckConstraint(one_of("status", DELIVERY_STATUSES), name="status"),
 )
 
 # Secret iCal feed URLs: a schedule's feed or a person's own. Only the token's hash is stored.
@@ -63,4 +71,39 @@ calendar_feeds = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("revoked_at", UTCDateTime),
     sa.CheckConstraint(one_of("kind", ("schedule", "person")), name="kind"),
+)
+
+# --- Contact methods and personal notification rules (migration 0016) -------------------------
+
+CONTACT_SOURCES = ("config", "profile")
+
+# How a person can be paged besides the directory's e-mail: an SMS or voice number (E.164), an
+# ntfy topic. Only verified methods are paged; a pending code is stored hashed.
+contact_methods = sa.Table(
+    "contact_methods",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("person_id", sa.String(100), nullable=False),
+    sa.Column("channel", sa.String(16), nullable=False),
+    sa.Column("address", sa.String(200), nullable=False),
+    sa.Column("source", sa.String(8), nullable=False),
+    sa.Column("verified_at", UTCDateTime),
+    sa.Column("code_hash", sa.String(64)),
+    sa.Column("code_expires_at", UTCDateTime),
+    sa.Column("code_attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.UniqueConstraint("person_id", "channel", "address"),
+    sa.Index(None, "channel", "address"),  # an SMS reply names its sender's number
+    sa.CheckConstraint(one_of("source", CONTACT_SOURCES), name="source"),
+)
+
+# A person's own notification rule and quiet hours (the profile page); none: the config's.
+person_rules = sa.Table(
+    "person_rules",
+    metadata,
+    sa.Column("person_id", sa.String(100), primary_key=True),
+    sa.Column("rules", json_type(), nullable=False),  # [{"channel": "sms", "after_seconds": 120}]
+    sa.Column("quiet_start", sa.String(5)),  # HH:MM in the person's time zone
+    sa.Column("quiet_end", sa.String(5)),
+    sa.Column("updated_at", UTCDateTime, nullable=False),
 )
