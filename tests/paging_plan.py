@@ -74,3 +74,12 @@ def drain(container: Any, services: Any = None, limit: int = 50) -> int:
             return ran
         ran += claimed
     raise AssertionError("the queue never drained")
+
+
+def texting(config: dict[str, Any], person: str = "sofia", number: str = "+32470000003") -> dict[str, Any]:
+    """``config`` with ``person`` reachable by a verified SMS number paged at once."""
+    config["people"][person] |= {
+        "contact": {"sms": number, "verified": True},
+        "rules": [{"channel": "sms", "after": "0m"}],
+    }
+    return config

@@ -14,7 +14,7 @@ from tests.paging_plan import plan
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.notification import Event, Purpose, Trigger, for_people
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents, page_links
+from tocsin.services import incidents, page_link_tokens
 
 pytestmark = pytest.mark.slow
 
@@ -40,9 +40,9 @@ def sms_page(services, incident):
     )
     [page] = for_people(event, Purpose.PAGE, [(nora, "schedule:sre_oncall")], ["sms"])
     with services.uow() as uow:
-        page_links.issue(uow, [page], services.clock.now())
+        page_link_tokens.issue(uow, [page], services.clock.now())
         uow.commit()
-    return page_links.attach(page_links.secret(services), services.paging.base_url, page)
+    return page_link_tokens.attach(page_link_tokens.secret(services), services.paging.base_url, page)
 
 
 def test_acknowledge_from_an_sms_link(page: Page, server, artifacts, console_errors):  # noqa: F811

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.paging_plan import Recorder, drain, plan, with_recorder
+from tests.paging_plan import Recorder, drain, plan, texting, with_recorder
 from tocsin.config import Settings
 from tocsin.domain import page_link
 from tocsin.domain.errors import NotFound
@@ -18,7 +18,7 @@ from tocsin.domain.lifecycle import Phase
 from tocsin.domain.notification import Purpose
 from tocsin.domain.page_link import Action, State
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents, page_links
+from tocsin.services import incidents, page_link_tokens, page_links
 from tocsin.services.page_links import Result
 
 BASE = "https://tocsin.example"
@@ -26,7 +26,9 @@ BASE = "https://tocsin.example"
 
 @pytest.fixture
 def settings(db_url):
-    return Settings.model_validate({**plan(db_url), "server": {"base_url": BASE}})
+    return Settings.model_validate(
+        {**texting(texting(plan(db_url)), "camille", "+32470000001"), "server": {"base_url": BASE}}
+    )
 
 
 @pytest.fixture
@@ -47,9 +49,9 @@ def paged(svc, container, recorder, responder, *, security=False):
     drain(container, svc)
     [page] = [n for n in recorder.sent if n.purpose is Purpose.PAGE]
     with svc.uow() as uow:
-        assert page_links.issue(uow, recorder.sent, svc.clock.now()) == 2
+        assert page_link_tokens.issue(uow, recorder.sent, svc.clock.now()) == 2
         uow.commit()
-    return incident, page_links.attach(page_links.secret(svc), svc.paging.base_url, page)
+    return incident, page_link_tokens.attach(page_link_tokens.secret(svc), svc.paging.base_url, page)
 
 
 def token(url):
@@ -179,21 +181,23 @@ def test_a_restricted_incident_shows_its_restricted_title_only(svc, container, r
 def test_fyis_and_webhooks_get_no_links_and_no_base_url_means_no_links(svc, container, recorder, responder):
     _, page = paged(svc, container, recorder, responder)
     fyi = replace(page, purpose=Purpose.FYI, ack_url="", escalate_url="")
-    key = page_links.secret(svc)
-    assert page_links.attach(key, BASE, fyi).ack_url == ""
+    key = page_link_tokens.secret(svc)
+    assert page_link_tokens.attach(key, BASE, fyi).ack_url == ""
     bare = replace(page, ack_url="", escalate_url="")
-    assert page_links.attach(key, "", bare).ack_url == ""
+    assert page_link_tokens.attach(key, "", bare).ack_url == ""
     with svc.uow() as uow:
-        assert page_links.issue(uow, [fyi], svc.clock.now()) == 0
+        assert page_link_tokens.issue(uow, [fyi], svc.clock.now()) == 0
 
 
 def test_the_install_secret_is_made_once_and_kept(svc, services):
-    first = page_links.secret(svc)
+    first = page_link_tokens.secret(svc)
     with svc.read() as uow:
         assert uow.page_links.find("0" * 64) is None
-    assert page_links.secret(services) == first
+    assert page_link_tokens.secret(services) == first
     with svc.uow() as uow:
-        assert uow.install_secrets.get_or_create(page_links.SECRET_NAME, "other", svc.clock.now()) == first
+        assert (
+            uow.install_secrets.get_or_create(page_link_tokens.SECRET_NAME, "other", svc.clock.now()) == first
+        )
 
 
 def test_two_clicks_at_once_act_once(svc, container, recorder, responder):

@@ -14,7 +14,7 @@ import pytest
 import structlog
 from fastapi.testclient import TestClient
 
-from tests.paging_plan import Recorder, drain, plan, with_recorder
+from tests.paging_plan import Recorder, drain, plan, texting, with_recorder
 from tocsin import bootstrap
 from tocsin.adapters.logs import configure_logging
 from tocsin.config import Settings
@@ -24,7 +24,7 @@ from tocsin.domain.events import EventKind
 from tocsin.domain.notification import Purpose
 from tocsin.domain.page_link import Action
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents, page_links
+from tocsin.services import incidents, page_link_tokens
 
 BASE = "http://127.0.0.1"
 SECRET_TITLE = "Attacker exfiltrating the customers table"
@@ -32,7 +32,9 @@ SECRET_TITLE = "Attacker exfiltrating the customers table"
 
 @pytest.fixture
 def settings(db_url):
-    return Settings.model_validate({**plan(db_url), "server": {"base_url": BASE}})
+    return Settings.model_validate(
+        {**texting(texting(plan(db_url)), "camille", "+32470000001"), "server": {"base_url": BASE}}
+    )
 
 
 @pytest.fixture
@@ -63,9 +65,9 @@ def paged(container, recorder, responder, *, title="Checkout down", security=Fal
     drain(container)
     [page] = [n for n in recorder.sent if n.purpose is Purpose.PAGE]
     with svc.uow() as uow:
-        page_links.issue(uow, [page], svc.clock.now())
+        page_link_tokens.issue(uow, [page], svc.clock.now())
         uow.commit()
-    linked = page_links.attach(page_links.secret(svc), svc.paging.base_url, page)
+    linked = page_link_tokens.attach(page_link_tokens.secret(svc), svc.paging.base_url, page)
     return incident, linked.ack_url.removeprefix(BASE), linked.escalate_url.removeprefix(BASE)
 
 

@@ -234,14 +234,6 @@ def test_a_signed_callback_without_its_key_is_400(client, fake, replies):
     assert replies.calls == []
 
 
-def test_without_phone_replies_wired_a_signed_request_is_503(container, fake):
-    bare = create_app(container)  # nobody put a PhoneReplies on app.state
-    with TestClient(bare, base_url="http://127.0.0.1") as client:
-        response = fake.reply(client, SMS_URL, NORA, "1")
-    assert response.status_code == 503
-    assert "phone replies" in response.json()["detail"]
-
-
 def test_without_twilio_configured_the_hooks_are_404(db_url, clock, fake, replies):
     from tocsin import bootstrap
     from tocsin.config import Settings

@@ -11,7 +11,7 @@ from tocsin.domain import incident as domain
 from tocsin.domain import restriction
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.errors import InvalidInput
-from tocsin.domain.events import Change
+from tocsin.domain.events import Change, EventKind
 from tocsin.domain.incident import Impact, Incident, IncidentId
 from tocsin.domain.note import NoteKind
 from tocsin.domain.severity import Severity
@@ -125,15 +125,29 @@ def _apply(
     return restriction.view(by, change.incident)
 
 
-def acknowledge_incident(svc: Services, incident_id: IncidentId, *, by: Actor) -> Incident:
-    return _apply(
-        svc,
-        incident_id,
-        by,
-        "acknowledging",
-        lambda inc, at: domain.acknowledge(inc, at=at, by=by.name),
-        blind=True,
+def acknowledge_incident(svc: Services, incident_id: IncidentId, *, by: Actor, via: str = "") -> Incident:
+    """``via`` names where it came from (``SMS``, ``call``): the timeline says "Acknowledged by
+    Nora (from SMS)" while the incident keeps the person's plain name."""
+
+    def command(inc: Incident, at: datetime) -> Change:
+        change = domain.acknowledge(inc, at=at, by=by.name)
+        return _acknowledged_via(change, by.name, via) if via else change
+
+    return _apply(svc, incident_id, by, "acknowledging", command, blind=True)
+
+
+def _acknowledged_via(change: Change, name: str, via: str) -> Change:
+    events = tuple(
+        replace(
+            event,
+            text=event.text.replace(f"Acknowledged by {name}", f"Acknowledged by {name} (from {via})", 1),
+            data={**event.data, "via": via},
+        )
+        if event.kind is EventKind.ACKNOWLEDGED
+        else event
+        for event in change.events
     )
+    return replace(change, events=events)
 
 
 def update_incident(

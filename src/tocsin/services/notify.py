@@ -30,7 +30,7 @@ from tocsin.domain.notification import (
 )
 from tocsin.domain.severity import Severity
 from tocsin.services import contacts as contact_services
-from tocsin.services import outbound
+from tocsin.services import outbound, page_link_tokens
 from tocsin.services.context import Services
 from tocsin.services.paging import DeliveryFailed, Undeliverable
 from tocsin.services.ports import UnitOfWork
@@ -90,6 +90,7 @@ def announce(
         notifications += for_webhooks(event, paging.webhooks)
     if planned:
         uow.deliveries.add_planned(planned, at)
+        page_link_tokens.issue(uow, [n for n, _ in planned], at)
         uow.jobs.enqueue([JobRequest(JobKind.NOTIFY, due, n.to_payload(), n.key) for n, due in planned])
     if notifications:
         uow.deliveries.add(notifications, at)
@@ -186,6 +187,8 @@ def deliver(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
         return False
     if outbound.start(svc, notification.key):
         notification = replace(notification, possible_repeat=True)
+    secret = page_link_tokens.secret(svc)
+    notification = page_link_tokens.attach(secret, svc.paging.base_url, notification)
     try:
         reference = channel.send(notification)
     except Undeliverable as exc:  # refused for good: never retried, the next method goes now
@@ -277,6 +280,8 @@ def tell_admins(svc: Services, uow: UnitOfWork, failed: Notification, reason: st
             purpose=Purpose.FYI,
             text=text,
             generation=None,
+            ack_url="",
+            escalate_url="",
             at=at,
         )
         for email, (ident, name) in sorted(admins.items())

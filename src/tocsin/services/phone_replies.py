@@ -129,13 +129,14 @@ class PhoneReplyService(PhoneReplies):
             uow.commit()
 
     def _act(self, person: Person, incident_id: IncidentId, word: str, *, via: str) -> str:
-        actor = Actor(f"{person.name} (from {via})", Role.RESPONDER)
+        actor = Actor(person.name, Role.RESPONDER)
         try:
             if word in ACK_WORDS:
-                incidents.acknowledge_incident(self._svc, incident_id, by=actor)
+                incidents.acknowledge_incident(self._svc, incident_id, by=actor, via=via)
                 return f"tocsin: incident #{incident_id} acknowledged. Thank you, {person.name}."
             if word in ESCALATE_WORDS:
-                escalation.escalate_incident(self._svc, incident_id, by=actor)
+                labelled = Actor(f"{person.name} (from {via})", Role.RESPONDER)
+                escalation.escalate_incident(self._svc, incident_id, by=labelled)
                 return f"tocsin: incident #{incident_id} escalated: the next step is being paged."
         except DomainError as exc:
             return f"tocsin: incident #{incident_id}: {exc.detail}"

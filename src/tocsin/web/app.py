@@ -13,6 +13,7 @@ from starlette.types import Receive, Scope, Send
 
 from tocsin.adapters.db.migrate import head
 from tocsin.bootstrap import Container
+from tocsin.services.phone_replies import PhoneReplyService
 from tocsin.web import deploy_hook, docs, github_hook, health, slack, webhooks
 from tocsin.web import page_link as page_link_routes
 from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES, alerts, incidents, reports
@@ -70,6 +71,7 @@ def create_app(container: Container) -> TocsinApp:
     )
     app.state.container = container
     app.state.schema_head = head()
+    app.state.phone_replies = PhoneReplyService(container.services)  # web/twilio_hook.py
     app.state.metrics = AppMetrics(container.engine, container.jobs, container.clock)
     install_error_handlers(app)
     document_problems(app)  # every error a problem document, in the published schema too
