@@ -215,7 +215,9 @@ def _record(
         escalation, advance = held.escalation, held
     if advance.timer is not None:
         uow.jobs.enqueue([advance.timer])
-    who = notify.describe(people, svc.paging.person_channels)
+    batch = f"notify:{incident.id}:{escalation.batch}:"
+    planned = [d for d in uow.deliveries.list(incident.id) if d.key.startswith(batch)]
+    who = notify.describe(people, planned, run.at)
     text = f"{head}: {', '.join(run.targets) or 'no target'} → {who}"
     if escalation.next_step_at is not None:
         text += f"; next step at {escalation.next_step_at:%H:%M} UTC unless acknowledged"

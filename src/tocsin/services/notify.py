@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from tocsin.domain import contacts, restriction
@@ -32,7 +32,7 @@ from tocsin.domain.severity import Severity
 from tocsin.services import contacts as contact_services
 from tocsin.services import outbound, page_link_tokens
 from tocsin.services.context import Services
-from tocsin.services.paging import DeliveryFailed, Undeliverable
+from tocsin.services.paging import Delivery, DeliveryFailed, Undeliverable
 from tocsin.services.ports import UnitOfWork
 
 
@@ -162,12 +162,29 @@ def rules_end(
     return max((due for _, due in planned), default=at)
 
 
-def describe(people: Sequence[tuple[Person, str]], channels: Sequence[str]) -> str:
-    """``Camille Martin (role:lead_engineer), David Peeters (role:cto) by email, console``."""
+def describe(people: Sequence[tuple[Person, str]], planned: Sequence[Delivery], at: datetime) -> str:
+    """``Camille Martin (role:lead_engineer) by push, email, sms +2m, voice +5m; David Peeters
+    (role:cto) by email``: each paged person with the methods their rule planned for this page
+    (a later one with its delay), or why nobody can be reached."""
     if not people:
         return "nobody"
-    names = ", ".join(f"{person.name} ({via})" for person, via in people)
-    return f"{names} by {', '.join(channels)}" if channels else f"{names} (no channel configured)"
+    parts = []
+    for person, via in people:
+        methods = [
+            d.channel if d.due_at is None or d.due_at <= at else f"{d.channel} +{_minutes(d.due_at - at)}"
+            for d in sorted(planned, key=lambda d: d.due_at or at)
+            if d.recipient == person.id
+        ]
+        how = f"by {', '.join(methods)}" if methods else "(no verified contact method)"
+        parts.append(f"{person.name} ({via}) {how}")
+    return "; ".join(parts)
+
+
+def _minutes(wait: timedelta) -> str:
+    minutes, seconds = divmod(int(wait.total_seconds()), 60)
+    if minutes >= 60 and not seconds:
+        return f"{minutes // 60}h{minutes % 60:02d}" if minutes % 60 else f"{minutes // 60}h"
+    return f"{minutes}m" if not seconds else f"{minutes}m{seconds:02d}s"
 
 
 def deliver(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
