@@ -315,3 +315,17 @@ def test_every_form_needs_the_csrf_token(client, token, services):
         assert response.status_code == 403, path
     assert ("sms", "+32470123456") not in methods(services)
     assert stored_rule(services) is None
+
+
+def test_the_page_and_its_errors_speak_french(client, token):
+    french = {"Accept-Language": "fr-BE,fr;q=0.9"}
+    page = client.get("/profile", headers=french).text
+    assert "Moyens de contact" in page
+    assert "une alerte P0 ou P1 les ignore" in page
+    response = client.post(
+        "/profile/methods",
+        data={"channel": "sms", "address": "0470 12 34 56", "csrf_token": token},
+        headers=french,
+    )
+    assert response.status_code == 422
+    assert "« 0470 12 34 56 » ne commence pas par + et l'indicatif du pays (format E.164)" in alert(response)
