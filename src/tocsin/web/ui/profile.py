@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Form, Request, Response
 from tocsin.adapters.i18n import gettext as _
 from tocsin.adapters.i18n import ngettext
 from tocsin.domain import contacts as domain
-from tocsin.domain.contacts import PersonRule, QuietHours, RuleEntry
+from tocsin.domain.contacts import DEFAULT_RULE, PersonRule, QuietHours, RuleEntry
 from tocsin.domain.errors import InvalidInput, NotFound
 from tocsin.domain.notification import Person
 from tocsin.domain.user import WebSession
@@ -38,6 +38,7 @@ Minutes = Annotated[str, Form(max_length=10)]
 Box = Annotated[str, Form(max_length=10)]
 
 RULE_CHANNELS = ("push", "email", "sms", "voice", "slack")
+ADDABLE = ("sms", "voice", "push")  # domain.ADDRESSED, the phone first
 MAX_DELAY_MINUTES = 24 * 60
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -79,7 +80,7 @@ def _show(
         "error": error[1] if error else "",
         "form": form or {},
         "channel_label": channel_label,
-        "addable": domain.ADDRESSED,
+        "addable": ADDABLE,
         "max_attempts": contacts.MAX_ATTEMPTS,
         "code_minutes": int(contacts.CODE_TTL.total_seconds() // 60),
     }
@@ -87,7 +88,9 @@ def _show(
         view = profile.profile(svc, person)
         verified = {m.channel for m in view.methods if m.verified}
         entries = {e.channel: e for e in view.rule.rule}
+        defaults = {e.channel: e for e in DEFAULT_RULE}
         rows = []
+        zero = RuleEntry(RULE_CHANNELS[0], timedelta(0))
         for channel in RULE_CHANNELS:
             if channel == "slack" and not person.slack_user_id:
                 continue
@@ -96,7 +99,7 @@ def _show(
                 {
                     "channel": channel,
                     "on": entry is not None,
-                    "minutes": int(entry.after.total_seconds() // 60) if entry else "",
+                    "minutes": int((entry or defaults.get(channel, zero)).after.total_seconds() // 60),
                     "missing": channel not in verified,
                     "unavailable": channel not in view.channels,
                 }
