@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from enum import Enum
 
-from tocsin.domain.contacts import ADDRESSED, ContactMethod, PersonRule, check_address
+from tocsin.domain.contacts import ADDRESSED, CHANNELS, ContactMethod, PersonRule, check_address
 from tocsin.domain.errors import InvalidInput, NotFound
 from tocsin.domain.notification import Person
 from tocsin.services import contacts
@@ -78,7 +78,8 @@ def profile(svc: Services, person: Person) -> Profile:
         directory.append(
             MethodRow("slack", person.slack_user_id, True, "directory", configured="slack" in channels)
         )
-    return Profile(person, (*directory, *rows.values()), rule, own is not None, channels)
+    added = sorted(rows.values(), key=lambda r: (CHANNELS.index(r.channel), r.address))
+    return Profile(person, (*directory, *added), rule, own is not None, channels)
 
 
 def _all(svc: Services, uow: UnitOfWork, person: Person) -> list[ContactMethod]:
