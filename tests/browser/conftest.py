@@ -84,7 +84,9 @@ def serve(
     settings = Settings.model_validate({**base, **(extra or {})}, context={ENVIRON: environ or {}})
     container = replace(bootstrap.build(settings), passwords=Argon2Passwords(time_cost=1, memory_cost=1024))
     if channels:
-        paging = replace(container.services.paging, channels={**container.services.paging.channels, **channels})
+        paging = replace(
+            container.services.paging, channels={**container.services.paging.channels, **channels}
+        )
         container = replace(container, services=replace(container.services, paging=paging))
     for role in (Role.RESPONDER, Role.VIEWER):
         create_user(
