@@ -165,6 +165,7 @@ def test_a_refused_number_fails_at_once_moves_to_the_call_and_tells_the_admins(
     assert [n.address for n in channels["voice"].sent] == [CAMILLE, DAVID]  # due at 5 min, sent at 2
     states = deliveries(svc, created.id)
     assert states[("camille", "sms")].status == "failed"
+    assert states[("camille", "voice")].due_at == NIGHT + timedelta(minutes=2)  # brought forward
     notify_jobs = [j for j in container.jobs.list(status="pending") if j.kind is JobKind.NOTIFY]
     assert notify_jobs == []
     assert not [j for j in container.jobs.list(status="dead")]
@@ -229,3 +230,39 @@ def test_delivery_statuses_are_recorded_and_an_unanswered_call_moves_on(
     assert [n.address for n in channels["voice"].sent] == [DAVID]  # Camille's call waits for 5 min
     replies.delivery_status(f"notify:{created.id}:1:david:voice", "CA1", "no-answer", None)
     assert "Call to David Peeters not answered 02:02:01" in timeline(svc, created.id, responder)
+
+
+@pytest.mark.parametrize(("wait_for_rules", "step_2_after"), [(True, 5), (False, 1)])
+def test_a_step_can_wait_for_its_peoples_rules_to_run_their_course(
+    db_url, responder, channels, wait_for_rules, step_2_after
+):
+    from tocsin import bootstrap
+
+    config = wake_plan(db_url, sofia={"contact": {"voice": "+32470000004", "verified": True}})
+    config["escalation"] = {
+        "P1": {
+            "steps": [{"wait": "1m"}, {"targets": ["role:lead_engineer"]}],
+            "wait_for_rules": wait_for_rules,
+        }
+    }
+    clock = ManualClock(NIGHT)
+    container = bootstrap.build(Settings.model_validate(config), clock=clock)
+    try:
+        svc = replace(
+            container.services,
+            paging=replace(container.services.paging, channels=channels, person_channels=("email",)),
+        )
+        created = incidents.declare_incident(svc, title="Checkout slow", severity=Severity.P1, by=responder)
+        [first] = [t for t in timeline(svc, created.id, responder) if "step 1/2" in t]
+        assert f"next step at 02:0{step_2_after} UTC" in first
+        clock.advance(timedelta(minutes=step_2_after) - timedelta(seconds=1))
+        drain(container, svc)
+        assert "camille" not in {who for _, who, _ in sent(channels)}
+        clock.advance(timedelta(seconds=1))
+        drain(container, svc)
+        assert "camille" in {who for _, who, _ in sent(channels)}
+        clock.set(NIGHT + timedelta(minutes=5))
+        drain(container, svc)
+        assert ("voice", "sofia", "+32470000004") in sent(channels)  # Sofia's call, at 5 min either way
+    finally:
+        container.close()

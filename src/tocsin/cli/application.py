@@ -12,6 +12,7 @@ from tocsin.cli import (
     incident,
     jobs,
     oncall,
+    pages,
     postmortem,
     runbooks,
     serve,
@@ -45,3 +46,4 @@ app.add_typer(jobs.app, name="jobs")
 app.add_typer(user.app, name="user")
 app.add_typer(oncall.app, name="oncall")
 app.add_typer(status.app, name="status")
+app.add_typer(pages.app, name="pages")

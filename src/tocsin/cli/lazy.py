@@ -66,6 +66,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "user": ("tocsin.cli.user", "app", "Create and list the people who sign in to the web UI."),
     "oncall": ("tocsin.cli.oncall", "app", "Who is on call: now, next, the rotation, calendar feeds."),
     "status": ("tocsin.cli.status", "app", "The public status page."),
+    "pages": (
+        "tocsin.cli.pages",
+        "app",
+        "Delivery tracking: who has been paged, through what, and where it stands.",
+    ),
 }
 
 HELP = "tocsin — self-hosted incident response, the plan as software."

@@ -14,6 +14,7 @@ from tocsin.adapters.logs import configure_logging
 from tocsin.cli.runtime import build_container, fail, out, settings
 from tocsin.config import Settings
 from tocsin.config.secrets import secret_values
+from tocsin.services.contacts import seed_from_config
 from tocsin.web.app import create_app
 from tocsin.worker.runner import Worker
 
@@ -40,6 +41,7 @@ def serve(
     configure_logging(loaded.logging.level, loaded.logging.format, secret_values(loaded))
     _require_migrated(loaded)
     container = build_container(loaded)
+    seed_from_config(container.services)  # people.<id>.contact -> contact_methods (source config)
     stop = threading.Event()
     worker_thread: threading.Thread | None = None
     if loaded.server.embedded_worker and not no_worker:
@@ -80,6 +82,7 @@ def worker() -> None:
     configure_logging(loaded.logging.level, loaded.logging.format, secret_values(loaded))
     _require_migrated(loaded)
     container = build_container(loaded)
+    seed_from_config(container.services)  # people.<id>.contact -> contact_methods (source config)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

@@ -10,10 +10,11 @@ import typer
 from rich.table import Table
 
 from tocsin.adapters.i18n import gettext as _
-from tocsin.cli.runtime import container, local_actor, out
+from tocsin.cli.runtime import container, fail, local_actor, out
 from tocsin.domain.access import Role
+from tocsin.domain.contacts import ContactMethod, check_address
 from tocsin.domain.errors import InvalidInput
-from tocsin.services import users
+from tocsin.services import contacts, users
 from tocsin.services.user_ports import PasswordHasher
 
 app = typer.Typer(help="Create and list the people who sign in to the web UI.", no_args_is_help=True)
@@ -120,3 +121,58 @@ def language(
         user = users.set_language(c.services, email=email, language=chosen, by=local_actor(None))
         shown = user.language or _("as the browser asks")
         out.print(_("Language of {email}: {language}").format(email=user.email, language=shown))
+
+
+contact = typer.Typer(
+    help="A person's contact methods (sms, voice, push): add, verify with a code, list, remove.",
+    no_args_is_help=True,
+)
+app.add_typer(contact, name="contact")
+
+
+def _method(person: str, channel: str, address: str) -> ContactMethod:
+    return ContactMethod(person, channel, check_address(channel, address))
+
+
+@contact.command("ls")
+def contact_ls(person: str) -> None:
+    """The person's contact methods and whether each is verified."""
+    with container() as c:
+        methods = contacts.list_methods(c.services, person)
+    table = Table("CHANNEL", "ADDRESS", "SOURCE", "VERIFIED", box=None)
+    for m in methods:
+        table.add_row(m.channel, m.address, m.source, "yes" if m.verified else "no")
+    out.print(table)
+
+
+@contact.command("add")
+def contact_add(person: str, channel: str, address: str) -> None:
+    """Add a method (unverified: send a code, then verify it)."""
+    with container() as c:
+        method = contacts.add_method(c.services, person, channel, address)
+    out.print(f"Added {method.channel} {method.address} for {person}: send a code to verify it.")
+
+
+@contact.command("send-code")
+def contact_send_code(person: str, channel: str, address: str) -> None:
+    """Send a 6-digit code through the method itself (valid 10 minutes)."""
+    with container() as c:
+        contacts.send_code(c.services, _method(person, channel, address))
+    out.print(f"Code sent by {channel} to {address}.")
+
+
+@contact.command("verify")
+def contact_verify(person: str, channel: str, address: str, code: str) -> None:
+    """Enter the code the method received."""
+    with container() as c:
+        if not contacts.verify(c.services, _method(person, channel, address), code):
+            raise fail("wrong code", 4)
+    out.print(f"{channel} {address} verified: it will be paged.")
+
+
+@contact.command("rm")
+def contact_rm(person: str, channel: str, address: str) -> None:
+    """Remove a method."""
+    with container() as c:
+        contacts.remove_method(c.services, person, channel, address)
+    out.print(f"Removed {channel} {address} of {person}.")

@@ -9,6 +9,9 @@ A policy is ordered steps and a repeat count::
             wait: 1h                         # default: the severity's response time
           - targets: [role:lead_engineer]
         repeat: 0                            # run the whole policy again this many times
+        wait_for_rules: false                # true: a step also waits for its people's
+                                             # notification rules (sms 2m, call 5m…) to run
+                                             # their course: next step at the later of the two
 
 A step without ``targets`` notifies the severity's ``escalate_to``, so plans written before
 policies existed (``severities.P1.escalate_to: [...]``) keep paging the same people first. The
@@ -48,6 +51,11 @@ class StepSettings(Section):
 class PolicySettings(Section):
     steps: list[StepSettings] = Field(default_factory=lambda: [StepSettings()])
     repeat: int = Field(default=0, ge=0, le=MAX_REPEAT, description="Times to run the policy again.")
+    wait_for_rules: bool = Field(
+        default=False,
+        description="A step also waits for its people's notification rules to run their course "
+        "(next step at the later of its wait and their last method).",
+    )
 
     @field_validator("steps")
     @classmethod
@@ -72,7 +80,9 @@ def policies(settings: Settings) -> Mapping[Severity, Policy]:
             )
             for step in policy.steps
         )
-        result[severity] = Policy(severity=severity, steps=steps, repeat=policy.repeat)
+        result[severity] = Policy(
+            severity=severity, steps=steps, repeat=policy.repeat, wait_for_rules=policy.wait_for_rules
+        )
     return result
 
 

@@ -37,6 +37,9 @@ class Policy:
     severity: Severity
     steps: tuple[Step, ...]
     repeat: int = 0
+    wait_for_rules: bool = False
+    """A step waits for its people's notification rules to run their course (their last
+    method: a call after 5 minutes…) when that is longer than its own wait."""
 
     @property
     def total(self) -> int:
@@ -217,3 +220,18 @@ def _run(
             key=advanced.timer_key,
         )
     return Advance(advanced, run, timer, _pending(escalation))
+
+
+def wait_for_rules(advance: Advance, rules_end: datetime) -> Advance:
+    """With ``policy.wait_for_rules``, the next step is due at the later of the step's own wait
+    and ``rules_end`` (when its people's rules have run their course)."""
+    escalation, timer = advance.escalation, advance.timer
+    if not escalation.policy.wait_for_rules or timer is None or escalation.next_step_at is None:
+        return advance
+    if rules_end <= escalation.next_step_at:
+        return advance
+    return replace(
+        advance,
+        escalation=replace(escalation, next_step_at=rules_end),
+        timer=replace(timer, due_at=rules_end),
+    )

@@ -149,3 +149,19 @@ def save_rule(svc: Services, person_id: str, rule: PersonRule) -> None:
     with svc.uow() as uow:
         uow.contacts.save_rule(person_id, rule, svc.clock.now())
         uow.commit()
+
+
+def remove_method(svc: Services, person_id: str, channel: str, address: str) -> None:
+    """Remove one of the person's methods (``NotFound`` when they have no such method)."""
+    with svc.uow() as uow:
+        if not uow.contacts.remove(person_id, channel, domain.check_address(channel, address)):
+            raise NotFound(f"{person_id} has no {channel} method {address!r}")
+        uow.commit()
+
+
+def list_methods(svc: Services, person_id: str) -> list[ContactMethod]:
+    """The person's methods, stored and attested by the config."""
+    if person_id not in svc.paging.directory.people:
+        raise NotFound(f"no person {person_id!r}")
+    with svc.read() as uow:
+        return methods_of(svc, uow, [person_id])

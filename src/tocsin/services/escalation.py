@@ -12,6 +12,7 @@ unacknowledged incident starts over.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -188,8 +189,6 @@ def _record(
     """Write one step: cancel/enqueue its timers, notify its targets, put it on the timeline."""
     run = advance.run
     uow.jobs.cancel(advance.cancel_keys)
-    if advance.timer is not None:
-        uow.jobs.enqueue([advance.timer])
     reason = why or run.reason
     head = f"Escalation step {run.number}/{run.of} ({incident.severity.value} policy, {reason})"
     if run.round > 1:
@@ -205,6 +204,12 @@ def _record(
         targets=run.targets,
         step=run.number,
     )
+    if advance.escalation.policy.wait_for_rules:  # the next step waits for the rules' last method
+        end = notify.rules_end(svc, uow, [p.id for p, _ in people], incident.severity, run.at)
+        held = domain.wait_for_rules(replace(advance, escalation=escalation), end)
+        escalation, advance = held.escalation, held
+    if advance.timer is not None:
+        uow.jobs.enqueue([advance.timer])
     who = notify.describe(people, svc.paging.person_channels)
     text = f"{head}: {', '.join(run.targets) or 'no target'} → {who}"
     if escalation.next_step_at is not None:

@@ -243,14 +243,15 @@ def next_method_now(uow: UnitOfWork, key: str, at: datetime) -> str:
     if not pending:
         return ""
     uow.jobs.expedite([pending[0].key], at)
+    uow.deliveries.reschedule(pending[0].key, at)
     return pending[0].channel
 
 
 def tell_admins(svc: Services, uow: UnitOfWork, failed: Notification, reason: str, at: datetime) -> None:
     """E-mail the admins (people in ``role:admin``, users with the admin role) that a method
     refused a page, so someone fixes the number before the next incident."""
-    if "email" not in svc.paging.channels:
-        return
+    if "email" not in svc.paging.channels or failed.purpose is not Purpose.PAGE:
+        return  # only a refused page is worth an admin's attention (never a notice about one)
     directory = svc.paging.directory
     admins: dict[str, tuple[str, str]] = {}
     for ident in directory.groups.get("role:admin", ()):

@@ -100,6 +100,10 @@ class DeliveryRepository(Protocol):
         """Record where the delivery stands (delivered, failed, answered, skipped…)."""
         ...
 
+    def reschedule(self, key: str, due_at: datetime) -> None:
+        """A pending method brought forward (the previous one failed or was not answered)."""
+        ...
+
     def pending_of_page(self, prefix: str) -> Sequence[Delivery]:
         """The still-pending methods of one page to one person (key ``prefix``), soonest first."""
         ...

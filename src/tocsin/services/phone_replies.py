@@ -24,6 +24,7 @@ from tocsin.domain.lifecycle import Phase
 from tocsin.domain.notification import Person
 from tocsin.services import contacts, escalation, incidents, notify
 from tocsin.services.context import Services
+from tocsin.services.phone_ports import PhoneReplies
 from tocsin.services.ports import UnitOfWork
 
 ACK_WORDS = frozenset({"1", "ACK", "ACKNOWLEDGE", "OK"})
@@ -50,8 +51,9 @@ STATUSES = {
 _SAID = {"delivered": "delivered", "failed": "failed", "answered": "answered", "not_answered": "not answered"}
 
 
-class PhoneReplyService:
-    """The ``PhoneReplies`` the Twilio webhooks call (``services.phone_ports``)."""
+class PhoneReplyService(PhoneReplies):
+    """The ``PhoneReplies`` the Twilio webhooks call (``services.phone_ports``); the app puts
+    one, built over its ``Services``, on its state."""
 
     def __init__(self, svc: Services) -> None:
         self._svc = svc

@@ -22,6 +22,7 @@ from tocsin.web.api import deploys as deploys_api
 from tocsin.web.api import evidence as evidence_api
 from tocsin.web.api import isolation as isolation_api
 from tocsin.web.api import oncall as oncall_api
+from tocsin.web.api import pages as pages_api
 from tocsin.web.api import postmortem as postmortem_api
 from tocsin.web.api import security as security_api
 from tocsin.web.errors import install_error_handlers
@@ -84,6 +85,7 @@ def create_app(container: Container) -> TocsinApp:
     app.include_router(reports.router)
     app.include_router(oncall_api.router)
     app.include_router(oncall_api.feeds_router)
+    app.include_router(pages_api.router)  # GET /api/v1/incidents/{id}/pages
     app.include_router(health.router)
     app.include_router(docs.router)
     install_ui(app)

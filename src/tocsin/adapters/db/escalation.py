@@ -28,6 +28,7 @@ def policy_json(policy: Policy) -> dict[str, Any]:
     return {
         "severity": policy.severity.value,
         "repeat": policy.repeat,
+        "wait_for_rules": policy.wait_for_rules,
         "steps": [
             {"targets": list(step.targets), "wait_seconds": int(step.wait.total_seconds())}
             for step in policy.steps
@@ -40,7 +41,12 @@ def policy_from_json(data: dict[str, Any]) -> Policy:
         Step(targets=tuple(s["targets"]), wait=timedelta(seconds=int(s["wait_seconds"])))
         for s in data["steps"]
     )
-    return Policy(severity=Severity(data["severity"]), steps=steps, repeat=int(data["repeat"]))
+    return Policy(
+        severity=Severity(data["severity"]),
+        steps=steps,
+        repeat=int(data["repeat"]),
+        wait_for_rules=bool(data.get("wait_for_rules", False)),
+    )
 
 
 def _values(escalation: Escalation, at: datetime) -> dict[str, Any]:
@@ -156,6 +162,13 @@ class SqlDeliveryRepository:
     def mark_status(self, key: str, status: str, at: datetime) -> None:
         self._conn.execute(
             deliveries.update().where(deliveries.c.idempotency_key == key).values(status=status, status_at=at)
+        )
+
+    def reschedule(self, key: str, due_at: datetime) -> None:
+        self._conn.execute(
+            deliveries.update()
+            .where(deliveries.c.idempotency_key == key, deliveries.c.status == "pending")
+            .values(due_at=due_at)
         )
 
     def pending_of_page(self, prefix: str) -> Sequence[Delivery]:

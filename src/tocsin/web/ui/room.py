@@ -14,7 +14,7 @@ from tocsin.domain.events import EventKind
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.security_steps import StepState, StepStatus
 from tocsin.domain.severity import Severity
-from tocsin.services import checklist, compliance, diagnostics, runbooks, security_procedure
+from tocsin.services import checklist, compliance, diagnostics, pages, runbooks, security_procedure
 from tocsin.services import incidents as use_cases
 from tocsin.services.ports import StoredEvent
 from tocsin.web.context import container_of, services_of
@@ -128,6 +128,9 @@ def incident_room(
             services_of(request), IncidentId(incident_id), by=session.user.actor
         ),
         **timeline_context(request, session, incident_id, kind),
+        told=pages.who_has_been_told(
+            pages.list_pages(services_of(request), IncidentId(incident_id), by=session.user.actor)
+        ),
         **isolation_context(request, session, incident_id),
         **evidence_context(request, session, status["v"].incident),
     )
