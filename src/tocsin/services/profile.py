@@ -167,6 +167,4 @@ def remove(svc: Services, person: Person, channel: str, address: str) -> None:
         raise InvalidInput(
             f"the {channel} method {address} comes from the configuration: an admin removes it"
         )
-    with svc.uow() as uow:
-        uow.contacts.remove(person.id, channel, address)
-        uow.commit()
+    contacts.remove_method(svc, person.id, channel, address)

@@ -329,3 +329,8 @@ def test_the_page_and_its_errors_speak_french(client, token):
     )
     assert response.status_code == 422
     assert "« 0470 12 34 56 » ne commence pas par + et l'indicatif du pays (format E.164)" in alert(response)
+
+
+def test_the_preferences_page_links_the_profile(client, token):
+    page = client.get("/preferences").text
+    assert '<a href="/profile">How pages reach you (contact methods, notification rules, quiet hours)' in page
