@@ -7,7 +7,7 @@ Adding a method, sending a code and saving a rule are ``services.contacts``' own
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, timedelta
 from enum import Enum
 
 from tocsin.domain.contacts import ADDRESSED, CHANNELS, ContactMethod, PersonRule, check_address
@@ -113,11 +113,29 @@ def add(svc: Services, person: Person, channel: str, address: str) -> ContactMet
     return contacts.add_method(svc, person.id, channel, address)
 
 
+RESEND_AFTER = timedelta(minutes=1)
+"""A new code no sooner than this after the last one (each costs an SMS or a call)."""
+
+
+class CodeTooSoon(InvalidInput):
+    def __init__(self, wait_seconds: int) -> None:
+        super().__init__(f"a code was sent less than a minute ago: wait {wait_seconds} s")
+        self.wait_seconds = wait_seconds
+
+
 def send_code(svc: Services, person: Person, channel: str, address: str) -> ContactMethod:
-    """Send a code to one of the person's unverified methods (a config method is stored first)."""
+    """Send a code to one of the person's unverified methods (a config method is stored first);
+    ``CodeTooSoon`` within a minute of the last code."""
     method = method_of(svc, person, channel, address)
     if method.verified:
         raise InvalidInput(f"the {channel} method {address} is already verified")
+    now = svc.clock.now()
+    with svc.read() as uow:
+        pending = uow.contacts.pending_code(method)
+    if pending is not None:
+        sent_at = pending.expires_at.astimezone(UTC) - contacts.CODE_TTL
+        if now < sent_at + RESEND_AFTER:
+            raise CodeTooSoon(int((sent_at + RESEND_AFTER - now).total_seconds()) + 1)
     if method.source == "config":
         with svc.uow() as uow:
             uow.contacts.add(method, svc.clock.now())  # left as it is when already stored

@@ -212,7 +212,9 @@ def test_wrong_expired_and_too_many_codes_are_explained(client, token, services,
     assert "Too many wrong codes (5): send a new code." in alert(locked)
     assert not methods(services)[("sms", "+32470123456")].verified
 
-    post(client, "/profile/methods/send-code", token, **where)
+    clock.advance(timedelta(minutes=1))
+    assert post(client, "/profile/methods/send-code", token, **where).status_code == 303
+    assert len(channels["sms"].sent) == 2
     clock.advance(timedelta(minutes=10, seconds=1))
     late = post(client, "/profile/methods/verify", token, code=code_sent(channels["sms"]), **where)
     assert late.status_code == 422
@@ -334,3 +336,23 @@ def test_the_page_and_its_errors_speak_french(client, token):
 def test_the_preferences_page_links_the_profile(client, token):
     page = client.get("/preferences").text
     assert '<a href="/profile">How pages reach you (contact methods, notification rules, quiet hours)' in page
+
+
+def test_a_new_code_waits_a_minute_after_the_last(client, token, channels, clock):
+    post(client, "/profile/methods", token, channel="sms", address="+32470123456")
+    where = {"channel": "sms", "address": "+32470123456"}
+    post(client, "/profile/methods/send-code", token, **where)
+    first = code_sent(channels["sms"])
+    clock.advance(timedelta(seconds=20))
+    again = post(client, "/profile/methods/send-code", token, **where)
+    assert again.status_code == 429
+    assert "A code was sent less than a minute ago: wait 41 seconds before asking for another." in alert(
+        again
+    )
+    assert len(channels["sms"].sent) == 1
+    clock.advance(timedelta(seconds=41))
+    assert post(client, "/profile/methods/send-code", token, **where).status_code == 303
+    assert len(channels["sms"].sent) == 2
+    replaced = post(client, "/profile/methods/verify", token, code=first, **where)
+    if first != code_sent(channels["sms"]):  # the new code replaced the old one
+        assert replaced.status_code == 422

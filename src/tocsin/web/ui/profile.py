@@ -195,6 +195,11 @@ def send_code(request: Request, session: OwnSession, channel: Field = "", addres
         return _show(request, session, status=422, error=(key, problem))
     try:
         profile.send_code(svc, person, channel, address)
+    except profile.CodeTooSoon as exc:
+        problem = _(
+            "A code was sent less than a minute ago: wait %(seconds)s seconds before asking for another."
+        ) % {"seconds": exc.wait_seconds}
+        return _show(request, session, status=429, error=(key, problem))
     except InvalidInput as exc:
         problem = _("The code could not be sent: %(reason)s. Retry in a moment.") % {"reason": exc.detail}
         return _show(request, session, status=422, error=(key, problem))
