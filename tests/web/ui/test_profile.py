@@ -31,7 +31,8 @@ def settings(db_url: str) -> Settings:
             "email": NORA,
             "timezone": "Europe/Brussels",
             "contact": {"voice": "+32 470 00 00 01"},
-        }
+        },
+        "victor": {"name": "Victor Viewer", "email": "viewer@example.org"},
     }
     return Settings.model_validate({"database": {"url": db_url}, "people": people})
 
@@ -92,15 +93,31 @@ def code_sent(recorder: Recorder) -> str:
 
 
 def test_a_user_who_is_not_one_of_the_people_is_told_why_there_is_nothing_here(client, as_role):
-    as_role(Role.VIEWER)
+    token = as_role(Role.ADMIN)
     page = client.get("/profile")
     assert page.status_code == 200
-    assert "viewer@example.org) is not one of the plan's <code>people</code>" in page.text
+    assert "admin@example.org) is not one of the plan's <code>people</code>" in page.text
     assert "Ask an admin to add an entry with your e-mail" in page.text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
     refused = post(client, "/profile/methods", token, channel="sms", address="+32470123456")
     assert refused.status_code == 404
-    assert "viewer@example.org is not one of the plan" in refused.text
+    assert "admin@example.org is not one of the plan" in refused.text
+
+
+def test_a_viewer_reads_their_profile_and_changes_nothing(client, as_role, services):
+    token = as_role(Role.VIEWER)  # Victor, one of the people
+    page = client.get("/profile").text
+    assert "Your role (viewer) reads only: ask an admin" in page
+    assert 'action="/profile/methods"' not in page
+    assert "Save rules" not in page
+    assert "<fieldset disabled>" in page
+    for path, data in [
+        ("/profile/methods", {"channel": "sms", "address": "+32470123499"}),
+        ("/profile/rules", {"use_sms": "1", "after_sms": "0"}),
+    ]:
+        assert post(client, path, token, **data).status_code == 403
+    with services.read() as uow:
+        assert uow.contacts.methods(["victor"]) == []
+        assert uow.contacts.rule("victor", "UTC") is None
 
 
 def test_the_page_lists_the_directory_email_and_the_config_methods(client, token):

@@ -2,9 +2,9 @@
 e-mail — contact methods (add, send a verification code, verify, remove), the notification
 rule (which method after how many minutes while a page is unacknowledged) and quiet hours.
 
-Any signed-in user edits their own profile (the CSRF token is checked; no role is needed: a
-viewer paged as a stakeholder sets their own phone). A refused form is shown again with 422 and
-the problem named next to the form; nothing is written then."""
+Changing it takes the responder role, as every change in tocsin (viewers read: their page shows
+their methods and rule without the forms). A refused form is shown again with 422 and the
+problem named next to the form; nothing is written then."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ import re
 from datetime import time, timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi import APIRouter, Form, Request, Response
 
 from tocsin.adapters.i18n import gettext as _
 from tocsin.adapters.i18n import ngettext
 from tocsin.domain import contacts as domain
+from tocsin.domain.access import Role
 from tocsin.domain.contacts import DEFAULT_RULE, PersonRule, QuietHours, RuleEntry
 from tocsin.domain.errors import InvalidInput, NotFound
 from tocsin.domain.notification import Person
@@ -27,12 +28,10 @@ from tocsin.web.api import MAX_BODY_BYTES
 from tocsin.web.context import services_of
 from tocsin.web.ui.render import page, redirect
 from tocsin.web.ui.route import UiRoute
-from tocsin.web.ui.security import Session, csrf_protect
+from tocsin.web.ui.security import FormSession, Session
 
 router = APIRouter(route_class=UiRoute, include_in_schema=False, max_body_size=MAX_BODY_BYTES)
 
-OwnSession = Annotated[WebSession, Depends(csrf_protect)]
-"""Signed in, CSRF token checked: anyone edits their own profile."""
 Field = Annotated[str, Form(max_length=100)]
 Minutes = Annotated[str, Form(max_length=10)]
 Box = Annotated[str, Form(max_length=10)]
@@ -75,6 +74,7 @@ def _show(
     person = profile.person_of(svc, session.user.email)
     context: dict[str, Any] = {
         "nav": "profile",
+        "can_edit": session.user.role.allows(Role.RESPONDER),
         "person": person,
         "error_form": error[0] if error else "",
         "error": error[1] if error else "",
@@ -148,7 +148,7 @@ def _address_problem(channel: str, address: str) -> str | None:
 
 
 @router.post("/profile/methods")
-def add_method(request: Request, session: OwnSession, channel: Field = "", address: Field = "") -> Response:
+def add_method(request: Request, session: FormSession, channel: Field = "", address: Field = "") -> Response:
     person = _person(request, session)
     form = {"channel": channel, "address": address}
     if channel not in domain.ADDRESSED:
@@ -181,7 +181,7 @@ def _method_key(channel: str, address: str) -> str:
 
 
 @router.post("/profile/methods/send-code")
-def send_code(request: Request, session: OwnSession, channel: Field = "", address: Field = "") -> Response:
+def send_code(request: Request, session: FormSession, channel: Field = "", address: Field = "") -> Response:
     person = _person(request, session)
     svc = services_of(request)
     method = profile.method_of(svc, person, channel, address)
@@ -215,7 +215,7 @@ def send_code(request: Request, session: OwnSession, channel: Field = "", addres
 @router.post("/profile/methods/verify")
 def verify(
     request: Request,
-    session: OwnSession,
+    session: FormSession,
     channel: Field = "",
     address: Field = "",
     code: Annotated[str, Form(max_length=20)] = "",
@@ -257,7 +257,7 @@ def verify(
 
 
 @router.post("/profile/methods/remove")
-def remove(request: Request, session: OwnSession, channel: Field = "", address: Field = "") -> Response:
+def remove(request: Request, session: FormSession, channel: Field = "", address: Field = "") -> Response:
     person = _person(request, session)
     svc = services_of(request)
     method = profile.method_of(svc, person, channel, address)
@@ -327,7 +327,7 @@ def _quiet_hours(on: str, start_text: str, end_text: str, timezone: str) -> Quie
 @router.post("/profile/rules")
 def save_rules(
     request: Request,
-    session: OwnSession,
+    session: FormSession,
     *,
     use_push: Box = "",
     after_push: Minutes = "",
