@@ -8,7 +8,7 @@ Screenshots go to ``test-artifacts/`` (gitignored)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from tocsin.adapters.passwords import Argon2Passwords
 from tocsin.config import Settings
 from tocsin.config.isolation import ENVIRON
 from tocsin.domain.access import SYSTEM, Role
+from tocsin.services.paging import Channel
 from tocsin.services.users import create_user
 from tocsin.web.app import create_app
 
@@ -67,17 +68,26 @@ class LiveServer:
 
 
 def serve(
-    tmp_path: Path, extra: dict[str, Any] | None = None, environ: dict[str, str] | None = None
+    tmp_path: Path,
+    extra: dict[str, Any] | None = None,
+    environ: dict[str, str] | None = None,
+    channels: Mapping[str, Channel] | None = None,
 ) -> Iterator[LiveServer]:
     """tocsin on SQLite in ``tmp_path`` with a responder and a viewer account; ``extra``
     settings (sources, diagnostics, runbooks…) merged over the defaults; ``environ``: the
-    variables ``${NAME}`` in the settings read."""
+    variables ``${NAME}`` in the settings read; ``channels``: stand-ins added to the paging
+    channels (a recording SMS channel…)."""
     db = f"sqlite:///{tmp_path / 'tocsin.db'}"
     migrate.upgrade(db)
     port = free_port()
     base = {"database": {"url": db}, "server": {"port": port, "base_url": f"http://127.0.0.1:{port}"}}
     settings = Settings.model_validate({**base, **(extra or {})}, context={ENVIRON: environ or {}})
     container = replace(bootstrap.build(settings), passwords=Argon2Passwords(time_cost=1, memory_cost=1024))
+    if channels:
+        paging = replace(
+            container.services.paging, channels={**container.services.paging.channels, **channels}
+        )
+        container = replace(container, services=replace(container.services, paging=paging))
     for role in (Role.RESPONDER, Role.VIEWER):
         create_user(
             container.services,

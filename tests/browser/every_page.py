@@ -19,7 +19,7 @@ from tocsin.domain.incident import IncidentId
 from tocsin.domain.security_steps import StepState
 from tocsin.domain.severity import Severity
 from tocsin.domain.statuspage import UpdateStatus
-from tocsin.services import breaches, evidence, incidents, security_procedure, statuspage
+from tocsin.services import breaches, evidence, incidents, profile, security_procedure, statuspage
 from tocsin.services.users import create_user
 
 ADMIN = "admin@example.org"
@@ -31,6 +31,13 @@ EXTRA: dict[str, Any] = {
         "sofia": {"name": "Sofia Lambert", "email": "sofia@example.org", "timezone": "Europe/Brussels"},
         "theo": {"name": "Théo Dubois", "email": "theo@example.org", "timezone": "Europe/Paris"},
         "ines": {"name": "Inès Moreau", "email": "ines@example.org", "timezone": "Europe/Paris"},
+        "ada": {  # the admin who signs in: her /profile has methods in every state
+            "name": "Ada Admin",
+            "email": ADMIN,
+            "timezone": "Europe/Brussels",
+            "contact": {"push": "ada-pager", "sms": "+32470000002", "verified": True},
+            "quiet_hours": {"start": "22:00", "end": "07:00"},
+        },
     },
     "roles": {"lead_engineer": {"name": "Lead Engineer", "members": ["theo"]}},
     "teams": {"dev": {"name": "Équipe dev", "members": ["theo", "ines"]}},
@@ -165,6 +172,7 @@ def seed(server: LiveServer) -> dict[str, str]:
     incidents.acknowledge_incident(svc, did, by=rita)
     incidents.resolve_incident(svc, did, summary="Reindexed.", by=rita)
     sec = _security_incident(server, sam)
+    profile.add(svc, svc.paging.directory.people["ada"], "voice", "+32470000003")  # not verified yet
     public = statuspage.public_status(svc, pid, by=rita)
     assert public is not None
     return {
@@ -186,6 +194,7 @@ def seed(server: LiveServer) -> dict[str, str]:
         "status-history": "/status/history",
         "status-incident": f"/status/incidents/{public.id}",
         "status-confirm": "/status/subscribe/confirm?token=abc",
+        "profile": "/profile",
     }
 
 

@@ -19,6 +19,7 @@ PAGES = [
     "/plan",
     "/on-call",
     "/admin/jobs",
+    "/profile",
 ]
 FORMS = [
     "/incidents/new",
@@ -32,6 +33,11 @@ FORMS = [
     "/incidents/1/security",
     "/admin/jobs/1/retry",
     "/sign-out",
+    "/profile/methods",
+    "/profile/methods/send-code",
+    "/profile/methods/verify",
+    "/profile/methods/remove",
+    "/profile/rules",
 ]
 
 
