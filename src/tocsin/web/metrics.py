@@ -32,6 +32,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from tocsin.adapters.db.engine import read_connection
 from tocsin.adapters.db.schema import incidents, timeline_events
 from tocsin.domain.events import EventKind
 from tocsin.domain.lifecycle import Phase
@@ -60,8 +61,9 @@ class IncidentCounts:
 
 
 def incident_counts(engine: Engine) -> IncidentCounts:
-    """Read-only: open incidents per severity (zero for absent ones) and the response-time
-    breaches recorded (one ``sla_breached`` timeline event each), in one short transaction.
+    """Read-only (never the write lock): open incidents per severity (zero for absent ones) and
+    the response-time breaches recorded (one ``sla_breached`` timeline event each, counted on
+    ``ix_timeline_events_kind``), in one short transaction.
 
     Here until the repositories offer a read model for it."""
     by_severity = (
@@ -70,7 +72,7 @@ def incident_counts(engine: Engine) -> IncidentCounts:
         .group_by(incidents.c.severity)
     )
     breaches = sa.select(sa.func.count()).where(timeline_events.c.kind == EventKind.SLA_BREACHED.value)
-    with engine.connect() as conn:
+    with read_connection(engine) as conn:
         counts = {str(severity): int(n) for severity, n in conn.execute(by_severity)}
         breached = int(conn.execute(breaches).scalar_one())
     return IncidentCounts({s: counts.get(s.value, 0) for s in Severity}, breached)
@@ -107,7 +109,7 @@ def duration_histograms(engine: Engine) -> list[Metric]:
             .group_by(incidents.c.severity)
         )
         family = HistogramMetricFamily(name, help_text + " by severity", labels=["severity"])
-        with engine.connect() as conn:
+        with read_connection(engine) as conn:
             found = {str(row[0]): row[1:] for row in conn.execute(query)}
         for severity in Severity:
             count, total, *cumulative = found.get(severity.value, (0, 0.0, *([0] * len(buckets))))

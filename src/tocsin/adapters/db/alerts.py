@@ -45,7 +45,6 @@ _SAVE_GROUP = Fast(
     .where(alert_groups.c.incident_id == sa.bindparam("group_id"))
     .values({k: sa.bindparam(k, type_=alert_groups.c[k].type) for k in _GROUP_KEYS})
 )
-_FIRING = sa.case((alerts.c.status == AlertStatus.FIRING.value, 1), else_=0)
 
 
 @functools.lru_cache(maxsize=64)
@@ -203,22 +202,20 @@ class SqlAlertRepository:
         return list(self._conn.execute(query).scalars())
 
     def counts(self, incident_ids: Sequence[IncidentId]) -> Mapping[IncidentId, AlertCounts]:
+        """From the groups' tallies (kept by the intake with every alert written): one row per
+        incident, whatever its number of alerts."""
         if not incident_ids:
             return {}
-        ids = list(incident_ids)
-        per_incident = (
-            sa.select(alerts.c.incident_id, sa.func.count(), sa.func.sum(_FIRING))
-            .where(alerts.c.incident_id.in_(ids))
-            .group_by(alerts.c.incident_id)
-        )
-        dropped = sa.select(alert_groups.c.incident_id, alert_groups.c.truncated_alerts).where(
-            alert_groups.c.incident_id.in_(ids)
-        )
-        truncated = {row[0]: int(row[1]) for row in self._conn.execute(dropped)}
+        query = sa.select(
+            alert_groups.c.incident_id,
+            alert_groups.c.alerts_total,
+            alert_groups.c.alerts_firing,
+            alert_groups.c.truncated_alerts,
+        ).where(alert_groups.c.incident_id.in_(list(incident_ids)))
         counts: dict[IncidentId, AlertCounts] = {}
-        for incident_id, total, firing in self._conn.execute(per_incident):
-            lit = int(firing or 0)
-            counts[IncidentId(incident_id)] = AlertCounts(
-                firing=lit, resolved=int(total) - lit, truncated=truncated.get(incident_id, 0)
-            )
+        for incident_id, total, firing, truncated in self._conn.execute(query):
+            if total:
+                counts[IncidentId(incident_id)] = AlertCounts(
+                    firing=int(firing), resolved=int(total) - int(firing), truncated=int(truncated)
+                )
         return counts

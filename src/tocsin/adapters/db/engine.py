@@ -85,3 +85,11 @@ def _on_sqlite_begin(connection: Connection) -> None:
 
 def is_postgresql(connection: Connection | Engine) -> bool:
     return connection.dialect.name == "postgresql"
+
+
+def read_connection(engine: Engine) -> Connection:
+    """A connection for queries only: on SQLite its transactions begin deferred, so a reader
+    (a metrics scrape, a queue gauge) never takes or waits for the write lock."""
+    conn = engine.connect()
+    conn.execution_options(**{READ_ONLY: True})
+    return conn

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -202,13 +202,27 @@ class SqlStatusPageRepository(SqlStatusMailRows):
         )
         self._bump()
 
-    def history(self) -> Sequence[StatusChange]:
-        rows = self._conn.execute(
-            sa.select(status_component_history).order_by(
-                status_component_history.c.at, status_component_history.c.id
+    def history(self, since: datetime | None = None) -> Sequence[StatusChange]:
+        h = status_component_history
+        query = sa.select(h.c.component, h.c.status, h.c.at, h.c.id)
+        if since is not None:
+            last = (
+                sa.select(h.c.component, sa.func.max(h.c.at).label("at"))
+                .where(h.c.at < since)
+                .group_by(h.c.component)
+                .subquery()
             )
-        ).mappings()
+            before = sa.select(h.c.component, h.c.status, h.c.at, h.c.id).join(
+                last, sa.and_(h.c.component == last.c.component, h.c.at == last.c.at)
+            )
+            query = sa.union_all(query.where(h.c.at >= since), before).subquery().select()
+        rows = self._conn.execute(query.order_by(sa.text("at"), sa.text("id"))).mappings()
         return [StatusChange(r["component"], ComponentStatus(r["status"]), r["at"]) for r in rows]
+
+    def first_changes(self) -> Mapping[str, datetime]:
+        h = status_component_history
+        query = sa.select(h.c.component, sa.func.min(h.c.at)).group_by(h.c.component)
+        return {str(component): at for component, at in self._conn.execute(query)}
 
     def save_maintenance(self, maintenance: Maintenance) -> None:
         values: dict[str, Any] = {

@@ -33,6 +33,7 @@ from tocsin.web.schemas import (
     ResolveRequest,
     SecurityRequest,
     TimelineEventOut,
+    encode_cursor,
 )
 
 _PROBLEM: dict[str, Any] = {
@@ -102,6 +103,7 @@ def list_incidents(
         total=page.total,
         limit=page.limit,
         offset=page.offset,
+        next_cursor=encode_cursor(page.items[-1]) if len(page.items) == page.limit else None,
     )
 
 

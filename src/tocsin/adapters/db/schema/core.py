@@ -143,3 +143,14 @@ login_failures = sa.Table(
     sa.Index(None, "email", "at"),
     sa.Index(None, "client", "at"),
 )
+
+
+# --- Reads on a big history (migration 0018) ------------------------------------------------
+# The incident list's order (severity, newest detection, newest id) as one index, so that a page
+# and a cursor seek instead of sorting; "recently resolved" by resolution time; timeline events
+# counted by kind (the metrics' response-time breaches).
+sa.Index(
+    "ix_incidents_list_order", incidents.c.severity, incidents.c.detected_at.desc(), incidents.c.id.desc()
+)
+sa.Index("ix_incidents_resolved_at", incidents.c.resolved_at)
+sa.Index("ix_timeline_events_kind", timeline_events.c.kind)
