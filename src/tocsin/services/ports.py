@@ -110,8 +110,8 @@ class IncidentRepository(Protocol):
 class TimelineRepository(Protocol):
     def append(self, incident_id: IncidentId, events: Sequence[TimelineEvent]) -> None: ...
 
-    def list(self, incident_id: IncidentId) -> Sequence[StoredEvent]:
-        """Oldest first."""
+    def list(self, incident_id: IncidentId, *, kinds: frozenset[str] = frozenset()) -> Sequence[StoredEvent]:
+        """Oldest first; only events of ``kinds`` unless empty."""
         ...
 
     def page(

@@ -13,6 +13,7 @@ PostgreSQL: ``postgresql+psycopg://`` (psycopg 3), READ COMMITTED, row locks for
 from __future__ import annotations
 
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -93,3 +94,19 @@ def read_connection(engine: Engine) -> Connection:
     conn = engine.connect()
     conn.execution_options(**{READ_ONLY: True})
     return conn
+
+
+def selective_in(
+    connection: Connection, column: sa.Column[Any], values: Sequence[str]
+) -> sa.ColumnElement[bool]:
+    """``column IN values``, marked on SQLite as true for few rows (``likelihood``), for terms
+    such as "open": a handful of incidents among many, which SQLite's statistics (distinct
+    values only) cannot tell, so that it seeks on the phase index instead of walking the list's
+    order. PostgreSQL's statistics know the skew: it gets the plain condition. ``values`` are
+    the schema's own constants (identifiers), written into the SQL."""
+    if connection.dialect.name != "sqlite":
+        return column.in_(values)
+    if not all(value.isidentifier() for value in values):
+        raise ValueError(f"not constants of the schema: {values!r}")
+    listed = ", ".join(f"'{value}'" for value in values)
+    return sa.text(f"likelihood({column.table.name}.{column.name} IN ({listed}), 0.001)")  # type: ignore[attr-defined]

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from tocsin.adapters.db import rows
-from tocsin.adapters.db.engine import is_postgresql
+from tocsin.adapters.db.engine import is_postgresql, selective_in
 from tocsin.adapters.db.fast import Fast
 from tocsin.adapters.db.schema import api_tokens, incident_id_seq, incidents, timeline_events
 from tocsin.adapters.db.types import UTCDateTime
@@ -88,7 +88,7 @@ class SqlIncidentRepository:
         index entries, not rows, and ``after`` seeks."""
         conditions: list[sa.ColumnElement[bool]] = []
         if query.open is True:
-            conditions.append(incidents.c.phase.in_(OPEN_PHASES))
+            conditions.append(selective_in(self._conn, incidents.c.phase, OPEN_PHASES))
         elif query.open is False:
             conditions.append(incidents.c.phase.not_in(OPEN_PHASES))
         if query.severity is not None:
@@ -209,12 +209,14 @@ class SqlTimelineRepository:
         ]
         _APPEND.many(self._conn, values)
 
-    def list(self, incident_id: IncidentId) -> Sequence[StoredEvent]:
+    def list(self, incident_id: IncidentId, *, kinds: frozenset[str] = frozenset()) -> Sequence[StoredEvent]:
         query = (
             sa.select(timeline_events)
             .where(timeline_events.c.incident_id == incident_id)
             .order_by(timeline_events.c.id)
         )
+        if kinds:
+            query = query.where(timeline_events.c.kind.in_(sorted(kinds)))
         return [_event(r) for r in self._conn.execute(query).mappings()]
 
     def page(

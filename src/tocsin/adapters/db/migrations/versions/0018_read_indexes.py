@@ -54,6 +54,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_incidents_resolved_at", "incidents", ["resolved_at"])
     op.create_index("ix_timeline_events_kind", "timeline_events", ["kind"])
+    op.create_index("ix_timeline_events_incident_kind", "timeline_events", ["incident_id", "kind", "id"])
     op.create_index("ix_alerts_list_order", "alerts", ["incident_id", "status", "first_seen_at", "id"])
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
@@ -84,6 +85,7 @@ def downgrade() -> None:
         for name in ("title", "summary"):
             bind.exec_driver_sql(f"DROP INDEX IF EXISTS ix_incidents_search_{name}")
     op.drop_index("ix_alerts_list_order", table_name="alerts")
+    op.drop_index("ix_timeline_events_incident_kind", table_name="timeline_events")
     op.drop_index("ix_timeline_events_kind", table_name="timeline_events")
     op.drop_index("ix_incidents_resolved_at", table_name="incidents")
     op.drop_index("ix_incidents_list_order", table_name="incidents")
