@@ -15,7 +15,6 @@ from tocsin.services.context import Services
 from tocsin.services.incidents import persist
 from tocsin.services.ports import StoredEvent
 
-
 STEP_KINDS = frozenset({EventKind.SECURITY_STEP.value})  # the only events the steps are replayed from
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError
 
 from tocsin.adapters.db import rows
@@ -121,7 +121,7 @@ class SqlIncidentRepository:
         order: Sequence[sa.ColumnElement[Any]],
         query: IncidentFilter,
         limit: int | None = None,
-    ) -> list[int]:
+    ) -> Sequence[int]:
         select = (
             sa.select(incidents.c.id)
             .where(*conditions)
@@ -129,11 +129,11 @@ class SqlIncidentRepository:
             .limit(query.limit if limit is None else limit)
             .offset(query.offset)
         )
-        return [int(i) for i in self._conn.execute(select).scalars()]
+        return tuple(int(i) for i in self._conn.execute(select).scalars())
 
     def _ids_after(
         self, conditions: Sequence[sa.ColumnElement[bool]], key: IncidentKey, query: IncidentFilter
-    ) -> list[int]:
+    ) -> Sequence[int]:
         """After ``key`` in (severity ASC, detected_at DESC, id DESC): the rest of its severity
         (a seek on the index), then the following severities (another)."""
         same = [
@@ -144,10 +144,10 @@ class SqlIncidentRepository:
         ]
         wanted = query.offset + query.limit
         first = replace(query, offset=0)
-        ids = self._ids(same, _LIST_ORDER, first, wanted)
+        ids: Sequence[int] = self._ids(same, _LIST_ORDER, first, wanted)
         if len(ids) < wanted:
             later = [*conditions, incidents.c.severity > key.severity.value]
-            ids += self._ids(later, _LIST_ORDER, first, wanted - len(ids))
+            ids = [*ids, *self._ids(later, _LIST_ORDER, first, wanted - len(ids))]
         return ids[query.offset : wanted]
 
     def _matching(self, search: str, *, cleared: bool) -> sa.ColumnElement[bool]:
@@ -161,7 +161,7 @@ class SqlIncidentRepository:
         words: sa.ColumnElement[bool]
         if self._conn.dialect.name == "sqlite" and len(search) >= TRIGRAM:
             phrase = '"' + search.replace('"', '""') + '"'
-            matched = (
+            matched: sa.Select[tuple[Any]] = (
                 sa.select(sa.column("rowid"))
                 .select_from(sa.table("incidents_fts"))
                 .where(sa.text("incidents_fts MATCH :fts_phrase").bindparams(fts_phrase=phrase))
@@ -248,7 +248,7 @@ class SqlTimelineRepository:
         return {str(kind): int(n) for kind, n in self._conn.execute(query)}
 
 
-def _event(r: Mapping[str, Any]) -> StoredEvent:
+def _event(r: RowMapping) -> StoredEvent:
     return StoredEvent(
         id=r["id"],
         incident_id=IncidentId(r["incident_id"]),
