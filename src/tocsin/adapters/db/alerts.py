@@ -13,10 +13,12 @@ from sqlalchemy.exc import IntegrityError
 from tocsin.adapters.db import rows
 from tocsin.adapters.db.fast import Fast, in_list
 from tocsin.adapters.db.schema import OPEN_PHASE_VALUES, alert_groups, alerts, incidents
+from tocsin.adapters.db.types import UTCDateTime
 from tocsin.domain.alert import AlertCounts, AlertGroup, AlertStatus, AlertTally, StoredAlert
 from tocsin.domain.errors import Conflict
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.severity import Severity
+from tocsin.services.alert_ports import AlertKey
 
 # The intake's statements, per webhook: built once, run on the driver's cursor (see ``fast``).
 _CURRENT = Fast(
@@ -183,8 +185,14 @@ class SqlAlertRepository:
         _UPDATE.many(self._conn, changed)
 
     def list(
-        self, incident_id: IncidentId, *, limit: int | None = None, offset: int = 0
+        self,
+        incident_id: IncidentId,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        after: AlertKey | None = None,
     ) -> Sequence[StoredAlert]:
+        """On ``ix_alerts_list_order`` (incident, status, first seen, id)."""
         group_key = self._conn.execute(
             sa.select(alert_groups.c.group_key).where(alert_groups.c.incident_id == incident_id)
         ).scalar_one_or_none()
@@ -195,6 +203,15 @@ class SqlAlertRepository:
             .limit(limit)
             .offset(offset)
         )
+        if after is not None:
+            query = query.where(
+                sa.tuple_(alerts.c.status, alerts.c.first_seen_at, alerts.c.id)
+                > sa.tuple_(
+                    sa.literal(after.status.value),
+                    sa.literal(after.first_seen_at, UTCDateTime()),
+                    sa.literal(after.id),
+                )
+            )
         return [_stored(r, group_key or "") for r in self._conn.execute(query).mappings()]
 
     def names(self, limit: int = 10_000) -> Sequence[str]:
