@@ -55,6 +55,9 @@ class IncidentFilter:
     from there); cheaper than a deep ``offset`` on a big history."""
     newest_resolved: bool = False
     """Order by resolution time, the most recently resolved first (unresolved ones left out)."""
+    counted: bool = True
+    """False: ``total`` is not counted (a scan on a big history) and only says ``offset`` plus
+    the items found, for callers that show no total."""
 
 
 @dataclass(frozen=True, slots=True)

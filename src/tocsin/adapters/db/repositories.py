@@ -99,9 +99,7 @@ class SqlIncidentRepository:
             conditions.append(incidents.c.resolved_at.is_not(None))
         if query.search.strip():
             conditions.append(self._matching(query.search.strip(), cleared=query.cleared))
-        total = self._conn.execute(
-            sa.select(sa.func.count()).select_from(incidents).where(*conditions)
-        ).scalar_one()
+        total = self._count(conditions) if query.counted else None
         if query.newest_resolved:
             ids = self._ids(conditions, (incidents.c.resolved_at.desc(), incidents.c.id.desc()), query)
         elif query.after is not None:
@@ -113,6 +111,7 @@ class SqlIncidentRepository:
             for r in self._conn.execute(sa.select(incidents).where(incidents.c.id.in_(ids))).mappings()
         }
         items = [found[i] for i in ids if i in found]
+        total = query.offset + len(items) if total is None else total
         return Page(items=items, total=total, limit=query.limit, offset=query.offset)
 
     def _ids(
@@ -149,6 +148,10 @@ class SqlIncidentRepository:
             later = [*conditions, incidents.c.severity > key.severity.value]
             ids = [*ids, *self._ids(later, _LIST_ORDER, first, wanted - len(ids))]
         return ids[query.offset : wanted]
+
+    def _count(self, conditions: Sequence[sa.ColumnElement[bool]]) -> int:
+        select = sa.select(sa.func.count()).select_from(incidents).where(*conditions)
+        return int(self._conn.execute(select).scalar_one())
 
     def _matching(self, search: str, *, cleared: bool) -> sa.ColumnElement[bool]:
         """``#12`` or ``12``: that incident; otherwise the text anywhere in the title or summary,

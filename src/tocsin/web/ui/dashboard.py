@@ -31,7 +31,7 @@ def _live(request: Request, session: Session) -> dict[str, Any]:
     actor = session.user.actor
     open_page = use_cases.list_incidents(svc, IncidentFilter(open=True, limit=OPEN_LIMIT), by=actor)
     done_page = use_cases.list_incidents(
-        svc, IncidentFilter(open=False, newest_resolved=True, limit=RESOLVED_SHOWN), by=actor
+        svc, IncidentFilter(open=False, newest_resolved=True, limit=RESOLVED_SHOWN, counted=False), by=actor
     )
     open_views = views.by_urgency(views.view(i, svc.plan, now) for i in open_page.items)
     counts = {s: sum(1 for v in open_views if v.incident.severity is s) for s in Severity}
