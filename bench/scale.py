@@ -519,6 +519,7 @@ def measure(url: str, size: Size, n: int, *, sqlite: bool) -> dict[str, tuple[fl
     big = size.big_id
     try:
         figures: dict[str, tuple[float, float, int]] = {}
+        alerts_cursor, incidents_cursor = cursors(server, size)
         reads: dict[str, Callable[[int], str]] = {
             "dashboard /": lambda _i: "/",
             "dashboard live fragment": lambda _i: "/dashboard/live",
@@ -529,6 +530,12 @@ def measure(url: str, size: Size, n: int, *, sqlite: bool) -> dict[str, tuple[fl
             "API alerts of big incident": lambda _i: f"/api/v1/incidents/{big}/alerts",
             "API timeline of big incident": lambda _i: f"/api/v1/incidents/{big}/timeline",
             "API incidents ?offset=90%": lambda _i: f"/api/v1/incidents?offset={size.offset}",
+            "API alerts ?limit=100&offset=90%": lambda _i: (
+                f"/api/v1/incidents/{big}/alerts?limit=100&offset={int(size.big_alerts * 0.9)}"
+            ),
+            "API alerts ?limit=100&cursor=(90%)": lambda _i: alerts_cursor,
+            "API timeline ?limit=100": lambda _i: f"/api/v1/incidents/{big}/timeline?limit=100",
+            "API incidents ?cursor=(90%)": lambda _i: incidents_cursor,
             "search q=": lambda _i: f"/incidents?state=all&q={SEARCH_WORD}",
             "/metrics": lambda _i: "/metrics",
         }
@@ -544,6 +551,24 @@ def measure(url: str, size: Size, n: int, *, sqlite: bool) -> dict[str, tuple[fl
         return figures
     finally:
         server.stop()
+
+
+def cursors(server: Server, size: Size) -> tuple[str, str]:
+    """The paths of the pages at 90 % of the big incident's alerts and of the incident list,
+    reached with the cursor the page before returned (the plain first pages when there is none)."""
+    big, alerts_at, list_at = size.big_id, int(size.big_alerts * 0.9), size.offset
+    with server.client() as client:
+        before = client.get(
+            f"/api/v1/incidents/{big}/alerts", params={"limit": 1, "offset": max(alerts_at - 1, 0)}
+        )
+        alerts = f"/api/v1/incidents/{big}/alerts?limit=100"
+        if "x-next-cursor" in before.headers:
+            alerts += f"&cursor={before.headers['x-next-cursor']}"
+        page = client.get("/api/v1/incidents", params={"limit": 1, "offset": max(list_at - 1, 0)}).json()
+        listing = "/api/v1/incidents"
+        if page.get("next_cursor"):
+            listing += f"?cursor={page['next_cursor']}"
+    return alerts, listing
 
 
 def sqlite_db(folder: Path, name: str, size: Size) -> str:

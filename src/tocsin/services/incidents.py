@@ -253,11 +253,14 @@ def list_incidents(svc: Services, query: IncidentFilter, *, by: Actor) -> Page[I
     return replace(page, items=[restriction.redact(incident) for incident in page.items])
 
 
-def get_timeline(svc: Services, incident_id: IncidentId, *, by: Actor) -> Sequence[StoredEvent]:
+def get_timeline(
+    svc: Services, incident_id: IncidentId, *, by: Actor, after: int | None = None, limit: int | None = None
+) -> Sequence[StoredEvent]:
+    """Oldest first: every event, or ``limit`` of them after the event ``after``."""
     by.require(Role.VIEWER, "reading incidents")
     with svc.read() as uow:
         restriction.require_clearance(by, uow.incidents.get(incident_id))
-        return uow.timeline.list(incident_id)
+        return uow.timeline.list(incident_id, after=after, limit=limit)
 
 
 @dataclass(frozen=True, slots=True)

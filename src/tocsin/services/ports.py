@@ -113,8 +113,16 @@ class IncidentRepository(Protocol):
 class TimelineRepository(Protocol):
     def append(self, incident_id: IncidentId, events: Sequence[TimelineEvent]) -> None: ...
 
-    def list(self, incident_id: IncidentId, *, kinds: frozenset[str] = frozenset()) -> Sequence[StoredEvent]:
-        """Oldest first; only events of ``kinds`` unless empty."""
+    def list(
+        self,
+        incident_id: IncidentId,
+        *,
+        kinds: frozenset[str] = frozenset(),
+        after: int | None = None,
+        limit: int | None = None,
+    ) -> Sequence[StoredEvent]:
+        """Oldest first; only events of ``kinds`` unless empty, after the event ``after``, at
+        most ``limit``."""
         ...
 
     def page(

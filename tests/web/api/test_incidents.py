@@ -150,6 +150,22 @@ def test_list_pages_with_next_cursor_as_with_offsets(client, clock, as_responder
     assert walked == everything
 
 
+def test_the_timeline_pages_after_the_last_event_seen(client, as_responder):
+    incident = declare(client, as_responder)
+    for n in range(5):
+        client.post(f"{URL}/{incident['id']}/notes", json={"text": f"note {n}"}, headers=as_responder)
+    everything = client.get(f"{URL}/{incident['id']}/timeline", headers=as_responder).json()
+
+    walked, params = [], {"limit": 2}
+    while page := client.get(f"{URL}/{incident['id']}/timeline", params=params, headers=as_responder).json():
+        assert len(page) <= 2
+        walked += page
+        params = {"limit": 2, "after": page[-1]["id"]}
+
+    assert walked == everything
+    assert len(everything) >= 6
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [

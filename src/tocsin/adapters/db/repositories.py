@@ -212,14 +212,24 @@ class SqlTimelineRepository:
         ]
         _APPEND.many(self._conn, values)
 
-    def list(self, incident_id: IncidentId, *, kinds: frozenset[str] = frozenset()) -> Sequence[StoredEvent]:
+    def list(
+        self,
+        incident_id: IncidentId,
+        *,
+        kinds: frozenset[str] = frozenset(),
+        after: int | None = None,
+        limit: int | None = None,
+    ) -> Sequence[StoredEvent]:
         query = (
             sa.select(timeline_events)
             .where(timeline_events.c.incident_id == incident_id)
             .order_by(timeline_events.c.id)
+            .limit(limit)
         )
         if kinds:
             query = query.where(timeline_events.c.kind.in_(sorted(kinds)))
+        if after is not None:
+            query = query.where(timeline_events.c.id > after)
         return [_event(r) for r in self._conn.execute(query).mappings()]
 
     def page(
