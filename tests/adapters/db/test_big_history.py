@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from tests.adapters.db.test_repositories import T0, add, an_incident
 from tocsin.domain.events import EventKind, TimelineEvent
@@ -156,3 +157,15 @@ def test_history_since_keeps_the_status_each_component_had_then(services):
     assert list(window) == changes[1:]
     assert list(everything) == changes
     assert first == {"api": T0 - timedelta(days=200), "login": T0 - timedelta(days=120)}
+
+
+def test_words_are_searched_through_the_index_of_each_database(container, db_url):
+    """The FTS5 table on SQLite, the trigram indexes on PostgreSQL (both here: not a scan)."""
+    engine = container.engine
+    with engine.connect() as conn:
+        if db_url.startswith("sqlite"):
+            found = conn.execute(sa.text("SELECT name FROM sqlite_master WHERE name LIKE 'incidents_fts%'"))
+            assert "incidents_fts" in set(found.scalars())
+        else:
+            found = conn.execute(sa.text("SELECT indexname FROM pg_indexes WHERE tablename = 'incidents'"))
+            assert {"ix_incidents_search_title", "ix_incidents_search_summary"} <= set(found.scalars())

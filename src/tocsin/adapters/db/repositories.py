@@ -153,6 +153,11 @@ class SqlIncidentRepository:
         select = sa.select(sa.func.count()).select_from(incidents).where(*conditions)
         return int(self._conn.execute(select).scalar_one())
 
+    def _has_fts(self) -> bool:
+        """Whether migration 0018 could create the FTS5 table (SQLite 3.34+)."""
+        query = sa.text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'incidents_fts'")
+        return self._conn.execute(query).first() is not None
+
     def _matching(self, search: str, *, cleared: bool) -> sa.ColumnElement[bool]:
         """``#12`` or ``12``: that incident; otherwise the text anywhere in the title or summary,
         case-insensitive (never in a restricted incident's words for a reader without
@@ -162,7 +167,7 @@ class SqlIncidentRepository:
         if number.isdigit() and len(number) < 10:
             return incidents.c.id == int(number)
         words: sa.ColumnElement[bool]
-        if self._conn.dialect.name == "sqlite" and len(search) >= TRIGRAM:
+        if self._conn.dialect.name == "sqlite" and len(search) >= TRIGRAM and self._has_fts():
             phrase = '"' + search.replace('"', '""') + '"'
             matched: sa.Select[tuple[Any]] = (
                 sa.select(sa.column("rowid"))

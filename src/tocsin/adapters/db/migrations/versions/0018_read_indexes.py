@@ -5,7 +5,8 @@ events by kind, and full-text search over incident titles and summaries.
 Search: on SQLite an FTS5 table with the trigram tokenizer (any substring of three characters
 or more, case-insensitive), kept in sync with ``incidents`` by triggers; on PostgreSQL GIN
 trigram indexes (``pg_trgm``) on ``lower(title)`` and ``lower(summary)``, when the extension can
-be created (otherwise searches scan, as before). Neither is in the SQLAlchemy metadata:
+be created (otherwise searches scan, as before; likewise on a SQLite without FTS5's
+trigram tokenizer, before 3.34). Neither is in the SQLAlchemy metadata:
 ``tocsin.adapters.db.migrate.managed`` keeps them out of schema comparisons.
 
 Revision ID: 0018
@@ -57,12 +58,23 @@ def upgrade() -> None:
     op.create_index("ix_timeline_events_incident_kind", "timeline_events", ["incident_id", "kind", "id"])
     op.create_index("ix_alerts_list_order", "alerts", ["incident_id", "status", "first_seen_at", "id"])
     bind = op.get_bind()
-    if bind.dialect.name == "sqlite":
+    if bind.dialect.name == "sqlite" and _fts5_trigram(bind):
         for statement in SQLITE_FTS:
             bind.exec_driver_sql(statement)
     elif bind.dialect.name == "postgresql" and _trgm(bind):
         for statement in PG_TRGM:
             bind.exec_driver_sql(statement)
+
+
+def _fts5_trigram(bind: sa.Connection) -> bool:
+    """Whether this SQLite has FTS5 and its trigram tokenizer (3.34+); searches scan otherwise."""
+    try:
+        with bind.begin_nested():
+            bind.exec_driver_sql("CREATE VIRTUAL TABLE temp.fts_probe USING fts5(x, tokenize='trigram')")
+            bind.exec_driver_sql("DROP TABLE temp.fts_probe")
+    except sa.exc.DBAPIError:
+        return False
+    return True
 
 
 def _trgm(bind: sa.Connection) -> bool:
