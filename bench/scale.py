@@ -188,15 +188,19 @@ def _groups(size: Size, counts: Sequence[int]) -> Iterator[dict[str, Any]]:
         }
 
 
-def _alert_counts(size: Size) -> list[int]:
+def _spread(size: Size, total: int, big: int) -> list[int]:
+    """Per incident (index = id): ``big`` for the big incident, ``total - big`` over the others."""
     counts = [0] * (size.incidents + 1)
-    counts[size.big_id] = size.big_alerts
-    rest = size.alerts - size.big_alerts
-    others = size.incidents - 1
-    for i in range(1, size.incidents + 1):
-        if i != size.big_id and others:
-            counts[i] = rest // others + (1 if i <= rest % others else 0)
+    counts[size.big_id] = big
+    others = [i for i in range(1, size.incidents + 1) if i != size.big_id]
+    rest = total - big
+    for n, i in enumerate(others):
+        counts[i] = rest // len(others) + (1 if n < rest % len(others) else 0)
     return counts
+
+
+def _alert_counts(size: Size) -> list[int]:
+    return _spread(size, size.alerts, size.big_alerts)
 
 
 def _alerts(size: Size, counts: Sequence[int]) -> Iterator[dict[str, Any]]:
@@ -224,13 +228,11 @@ def _alerts(size: Size, counts: Sequence[int]) -> Iterator[dict[str, Any]]:
 
 
 def _events(size: Size, rng: random.Random) -> Iterator[dict[str, Any]]:
-    big = min(size.big_alerts, size.events // 2)
-    per = max(1, (size.events - big) // max(size.incidents - 1, 1))
+    counts = _spread(size, size.events, min(size.big_alerts, size.events // 2))
     step = HISTORY / max(size.incidents, 1)
     for i in range(1, size.incidents + 1):
         at = NOW - HISTORY + step * i
-        n = big if i == size.big_id else per
-        for j in range(n):
+        for j in range(counts[i]):
             kind = "declared" if j == 0 else ("sla_breached" if j == 1 and i % 7 == 0 else "note")
             yield {
                 "incident_id": i,
