@@ -175,11 +175,16 @@ class SqlIncidentRepository:
                 .where(sa.text("incidents_fts MATCH :fts_phrase").bindparams(fts_phrase=phrase))
             )
             words = incidents.c.id.in_(matched)
-        else:
+        elif is_postgresql(self._conn):  # the pattern a constant, so the trigram indexes serve it
             pattern = "%" + _escape_like(search.lower()) + "%"
             words = sa.or_(
                 sa.func.lower(incidents.c.title).like(pattern, escape="/"),
                 sa.func.lower(incidents.c.summary).like(pattern, escape="/"),
+            )
+        else:
+            words = sa.or_(
+                incidents.c.title.icontains(search, autoescape=True),
+                incidents.c.summary.icontains(search, autoescape=True),
             )
         return words if cleared else sa.and_(incidents.c.security.is_(False), words)
 
