@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from tocsin.domain.access import Role
+from tocsin.domain.access import Actor, Role
 from tocsin.domain.events import EventKind, TimelineEvent
 from tocsin.domain.lifecycle import Phase
 from tocsin.domain.severity import Severity
@@ -167,6 +167,11 @@ def test_a_long_timeline_shows_the_newest_events_and_a_link_to_older_ones(client
 
     fragment = client.get(f"/incidents/{p1.id}/timeline").text
     assert fragment.count('class="ev ev-') == 100
+
+    newest = [e.id for e in get_timeline(services, p1.id, by=Actor("rita", Role.ADMIN))][-3]
+    since = client.get(f"/incidents/{p1.id}/timeline?since={newest}").text
+    assert since.count('class="ev ev-') == 2  # only what came after that event, for appending
+    assert "note number 119." in since
 
 
 def test_the_list_searches_filters_and_pages(client, as_role, services, responder):
