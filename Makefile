@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_CONFIG := examples/demo.yaml
 PG_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test check bench bench-ingest bench-timers bench-delivery soak clean chromium messages
+.PHONY: install run test check bench bench-ingest bench-timers bench-delivery bench-scale soak clean chromium messages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -83,6 +83,13 @@ bench-delivery: install
 ## make bench-timers: firing lateness of 10,000 escalation timers due over one minute (SQLite, PostgreSQL)
 bench-timers: install
 	$(BIN)/python bench/timers.py
+
+## make bench-scale: reads on a big history (100,000 incidents, 1M alerts, 1.2M timeline events,
+## seeded straight into the tables) against an empty database, on SQLite and PostgreSQL
+## (127.0.0.1:5432, databases of its own, dropped after); SCALE_ARGS="--scale 0.05" for a quick run
+SCALE_ARGS ?=
+bench-scale: install
+	$(BIN)/python bench/scale.py $(SCALE_ARGS)
 
 ## make soak: 2 replicas + 2 workers on PostgreSQL (127.0.0.1:5432, own database, dropped after)
 ## under an alert storm with simultaneous acks, against 1 + 1; fails if anything is done twice

@@ -69,7 +69,7 @@ def build(
     changes still enqueue their export job, for a worker that has it.
     """
     clock = clock or SystemClock()
-    engine = create_engine(settings.database.url)
+    engine = create_engine(settings.database.url, echo=settings.database.echo)
     max_attempts = settings.worker.max_attempts
     status_export = settings.statuspage.export_dir is not None
     wakeup = Wakeup()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 
-from tocsin.domain.statuspage import ComponentStatus
+from tocsin.domain.statuspage import ComponentStatus, worst
 from tocsin.domain.uptime import uptime
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -72,3 +73,34 @@ def test_the_percentage_moves_with_the_outage():
     assert one_hour.percent == 99.95  # 1 h of 89.5 days
     assert five_hours.percent == 99.76
     assert uptime([], now=NOW).outage_minutes == 0
+
+
+def _reference_bars(history, now, days):
+    """Every span against every day (how the bars were computed before they walked the spans)."""
+    from tocsin.domain.uptime import _WEIGHT, _intervals
+
+    start = datetime.combine(now.date() - timedelta(days=days - 1), datetime.min.time(), UTC)
+    spans = _intervals(history, start, now)
+    bars = []
+    for offset in range(days):
+        day_start = start + offset * timedelta(days=1)
+        day_end = min(day_start + timedelta(days=1), now)
+        statuses, down = [], 0.0
+        for begin, end, status in spans:
+            overlap = (min(end, day_end) - max(begin, day_start)).total_seconds()
+            if overlap > 0:
+                statuses.append(status)
+                down += overlap * _WEIGHT.get(status, 0.0)
+        bars.append((day_start.date(), worst(statuses), timedelta(seconds=round(down))))
+    return bars
+
+
+def test_a_long_history_gives_the_bars_of_every_span_against_every_day():
+    rng = random.Random(3)
+    now = datetime(2026, 12, 4, 15, 30, tzinfo=UTC)
+    statuses = list(ComponentStatus)
+    history = sorted(
+        (now - timedelta(minutes=rng.randrange(200 * 24 * 60)), rng.choice(statuses)) for _ in range(3000)
+    )
+    bars = [(b.day, b.status, b.downtime) for b in uptime(history, now=now, days=90).bars]
+    assert bars == _reference_bars(history, now, 90)

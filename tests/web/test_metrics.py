@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
+import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 from structlog.testing import capture_logs
@@ -13,6 +16,7 @@ from tocsin.config import Settings
 from tocsin.domain.events import JobKind, JobRequest
 from tocsin.services import timers
 from tocsin.web.app import create_app
+from tocsin.web.metrics import CachedHistograms
 
 
 def scrape(client) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -131,3 +135,28 @@ def test_time_to_acknowledge_and_resolve_histograms_by_severity(client, clock, a
     ttr = samples[("tocsin_time_to_resolve_seconds_count", (("severity", "P1"),))]
     assert ttr == 1
     assert samples[("tocsin_time_to_acknowledge_seconds_count", (("severity", "P0"),))] == 0
+
+
+def test_a_scrape_never_waits_for_the_sqlite_write_lock(client, container, db_url):
+    """A scrape reads in deferred transactions: a writer holding the lock does not stall it
+    (nor does the scrape stall the writer, as ``BEGIN IMMEDIATE`` did)."""
+    if not db_url.startswith("sqlite"):
+        pytest.skip("SQLite's write lock")
+    with container.engine.connect() as writer:
+        writer.execute(sa.text("SELECT 1"))  # BEGIN IMMEDIATE: the write lock, held
+        started = time.monotonic()
+        samples = scrape(client)
+        waited = time.monotonic() - started
+        writer.rollback()
+    assert samples[("tocsin_store_up", ())] == 1
+    assert waited < 5  # the busy timeout is 10 s
+
+
+def test_histograms_are_served_from_the_last_reading_and_refreshed_when_old(container):
+    histograms = CachedHistograms(container.engine, max_age=0.0)
+    first = histograms.get()
+    assert histograms.get() is first  # stale: served as is, re-read in the background
+    deadline = time.monotonic() + 5
+    while histograms.get() is first and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert histograms.get() is not first

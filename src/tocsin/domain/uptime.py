@@ -9,6 +9,7 @@ major outage, unweighted, for the page to say how long.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -65,12 +66,17 @@ def uptime(history: Sequence[tuple[datetime, ComponentStatus]], *, now: datetime
         ((min(end, now) - begin).total_seconds() for begin, end, status in spans if status in _WEIGHT),
         0.0,
     )
+    first_span = 0  # spans are consecutive: each day looks only at those that reach into it
     for offset in range(days):
         day_start = start + offset * DAY
         day_end = min(day_start + DAY, now)
         statuses: list[ComponentStatus] = []
         down = 0.0
-        for begin, end, status in spans:
+        while first_span < len(spans) and spans[first_span][1] <= day_start:
+            first_span += 1
+        for begin, end, status in itertools.islice(spans, first_span, None):
+            if begin >= day_end:
+                break
             overlap = (min(end, day_end) - max(begin, day_start)).total_seconds()
             if overlap > 0:
                 statuses.append(status)

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
-from tocsin.domain.alert import AlertCounts, AlertGroup, StoredAlert
+from tocsin.domain.alert import AlertCounts, AlertGroup, AlertStatus, StoredAlert
 from tocsin.domain.incident import Incident, IncidentId
+
+
+@dataclass(frozen=True, slots=True)
+class AlertKey:
+    """An alert's place in an incident's list (firing first, then first seen, then id)."""
+
+    status: AlertStatus
+    first_seen_at: datetime
+    id: int
 
 
 class AlertRepository(Protocol):
@@ -34,9 +45,15 @@ class AlertRepository(Protocol):
         ...
 
     def list(
-        self, incident_id: IncidentId, *, limit: int | None = None, offset: int = 0
+        self,
+        incident_id: IncidentId,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        after: AlertKey | None = None,
     ) -> Sequence[StoredAlert]:
-        """Firing first, then by first seen; ``limit``/``offset`` page through a big group."""
+        """Firing first, then by first seen; ``limit``/``offset`` page through a big group,
+        ``after`` seeks past an alert (keyset paging: no rows skipped one by one)."""
         ...
 
     def names(self, limit: int = 10_000) -> Sequence[str]:

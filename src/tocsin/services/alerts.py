@@ -8,6 +8,7 @@ from tocsin.domain import restriction
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.alert import AlertCounts, StoredAlert
 from tocsin.domain.incident import IncidentId
+from tocsin.services.alert_ports import AlertKey
 from tocsin.services.context import Services
 
 
@@ -22,14 +23,21 @@ def list_alerts(
 
 
 def alert_page(
-    svc: Services, incident_id: IncidentId, *, by: Actor, limit: int, offset: int
+    svc: Services,
+    incident_id: IncidentId,
+    *,
+    by: Actor,
+    limit: int,
+    offset: int,
+    after: AlertKey | None = None,
 ) -> tuple[Sequence[StoredAlert], AlertCounts]:
-    """One page of the incident's alerts and its counts (the total pages through them)."""
+    """One page of the incident's alerts and its counts (the total pages through them);
+    ``after``: the page after that alert (then ``offset`` counts from there)."""
     by.require(Role.VIEWER, "reading incidents")
     with svc.read() as uow:
         restriction.require_clearance(by, uow.incidents.get(incident_id))
         counts = uow.alerts.counts([incident_id]).get(incident_id, AlertCounts())
-        return uow.alerts.list(incident_id, limit=limit, offset=offset), counts
+        return uow.alerts.list(incident_id, limit=limit, offset=offset, after=after), counts
 
 
 def alert_counts(svc: Services, incident_ids: Sequence[IncidentId]) -> Mapping[IncidentId, AlertCounts]:

@@ -9,10 +9,12 @@ from tocsin.domain import checklist_ticks as domain
 from tocsin.domain import restriction
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.checklist import Item, Tick
-from tocsin.domain.events import TimelineEvent
+from tocsin.domain.events import EventKind, TimelineEvent
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.services.context import Services
 from tocsin.services.incidents import persist
+
+CHECKLIST_KINDS = frozenset({EventKind.CHECKLIST.value})  # the only events ticks are read from
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +47,8 @@ def checklist(svc: Services, incident_id: IncidentId, *, by: Actor) -> list[Line
     with svc.read() as uow:
         restriction.require_clearance(by, uow.incidents.get(incident_id))
         events = [
-            TimelineEvent(e.kind, e.at, e.actor, e.text, e.data) for e in uow.timeline.list(incident_id)
+            TimelineEvent(e.kind, e.at, e.actor, e.text, e.data)
+            for e in uow.timeline.list(incident_id, kinds=CHECKLIST_KINDS)
         ]
     items = svc.checklist_items
     ticks = domain.state(events, items)

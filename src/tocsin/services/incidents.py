@@ -3,8 +3,8 @@ jobs they imply commit together, or nothing is written."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from tocsin.domain import incident as domain
@@ -267,8 +267,59 @@ def list_incidents(svc: Services, query: IncidentFilter, *, by: Actor) -> Page[I
     return replace(page, items=[restriction.redact(incident) for incident in page.items])
 
 
-def get_timeline(svc: Services, incident_id: IncidentId, *, by: Actor) -> Sequence[StoredEvent]:
+def get_timeline(
+    svc: Services, incident_id: IncidentId, *, by: Actor, after: int | None = None, limit: int | None = None
+) -> Sequence[StoredEvent]:
+    """Oldest first: every event, or ``limit`` of them after the event ``after``."""
     by.require(Role.VIEWER, "reading incidents")
     with svc.read() as uow:
         restriction.require_clearance(by, uow.incidents.get(incident_id))
-        return uow.timeline.list(incident_id)
+        return uow.timeline.list(incident_id, after=after, limit=limit)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelinePage:
+    """The newest events of an incident's timeline (newest first), as the room shows them."""
+
+    events: Sequence[StoredEvent]
+    kinds: Mapping[str, int]
+    """How many events of each kind the whole timeline holds."""
+    suspects: Sequence[StoredEvent]
+    """Deploy events marked as suspects, oldest first."""
+    older: int | None
+    """Pass as ``before`` for the next, older page; ``None`` when there is none."""
+
+    @property
+    def total(self) -> int:
+        return sum(self.kinds.values())
+
+
+TIMELINE_PAGE = 100
+
+
+def timeline_page(
+    svc: Services,
+    incident_id: IncidentId,
+    *,
+    by: Actor,
+    kinds: frozenset[str] = frozenset(),
+    before: int | None = None,
+    since: int | None = None,
+    limit: int = TIMELINE_PAGE,
+) -> TimelinePage:
+    """A page of the timeline, newest first: events of ``kinds`` (all when empty) older than
+    event ``before``, newer than event ``since``; whatever the timeline's length."""
+    by.require(Role.VIEWER, "reading incidents")
+    with svc.read() as uow:
+        restriction.require_clearance(by, uow.incidents.get(incident_id))
+        events = uow.timeline.page(incident_id, kinds=kinds, before=before, since=since, limit=limit + 1)
+        counts = uow.timeline.kinds(incident_id)
+        deploys = (
+            uow.timeline.page(incident_id, kinds=frozenset({"deploy"}), limit=1000)
+            if "deploy" in counts
+            else ()
+        )
+    shown = events[:limit]
+    older = shown[-1].id if len(events) > limit else None
+    suspects = [e for e in reversed(deploys) if e.data.get("suspect")]
+    return TimelinePage(events=shown, kinds=counts, suspects=suspects, older=older)

@@ -20,7 +20,7 @@ from tocsin.domain import isolation_record as record
 from tocsin.domain import restriction
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.errors import Conflict, InvalidInput, NotFound
-from tocsin.domain.events import Change
+from tocsin.domain.events import Change, EventKind
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.isolation import Action, Request
 from tocsin.domain.isolation_record import ActionState, Attempt
@@ -29,6 +29,8 @@ from tocsin.services.incidents import persist
 from tocsin.services.isolation_ports import Isolation
 
 log = logging.getLogger(__name__)
+
+ISOLATION_KINDS = frozenset({EventKind.ISOLATION.value})  # the only events action states come from
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +73,7 @@ def overview(svc: Services, incident_id: IncidentId, *, by: Actor) -> Overview:
     with svc.read() as uow:
         incident = uow.incidents.get(incident_id)
         restriction.require_clearance(by, incident)
-        events = uow.timeline.list(incident_id)
+        events = uow.timeline.list(incident_id, kinds=ISOLATION_KINDS)
     actions = svc.isolation.actions.values() if svc.isolation else ()
     return Overview(incident, [record.state(a, events) for a in actions])
 
@@ -92,7 +94,7 @@ def prepare(
     with svc.read() as uow:
         incident = uow.incidents.get(incident_id)
         restriction.require_clearance(by, incident)
-        events = uow.timeline.list(incident_id)
+        events = uow.timeline.list(incident_id, kinds=ISOLATION_KINDS)
     if not incident.security:
         raise Conflict(
             f"incident {incident_id} is not a security incident: mark it as one first "

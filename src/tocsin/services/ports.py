@@ -52,6 +52,27 @@ class IncidentFilter:
     cleared: bool = True
     """Whether the reader sees restricted incidents' words: without clearance, words never match
     a restricted incident (its number still does)."""
+    after: IncidentKey | None = None
+    """Keyset paging: the incidents after this one in the list's order (``offset`` then counts
+    from there); cheaper than a deep ``offset`` on a big history."""
+    newest_resolved: bool = False
+    """Order by resolution time, the most recently resolved first (unresolved ones left out)."""
+    counted: bool = True
+    """False: ``total`` is not counted (a scan on a big history) and only says ``offset`` plus
+    the items found, for callers that show no total."""
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentKey:
+    """An incident's place in the list's order: severity, detection time, id."""
+
+    severity: Severity
+    detected_at: datetime
+    id: int
+
+    @classmethod
+    def of(cls, incident: Incident) -> IncidentKey:
+        return cls(incident.severity, incident.detected_at, incident.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +115,33 @@ class IncidentRepository(Protocol):
 class TimelineRepository(Protocol):
     def append(self, incident_id: IncidentId, events: Sequence[TimelineEvent]) -> None: ...
 
-    def list(self, incident_id: IncidentId) -> Sequence[StoredEvent]:
-        """Oldest first."""
+    def list(
+        self,
+        incident_id: IncidentId,
+        *,
+        kinds: frozenset[str] = frozenset(),
+        after: int | None = None,
+        limit: int | None = None,
+    ) -> Sequence[StoredEvent]:
+        """Oldest first; only events of ``kinds`` unless empty, after the event ``after``, at
+        most ``limit``."""
+        ...
+
+    def page(
+        self,
+        incident_id: IncidentId,
+        *,
+        kinds: frozenset[str] = frozenset(),
+        before: int | None = None,
+        since: int | None = None,
+        limit: int = 100,
+    ) -> Sequence[StoredEvent]:
+        """Newest first: at most ``limit`` events of ``kinds`` (all when empty), older than the
+        event ``before`` and newer than the event ``since``."""
+        ...
+
+    def kinds(self, incident_id: IncidentId) -> Mapping[str, int]:
+        """How many events of each kind the incident has."""
         ...
 
 

@@ -8,12 +8,14 @@ from collections.abc import Iterable
 from tocsin.domain import restriction
 from tocsin.domain import security_steps as domain
 from tocsin.domain.access import Actor, Role
-from tocsin.domain.events import TimelineEvent
+from tocsin.domain.events import EventKind, TimelineEvent
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.security_steps import StepState, StepStatus
 from tocsin.services.context import Services
 from tocsin.services.incidents import persist
 from tocsin.services.ports import StoredEvent
+
+STEP_KINDS = frozenset({EventKind.SECURITY_STEP.value})  # the only events the steps are replayed from
 
 
 def _events(stored: Iterable[StoredEvent]) -> list[TimelineEvent]:
@@ -36,7 +38,7 @@ def update_step(
         current = uow.incidents.get(incident_id, for_update=True)
         restriction.require_clearance(by, current)  # 404 first: no word about a restricted incident
         by.require(Role.SECURITY, "working the security procedure")
-        events = _events(uow.timeline.list(incident_id))
+        events = _events(uow.timeline.list(incident_id, kinds=STEP_KINDS))
         before = {s.number: s for s in domain.replay(events)}.get(step)
         if before is not None and owner is not None and owner.strip() == before.owner:
             owner = None
@@ -54,5 +56,5 @@ def procedure(svc: Services, incident_id: IncidentId, *, by: Actor) -> tuple[Ste
     by.require(Role.VIEWER, "reading incidents")
     with svc.read() as uow:
         restriction.require_clearance(by, uow.incidents.get(incident_id))
-        events = _events(uow.timeline.list(incident_id))
+        events = _events(uow.timeline.list(incident_id, kinds=STEP_KINDS))
     return domain.replay(events)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 import string
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from tocsin.domain import drill, restriction
 from tocsin.domain import statuspage as domain
@@ -111,7 +111,7 @@ def _redraft(
 
 def current_statuses(uow: UnitOfWork) -> dict[str, ComponentStatus]:
     latest: dict[str, ComponentStatus] = {}
-    for change in uow.statuspage.history():
+    for change in uow.statuspage.history(since=datetime.max.replace(tzinfo=UTC)):
         latest[change.component] = change.status
     return latest
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
@@ -115,8 +115,13 @@ class StatusPageRepository(Protocol):
 
     def record_statuses(self, changes: Sequence[StatusChange], *, public_id: str | None) -> None: ...
 
-    def history(self) -> Sequence[StatusChange]:
-        """Every component status change, oldest first."""
+    def history(self, since: datetime | None = None) -> Sequence[StatusChange]:
+        """Component status changes, oldest first: every one, or (``since``) those from then
+        on and, per component, the last one before (its status at ``since``)."""
+        ...
+
+    def first_changes(self) -> Mapping[str, datetime]:
+        """When each component's status was first recorded."""
         ...
 
     def get_email(self, incident_id: int, kind: str) -> CustomerEmail | None: ...

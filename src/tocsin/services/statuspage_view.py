@@ -107,7 +107,8 @@ def _public_maintenance(maintenance: Maintenance, public_keys: set[str]) -> Main
 def snapshot(svc: Services, *, limit: int = 50) -> Snapshot:
     config, now = svc.statuspage, svc.clock.now()
     with svc.read() as uow:
-        history = uow.statuspage.history()
+        history = uow.statuspage.history(since=now - timedelta(days=UPTIME_DAYS + 1))
+        first_changes = uow.statuspage.first_changes()
         incidents = uow.statuspage.list_public(limit=limit)
         maintenances = uow.statuspage.list_maintenances(
             limit=MAINTENANCE_LIMIT, completed_since=now - timedelta(days=HISTORY_DAYS)
@@ -129,7 +130,7 @@ def snapshot(svc: Services, *, limit: int = 50) -> Snapshot:
             ComponentView(
                 component=component,
                 status=status,
-                created_at=changes[0][0] if changes else day_start,
+                created_at=first_changes.get(component.key, changes[0][0] if changes else day_start),
                 updated_at=changes[-1][0] if changes else day_start,
                 uptime=uptime(changes, now=now, days=UPTIME_DAYS),
             )

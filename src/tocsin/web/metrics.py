@@ -9,7 +9,7 @@ same numbers and nothing is lost on restart:
 - ``tocsin_job_queue_depth``, ``tocsin_job_queue_oldest_due_age_seconds``, ``tocsin_dead_jobs``;
 - ``tocsin_time_to_acknowledge_seconds{severity}``, ``tocsin_time_to_resolve_seconds{severity}``:
   histograms of detection → acknowledgement and detection → resolution over every incident
-  (one aggregate query per scrape, buckets counted by the database);
+  (one aggregate query each, buckets counted by the database, at most 30 s old);
 - ``tocsin_store_up``: 0 when the database did not answer (the series above are then absent).
 
 HTTP traffic is counted in-process by the request middleware:
@@ -19,6 +19,8 @@ HTTP traffic is counted in-process by the request middleware:
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,6 +34,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from tocsin.adapters.db.engine import read_connection, selective_in
 from tocsin.adapters.db.schema import incidents, timeline_events
 from tocsin.domain.events import EventKind
 from tocsin.domain.lifecycle import Phase
@@ -60,17 +63,18 @@ class IncidentCounts:
 
 
 def incident_counts(engine: Engine) -> IncidentCounts:
-    """Read-only: open incidents per severity (zero for absent ones) and the response-time
-    breaches recorded (one ``sla_breached`` timeline event each), in one short transaction.
+    """Read-only (never the write lock): open incidents per severity (zero for absent ones) and
+    the response-time breaches recorded (one ``sla_breached`` timeline event each, counted on
+    ``ix_timeline_events_kind``), in one short transaction.
 
     Here until the repositories offer a read model for it."""
-    by_severity = (
-        sa.select(incidents.c.severity, sa.func.count())
-        .where(incidents.c.phase.in_(OPEN_PHASES))
-        .group_by(incidents.c.severity)
-    )
     breaches = sa.select(sa.func.count()).where(timeline_events.c.kind == EventKind.SLA_BREACHED.value)
-    with engine.connect() as conn:
+    with read_connection(engine) as conn:
+        by_severity = (
+            sa.select(incidents.c.severity, sa.func.count())
+            .where(selective_in(conn, incidents.c.phase, OPEN_PHASES))
+            .group_by(incidents.c.severity)
+        )
         counts = {str(severity): int(n) for severity, n in conn.execute(by_severity)}
         breached = int(conn.execute(breaches).scalar_one())
     return IncidentCounts({s: counts.get(s.value, 0) for s in Severity}, breached)
@@ -107,7 +111,7 @@ def duration_histograms(engine: Engine) -> list[Metric]:
             .group_by(incidents.c.severity)
         )
         family = HistogramMetricFamily(name, help_text + " by severity", labels=["severity"])
-        with engine.connect() as conn:
+        with read_connection(engine) as conn:
             found = {str(row[0]): row[1:] for row in conn.execute(query)}
         for severity in Severity:
             count, total, *cumulative = found.get(severity.value, (0, 0.0, *([0] * len(buckets))))
@@ -117,13 +121,59 @@ def duration_histograms(engine: Engine) -> list[Metric]:
     return families
 
 
+HISTOGRAMS_MAX_AGE = 30.0  # seconds
+
+
+class CachedHistograms:
+    """``duration_histograms`` read at most every ``max_age`` seconds: they aggregate every
+    incident ever (hundreds of milliseconds on a big history), so a scrape serves the last
+    figures and, when they are older than ``max_age``, has them recomputed in the background
+    (stale while revalidating; only the very first scrape waits for them)."""
+
+    def __init__(self, engine: Engine, max_age: float = HISTOGRAMS_MAX_AGE) -> None:
+        self._engine = engine
+        self._max_age = max_age
+        self._lock = threading.Lock()
+        self._families: list[Metric] | None = None
+        self._read_at = 0.0
+        self._refreshing = False
+
+    def get(self) -> list[Metric]:
+        with self._lock:
+            families, age = self._families, time.monotonic() - self._read_at
+            stale = families is not None and age >= self._max_age and not self._refreshing
+            if stale:
+                self._refreshing = True
+        if families is None:
+            return self._read()
+        if stale:
+            threading.Thread(target=self._refresh, name="metrics-histograms", daemon=True).start()
+        return families
+
+    def _read(self) -> list[Metric]:
+        families = duration_histograms(self._engine)
+        with self._lock:
+            self._families, self._read_at = families, time.monotonic()
+        return families
+
+    def _refresh(self) -> None:
+        try:
+            self._read()
+        except SQLAlchemyError:
+            _log.warning("metrics_histograms_unreadable", exc_info=True)
+        finally:
+            with self._lock:
+                self._refreshing = False
+
+
 class StoreCollector(Collector):
-    """Reads the database on each scrape."""
+    """Reads the database on each scrape (the duration histograms: see ``CachedHistograms``)."""
 
     def __init__(self, engine: Engine, jobs: JobStats, clock: Clock) -> None:
         self._engine = engine
         self._jobs = jobs
         self._clock = clock
+        self._histograms = CachedHistograms(engine)
 
     def collect(self) -> Iterator[Metric]:
         try:
@@ -147,7 +197,7 @@ class StoreCollector(Collector):
         yield CounterMetricFamily(
             "tocsin_sla_breaches", "Response-time breaches recorded", value=counts.sla_breaches
         )
-        yield from duration_histograms(self._engine)
+        yield from self._histograms.get()
         depth, oldest_age = self._jobs.stats(self._clock.now())
         yield GaugeMetricFamily("tocsin_job_queue_depth", "Jobs pending or running", value=depth)
         yield GaugeMetricFamily(

@@ -6,6 +6,7 @@ ignored. Severity accepts ``p1`` as well as ``P1``, like ``Severity.parse``.
 
 from __future__ import annotations
 
+import base64
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -19,7 +20,7 @@ from tocsin.domain.lifecycle import Phase
 from tocsin.domain.note import NoteKind
 from tocsin.domain.severity import Plan, Severity
 from tocsin.domain.sla import SlaState
-from tocsin.services.ports import IncidentFilter, StoredEvent
+from tocsin.services.ports import IncidentFilter, IncidentKey, StoredEvent
 from tocsin.web.alert_counts import AlertCountsOut
 from tocsin.web.api import MAX_INT
 
@@ -59,6 +60,31 @@ class SecurityRequest(_Request):
     reason: Text = Field(default="", description="why (recorded on the timeline)")
 
 
+def encode_cursor(incident: Incident) -> str:
+    """An incident's place in the list's order, as an opaque token."""
+    key = f"{incident.severity.value}|{incident.detected_at.astimezone(UTC).isoformat()}|{incident.id}"
+    return base64.urlsafe_b64encode(key.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> IncidentKey:
+    """Raise ``ValueError`` naming the problem if ``cursor`` is not one ``encode_cursor`` made."""
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        severity, detected, number = text.split("|")
+        at = datetime.fromisoformat(detected)
+        key = IncidentKey(Severity(severity), at, int(number))
+    except (ValueError, UnicodeDecodeError):
+        raise ValueError("not a cursor from a previous page's next_cursor") from None
+    if at.tzinfo is None:
+        raise ValueError("not a cursor from a previous page's next_cursor")
+    return key
+
+
+def _checked_cursor(value: str) -> str:
+    decode_cursor(value)
+    return value
+
+
 class IncidentQuery(_Request):
     """Filters and page of ``GET /incidents``; unknown query parameters are refused."""
 
@@ -67,10 +93,21 @@ class IncidentQuery(_Request):
     phase: Phase | None = None
     limit: int = Field(default=50, ge=1, le=200)
     offset: int = Field(default=0, ge=0, le=MAX_INT)
+    cursor: Annotated[str, AfterValidator(_checked_cursor)] | None = Field(
+        default=None,
+        max_length=200,
+        description="the previous page's ``next_cursor``: the page after it (``offset`` then counts "
+        "from there); cheaper than a deep ``offset``",
+    )
 
     def to_filter(self) -> IncidentFilter:
         return IncidentFilter(
-            open=self.open, severity=self.severity, phase=self.phase, limit=self.limit, offset=self.offset
+            open=self.open,
+            severity=self.severity,
+            phase=self.phase,
+            limit=self.limit,
+            offset=self.offset,
+            after=None if self.cursor is None else decode_cursor(self.cursor),
         )
 
 
@@ -265,6 +302,9 @@ class IncidentPage(BaseModel):
     total: int
     limit: int
     offset: int
+    next_cursor: str | None = Field(
+        default=None, description="pass as ``cursor`` for the next page; null on the last page"
+    )
 
 
 class TimelineEventOut(BaseModel):

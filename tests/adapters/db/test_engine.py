@@ -3,7 +3,9 @@ import sqlite3
 import pytest
 import sqlalchemy as sa
 
+from tocsin import bootstrap
 from tocsin.adapters.db.engine import create_engine
+from tocsin.config import Settings
 
 
 @pytest.fixture
@@ -93,3 +95,12 @@ def test_each_backend_uses_its_driver(db_url, engine):
 def test_unsupported_databases_are_refused_with_a_hint(url):
     with pytest.raises(ValueError, match="use sqlite:///PATH or postgresql"):
         create_engine(url)
+
+
+def test_database_echo_reaches_the_engine(db_url):
+    settings = Settings.model_validate({"database": {"url": db_url, "echo": True}})
+    container = bootstrap.build(settings)
+    try:
+        assert container.engine.echo is True
+    finally:
+        container.close()

@@ -13,7 +13,8 @@ def schema_diff(url):
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            return compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
+            options = {"compare_type": True, "include_name": migrate.managed}
+            return compare_metadata(MigrationContext.configure(conn, opts=options), metadata)
     finally:
         engine.dispose()
 

@@ -132,9 +132,44 @@ def test_list_is_paginated_in_an_envelope(client, clock, as_responder):
     assert client.get(URL, headers=as_responder).json()["limit"] == 50
 
 
+def test_list_pages_with_next_cursor_as_with_offsets(client, clock, as_responder):
+    for n in range(7):
+        declare(client, as_responder, title=f"Incident {n}", severity=("P0", "P2", "P3")[n % 3])
+        clock.advance(timedelta(minutes=1))
+    everything = [item["id"] for item in client.get(URL, headers=as_responder).json()["items"]]
+
+    walked, params = [], {"limit": 3}
+    while True:
+        page = client.get(URL, params=params, headers=as_responder).json()
+        walked += [item["id"] for item in page["items"]]
+        assert page["total"] == 7
+        if page["next_cursor"] is None:
+            break
+        params = {"limit": 3, "cursor": page["next_cursor"]}
+
+    assert walked == everything
+
+
+def test_the_timeline_pages_after_the_last_event_seen(client, as_responder):
+    incident = declare(client, as_responder)
+    for n in range(5):
+        client.post(f"{URL}/{incident['id']}/notes", json={"text": f"note {n}"}, headers=as_responder)
+    everything = client.get(f"{URL}/{incident['id']}/timeline", headers=as_responder).json()
+
+    walked, params = [], {"limit": 2}
+    while page := client.get(f"{URL}/{incident['id']}/timeline", params=params, headers=as_responder).json():
+        assert len(page) <= 2
+        walked += page
+        params = {"limit": 2, "after": page[-1]["id"]}
+
+    assert walked == everything
+    assert len(everything) >= 6
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [
+        ({"cursor": "bm9wZQ"}, "cursor"),
         ({"limit": 0}, "limit"),
         ({"limit": 201}, "limit"),
         ({"offset": -1}, "offset"),

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from tocsin.domain.access import Role
+from tocsin.domain.access import Actor, Role
+from tocsin.domain.events import EventKind, TimelineEvent
 from tocsin.domain.lifecycle import Phase
 from tocsin.domain.severity import Severity
 from tocsin.services.incidents import declare_incident, get_incident, get_timeline
@@ -139,6 +140,38 @@ def test_the_timeline_filters_by_kind(client, as_role, p1):
     assert "Incident declared" not in notes_only
     everything = client.get(f"/incidents/{p1.id}/timeline").text
     assert "Incident declared" in everything
+
+
+def test_a_long_timeline_shows_the_newest_events_and_a_link_to_older_ones(client, as_role, services, p1):
+    with services.uow() as uow:
+        notes = [
+            TimelineEvent(EventKind.NOTE, p1.detected_at, "rita", f"note number {n}.") for n in range(120)
+        ]
+        uow.timeline.append(p1.id, notes)
+        uow.commit()
+    as_role(Role.VIEWER)
+    room = client.get(f"/incidents/{p1.id}").text
+    assert "note number 119." in room
+    assert "note number 20." in room
+    assert "note number 19." not in room
+    older = re.search(r'href="(/incidents/\d+\?before=\d+)#timeline-panel"', room)
+    assert older is not None
+    assert 'hx-trigger="every 5s" hx-include="#timeline-filter"' in room
+
+    page = client.get(older.group(1).replace("&amp;", "&")).text
+    assert "note number 19." in page
+    assert "Incident declared" in page  # the oldest event, on the last page
+    assert "note number 20." not in page
+    assert 'hx-trigger="every 5s" hx-include="#timeline-filter"' not in page  # history is not polled
+    assert "Back to the newest events" in page
+
+    fragment = client.get(f"/incidents/{p1.id}/timeline").text
+    assert fragment.count('class="ev ev-') == 100
+
+    newest = [e.id for e in get_timeline(services, p1.id, by=Actor("rita", Role.ADMIN))][-3]
+    since = client.get(f"/incidents/{p1.id}/timeline?since={newest}").text
+    assert since.count('class="ev ev-') == 2  # only what came after that event, for appending
+    assert "note number 119." in since
 
 
 def test_the_list_searches_filters_and_pages(client, as_role, services, responder):

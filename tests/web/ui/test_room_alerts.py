@@ -73,6 +73,33 @@ def test_a_big_group_is_paged(client, as_role, as_responder):
     assert len(api.json()) == 5
 
 
+def test_the_api_pages_a_big_group_with_a_cursor_as_with_offsets(client, as_responder):
+    body = copy.deepcopy(am("firing_PostgreSQLDown"))
+    template = body["alerts"][0]
+    body["alerts"] = []
+    for n in range(25):
+        alert = copy.deepcopy(template)
+        alert["labels"]["instance"] = f"db-{n:02d}:9187"
+        alert["fingerprint"] = f"{n:016x}"
+        body["alerts"].append(alert)
+    iid = post(client, body)
+    url = f"/api/v1/incidents/{iid}/alerts"
+    everything = [a["fingerprint"] for a in client.get(url, headers=as_responder).json()]
+    walked, params = [], {"limit": 10}
+    while True:
+        page = client.get(url, params=params, headers=as_responder)
+        walked += [a["fingerprint"] for a in page.json()]
+        if "x-next-cursor" not in page.headers:
+            break
+        params = {"limit": 10, "cursor": page.headers["x-next-cursor"]}
+    assert walked == everything
+    assert len(walked) == 25
+
+    bad = client.get(url, params={"cursor": "not-a-cursor"}, headers=as_responder)
+    assert bad.status_code == 422
+    assert "cursor" in bad.text
+
+
 @pytest.fixture
 def diag_settings(db_url: str) -> Settings:
     return Settings.model_validate(

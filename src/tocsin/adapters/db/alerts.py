@@ -13,10 +13,12 @@ from sqlalchemy.exc import IntegrityError
 from tocsin.adapters.db import rows
 from tocsin.adapters.db.fast import Fast, in_list
 from tocsin.adapters.db.schema import OPEN_PHASE_VALUES, alert_groups, alerts, incidents
+from tocsin.adapters.db.types import UTCDateTime
 from tocsin.domain.alert import AlertCounts, AlertGroup, AlertStatus, AlertTally, StoredAlert
 from tocsin.domain.errors import Conflict
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.severity import Severity
+from tocsin.services.alert_ports import AlertKey
 
 # The intake's statements, per webhook: built once, run on the driver's cursor (see ``fast``).
 _CURRENT = Fast(
@@ -45,7 +47,6 @@ _SAVE_GROUP = Fast(
     .where(alert_groups.c.incident_id == sa.bindparam("group_id"))
     .values({k: sa.bindparam(k, type_=alert_groups.c[k].type) for k in _GROUP_KEYS})
 )
-_FIRING = sa.case((alerts.c.status == AlertStatus.FIRING.value, 1), else_=0)
 
 
 @functools.lru_cache(maxsize=64)
@@ -184,8 +185,14 @@ class SqlAlertRepository:
         _UPDATE.many(self._conn, changed)
 
     def list(
-        self, incident_id: IncidentId, *, limit: int | None = None, offset: int = 0
+        self,
+        incident_id: IncidentId,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        after: AlertKey | None = None,
     ) -> Sequence[StoredAlert]:
+        """On ``ix_alerts_list_order`` (incident, status, first seen, id)."""
         group_key = self._conn.execute(
             sa.select(alert_groups.c.group_key).where(alert_groups.c.incident_id == incident_id)
         ).scalar_one_or_none()
@@ -196,6 +203,15 @@ class SqlAlertRepository:
             .limit(limit)
             .offset(offset)
         )
+        if after is not None:
+            query = query.where(
+                sa.tuple_(alerts.c.status, alerts.c.first_seen_at, alerts.c.id)
+                > sa.tuple_(
+                    sa.literal(after.status.value),
+                    sa.literal(after.first_seen_at, UTCDateTime()),
+                    sa.literal(after.id),
+                )
+            )
         return [_stored(r, group_key or "") for r in self._conn.execute(query).mappings()]
 
     def names(self, limit: int = 10_000) -> Sequence[str]:
@@ -203,22 +219,20 @@ class SqlAlertRepository:
         return list(self._conn.execute(query).scalars())
 
     def counts(self, incident_ids: Sequence[IncidentId]) -> Mapping[IncidentId, AlertCounts]:
+        """From the groups' tallies (kept by the intake with every alert written): one row per
+        incident, whatever its number of alerts."""
         if not incident_ids:
             return {}
-        ids = list(incident_ids)
-        per_incident = (
-            sa.select(alerts.c.incident_id, sa.func.count(), sa.func.sum(_FIRING))
-            .where(alerts.c.incident_id.in_(ids))
-            .group_by(alerts.c.incident_id)
-        )
-        dropped = sa.select(alert_groups.c.incident_id, alert_groups.c.truncated_alerts).where(
-            alert_groups.c.incident_id.in_(ids)
-        )
-        truncated = {row[0]: int(row[1]) for row in self._conn.execute(dropped)}
+        query = sa.select(
+            alert_groups.c.incident_id,
+            alert_groups.c.alerts_total,
+            alert_groups.c.alerts_firing,
+            alert_groups.c.truncated_alerts,
+        ).where(alert_groups.c.incident_id.in_(list(incident_ids)))
         counts: dict[IncidentId, AlertCounts] = {}
-        for incident_id, total, firing in self._conn.execute(per_incident):
-            lit = int(firing or 0)
-            counts[IncidentId(incident_id)] = AlertCounts(
-                firing=lit, resolved=int(total) - lit, truncated=truncated.get(incident_id, 0)
-            )
+        for incident_id, total, firing, truncated in self._conn.execute(query):
+            if total:
+                counts[IncidentId(incident_id)] = AlertCounts(
+                    firing=int(firing), resolved=int(total) - int(firing), truncated=int(truncated)
+                )
         return counts

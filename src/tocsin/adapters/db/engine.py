@@ -12,8 +12,9 @@ PostgreSQL: ``postgresql+psycopg://`` (psycopg 3), READ COMMITTED, row locks for
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -85,3 +86,28 @@ def _on_sqlite_begin(connection: Connection) -> None:
 
 def is_postgresql(connection: Connection | Engine) -> bool:
     return connection.dialect.name == "postgresql"
+
+
+def read_connection(engine: Engine) -> Connection:
+    """A connection for queries only: on SQLite its transactions begin deferred, so a reader
+    (a metrics scrape, a queue gauge) never takes or waits for the write lock."""
+    conn = engine.connect()
+    conn.execution_options(**{READ_ONLY: True})
+    return conn
+
+
+def selective_in(
+    connection: Connection, column: sa.Column[Any], values: Sequence[str]
+) -> sa.ColumnElement[bool]:
+    """``column IN values``, marked on SQLite as true for few rows (``likelihood``), for terms
+    such as "open": a handful of incidents among many, which SQLite's statistics (distinct
+    values only) cannot tell, so that it seeks on the phase index instead of walking the list's
+    order. PostgreSQL's statistics know the skew: it gets the plain condition. ``values`` are
+    the schema's own constants (identifiers), written into the SQL."""
+    if connection.dialect.name != "sqlite":
+        return column.in_(values)
+    if not all(value.isidentifier() for value in values):
+        raise ValueError(f"not constants of the schema: {values!r}")
+    listed = ", ".join(f"'{value}'" for value in values)
+    hinted = sa.text(f"likelihood({column.table.name}.{column.name} IN ({listed}), 0.001)")
+    return cast("sa.ColumnElement[bool]", hinted)  # a WHERE term, as text: typed as the IN it stands for

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from tocsin.adapters.db import rows
+from tocsin.adapters.db.engine import read_connection
 from tocsin.adapters.db.schema import jobs
 from tocsin.domain.errors import Conflict, NotFound
 from tocsin.services.ports import Job, JobStatus
@@ -237,7 +238,7 @@ class JobStore:
         oldest_query = sa.select(sa.func.min(jobs.c.due_at)).where(
             jobs.c.status == JobStatus.PENDING, jobs.c.due_at <= now
         )
-        with self._engine.connect() as conn:
+        with read_connection(self._engine) as conn:
             depth = conn.execute(depth_query).scalar_one()
             oldest = conn.execute(oldest_query).scalar_one()
         age = (now - oldest).total_seconds() if oldest is not None else 0.0
@@ -245,5 +246,5 @@ class JobStore:
 
     def count_dead(self) -> int:
         query = sa.select(sa.func.count()).where(jobs.c.status == JobStatus.DEAD)
-        with self._engine.connect() as conn:
+        with read_connection(self._engine) as conn:
             return int(conn.execute(query).scalar_one())

@@ -53,3 +53,13 @@ def current(url: str) -> str | None:
 
 def is_current(url: str) -> bool:
     return current(url) == head()
+
+
+# Search structures created by migration 0018 outside the SQLAlchemy metadata (an FTS5 table and
+# its shadow tables on SQLite, trigram indexes on PostgreSQL): schema comparisons skip them.
+UNMANAGED_PREFIXES = ("incidents_fts", "ix_incidents_search_")
+
+
+def managed(name: str | None, _type: str, _parent_names: object) -> bool:
+    """``include_name`` for Alembic comparisons: everything but the search structures."""
+    return not (name or "").startswith(UNMANAGED_PREFIXES)

@@ -3,23 +3,26 @@ work's); none of them commits."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError
 
 from tocsin.adapters.db import rows
-from tocsin.adapters.db.engine import is_postgresql
+from tocsin.adapters.db.engine import is_postgresql, selective_in
 from tocsin.adapters.db.fast import Fast
 from tocsin.adapters.db.schema import api_tokens, incident_id_seq, incidents, timeline_events
+from tocsin.adapters.db.types import UTCDateTime
 from tocsin.domain.access import ApiToken, Role
 from tocsin.domain.errors import Conflict, NotFound
 from tocsin.domain.events import EventKind, TimelineEvent
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.lifecycle import Phase
-from tocsin.services.ports import IncidentFilter, Page, StoredEvent
+from tocsin.services.ports import IncidentFilter, IncidentKey, Page, StoredEvent
 
 OPEN_PHASES = tuple(p.value for p in Phase if p.is_open)
 
@@ -77,43 +80,121 @@ class SqlIncidentRepository:
             raise NotFound(f"incident {incident.id} does not exist")
 
     def list(self, query: IncidentFilter) -> Page[Incident]:
-        """Ordered by severity (P0 first: the values sort that way), then newest detection."""
+        """Ordered by severity (P0 first: the values sort that way), then newest detection (or,
+        with ``newest_resolved``, newest resolution first).
+
+        The page's ids are found on the index of that order alone (``ix_incidents_list_order``,
+        ``ix_incidents_resolved_at``), then their rows are read by id: a deep ``offset`` walks
+        index entries, not rows, and ``after`` seeks."""
         conditions: list[sa.ColumnElement[bool]] = []
         if query.open is True:
-            conditions.append(incidents.c.phase.in_(OPEN_PHASES))
+            conditions.append(selective_in(self._conn, incidents.c.phase, OPEN_PHASES))
         elif query.open is False:
             conditions.append(incidents.c.phase.not_in(OPEN_PHASES))
         if query.severity is not None:
             conditions.append(incidents.c.severity == query.severity.value)
         if query.phase is not None:
             conditions.append(incidents.c.phase == query.phase.value)
+        if query.newest_resolved:
+            conditions.append(incidents.c.resolved_at.is_not(None))
         if query.search.strip():
-            conditions.append(_matching(query.search.strip(), cleared=query.cleared))
-        total = self._conn.execute(
-            sa.select(sa.func.count()).select_from(incidents).where(*conditions)
-        ).scalar_one()
-        page = (
-            sa.select(incidents)
-            .where(*conditions)
-            .order_by(incidents.c.severity, incidents.c.detected_at.desc(), incidents.c.id.desc())
-            .limit(query.limit)
-            .offset(query.offset)
-        )
-        items = [rows.to_incident(r) for r in self._conn.execute(page).mappings()]
+            conditions.append(self._matching(query.search.strip(), cleared=query.cleared))
+        total = self._count(conditions) if query.counted else None
+        if query.newest_resolved:
+            ids = self._ids(conditions, (incidents.c.resolved_at.desc(), incidents.c.id.desc()), query)
+        elif query.after is not None:
+            ids = self._ids_after(conditions, query.after, query)
+        else:
+            ids = self._ids(conditions, _LIST_ORDER, query)
+        found = {
+            r["id"]: rows.to_incident(r)
+            for r in self._conn.execute(sa.select(incidents).where(incidents.c.id.in_(ids))).mappings()
+        }
+        items = [found[i] for i in ids if i in found]
+        total = query.offset + len(items) if total is None else total
         return Page(items=items, total=total, limit=query.limit, offset=query.offset)
 
+    def _ids(
+        self,
+        conditions: Sequence[sa.ColumnElement[bool]],
+        order: Sequence[sa.ColumnElement[Any]],
+        query: IncidentFilter,
+        limit: int | None = None,
+    ) -> Sequence[int]:
+        select = (
+            sa.select(incidents.c.id)
+            .where(*conditions)
+            .order_by(*order)
+            .limit(query.limit if limit is None else limit)
+            .offset(query.offset)
+        )
+        return tuple(int(i) for i in self._conn.execute(select).scalars())
 
-def _matching(search: str, *, cleared: bool) -> sa.ColumnElement[bool]:
-    """``#12`` or ``12``: that incident; otherwise the text anywhere in the title or summary
-    (never in a restricted incident's words for a reader without clearance)."""
-    number = search.removeprefix("#")
-    if number.isdigit() and len(number) < 10:
-        return incidents.c.id == int(number)
-    words = sa.or_(
-        incidents.c.title.icontains(search, autoescape=True),
-        incidents.c.summary.icontains(search, autoescape=True),
-    )
-    return words if cleared else sa.and_(incidents.c.security.is_(False), words)
+    def _ids_after(
+        self, conditions: Sequence[sa.ColumnElement[bool]], key: IncidentKey, query: IncidentFilter
+    ) -> Sequence[int]:
+        """After ``key`` in (severity ASC, detected_at DESC, id DESC): the rest of its severity
+        (a seek on the index), then the following severities (another)."""
+        same = [
+            *conditions,
+            incidents.c.severity == key.severity.value,
+            sa.tuple_(incidents.c.detected_at, incidents.c.id)
+            < sa.tuple_(sa.literal(key.detected_at, UTCDateTime()), sa.literal(key.id)),
+        ]
+        wanted = query.offset + query.limit
+        first = replace(query, offset=0)
+        ids: Sequence[int] = self._ids(same, _LIST_ORDER, first, wanted)
+        if len(ids) < wanted:
+            later = [*conditions, incidents.c.severity > key.severity.value]
+            ids = [*ids, *self._ids(later, _LIST_ORDER, first, wanted - len(ids))]
+        return ids[query.offset : wanted]
+
+    def _count(self, conditions: Sequence[sa.ColumnElement[bool]]) -> int:
+        select = sa.select(sa.func.count()).select_from(incidents).where(*conditions)
+        return int(self._conn.execute(select).scalar_one())
+
+    def _has_fts(self) -> bool:
+        """Whether migration 0018 could create the FTS5 table (SQLite 3.34+)."""
+        query = sa.text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'incidents_fts'")
+        return self._conn.execute(query).first() is not None
+
+    def _matching(self, search: str, *, cleared: bool) -> sa.ColumnElement[bool]:
+        """``#12`` or ``12``: that incident; otherwise the text anywhere in the title or summary,
+        case-insensitive (never in a restricted incident's words for a reader without
+        clearance). On SQLite through the FTS5 trigram table, on PostgreSQL on the trigram
+        indexes (migration 0018); texts under three characters scan."""
+        number = search.removeprefix("#")
+        if number.isdigit() and len(number) < 10:
+            return incidents.c.id == int(number)
+        words: sa.ColumnElement[bool]
+        if self._conn.dialect.name == "sqlite" and len(search) >= TRIGRAM and self._has_fts():
+            phrase = '"' + search.replace('"', '""') + '"'
+            matched: sa.Select[tuple[Any]] = (
+                sa.select(sa.column("rowid"))
+                .select_from(sa.table("incidents_fts"))
+                .where(sa.text("incidents_fts MATCH :fts_phrase").bindparams(fts_phrase=phrase))
+            )
+            words = incidents.c.id.in_(matched)
+        elif is_postgresql(self._conn):  # the pattern a constant, so the trigram indexes serve it
+            pattern = "%" + _escape_like(search.lower()) + "%"
+            words = sa.or_(
+                sa.func.lower(incidents.c.title).like(pattern, escape="/"),
+                sa.func.lower(incidents.c.summary).like(pattern, escape="/"),
+            )
+        else:
+            words = sa.or_(
+                incidents.c.title.icontains(search, autoescape=True),
+                incidents.c.summary.icontains(search, autoescape=True),
+            )
+        return words if cleared else sa.and_(incidents.c.security.is_(False), words)
+
+
+TRIGRAM = 3
+_LIST_ORDER = (incidents.c.severity, incidents.c.detected_at.desc(), incidents.c.id.desc())
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
 
 
 _APPEND = Fast(  # on the intake's hot path: on the driver's cursor (see ``fast``)
@@ -141,24 +222,65 @@ class SqlTimelineRepository:
         ]
         _APPEND.many(self._conn, values)
 
-    def list(self, incident_id: IncidentId) -> Sequence[StoredEvent]:
+    def list(
+        self,
+        incident_id: IncidentId,
+        *,
+        kinds: frozenset[str] = frozenset(),
+        after: int | None = None,
+        limit: int | None = None,
+    ) -> Sequence[StoredEvent]:
         query = (
             sa.select(timeline_events)
             .where(timeline_events.c.incident_id == incident_id)
             .order_by(timeline_events.c.id)
+            .limit(limit)
         )
-        return [
-            StoredEvent(
-                id=r["id"],
-                incident_id=IncidentId(r["incident_id"]),
-                kind=EventKind(r["kind"]),
-                at=r["at"],
-                actor=r["actor"],
-                text=r["text"],
-                data=dict(r["data"]),
-            )
-            for r in self._conn.execute(query).mappings()
-        ]
+        if kinds:
+            query = query.where(timeline_events.c.kind.in_(sorted(kinds)))
+        if after is not None:
+            query = query.where(timeline_events.c.id > after)
+        return [_event(r) for r in self._conn.execute(query).mappings()]
+
+    def page(
+        self,
+        incident_id: IncidentId,
+        *,
+        kinds: frozenset[str] = frozenset(),
+        before: int | None = None,
+        since: int | None = None,
+        limit: int = 100,
+    ) -> Sequence[StoredEvent]:
+        """Newest first, on the (incident_id, id) index."""
+        query = sa.select(timeline_events).where(timeline_events.c.incident_id == incident_id)
+        if kinds:
+            query = query.where(timeline_events.c.kind.in_(sorted(kinds)))
+        if before is not None:
+            query = query.where(timeline_events.c.id < before)
+        if since is not None:
+            query = query.where(timeline_events.c.id > since)
+        query = query.order_by(timeline_events.c.id.desc()).limit(limit)
+        return [_event(r) for r in self._conn.execute(query).mappings()]
+
+    def kinds(self, incident_id: IncidentId) -> Mapping[str, int]:
+        query = (
+            sa.select(timeline_events.c.kind, sa.func.count())
+            .where(timeline_events.c.incident_id == incident_id)
+            .group_by(timeline_events.c.kind)
+        )
+        return {str(kind): int(n) for kind, n in self._conn.execute(query)}
+
+
+def _event(r: RowMapping) -> StoredEvent:
+    return StoredEvent(
+        id=r["id"],
+        incident_id=IncidentId(r["incident_id"]),
+        kind=EventKind(r["kind"]),
+        at=r["at"],
+        actor=r["actor"],
+        text=r["text"],
+        data=dict(r["data"]),
+    )
 
 
 class SqlTokenRepository:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -202,13 +202,46 @@ class SqlStatusPageRepository(SqlStatusMailRows):
         )
         self._bump()
 
-    def history(self) -> Sequence[StatusChange]:
-        rows = self._conn.execute(
-            sa.select(status_component_history).order_by(
-                status_component_history.c.at, status_component_history.c.id
+    def history(self, since: datetime | None = None) -> Sequence[StatusChange]:
+        """With ``since``: a range on (component, at) per component and one seek for the
+        change before it, whatever the length of the history."""
+        h = status_component_history
+        query = sa.select(h.c.component, h.c.status, h.c.at, h.c.id)
+        if since is None:
+            rows = self._conn.execute(query.order_by(h.c.at, h.c.id)).mappings()
+            return [StatusChange(r["component"], ComponentStatus(r["status"]), r["at"]) for r in rows]
+        found: list[RowMapping] = []
+        for component in self._components():
+            before = (
+                query.where(h.c.component == component, h.c.at < since)
+                .order_by(h.c.at.desc(), h.c.id.desc())
+                .limit(1)
             )
-        ).mappings()
-        return [StatusChange(r["component"], ComponentStatus(r["status"]), r["at"]) for r in rows]
+            found += self._conn.execute(before).mappings()
+            found += self._conn.execute(query.where(h.c.component == component, h.c.at >= since)).mappings()
+        found.sort(key=lambda r: (r["at"], r["id"]))
+        return [StatusChange(r["component"], ComponentStatus(r["status"]), r["at"]) for r in found]
+
+    def first_changes(self) -> Mapping[str, datetime]:
+        h = status_component_history
+        first: dict[str, datetime] = {}
+        for component in self._components():
+            at = self._conn.execute(sa.select(sa.func.min(h.c.at)).where(h.c.component == component)).scalar()
+            if at is not None:
+                first[component] = at
+        return first
+
+    def _components(self) -> list[str]:
+        """The components with a history, by a skip scan of the (component, at) index: one
+        seek per component instead of reading every row."""
+        query = sa.text(
+            "WITH RECURSIVE c(name) AS ("
+            " SELECT min(component) FROM status_component_history"
+            " UNION ALL SELECT (SELECT min(component) FROM status_component_history WHERE component > c.name)"
+            " FROM c WHERE c.name IS NOT NULL)"
+            " SELECT name FROM c WHERE name IS NOT NULL"
+        )
+        return [str(name) for name in self._conn.execute(query).scalars()]
 
     def save_maintenance(self, maintenance: Maintenance) -> None:
         values: dict[str, Any] = {

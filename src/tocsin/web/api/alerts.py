@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import base64
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel
 
 from tocsin.domain.alert import AlertStatus, StoredAlert
+from tocsin.domain.errors import InvalidInput
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.severity import Severity
+from tocsin.services.alert_ports import AlertKey
 from tocsin.services.alerts import alert_page
 from tocsin.web.api import API_PREFIX
 from tocsin.web.auth import CurrentActor, current_actor
@@ -64,11 +68,36 @@ def alerts(
     response: Response,
     limit: Annotated[int, Query(ge=1, le=1000, description="at most this many alerts")] = 500,
     offset: Annotated[int, Query(ge=0, le=10_000_000, description="skip this many")] = 0,
+    cursor: Annotated[
+        str | None,
+        Query(max_length=200, description="the previous page's X-Next-Cursor: the page after it"),
+    ] = None,
 ) -> list[AlertOut]:
     """The incident's alerts: firing first, then in the order they were first seen; a page of
-    ``limit`` from ``offset``, the total in ``X-Total-Count``."""
+    ``limit`` from ``offset`` (or after ``cursor``), the total in ``X-Total-Count`` and, when the
+    page is full, the next page's ``cursor`` in ``X-Next-Cursor``."""
+    after = None if cursor is None else decode_alert_cursor(cursor)
     found, counts = alert_page(
-        services_of(request), IncidentId(incident_id), by=actor, limit=limit, offset=offset
+        services_of(request), IncidentId(incident_id), by=actor, limit=limit, offset=offset, after=after
     )
     response.headers["X-Total-Count"] = str(counts.total)
+    if len(found) == limit and found[-1].id is not None:
+        response.headers["X-Next-Cursor"] = encode_alert_cursor(found[-1])
     return [AlertOut.render(alert) for alert in found]
+
+
+def encode_alert_cursor(alert: StoredAlert) -> str:
+    key = f"{alert.status.value}|{alert.first_seen_at.astimezone(UTC).isoformat()}|{alert.id}"
+    return base64.urlsafe_b64encode(key.encode()).decode().rstrip("=")
+
+
+def decode_alert_cursor(cursor: str) -> AlertKey:
+    """``InvalidInput`` (422) naming the parameter unless ``cursor`` came from X-Next-Cursor."""
+    try:
+        status, seen, number = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().split("|")
+        key = AlertKey(AlertStatus(status), datetime.fromisoformat(seen), int(number))
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidInput("cursor: not a cursor from a previous page's X-Next-Cursor") from None
+    if key.first_seen_at.tzinfo is None:
+        raise InvalidInput("cursor: not a cursor from a previous page's X-Next-Cursor")
+    return key

@@ -33,6 +33,7 @@ from tocsin.web.schemas import (
     ResolveRequest,
     SecurityRequest,
     TimelineEventOut,
+    encode_cursor,
 )
 
 _PROBLEM: dict[str, Any] = {
@@ -102,6 +103,7 @@ def list_incidents(
         total=page.total,
         limit=page.limit,
         offset=page.offset,
+        next_cursor=encode_cursor(page.items[-1]) if len(page.items) == page.limit else None,
     )
 
 
@@ -194,9 +196,21 @@ def add_note(
 
 
 @router.get("/{incident_id}/timeline", response_model=list[TimelineEventOut], name="get_timeline")
-def timeline(request: Request, incident_id: IncidentPath, actor: CurrentActor) -> list[TimelineEventOut]:
-    """Who did what, when: oldest first."""
-    events = use_cases.get_timeline(services_of(request), IncidentId(incident_id), by=actor)
+def timeline(
+    request: Request,
+    incident_id: IncidentPath,
+    actor: CurrentActor,
+    *,
+    limit: Annotated[int | None, Query(ge=1, le=1000, description="at most this many events")] = None,
+    after: Annotated[
+        int | None, Query(ge=1, le=2**62, description="only events after this one (its id): the next page")
+    ] = None,
+) -> list[TimelineEventOut]:
+    """Who did what, when: oldest first; every event, or pages of ``limit`` with ``after`` set to
+    the last id of the previous page."""
+    events = use_cases.get_timeline(
+        services_of(request), IncidentId(incident_id), by=actor, after=after, limit=limit
+    )
     return [TimelineEventOut.render(event) for event in events]
 
 

@@ -22,7 +22,6 @@ from tocsin.web.ui.security import Session
 router = APIRouter(route_class=UiRoute, include_in_schema=False)
 
 OPEN_LIMIT = 200
-RESOLVED_SCAN = 200
 RESOLVED_SHOWN = 6
 
 
@@ -31,7 +30,9 @@ def _live(request: Request, session: Session) -> dict[str, Any]:
     now = container_of(request).clock.now()
     actor = session.user.actor
     open_page = use_cases.list_incidents(svc, IncidentFilter(open=True, limit=OPEN_LIMIT), by=actor)
-    done_page = use_cases.list_incidents(svc, IncidentFilter(open=False, limit=RESOLVED_SCAN), by=actor)
+    done_page = use_cases.list_incidents(
+        svc, IncidentFilter(open=False, newest_resolved=True, limit=RESOLVED_SHOWN, counted=False), by=actor
+    )
     open_views = views.by_urgency(views.view(i, svc.plan, now) for i in open_page.items)
     counts = {s: sum(1 for v in open_views if v.incident.severity is s) for s in Severity}
     return {

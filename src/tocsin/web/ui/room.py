@@ -3,20 +3,19 @@ that htmx polls, so every responder watching sees the same thing within seconds.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from markupsafe import Markup
 
 from tocsin.adapters.i18n import N_
-from tocsin.domain.events import EventKind
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.security_steps import StepState, StepStatus
 from tocsin.domain.severity import Severity
 from tocsin.services import checklist, compliance, diagnostics, pages, runbooks, security_procedure
 from tocsin.services import incidents as use_cases
-from tocsin.services.ports import StoredEvent
 from tocsin.web.context import container_of, services_of
 from tocsin.web.labels import event_label
 from tocsin.web.markdown import render_markdown
@@ -34,6 +33,7 @@ router = APIRouter(route_class=UiRoute, include_in_schema=False)
 IncidentPath = Annotated[int, Path(ge=1, le=2**31 - 1)]
 MAX_RUNBOOKS = 3
 Kinds = Annotated[list[str] | None, Query(alias="kind", max_length=50)]
+EventId = Annotated[int | None, Query(ge=1, le=2**62)]
 
 # Filter chips group the kinds a responder thinks in; any kind not listed (added by later
 # features) still shows under its own name.
@@ -51,8 +51,8 @@ KIND_GROUPS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _groups(events: Sequence[StoredEvent]) -> list[tuple[str, tuple[str, ...]]]:
-    present = {e.kind.value for e in events}
+def _groups(present_kinds: Iterable[str]) -> list[tuple[str, tuple[str, ...]]]:
+    present = set(present_kinds)
     known = {k for kinds in KIND_GROUPS.values() for k in kinds}
     groups = [(name, kinds) for name, kinds in KIND_GROUPS.items() if present & set(kinds)]
     groups += [(event_label(kind).capitalize(), (kind,)) for kind in sorted(present - known)]
@@ -60,18 +60,39 @@ def _groups(events: Sequence[StoredEvent]) -> list[tuple[str, tuple[str, ...]]]:
 
 
 def timeline_context(
-    request: Request, session: Session, incident_id: int, kinds: list[str] | None
+    request: Request,
+    session: Session,
+    incident_id: int,
+    kinds: list[str] | None,
+    *,
+    before: int | None = None,
+    since: int | None = None,
 ) -> dict[str, Any]:
-    events = use_cases.get_timeline(services_of(request), IncidentId(incident_id), by=session.user.actor)
+    """The newest ``TIMELINE_PAGE`` events (of the chosen kinds), or those ``before`` an event
+    (the "show older" pages, which are not polled), or only those ``since`` an event."""
     wanted = {kind for item in kinds or () for kind in item.split(",") if kind}
-    shown = [e for e in reversed(events) if not wanted or e.kind.value in wanted]
+    found = use_cases.timeline_page(
+        services_of(request),
+        IncidentId(incident_id),
+        by=session.user.actor,
+        kinds=frozenset(wanted),
+        before=before,
+        since=since,
+    )
+    chosen = [("kind", ",".join(sorted(wanted)))] if wanted else []
     return {
-        "events": shown,
-        "suspects": [e for e in events if e.kind is EventKind.DEPLOY and e.data.get("suspect")],
-        "all_count": len(events),
-        "groups": _groups(events),
+        "events": found.events,
+        "suspects": found.suspects,
+        "all_count": found.total,
+        "groups": _groups(found.kinds),
         "kinds": wanted,
         "incident_id": incident_id,
+        "older_url": (
+            f"/incidents/{incident_id}?{urlencode([('before', found.older), *chosen])}#timeline-panel"
+            if found.older is not None
+            else ""
+        ),
+        "older_view": before is not None,
     }
 
 
@@ -100,7 +121,7 @@ def _status(request: Request, session: Session, incident_id: int) -> dict[str, A
 
 @router.get("/incidents/{incident_id}")
 def incident_room(
-    request: Request, session: Session, incident_id: IncidentPath, kind: Kinds = None
+    request: Request, session: Session, incident_id: IncidentPath, kind: Kinds = None, before: EventId = None
 ) -> Response:
     status = _status(request, session, incident_id)
     if status["v"].incident.redacted:
@@ -127,7 +148,7 @@ def incident_room(
         compliance=compliance.incident_compliance(
             services_of(request), IncidentId(incident_id), by=session.user.actor
         ),
-        **timeline_context(request, session, incident_id, kind),
+        **timeline_context(request, session, incident_id, kind, before=before),
         told=pages.who_has_been_told(
             pages.list_pages(services_of(request), IncidentId(incident_id), by=session.user.actor)
         ),
@@ -137,8 +158,19 @@ def incident_room(
 
 
 @router.get("/incidents/{incident_id}/timeline")
-def timeline(request: Request, session: Session, incident_id: IncidentPath, kind: Kinds = None) -> Response:
-    return fragment(request, "ui/_timeline.html", **timeline_context(request, session, incident_id, kind))
+def timeline(
+    request: Request,
+    session: Session,
+    *,
+    incident_id: IncidentPath,
+    kind: Kinds = None,
+    before: EventId = None,
+    since: EventId = None,
+) -> Response:
+    """The timeline fragment: the newest events; ``before``: an older page; ``since``: only
+    the events after that one (for a client that appends)."""
+    context = timeline_context(request, session, incident_id, kind, before=before, since=since)
+    return fragment(request, "ui/_timeline.html", **context)
 
 
 @router.get("/incidents/{incident_id}/status")

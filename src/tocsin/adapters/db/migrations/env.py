@@ -10,6 +10,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from tocsin.adapters.db.engine import create_engine
+from tocsin.adapters.db.migrate import managed
 from tocsin.adapters.db.schema import metadata
 
 
@@ -19,6 +20,7 @@ def _run(connection: Connection) -> None:
         target_metadata=metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=managed,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -68,3 +68,6 @@ alerts = sa.Table(
     sa.CheckConstraint(one_of("status", ALERT_STATUSES), name="status"),
     sa.CheckConstraint(one_of("severity", SEVERITIES), name="severity"),
 )
+
+# An incident's alerts in the order they are listed: firing first, then first seen (migration 0018).
+sa.Index("ix_alerts_list_order", alerts.c.incident_id, alerts.c.status, alerts.c.first_seen_at, alerts.c.id)

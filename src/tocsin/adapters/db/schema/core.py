@@ -143,3 +143,21 @@ login_failures = sa.Table(
     sa.Index(None, "email", "at"),
     sa.Index(None, "client", "at"),
 )
+
+
+# --- Reads on a big history (migration 0018) ------------------------------------------------
+# The incident list's order (severity, newest detection, newest id) as one index, so that a page
+# and a cursor seek instead of sorting; "recently resolved" by resolution time; timeline events
+# counted by kind (the metrics' response-time breaches), and an incident's events of some kinds
+# (its checklist ticks, its first acknowledgement for compliance, the room's filter chips).
+sa.Index(
+    "ix_incidents_list_order", incidents.c.severity, incidents.c.detected_at.desc(), incidents.c.id.desc()
+)
+sa.Index("ix_incidents_resolved_at", incidents.c.resolved_at)
+sa.Index("ix_timeline_events_kind", timeline_events.c.kind)
+sa.Index(
+    "ix_timeline_events_incident_kind",
+    timeline_events.c.incident_id,
+    timeline_events.c.kind,
+    timeline_events.c.id,
+)
