@@ -17,13 +17,15 @@ import secrets
 import threading
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import psycopg
 import structlog
 from sqlalchemy.engine import Engine
 
 from tocsin.adapters.db.engine import CONNECT_TIMEOUT_SECONDS
+
+if TYPE_CHECKING:  # the driver loads only when a listener connects (SQLite never needs it)
+    import psycopg
 
 log = structlog.get_logger(__name__)
 
@@ -97,6 +99,8 @@ class Listener:
         """A connection of its own (the engine's URL, outside its pool), autocommitting."""
         args, kwargs = self._engine.dialect.create_connect_args(self._engine.url)
         kwargs.setdefault("connect_timeout", CONNECT_TIMEOUT_SECONDS)
+        import psycopg
+
         connection: psycopg.Connection[Any] = psycopg.connect(*args, **kwargs, autocommit=True)
         try:
             connection.execute(f"LISTEN {CHANNEL}")
