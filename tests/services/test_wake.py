@@ -24,8 +24,8 @@ DAVID = "+32470000002"
 class Refusing(Recorder):
     """A channel whose provider refuses every message for good (a 4xx)."""
 
-    def send(self, notification):
-        super().send(notification)
+    def send(self, notification, key):
+        super().send(notification, key)
         raise Undeliverable("21211 invalid 'To' phone number")
 
 

@@ -78,14 +78,14 @@ class PushChannel:
         self._options = options
         self._transport = transport
 
-    def send(self, notification: Notification) -> str:
+    def send(self, notification: Notification, key: str) -> str:
         what = f"ntfy push to {notification.address}"
         if not TOPIC.match(notification.address):
             raise Undeliverable(f"{what}: not an ntfy topic (letters, digits, - and _, at most 64)")
         headers = {
             "Content-Type": "application/json",
             "User-Agent": "tocsin",
-            "X-Tocsin-Delivery": notification.key,
+            "X-Tocsin-Delivery": key,
         }
         if self._options.token:
             headers["Authorization"] = f"Bearer {self._options.token}"

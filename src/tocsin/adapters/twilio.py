@@ -175,12 +175,12 @@ def _twilio_error(response: httpx.Response) -> str:
 class SmsChannel(_TwilioChannel):
     name = "sms"
 
-    def send(self, notification: Notification) -> str:
+    def send(self, notification: Notification, key: str) -> str:
         form: dict[str, str | list[str]] = {
             "To": notification.address,
             "From": self._options.from_number,
             "Body": sms_body(notification),
-            "StatusCallback": self._options.hook("status", notification.key),
+            "StatusCallback": self._options.hook("status", key),
         }
         return self._post(notification, "Messages", form)
 
@@ -188,13 +188,13 @@ class SmsChannel(_TwilioChannel):
 class VoiceChannel(_TwilioChannel):
     name = "voice"
 
-    def send(self, notification: Notification) -> str:
+    def send(self, notification: Notification, key: str) -> str:
         options = self._options
         form: dict[str, str | list[str]] = {
             "To": notification.address,
             "From": options.from_number,
-            "Twiml": call_twiml(notification, options.hook("voice", notification.key)),
-            "StatusCallback": options.hook("status", notification.key),
+            "Twiml": call_twiml(notification, options.hook("voice", key)),
+            "StatusCallback": options.hook("status", key),
             "StatusCallbackEvent": list(CALL_EVENTS),
             "StatusCallbackMethod": "POST",
             "Timeout": str(RING_SECONDS),

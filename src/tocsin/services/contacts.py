@@ -113,7 +113,7 @@ def send_code(svc: Services, method: ContactMethod) -> None:
         at=now,
     )
     try:
-        channel.send(notification)
+        channel.send(notification, notification.key)
     except DeliveryFailed as exc:
         raise InvalidInput(f"the code could not be sent by {method.channel}: {exc}") from None
 

@@ -207,7 +207,7 @@ def deliver(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
     secret = page_link_tokens.secret(svc)
     notification = page_link_tokens.attach(secret, svc.paging.base_url, notification)
     try:
-        reference = channel.send(notification)
+        reference = channel.send(notification, notification.key)
     except Undeliverable as exc:  # refused for good: never retried, the next method goes now
         outbound.not_sent(svc, notification.key)
         undeliverable(svc, uow, notification, str(exc))

@@ -9,16 +9,10 @@ from typing import TYPE_CHECKING, Protocol
 
 from tocsin.domain.maintenance import Maintenance
 from tocsin.domain.statuspage import Component, ComponentStatus, PublicIncident
+from tocsin.services.paging import Mailer
 
 if TYPE_CHECKING:
     from tocsin.services.statuspage_export import StaticSite
-
-
-class Mailer(Protocol):
-    def send(self, *, to: str, subject: str, body: str, key: str) -> str:
-        """Send one plain-text mail; return a reference. ``key`` dedupes re-sends (Message-ID).
-        Raise ``DeliveryFailed`` when it did not go out."""
-        ...
 
 
 class WebhookPoster(Protocol):

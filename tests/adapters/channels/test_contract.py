@@ -22,7 +22,7 @@ from tocsin.adapters.channels.console import ConsoleChannel
 from tocsin.adapters.channels.email import EmailChannel, SmtpOptions
 from tocsin.adapters.channels.webhook import Endpoint, WebhookChannel
 from tocsin.domain.notification import Notification, Purpose, Trigger
-from tocsin.services.paging import DeliveryFailed
+from tocsin.services.paging import DeliveryFailed, Letter
 
 AT = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 SECRET = "s3cret-value-never-logged"
@@ -247,7 +247,7 @@ def harness(request):
 
 def test_delivers_once_with_the_key_and_the_incident(harness):
     notification = a_notification(harness.name)
-    reference = harness.channel().send(notification)
+    reference = harness.channel().send(notification, notification.key)
     assert reference
     [received] = harness.received()
     assert notification.key in received
@@ -258,7 +258,7 @@ def test_delivers_once_with_the_key_and_the_incident(harness):
 def test_a_destination_that_is_down_raises_delivery_failed_without_secrets(harness):
     harness.break_it()
     with pytest.raises(DeliveryFailed) as failure:
-        harness.channel().send(a_notification(harness.name))
+        harness.channel().send(paged := a_notification(harness.name), paged.key)
     assert SECRET not in str(failure.value)
     assert harness.received() == []
 
@@ -267,9 +267,45 @@ def test_a_slack_direct_message_carries_the_page_links():
     harness = SlackHarness()
     try:
         ack, escalate = "https://tocsin.example/p/" + "a" * 32, "https://tocsin.example/p/" + "e" * 32
-        harness.channel().send(a_notification("slack", ack_url=ack, escalate_url=escalate))
+        paged = a_notification("slack", ack_url=ack, escalate_url=escalate)
+        harness.channel().send(paged, paged.key)
         [received] = harness.received()
     finally:
         harness.close()
     assert f"<{ack}|Acknowledge>" in received
     assert f"<{escalate}|Escalate>" in received
+
+
+@pytest.fixture(params=[ConsoleHarness, EmailHarness], ids=lambda h: h.name)
+def mail_harness(request):
+    built = request.param()
+    yield built
+    built.close()
+
+
+def test_a_plain_mail_goes_through_the_same_contract(mail_harness):
+    """Status-page, customer and Art. 34 mails are ``Letter``s sent by the page channels'
+    e-mail sender (and its console twin), keyed like any delivery."""
+    letter = Letter("reader@example.org", "[Acme status] Resolved: API", "It is over.\n", "Acme status")
+    reference = mail_harness.channel().send(letter, "customer:42:resolved:reader@example.org")
+    assert reference
+    [received] = mail_harness.received()
+    assert "reader@example.org" in received
+    assert "[Acme status] Resolved: API" in received
+    assert "It is over." in received
+
+
+def test_a_plain_mail_keeps_its_headers_and_a_message_id_from_its_key():
+    harness = EmailHarness()
+    try:
+        channel = harness.channel()
+        key = "statuspage.confirm:7"
+        channel.send(Letter("reader@example.org", "Confirm", "Click.\n", "Acme status"), key)
+        channel.send(Letter("reader@example.org", "Confirm", "Click.\n", "Acme status"), key)
+        first, again = harness.sink.messages
+    finally:
+        harness.close()
+    assert first["From"] == "Acme status <tocsin@example.org>"
+    assert first["To"] == "reader@example.org"
+    assert first["Message-ID"] == again["Message-ID"]  # a re-send is recognisably the same mail
+    assert not first.is_multipart()  # plain text only, as before

@@ -84,7 +84,7 @@ class WebhookChannel:
         self._now = now
         self._transport = transport
 
-    def send(self, notification: Notification) -> str:
+    def send(self, notification: Notification, key: str) -> str:
         endpoint = self._endpoints.get(notification.recipient)
         if endpoint is None:
             raise DeliveryFailed(f"webhook {notification.recipient!r} is not configured")
@@ -94,7 +94,7 @@ class WebhookChannel:
             "Content-Type": "application/json",
             "User-Agent": "tocsin",
             "X-Tocsin-Event": notification.trigger.value,
-            "X-Tocsin-Delivery": notification.key,
+            "X-Tocsin-Delivery": key,
             TIMESTAMP_HEADER: timestamp,
         }
         if notification.possible_repeat:
