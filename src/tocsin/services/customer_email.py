@@ -181,10 +181,7 @@ def _queue(svc: Services, uow: UnitOfWork, email: CustomerEmail, at: datetime) -
     ]
     ids = uow.statuspage.queue_mails(rows, at)
     uow.jobs.enqueue(
-        [
-            JobRequest(JobKind.STATUS_MAIL, due_at=at, payload={"mail_id": i}, key=f"statuspage.mail:{i}")
-            for i in ids
-        ]
+        [JobRequest(JobKind.STATUS_MAIL, due_at=at, payload={"mail_id": i}, key=f"mail:{i}") for i in ids]
     )
     return len(rows)
 

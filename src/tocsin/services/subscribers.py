@@ -47,10 +47,7 @@ MAINTENANCE = (
 def _queue(uow: UnitOfWork, rows: list[tuple[str, int | None, str, str, str]], at: datetime) -> None:
     ids = uow.statuspage.queue_mails(rows, at)
     uow.jobs.enqueue(
-        [
-            JobRequest(JobKind.STATUS_MAIL, due_at=at, payload={"mail_id": i}, key=f"statuspage.mail:{i}")
-            for i in ids
-        ]
+        [JobRequest(JobKind.STATUS_MAIL, due_at=at, payload={"mail_id": i}, key=f"mail:{i}") for i in ids]
     )
 
 
