@@ -9,8 +9,8 @@ import pytest
 
 from tests import ntfy_fake
 from tocsin.adapters.ntfy import NtfyOptions, PushChannel
+from tocsin.domain.delivery import DeliveryFailed, Undeliverable
 from tocsin.domain.notification import Notification, Purpose, Trigger
-from tocsin.services.paging import DeliveryFailed, Undeliverable
 
 PUBLIC = "https://tocsin.example.org"
 

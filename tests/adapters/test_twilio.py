@@ -14,8 +14,8 @@ import pytest
 
 from tests import twilio_fake
 from tocsin.adapters.twilio import SmsChannel, TwilioOptions, VoiceChannel
+from tocsin.domain.delivery import DeliveryFailed, Undeliverable
 from tocsin.domain.notification import Notification, Purpose, Trigger
-from tocsin.services.paging import DeliveryFailed, Undeliverable
 
 PUBLIC = "https://tocsin.example.org"
 NORA = "+33612345678"

@@ -10,10 +10,10 @@ import pytest
 from tests.paging_plan import Recorder, drain, plan
 from tocsin.adapters.clock import ManualClock
 from tocsin.config import Settings
+from tocsin.domain.delivery import Undeliverable
 from tocsin.domain.events import JobKind
 from tocsin.domain.severity import Severity
 from tocsin.services import contacts, incidents
-from tocsin.services.paging import Undeliverable
 from tocsin.services.phone_replies import UNKNOWN, PhoneReplyService
 
 NIGHT = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)  # 03:00 in Brussels and Paris

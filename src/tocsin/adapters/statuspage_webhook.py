@@ -8,7 +8,7 @@ import time
 import httpx
 
 from tocsin.adapters.channels.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
-from tocsin.services.paging import DeliveryFailed
+from tocsin.domain.delivery import DeliveryFailed, too_many_requests
 
 
 class SignedWebhookPoster:
@@ -37,6 +37,8 @@ class SignedWebhookPoster:
                 response = client.post(url, content=body, headers=headers)
         except httpx.HTTPError as exc:
             raise DeliveryFailed(f"status webhook: {type(exc).__name__}") from None
+        if response.status_code == 429:
+            raise too_many_requests("status webhook", response.headers.get("retry-after"))
         if not response.is_success:
             raise DeliveryFailed(f"status webhook: HTTP {response.status_code}")
         return f"HTTP {response.status_code}"

@@ -11,7 +11,8 @@ Both callbacks are ``{server.base_url}/hooks/twilio/…?key=<notification key>``
 (``web/twilio_hook.py``): Twilio signs them for that URL, so a verified callback is about that
 page. The reference returned is Twilio's SID (SM…/CA…).
 
-Twilio unreachable, a 5xx or a 429 raise ``DeliveryFailed`` (retried with back-off); any other
+Twilio unreachable, a 5xx or a 429 raise ``DeliveryFailed`` (retried with back-off; a 429 naming
+its wait is a ``RetryAfter``, run again after it); any other
 4xx (a bad number, a number that cannot receive SMS) raises ``Undeliverable`` carrying Twilio's
 error code and message — never the auth token.
 """
@@ -29,8 +30,8 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 from tocsin.adapters.channels.templates import trigger_label
 from tocsin.adapters.i18n import gettext as _
 from tocsin.adapters.i18n import language
+from tocsin.domain.delivery import DeliveryFailed, Undeliverable, too_many_requests
 from tocsin.domain.notification import POSSIBLE_REPEAT, Notification, Purpose
-from tocsin.services.paging import DeliveryFailed, Undeliverable
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 API_VERSION = "2010-04-01"
@@ -134,7 +135,9 @@ class _TwilioChannel:
                 )
         except httpx.HTTPError as exc:
             raise DeliveryFailed(f"{what}: {type(exc).__name__}") from None
-        if response.status_code >= 500 or response.status_code == 429:
+        if response.status_code == 429:
+            raise too_many_requests(what, response.headers.get("retry-after"))
+        if response.status_code >= 500:
             raise DeliveryFailed(f"{what}: HTTP {response.status_code}")
         if response.status_code >= 400:
             raise Undeliverable(self._clean(f"{what}: HTTP {response.status_code}{_twilio_error(response)}"))

@@ -26,12 +26,13 @@ from tocsin.domain.breach_communication import (
     require_high_risk,
     template,
 )
+from tocsin.domain.delivery import DeliveryFailed
 from tocsin.domain.errors import Conflict, NotFound
 from tocsin.domain.events import EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.services.breaches import cleared
 from tocsin.services.context import Services
-from tocsin.services.paging import DeliveryFailed, Letter
+from tocsin.services.paging import Letter
 from tocsin.services.ports import UnitOfWork
 
 log = logging.getLogger(__name__)

@@ -18,10 +18,10 @@ from datetime import UTC, timedelta
 
 from tocsin.domain import contacts as domain
 from tocsin.domain.contacts import ContactMethod, PersonRule
+from tocsin.domain.delivery import DeliveryFailed
 from tocsin.domain.errors import InvalidInput, NotFound
 from tocsin.domain.notification import Notification, Person, Purpose, Trigger
 from tocsin.services.context import Services
-from tocsin.services.paging import DeliveryFailed
 from tocsin.services.ports import UnitOfWork
 
 CODE_TTL = timedelta(minutes=10)

@@ -18,28 +18,6 @@ from tocsin.domain.notification import Directory, Notification, Rules, Trigger
 from tocsin.domain.severity import Severity
 
 
-class DeliveryFailed(Exception):
-    """The channel could not deliver now; the job is retried with backoff, then dead-lettered.
-
-    The message must never carry a secret (password, webhook secret, signature).
-    """
-
-
-class Undeliverable(DeliveryFailed):
-    """The provider refused the message for good (a 4xx: a bad number, an unknown topic):
-    never retried; the method is marked failed, the person's next method goes at once and the
-    admins are told."""
-
-
-class RetryAfter(DeliveryFailed):
-    """The provider said "not now, in ``delay`` seconds" (a 429 with ``Retry-After``): the job
-    engine runs the job again after that delay instead of its backoff."""
-
-    def __init__(self, message: str, delay: float) -> None:
-        super().__init__(message)
-        self.delay = delay
-
-
 @dataclass(frozen=True, slots=True)
 class Letter:
     """A plain-text e-mail to one address: the status page's subscriber mails, the customer

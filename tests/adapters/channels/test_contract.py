@@ -21,8 +21,9 @@ from tests.smtp_sink import SmtpSink
 from tocsin.adapters.channels.console import ConsoleChannel
 from tocsin.adapters.channels.email import EmailChannel, SmtpOptions
 from tocsin.adapters.channels.webhook import Endpoint, WebhookChannel
+from tocsin.domain.delivery import DeliveryFailed
 from tocsin.domain.notification import Notification, Purpose, Trigger
-from tocsin.services.paging import DeliveryFailed, Letter
+from tocsin.services.paging import Letter
 
 AT = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 SECRET = "s3cret-value-never-logged"

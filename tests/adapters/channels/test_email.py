@@ -7,7 +7,7 @@ import pytest
 from tests.adapters.channels.test_contract import a_notification
 from tests.smtp_sink import SmtpSink, accept_user, client_context, self_signed, server_context
 from tocsin.adapters.channels.email import EmailChannel, SmtpOptions
-from tocsin.services.paging import DeliveryFailed
+from tocsin.domain.delivery import DeliveryFailed
 
 PASSWORD = "correct horse battery staple"
 

@@ -11,7 +11,7 @@ import pytest
 
 from tests.adapters.channels.test_contract import AT, a_notification
 from tocsin.adapters.channels.webhook import Endpoint, WebhookChannel, sign, verify
-from tocsin.services.paging import DeliveryFailed
+from tocsin.domain.delivery import DeliveryFailed, RetryAfter
 
 
 def test_the_documented_test_vector():
@@ -79,3 +79,15 @@ def test_an_unknown_webhook_fails():
     channel = WebhookChannel({}, now=lambda: AT)
     with pytest.raises(DeliveryFailed, match="not configured"):
         channel.send(paged := a_notification("webhook"), paged.key)
+
+
+def test_a_429_naming_its_wait_asks_the_engine_to_come_back_then():
+    channel = WebhookChannel(
+        {"chatops": Endpoint("https://bot.invalid/tocsin")},
+        now=lambda: AT,
+        transport=httpx.MockTransport(lambda request: httpx.Response(429, headers={"Retry-After": "42"})),
+    )
+    paged = a_notification("webhook")
+    with pytest.raises(RetryAfter, match="HTTP 429") as told:
+        channel.send(paged, paged.key)
+    assert told.value.delay == 42

@@ -7,8 +7,9 @@ import sys
 import threading
 from typing import TextIO
 
+from tocsin.domain.delivery import DeliveryFailed
 from tocsin.domain.notification import Notification
-from tocsin.services.paging import DeliveryFailed, Letter
+from tocsin.services.paging import Letter
 
 
 class ConsoleChannel:

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from tocsin.domain.delivery import DeliveryFailed
 from tocsin.domain.markup import slack as esc
 from tocsin.domain.notification import Notification
-from tocsin.services.paging import DeliveryFailed
 
 
 class SlackDmChannel:
