@@ -9,9 +9,14 @@ import httpx
 
 from tocsin.adapters.channels.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from tocsin.domain.delivery import DeliveryFailed, too_many_requests
+from tocsin.services.paging import Post
 
 
 class SignedWebhookPoster:
+    """A ``Channel`` of ``Post``s (``services.paging``)."""
+
+    name = "statuspage-webhook"
+
     def __init__(
         self, secret: str | None, *, timeout: float = 10.0, transport: httpx.BaseTransport | None = None
     ) -> None:
@@ -19,13 +24,14 @@ class SignedWebhookPoster:
         self._timeout = timeout
         self._transport = transport
 
-    def post(self, *, url: str, body: bytes, event: str, delivery: str) -> str:
+    def send(self, message: Post, key: str) -> str:
+        url, body = message.url, message.body
         timestamp = str(int(time.time()))
         headers = {
             "Content-Type": "application/json",
             "User-Agent": "tocsin-statuspage",
-            "X-Tocsin-Event": event,
-            "X-Tocsin-Delivery": delivery,
+            "X-Tocsin-Event": message.event,
+            "X-Tocsin-Delivery": key,
             TIMESTAMP_HEADER: timestamp,
         }
         if self._secret:

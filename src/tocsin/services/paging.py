@@ -29,6 +29,15 @@ class Letter:
     sender_name: str
 
 
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A signed JSON event for a status-page webhook subscriber: POSTed to ``url``."""
+
+    url: str
+    body: bytes
+    event: str
+
+
 Message_contra = TypeVar("Message_contra", contravariant=True)
 
 
@@ -55,6 +64,8 @@ PageChannel = Channel[Notification]
 """A channel of incident pages (the ``key`` is the notification's own)."""
 Mailer = Channel[Letter]
 """A sender of plain-text mails (the ``key`` derives the Message-ID)."""
+WebhookPoster = Channel[Post]
+"""The status page's webhook sender (the ``key`` is the ``X-Tocsin-Delivery``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from typing import TextIO
 
 from tocsin.domain.delivery import DeliveryFailed
 from tocsin.domain.notification import Notification
-from tocsin.services.paging import Letter
+from tocsin.services.paging import Letter, Post
 
 
 class ConsoleChannel:
@@ -19,7 +19,10 @@ class ConsoleChannel:
         self._stream = stream
         self._lock = threading.Lock()
 
-    def send(self, message: Notification | Letter, key: str) -> str:
+    def send(self, message: Notification | Letter | Post, key: str) -> str:
+        if isinstance(message, Post):
+            lines = [f"── tocsin WEBHOOK {message.event} → {message.url}", f"   {message.body.decode()}"]
+            return self._write([*lines, f"   delivery {key}"], key)
         if isinstance(message, Letter):
             return self._write(
                 [
