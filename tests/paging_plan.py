@@ -49,7 +49,8 @@ class Recorder:
         self.name = name
         self.sent: list[Notification] = []
 
-    def send(self, notification: Notification) -> str:
+    def send(self, notification: Notification, key: str) -> str:
+        assert key == notification.key
         self.sent.append(notification)
         return f"recorded:{len(self.sent)}"
 

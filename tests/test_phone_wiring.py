@@ -58,9 +58,9 @@ def test_configured_twilio_and_ntfy_page_through_sms_voice_and_push():
         channels = build_paging(settings, ManualClock(AT)).channels
 
         assert {"sms", "voice", "push"} <= set(channels)
-        channels["sms"].send(page("sms", "+33612345678"))
-        channels["voice"].send(page("voice", "+33612345678"))
-        channels["push"].send(page("push", "nora-pages"))
+        channels["sms"].send(paged := page("sms", "+33612345678"), paged.key)
+        channels["voice"].send(paged := page("voice", "+33612345678"), paged.key)
+        channels["push"].send(paged := page("push", "nora-pages"), paged.key)
 
         sms, call = twilio.fake.sent
         assert sms.one("StatusCallback").startswith(f"{PUBLIC}/hooks/twilio/status?key=")

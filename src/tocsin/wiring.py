@@ -15,13 +15,13 @@ from tocsin.adapters.twilio import SmsChannel, TwilioOptions, VoiceChannel
 from tocsin.config import Settings
 from tocsin.config.notifications import SmtpSettings
 from tocsin.config.paging import paging
-from tocsin.services.paging import Channel, Paging
+from tocsin.services.paging import PageChannel, Paging
 from tocsin.services.ports import Clock
 
 
 def build_paging(settings: Settings, clock: Clock, *, transport: httpx.BaseTransport | None = None) -> Paging:
     config = settings.notifications
-    channels: dict[str, Channel] = {}
+    channels: dict[str, PageChannel] = {}
     if config.console:
         channels["console"] = ConsoleChannel()
     if config.email.enabled:
@@ -41,10 +41,12 @@ def build_paging(settings: Settings, clock: Clock, *, transport: httpx.BaseTrans
     return replace(paging(settings), channels=channels)
 
 
-def phone_channels(settings: Settings, *, transport: httpx.BaseTransport | None = None) -> dict[str, Channel]:
+def phone_channels(
+    settings: Settings, *, transport: httpx.BaseTransport | None = None
+) -> dict[str, PageChannel]:
     """``sms`` and ``voice`` when ``notifications.twilio`` is set, ``push`` when ``notifications.ntfy`` is."""
     config = settings.notifications
-    channels: dict[str, Channel] = {}
+    channels: dict[str, PageChannel] = {}
     twilio = config.twilio
     if twilio.enabled and twilio.auth_token is not None:
         options = TwilioOptions(

@@ -4,7 +4,7 @@ settings, the DPO from the directory, and the SMTP mailer of the Art. 34 communi
 
 from __future__ import annotations
 
-from tocsin.adapters.statuspage_mail import SmtpMailer
+from tocsin.adapters.channels.email import EmailChannel
 from tocsin.config import Settings
 from tocsin.config.paging import directory
 from tocsin.services.breach_ports import BreachConfig
@@ -17,10 +17,7 @@ def build_breach(settings: Settings) -> BreachConfig:
     smtp = settings.notifications.email
     mailer = None
     if smtp.enabled:
-        mailer = SmtpMailer(
-            smtp_options(smtp),
-            sender_name=breach.controller or "Data protection",
-        )
+        mailer = EmailChannel(smtp_options(smtp))
     return BreachConfig(
         authority_name=gdpr.authority_name,
         dpo=people.get(gdpr.dpo) if gdpr.dpo else None,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from tocsin.adapters.statuspage_mail import SmtpMailer
+from tocsin.adapters.channels.email import EmailChannel
 from tocsin.adapters.statuspage_webhook import SignedWebhookPoster
 from tocsin.config import Settings
 from tocsin.services.statuspage_export import SiteFactory
@@ -27,8 +27,5 @@ def build_statuspage(settings: Settings, static_site: SiteFactory | None = None)
     smtp = settings.notifications.email
     if not smtp.enabled:
         return config
-    mailer = SmtpMailer(
-        smtp_options(smtp),
-        sender_name=config.name,
-    )
+    mailer = EmailChannel(smtp_options(smtp))
     return replace(config, mailer=mailer)

@@ -9,8 +9,8 @@ import pytest
 
 from tests import ntfy_fake
 from tocsin.adapters.ntfy import NtfyOptions, PushChannel
+from tocsin.domain.delivery import DeliveryFailed, Undeliverable
 from tocsin.domain.notification import Notification, Purpose, Trigger
-from tocsin.services.paging import DeliveryFailed, Undeliverable
 
 PUBLIC = "https://tocsin.example.org"
 
@@ -56,7 +56,7 @@ def page(**kw) -> Notification:
 
 
 def test_an_urgent_page_rings_with_a_link_to_the_room_and_two_buttons(server, fake):
-    reference = channel(server).send(page())
+    reference = channel(server).send(paged := page(), paged.key)
 
     [published] = fake.published
     assert reference == "msg000000001"
@@ -90,13 +90,14 @@ def test_an_urgent_page_rings_with_a_link_to_the_room_and_two_buttons(server, fa
 
 @pytest.mark.parametrize(("severity", "priority"), [("P0", 5), ("P1", 5), ("P2", 3), ("P3", 3)])
 def test_p0_and_p1_are_urgent_the_others_default(server, fake, severity, priority):
-    channel(server).send(page(severity=severity))
+    channel(server).send(paged := page(severity=severity), paged.key)
     assert fake.to("nora-pages")[0]["priority"] == priority
 
 
 def test_a_page_without_personal_links_has_no_buttons_and_an_fyi_never_has(server, fake):
-    channel(server).send(page(ack_url="", escalate_url=""))
-    channel(server).send(page(purpose=Purpose.FYI, trigger=Trigger.RESOLVED, severity="P0"))
+    channel(server).send(paged := page(ack_url="", escalate_url=""), paged.key)
+    fyi = page(purpose=Purpose.FYI, trigger=Trigger.RESOLVED, severity="P0")
+    channel(server).send(fyi, fyi.key)
 
     without_links, fyi = fake.to("nora-pages")
     assert "actions" not in without_links
@@ -108,16 +109,16 @@ def test_a_page_without_personal_links_has_no_buttons_and_an_fyi_never_has(serve
 def test_a_forbidden_topic_or_bad_token_is_undeliverable_with_ntfys_error(server, fake):
     fake.forbidden.add("nora-pages")
     with pytest.raises(Undeliverable, match="HTTP 403, ntfy error 40301: forbidden"):
-        channel(server).send(page())
+        channel(server).send(paged := page(), paged.key)
     with pytest.raises(Undeliverable, match="HTTP 401") as refused:
-        channel(server, token="tk_wrong-token-value").send(page(address="other"))
+        channel(server, token="tk_wrong-token-value").send(paged := page(address="other"), paged.key)
     assert "tk_wrong-token-value" not in str(refused.value)
     assert fake.published == []
 
 
 def test_a_topic_ntfy_would_refuse_is_refused_before_sending(server, fake):
     with pytest.raises(Undeliverable, match="not an ntfy topic"):
-        channel(server).send(page(address="nora pages/../x"))
+        channel(server).send(paged := page(address="nora pages/../x"), paged.key)
     assert fake.published == []
 
 
@@ -125,13 +126,15 @@ def test_a_topic_ntfy_would_refuse_is_refused_before_sending(server, fake):
 def test_a_5xx_or_429_is_retried_later(server, fake, status):
     fake.status.append(status)
     with pytest.raises(DeliveryFailed) as failure:
-        channel(server).send(page())
+        channel(server).send(paged := page(), paged.key)
     assert not isinstance(failure.value, Undeliverable)
     assert f"HTTP {status}" in str(failure.value)
 
 
 def test_ntfy_unreachable_is_retried_later():
     with pytest.raises(DeliveryFailed) as failure:
-        PushChannel(NtfyOptions("http://127.0.0.1:9", token=ntfy_fake.TOKEN, timeout=2)).send(page())
+        PushChannel(NtfyOptions("http://127.0.0.1:9", token=ntfy_fake.TOKEN, timeout=2)).send(
+            paged := page(), paged.key
+        )
     assert not isinstance(failure.value, Undeliverable)
     assert ntfy_fake.TOKEN not in str(failure.value)

@@ -14,8 +14,8 @@ import pytest
 
 from tests import twilio_fake
 from tocsin.adapters.twilio import SmsChannel, TwilioOptions, VoiceChannel
+from tocsin.domain.delivery import DeliveryFailed, Undeliverable
 from tocsin.domain.notification import Notification, Purpose, Trigger
-from tocsin.services.paging import DeliveryFailed, Undeliverable
 
 PUBLIC = "https://tocsin.example.org"
 NORA = "+33612345678"
@@ -70,7 +70,7 @@ def page(channel: str = "sms", **kw) -> Notification:
 
 
 def test_an_sms_page_is_a_message_with_the_reply_instructions_and_a_signed_callback(server, fake):
-    sid = SmsChannel(options(server)).send(page())
+    sid = SmsChannel(options(server)).send(paged := page(), paged.key)
 
     [sent] = fake.messages()
     assert sid == sent.sid
@@ -90,7 +90,9 @@ def test_an_sms_page_is_a_message_with_the_reply_instructions_and_a_signed_callb
 
 
 def test_an_fyi_sms_says_what_happened_without_asking_for_a_reply(server, fake):
-    SmsChannel(options(server)).send(page(purpose=Purpose.FYI, trigger=Trigger.ACKNOWLEDGED, drill=True))
+    SmsChannel(options(server)).send(
+        paged := page(purpose=Purpose.FYI, trigger=Trigger.ACKNOWLEDGED, drill=True), paged.key
+    )
 
     [sent] = fake.messages()
     assert (
@@ -99,7 +101,7 @@ def test_an_fyi_sms_says_what_happened_without_asking_for_a_reply(server, fake):
 
 
 def test_a_call_speaks_the_page_and_gathers_one_key_posted_back_to_tocsin(server, fake):
-    sid = VoiceChannel(options(server)).send(page("voice"))
+    sid = VoiceChannel(options(server)).send(paged := page("voice"), paged.key)
 
     [sent] = fake.calls()
     assert sid == sent.sid
@@ -123,7 +125,7 @@ def test_a_call_speaks_the_page_and_gathers_one_key_posted_back_to_tocsin(server
 
 
 def test_a_title_with_markup_stays_text_in_the_twiml(server, fake):
-    VoiceChannel(options(server)).send(page("voice", title="<Hangup/> & friends"))
+    VoiceChannel(options(server)).send(paged := page("voice", title="<Hangup/> & friends"), paged.key)
 
     said = fake.gather(fake.calls()[0].sid).findtext("Say") or ""
     assert "<Hangup/> & friends" in said  # escaped by the TwiML builder, read back as text
@@ -131,7 +133,7 @@ def test_a_title_with_markup_stays_text_in_the_twiml(server, fake):
 
 def test_a_bad_number_is_undeliverable_with_twilios_error_and_never_the_token(server, fake):
     with pytest.raises(Undeliverable) as refused:
-        SmsChannel(options(server)).send(page(address=twilio_fake.INVALID_NUMBER))
+        SmsChannel(options(server)).send(paged := page(address=twilio_fake.INVALID_NUMBER), paged.key)
 
     text = str(refused.value)
     assert "HTTP 400" in text
@@ -143,7 +145,7 @@ def test_a_bad_number_is_undeliverable_with_twilios_error_and_never_the_token(se
 
 def test_wrong_credentials_are_undeliverable_without_the_token(server, fake):
     with pytest.raises(Undeliverable) as refused:
-        VoiceChannel(options(server, auth_token="not-the-token")).send(page("voice"))
+        VoiceChannel(options(server, auth_token="not-the-token")).send(paged := page("voice"), paged.key)
 
     assert "HTTP 401" in str(refused.value)
     assert "20003" in str(refused.value)
@@ -152,7 +154,7 @@ def test_wrong_credentials_are_undeliverable_without_the_token(server, fake):
 
 def test_an_address_that_is_no_phone_number_is_refused_without_calling_twilio(server, fake):
     with pytest.raises(Undeliverable, match=r"not an E\.164 phone number"):
-        SmsChannel(options(server)).send(page(address="nora@example.org"))
+        SmsChannel(options(server)).send(paged := page(address="nora@example.org"), paged.key)
     assert fake.requests == 0
 
 
@@ -161,11 +163,11 @@ def test_a_5xx_or_429_is_retried_later_not_undeliverable(server, fake, status):
     fake.script.append((status, {"code": 20500, "message": "Internal Server Error", "status": status}))
 
     with pytest.raises(DeliveryFailed) as failure:
-        SmsChannel(options(server)).send(page())
+        SmsChannel(options(server)).send(paged := page(), paged.key)
 
     assert not isinstance(failure.value, Undeliverable)  # the worker retries it with back-off
     assert f"HTTP {status}" in str(failure.value)
-    SmsChannel(options(server)).send(page())  # the retry goes through once Twilio is back
+    SmsChannel(options(server)).send(paged := page(), paged.key)  # the retry goes through once Twilio is back
     assert len(fake.messages()) == 1
 
 
@@ -179,7 +181,7 @@ def test_twilio_unreachable_is_retried_later():
         2,
     )
     with pytest.raises(DeliveryFailed) as failure:
-        VoiceChannel(unreachable).send(page("voice"))
+        VoiceChannel(unreachable).send(paged := page("voice"), paged.key)
     assert not isinstance(failure.value, Undeliverable)
     assert twilio_fake.AUTH_TOKEN not in str(failure.value)
 
@@ -197,7 +199,8 @@ def test_the_base_url_may_carry_a_path_for_a_compatible_provider():
         ),
         transport=httpx.MockTransport(provider),
     )
-    assert channel.send(page()) == "SMabc"
+    paged = page()
+    assert channel.send(paged, paged.key) == "SMabc"
     assert str(seen[0].url) == (
         f"https://sms.example.net/twilio/2010-04-01/Accounts/{twilio_fake.ACCOUNT_SID}/Messages.json"
     )
@@ -207,8 +210,8 @@ def test_a_french_speaking_tocsin_texts_and_speaks_french(server, fake):
     from tocsin.adapters.i18n import using
 
     with using("fr"):
-        SmsChannel(options(server)).send(page())
-        VoiceChannel(options(server)).send(page("voice"))
+        SmsChannel(options(server)).send(paged := page(), paged.key)
+        VoiceChannel(options(server)).send(paged := page("voice"), paged.key)
 
     [sms] = fake.messages()
     assert sms.one("Body").startswith(

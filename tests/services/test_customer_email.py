@@ -3,6 +3,7 @@ on 127.0.0.1, in both modes: sent at once, or held for the incident commander's 
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 import pytest
@@ -146,3 +147,23 @@ def test_confirmed_subscribers_get_it_too_with_their_unsubscribe_link(container,
     assert sorted(str(m["To"]) for m in customer) == sorted([*USERS, "reader@example.org"])
     [mail] = [m for m in customer if str(m["To"]) == "reader@example.org"]
     assert f"unsubscribe?token={token}" in mail.get_content()
+
+
+def test_the_mails_are_rows_of_the_one_deliveries_table_not_pages_of_the_incident(
+    container, services, clock, sink
+):
+    """Each customer mail is a ``mail`` delivery keyed as before (customer:<id>:<kind>:<to>),
+    marked sent with its Message-ID; the incident's list of pages does not show them."""
+    incident = _declare(services)
+    clock.advance(timedelta(hours=1))
+    drain(container)
+    with services.uow() as uow:
+        pages = uow.deliveries.list(incident.id)
+        mails = [uow.statuspage.get_mail(i) for i in range(1, 50)]
+    sent = {m.key: m for m in mails if m is not None}
+    assert sorted(sent) == [f"customer:{incident.id}:prolonged:{to}" for to in sorted(USERS)]
+    assert all(m.sent_at == clock.now() for m in sent.values())
+    assert sorted(m["Message-ID"] for m in sink.messages) == sorted(
+        f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@tocsin>" for key in sent
+    )
+    assert pages == []  # nobody was paged: the two mails of this incident are not listed as pages

@@ -10,10 +10,10 @@ import pytest
 from tests.paging_plan import Recorder, drain, plan
 from tocsin.adapters.clock import ManualClock
 from tocsin.config import Settings
+from tocsin.domain.delivery import Undeliverable
 from tocsin.domain.events import JobKind
 from tocsin.domain.severity import Severity
 from tocsin.services import contacts, incidents
-from tocsin.services.paging import Undeliverable
 from tocsin.services.phone_replies import UNKNOWN, PhoneReplyService
 
 NIGHT = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)  # 03:00 in Brussels and Paris
@@ -24,8 +24,8 @@ DAVID = "+32470000002"
 class Refusing(Recorder):
     """A channel whose provider refuses every message for good (a 4xx)."""
 
-    def send(self, notification):
-        super().send(notification)
+    def send(self, notification, key):
+        super().send(notification, key)
         raise Undeliverable("21211 invalid 'To' phone number")
 
 

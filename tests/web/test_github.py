@@ -176,10 +176,12 @@ def test_a_crash_between_create_and_store_adopts_the_issue(client, container, cl
     assert fake.comments.get(1), "the adopted issue is synced"
 
 
-def test_a_rate_limited_response_is_waited_out(client, container, fake):
+def test_a_rate_limited_response_is_waited_out(client, container, clock, fake):
     alert(client)
     fake.rate_limit_next = 1
     drain(container)
+    assert len(fake.issues) == 0  # told to wait 1 s: the job engine runs it again then, not before
+    later(clock, container, seconds=1)
     assert len(fake.issues) == 1
     assert fake.log[0][0] == fake.log[1][0]  # the limited request was sent again
 

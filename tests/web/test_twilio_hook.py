@@ -188,7 +188,7 @@ def test_a_signature_for_one_page_does_not_answer_another(client, fake, replies)
 
 
 def test_pressing_1_during_a_page_call_answers_with_the_voice_response(client, fake, replies):
-    sid = VoiceChannel(options(fake)).send(page("voice"))
+    sid = VoiceChannel(options(fake)).send(paged := page("voice"), paged.key)
 
     response = fake.press(client, sid, "1")  # the Gather action tocsin put in the call's TwiML
 
@@ -201,7 +201,7 @@ def test_pressing_1_during_a_page_call_answers_with_the_voice_response(client, f
 
 
 def test_a_call_where_no_key_was_pressed_says_goodbye_without_asking(client, fake, replies):
-    sid = VoiceChannel(options(fake)).send(page("voice"))
+    sid = VoiceChannel(options(fake)).send(paged := page("voice"), paged.key)
 
     response = fake.press(client, sid, "")
 
@@ -210,8 +210,8 @@ def test_a_call_where_no_key_was_pressed_says_goodbye_without_asking(client, fak
 
 
 def test_delivery_status_callbacks_reach_the_page_they_are_about(client, fake, replies):
-    sms = SmsChannel(options(fake)).send(page("sms"))
-    call = VoiceChannel(options(fake)).send(page("voice"))
+    sms = SmsChannel(options(fake)).send(paged := page("sms"), paged.key)
+    call = VoiceChannel(options(fake)).send(paged := page("voice"), paged.key)
 
     delivered = fake.status(client, sms, "delivered")
     unanswered = fake.status(client, call, "no-answer")

@@ -40,8 +40,8 @@ class HangAfterSending:
         self._channel = channel
         self._marker = marker
 
-    def send(self, notification):
-        reference = self._channel.send(notification)
+    def send(self, notification, key):
+        reference = self._channel.send(notification, key)
         Path(self._marker).write_text(notification.key)  # the server has it; nothing is committed
         time.sleep(120)
         return reference

@@ -14,6 +14,7 @@ from structlog.testing import capture_logs
 from tocsin import bootstrap
 from tocsin.config import Settings
 from tocsin.domain.access import SYSTEM
+from tocsin.domain.delivery import MAX_WAITS, RetryAfter, RetryPolicy
 from tocsin.domain.events import EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.severity import Severity
 from tocsin.services import incidents
@@ -89,7 +90,7 @@ def test_a_failing_handler_is_retried_with_backoff_then_dead(container, incident
         note(svc, uow, payload)
         raise RuntimeError("channel unreachable")
 
-    worker = Worker(container, registry={JobKind.ACK_DEADLINE: JobSpec(handler=boom, max_attempts=2)})
+    worker = Worker(container, registry={JobKind.ACK_DEADLINE: JobSpec(boom, RetryPolicy(max_attempts=2))})
     enqueue(container, JobKind.ACK_DEADLINE, [{"incident_id": incident.id}], due=-timedelta(days=1))
     with capture_logs() as logs:
         assert worker.run_once() == 1  # ours; the real ack deadline of the incident is not due
@@ -106,6 +107,37 @@ def test_a_failing_handler_is_retried_with_backoff_then_dead(container, incident
     dead = container.jobs.get(failed.id)
     assert (dead.status, dead.attempts) == ("dead", 2)
     assert notes(container, incident.id) == []  # the failed runs' effects were rolled back
+
+
+def test_a_provider_asking_to_wait_gets_the_same_job_again_after_its_delay(container, incident, clock):
+    """The one retry policy: an adapter's ``RetryAfter`` (a 429's Retry-After) reschedules the
+    job at that delay without spending an attempt, keeping what the handler wrote before; after
+    ``MAX_WAITS`` waits in a row it is an ordinary failed attempt."""
+    calls = []
+
+    def told_to_wait(svc, uow, payload):
+        calls.append(payload.get("rate_limited", 0))
+        note(svc, uow, payload, text=f"before the call {len(calls)}")
+        raise RetryAfter("HTTP 429", 30)
+
+    spec = JobSpec(told_to_wait, RetryPolicy(max_attempts=2))
+    worker = Worker(container, registry={JobKind.ACK_DEADLINE: spec})
+    enqueue(container, JobKind.ACK_DEADLINE, [{"incident_id": incident.id}], due=-timedelta(days=1))
+    worker.run_once()
+    waiting = next(j for j in container.jobs.list() if j.key == f"{JobKind.ACK_DEADLINE}:0")
+    assert (waiting.status, waiting.attempts) == ("pending", 0)
+    assert waiting.due_at == clock.now() + timedelta(seconds=30)
+    assert [n.text for n in notes(container, incident.id)] == ["before the call 1"]
+    assert worker.run_once() == 0  # not before the provider's delay
+
+    for _ in range(MAX_WAITS):
+        clock.set(container.jobs.get(waiting.id).due_at)
+        worker.run_once()
+    failed = container.jobs.get(waiting.id)
+    assert calls == list(range(MAX_WAITS + 1))
+    assert (failed.status, failed.attempts) == ("pending", 1)  # the 21st wait is a failed attempt
+    assert failed.last_error.startswith(f"DeliveryFailed: still told to wait after {MAX_WAITS} waits")
+    assert len(notes(container, incident.id)) == MAX_WAITS  # that failed run's effects rolled back
 
 
 def test_an_unknown_kind_goes_straight_to_the_dead_letters(container, incident, clock):

@@ -12,7 +12,8 @@ Priority 5 ("urgent": a long vibration, through do-not-disturb where allowed) fo
 access token goes in ``Authorization: Bearer``; ``X-Tocsin-Delivery`` carries the notification
 key. The reference is ntfy's message id.
 
-ntfy unreachable, a 5xx or a 429 raise ``DeliveryFailed`` (retried); any other 4xx (an unknown
+ntfy unreachable, a 5xx or a 429 raise ``DeliveryFailed`` (retried; a 429 naming its wait is a
+``RetryAfter``, run again after it); any other 4xx (an unknown
 or forbidden topic, a bad token) raises ``Undeliverable`` with ntfy's error code and text.
 """
 
@@ -27,8 +28,8 @@ import httpx
 
 from tocsin.adapters.i18n import gettext as _
 from tocsin.adapters.twilio import headline
+from tocsin.domain.delivery import DeliveryFailed, Undeliverable, too_many_requests
 from tocsin.domain.notification import Notification, Purpose
-from tocsin.services.paging import DeliveryFailed, Undeliverable
 
 URGENT = frozenset({"P0", "P1"})
 TOPIC = re.compile(r"^[-_A-Za-z0-9]{1,64}$")  # ntfy's topic rule
@@ -78,14 +79,14 @@ class PushChannel:
         self._options = options
         self._transport = transport
 
-    def send(self, notification: Notification) -> str:
+    def send(self, notification: Notification, key: str) -> str:
         what = f"ntfy push to {notification.address}"
         if not TOPIC.match(notification.address):
             raise Undeliverable(f"{what}: not an ntfy topic (letters, digits, - and _, at most 64)")
         headers = {
             "Content-Type": "application/json",
             "User-Agent": "tocsin",
-            "X-Tocsin-Delivery": notification.key,
+            "X-Tocsin-Delivery": key,
         }
         if self._options.token:
             headers["Authorization"] = f"Bearer {self._options.token}"
@@ -97,7 +98,9 @@ class PushChannel:
                 )
         except httpx.HTTPError as exc:
             raise DeliveryFailed(f"{what}: {type(exc).__name__}") from None
-        if response.status_code >= 500 or response.status_code == 429:
+        if response.status_code == 429:
+            raise too_many_requests(what, response.headers.get("retry-after"))
+        if response.status_code >= 500:
             raise DeliveryFailed(f"{what}: HTTP {response.status_code}")
         if response.status_code >= 400:
             raise Undeliverable(f"{what}: HTTP {response.status_code}{_ntfy_error(response)}")

@@ -8,10 +8,15 @@ import time
 import httpx
 
 from tocsin.adapters.channels.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
-from tocsin.services.paging import DeliveryFailed
+from tocsin.domain.delivery import DeliveryFailed, too_many_requests
+from tocsin.services.paging import Post
 
 
 class SignedWebhookPoster:
+    """A ``Channel`` of ``Post``s (``services.paging``)."""
+
+    name = "statuspage-webhook"
+
     def __init__(
         self, secret: str | None, *, timeout: float = 10.0, transport: httpx.BaseTransport | None = None
     ) -> None:
@@ -19,13 +24,14 @@ class SignedWebhookPoster:
         self._timeout = timeout
         self._transport = transport
 
-    def post(self, *, url: str, body: bytes, event: str, delivery: str) -> str:
+    def send(self, message: Post, key: str) -> str:
+        url, body = message.url, message.body
         timestamp = str(int(time.time()))
         headers = {
             "Content-Type": "application/json",
             "User-Agent": "tocsin-statuspage",
-            "X-Tocsin-Event": event,
-            "X-Tocsin-Delivery": delivery,
+            "X-Tocsin-Event": message.event,
+            "X-Tocsin-Delivery": key,
             TIMESTAMP_HEADER: timestamp,
         }
         if self._secret:
@@ -37,6 +43,8 @@ class SignedWebhookPoster:
                 response = client.post(url, content=body, headers=headers)
         except httpx.HTTPError as exc:
             raise DeliveryFailed(f"status webhook: {type(exc).__name__}") from None
+        if response.status_code == 429:
+            raise too_many_requests("status webhook", response.headers.get("retry-after"))
         if not response.is_success:
             raise DeliveryFailed(f"status webhook: HTTP {response.status_code}")
         return f"HTTP {response.status_code}"

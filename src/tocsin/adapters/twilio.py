@@ -11,7 +11,8 @@ Both callbacks are ``{server.base_url}/hooks/twilio/…?key=<notification key>``
 (``web/twilio_hook.py``): Twilio signs them for that URL, so a verified callback is about that
 page. The reference returned is Twilio's SID (SM…/CA…).
 
-Twilio unreachable, a 5xx or a 429 raise ``DeliveryFailed`` (retried with back-off); any other
+Twilio unreachable, a 5xx or a 429 raise ``DeliveryFailed`` (retried with back-off; a 429 naming
+its wait is a ``RetryAfter``, run again after it); any other
 4xx (a bad number, a number that cannot receive SMS) raises ``Undeliverable`` carrying Twilio's
 error code and message — never the auth token.
 """
@@ -29,8 +30,8 @@ from twilio.twiml.voice_response import Gather, VoiceResponse
 from tocsin.adapters.channels.templates import trigger_label
 from tocsin.adapters.i18n import gettext as _
 from tocsin.adapters.i18n import language
+from tocsin.domain.delivery import DeliveryFailed, Undeliverable, too_many_requests
 from tocsin.domain.notification import POSSIBLE_REPEAT, Notification, Purpose
-from tocsin.services.paging import DeliveryFailed, Undeliverable
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 API_VERSION = "2010-04-01"
@@ -134,7 +135,9 @@ class _TwilioChannel:
                 )
         except httpx.HTTPError as exc:
             raise DeliveryFailed(f"{what}: {type(exc).__name__}") from None
-        if response.status_code >= 500 or response.status_code == 429:
+        if response.status_code == 429:
+            raise too_many_requests(what, response.headers.get("retry-after"))
+        if response.status_code >= 500:
             raise DeliveryFailed(f"{what}: HTTP {response.status_code}")
         if response.status_code >= 400:
             raise Undeliverable(self._clean(f"{what}: HTTP {response.status_code}{_twilio_error(response)}"))
@@ -175,12 +178,12 @@ def _twilio_error(response: httpx.Response) -> str:
 class SmsChannel(_TwilioChannel):
     name = "sms"
 
-    def send(self, notification: Notification) -> str:
+    def send(self, notification: Notification, key: str) -> str:
         form: dict[str, str | list[str]] = {
             "To": notification.address,
             "From": self._options.from_number,
             "Body": sms_body(notification),
-            "StatusCallback": self._options.hook("status", notification.key),
+            "StatusCallback": self._options.hook("status", key),
         }
         return self._post(notification, "Messages", form)
 
@@ -188,13 +191,13 @@ class SmsChannel(_TwilioChannel):
 class VoiceChannel(_TwilioChannel):
     name = "voice"
 
-    def send(self, notification: Notification) -> str:
+    def send(self, notification: Notification, key: str) -> str:
         options = self._options
         form: dict[str, str | list[str]] = {
             "To": notification.address,
             "From": options.from_number,
-            "Twiml": call_twiml(notification, options.hook("voice", notification.key)),
-            "StatusCallback": options.hook("status", notification.key),
+            "Twiml": call_twiml(notification, options.hook("voice", key)),
+            "StatusCallback": options.hook("status", key),
             "StatusCallbackEvent": list(CALL_EVENTS),
             "StatusCallbackMethod": "POST",
             "Timeout": str(RING_SECONDS),

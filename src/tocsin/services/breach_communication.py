@@ -26,16 +26,19 @@ from tocsin.domain.breach_communication import (
     require_high_risk,
     template,
 )
+from tocsin.domain.delivery import DeliveryFailed
 from tocsin.domain.errors import Conflict, NotFound
 from tocsin.domain.events import EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.services.breaches import cleared
 from tocsin.services.context import Services
-from tocsin.services.paging import DeliveryFailed
+from tocsin.services.paging import Letter
 from tocsin.services.ports import UnitOfWork
 
 log = logging.getLogger(__name__)
 SYSTEM = "tocsin"
+SENDER = "Data protection"
+"""The From name of the Art. 34 mails when no controller is configured."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,7 +237,7 @@ def _send(svc: Services, breach: Breach, recipient: Recipient, rounds: int) -> s
     c = breach.communication
     key = f"breach34:{breach.incident_id}:{recipient.id}:{rounds}"
     try:
-        mailer.send(to=recipient.email, subject=c.subject, body=c.body, key=key)
+        mailer.send(Letter(recipient.email, c.subject, c.body, svc.breach.controller or SENDER), key)
     except DeliveryFailed as exc:
         log.warning("breach communication to recipient %s failed: %s", recipient.id, exc)
         return str(exc)[:500] or "delivery failed"

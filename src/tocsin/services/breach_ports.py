@@ -14,7 +14,7 @@ from tocsin.domain.breach_communication import DeliveryState, Recipient, Summary
 from tocsin.domain.breach_dossier import Contact
 from tocsin.domain.notification import Person
 from tocsin.domain.severity import Plan
-from tocsin.services.statuspage_ports import Mailer
+from tocsin.services.paging import Mailer
 
 REMIND = ("role:security",)
 """Who the 72 h reminders reach, with the DPO."""

@@ -18,10 +18,10 @@ from datetime import UTC, timedelta
 
 from tocsin.domain import contacts as domain
 from tocsin.domain.contacts import ContactMethod, PersonRule
+from tocsin.domain.delivery import DeliveryFailed
 from tocsin.domain.errors import InvalidInput, NotFound
 from tocsin.domain.notification import Notification, Person, Purpose, Trigger
 from tocsin.services.context import Services
-from tocsin.services.paging import DeliveryFailed
 from tocsin.services.ports import UnitOfWork
 
 CODE_TTL = timedelta(minutes=10)
@@ -113,7 +113,7 @@ def send_code(svc: Services, method: ContactMethod) -> None:
         at=now,
     )
     try:
-        channel.send(notification)
+        channel.send(notification, notification.key)
     except DeliveryFailed as exc:
         raise InvalidInput(f"the code could not be sent by {method.channel}: {exc}") from None
 

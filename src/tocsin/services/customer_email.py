@@ -17,6 +17,7 @@ from tocsin.domain.errors import Conflict, NotFound
 from tocsin.domain.events import EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.services.context import Services
+from tocsin.services.paging import Letter
 from tocsin.services.ports import UnitOfWork
 from tocsin.services.statuspage_ports import CustomerEmail
 
@@ -180,10 +181,7 @@ def _queue(svc: Services, uow: UnitOfWork, email: CustomerEmail, at: datetime) -
     ]
     ids = uow.statuspage.queue_mails(rows, at)
     uow.jobs.enqueue(
-        [
-            JobRequest(JobKind.STATUS_MAIL, due_at=at, payload={"mail_id": i}, key=f"statuspage.mail:{i}")
-            for i in ids
-        ]
+        [JobRequest(JobKind.STATUS_MAIL, due_at=at, payload={"mail_id": i}, key=f"mail:{i}") for i in ids]
     )
     return len(rows)
 
@@ -212,6 +210,7 @@ def deliver(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
         log.warning("status page mail %s not sent: no SMTP server configured", mail.id)
         uow.statuspage.mark_sent(mail.id, svc.clock.now(), "not sent: no SMTP server configured")
         return True
-    reference = mailer.send(to=mail.recipient, subject=mail.subject, body=mail.body, key=mail.key)
+    letter = Letter(mail.recipient, mail.subject, mail.body, svc.statuspage.name)
+    reference = mailer.send(letter, mail.key)
     uow.statuspage.mark_sent(mail.id, svc.clock.now(), reference)
     return True

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from tocsin.domain.delivery import RetryAfter
 from tocsin.domain.github import DEFAULT_TITLE
 from tocsin.domain.severity import Severity
 
@@ -15,6 +16,14 @@ from tocsin.domain.severity import Severity
 class TrackerError(Exception):
     """GitHub did not do it now (HTTP error, rate limit too long to wait, network): the job is
     retried with backoff, then dead-lettered. The message never carries the token."""
+
+
+class TrackerRateLimited(TrackerError, RetryAfter):
+    """GitHub said to wait ``delay`` seconds (a rate limit short enough to wait out): the job
+    engine runs the job again then."""
+
+    def __init__(self, message: str, delay: float) -> None:
+        RetryAfter.__init__(self, message, delay)
 
 
 @dataclass(frozen=True, slots=True)

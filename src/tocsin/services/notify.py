@@ -15,6 +15,7 @@ from typing import Any
 
 from tocsin.domain import contacts, restriction
 from tocsin.domain.access import Role
+from tocsin.domain.delivery import DeliveryFailed, Undeliverable
 from tocsin.domain.escalation import Escalation
 from tocsin.domain.events import EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.incident import Incident, IncidentId
@@ -32,7 +33,7 @@ from tocsin.domain.severity import Severity
 from tocsin.services import contacts as contact_services
 from tocsin.services import outbound, page_link_tokens
 from tocsin.services.context import Services
-from tocsin.services.paging import Delivery, DeliveryFailed, Undeliverable
+from tocsin.services.paging import Delivery
 from tocsin.services.ports import UnitOfWork
 
 
@@ -207,7 +208,7 @@ def deliver(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
     secret = page_link_tokens.secret(svc)
     notification = page_link_tokens.attach(secret, svc.paging.base_url, notification)
     try:
-        reference = channel.send(notification)
+        reference = channel.send(notification, notification.key)
     except Undeliverable as exc:  # refused for good: never retried, the next method goes now
         outbound.not_sent(svc, notification.key)
         undeliverable(svc, uow, notification, str(exc))

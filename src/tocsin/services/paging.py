@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from tocsin.domain.contacts import ContactMethod, PersonRule
 from tocsin.domain.escalation import Escalation, Policy
@@ -18,30 +18,54 @@ from tocsin.domain.notification import Directory, Notification, Rules, Trigger
 from tocsin.domain.severity import Severity
 
 
-class DeliveryFailed(Exception):
-    """The channel could not deliver now; the job is retried with backoff, then dead-lettered.
+@dataclass(frozen=True, slots=True)
+class Letter:
+    """A plain-text e-mail to one address: the status page's subscriber mails, the customer
+    mails and the Art. 34 breach mails. ``sender_name`` is the From's display name."""
 
-    The message must never carry a secret (password, webhook secret, signature).
-    """
-
-
-class Undeliverable(DeliveryFailed):
-    """The provider refused the message for good (a 4xx: a bad number, an unknown topic):
-    never retried; the method is marked failed, the person's next method goes at once and the
-    admins are told."""
+    to: str
+    subject: str
+    body: str
+    sender_name: str
 
 
-class Channel(Protocol):
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A signed JSON event for a status-page webhook subscriber: POSTed to ``url``."""
+
+    url: str
+    body: bytes
+    event: str
+
+
+Message_contra = TypeVar("Message_contra", contravariant=True)
+
+
+class Channel(Protocol[Message_contra]):
+    """THE outbound contract: every channel (email, webhook, console, slack DM, sms, voice,
+    push) and every mail sender implements it. ``tests/adapters/channels/test_contract.py``
+    runs one contract test over all of them."""
+
     name: str
 
-    def send(self, notification: Notification) -> str:
+    def send(self, message: Message_contra, key: str) -> str:
         """Deliver once; return a reference (a Message-ID, an HTTP status…) for the record.
 
-        Raise ``DeliveryFailed`` when it did not go out. Delivery is at least once: a worker
-        that dies after sending but before its commit sends again, so every message carries
-        ``notification.key`` (as Message-ID or ``X-Tocsin-Delivery``) for receivers to dedupe.
+        Raise ``Undeliverable`` when refused for good, ``RetryAfter`` when told to wait,
+        ``DeliveryFailed`` otherwise: the job engine decides what happens next. Delivery is at
+        least once: a worker that dies after sending but before its commit sends again, so
+        every message carries ``key`` (as Message-ID or ``X-Tocsin-Delivery``) for receivers
+        to dedupe.
         """
         ...
+
+
+PageChannel = Channel[Notification]
+"""A channel of incident pages (the ``key`` is the notification's own)."""
+Mailer = Channel[Letter]
+"""A sender of plain-text mails (the ``key`` derives the Message-ID)."""
+WebhookPoster = Channel[Post]
+"""The status page's webhook sender (the ``key`` is the ``X-Tocsin-Delivery``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +172,7 @@ class Paging:
     rules: Mapping[Severity, Rules] = field(default_factory=dict)
     person_channels: tuple[str, ...] = ()
     webhooks: Mapping[str, frozenset[Trigger]] = field(default_factory=dict)
-    channels: Mapping[str, Channel] = field(default_factory=dict)
+    channels: Mapping[str, PageChannel] = field(default_factory=dict)
     base_url: str = ""
     person_rules: Mapping[str, PersonRule] = field(default_factory=dict)
     """Each person's notification rule and quiet hours from the config (default rule when absent)."""

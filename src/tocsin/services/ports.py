@@ -190,6 +190,13 @@ class JobQueue(Protocol):
         """
         ...
 
+    def reschedule(
+        self, job_id: int, claim_token: str, due_at: datetime, payload: Mapping[str, Any], reason: str
+    ) -> bool:
+        """A claimed job told to wait (``RetryAfter``): pending again at ``due_at`` with this
+        payload, in the current transaction, its attempt not counted. False as ``complete``."""
+        ...
+
 
 class TokenRepository(Protocol):
     def add(self, name: str, role: Role, secret_hash: str, at: datetime) -> ApiToken:

@@ -69,7 +69,7 @@ def _line(event: TimelineEvent) -> str:
     return f"{event.at:%H:%M} UTC · {markup.slack(event.actor)}: {markup.slack(event.text)}"[:3000]
 
 
-@slack_job(JobKind.SLACK_ANNOUNCE)
+@slack_job
 def announce(svc: Services, uow: UnitOfWork, slack: Slack, payload: Mapping[str, Any]) -> None:
     """Post the incident's card unless it was posted already; store its channel and ts.
 
@@ -97,7 +97,7 @@ def announce(svc: Services, uow: UnitOfWork, slack: Slack, payload: Mapping[str,
     uow.slack_messages.add(incident_id, posted, svc.clock.now())
 
 
-@slack_job(JobKind.SLACK_UPDATE)
+@slack_job
 def update(svc: Services, uow: UnitOfWork, slack: Slack, payload: Mapping[str, Any]) -> None:
     """Edit the card in place so it shows the incident as it is now. One edit of a card at a
     time: a concurrent one finishes first, then this one reads and renders the newer state."""
@@ -112,7 +112,7 @@ def update(svc: Services, uow: UnitOfWork, slack: Slack, payload: Mapping[str, A
     uow.slack_messages.touch(incident_id, svc.clock.now())
 
 
-@slack_job(JobKind.SLACK_THREAD)
+@slack_job
 def thread(svc: Services, _uow: UnitOfWork, slack: Slack, payload: Mapping[str, Any]) -> None:
     """Post one change's timeline lines as a reply in the card's thread."""
     incident_id = int(payload["incident_id"])
@@ -123,7 +123,7 @@ def thread(svc: Services, _uow: UnitOfWork, slack: Slack, payload: Mapping[str, 
         slack.api.post_text(posted.channel, str(payload["text"]), thread_ts=posted.ts)
 
 
-@slack_job(JobKind.SLACK_EPHEMERAL)
+@slack_job
 def ephemeral(_svc: Services, _uow: UnitOfWork, slack: Slack, payload: Mapping[str, Any]) -> None:
     """Tell one Slack user something only they see (an unmapped user, a refused action)."""
     slack.api.post_ephemeral(str(payload["channel"]), str(payload["user"]), str(payload["text"]))

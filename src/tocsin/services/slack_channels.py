@@ -57,7 +57,7 @@ def react(svc: Services, uow: UnitOfWork, change: Change) -> None:
         uow.jobs.enqueue(jobs)
 
 
-@slack_job(JobKind.SLACK_CHANNEL_OPEN)
+@slack_job
 def open_channel(svc: Services, uow: UnitOfWork, slack: Slack, payload: Mapping[str, Any]) -> None:
     """Create the channel unless it exists; record it and queue its invitations and summary."""
     incident_id = int(payload["incident_id"])
@@ -77,7 +77,7 @@ def open_channel(svc: Services, uow: UnitOfWork, slack: Slack, payload: Mapping[
     uow.jobs.enqueue([fill])
 
 
-@slack_job(JobKind.SLACK_CHANNEL_FILL)
+@slack_job
 def fill_channel(svc: Services, uow: UnitOfWork, slack: Slack, payload: Mapping[str, Any]) -> None:
     """Invite the paged people who have a Slack id; post the summary unless it was posted."""
     incident_id = int(payload["incident_id"])
@@ -95,7 +95,7 @@ def fill_channel(svc: Services, uow: UnitOfWork, slack: Slack, payload: Mapping[
         uow.slack_channels.summarised(incident_id, posted.ts)
 
 
-@slack_job(JobKind.SLACK_CHANNEL_ARCHIVE)
+@slack_job
 def archive_channel(svc: Services, uow: UnitOfWork, slack: Slack, payload: Mapping[str, Any]) -> None:
     """Archive the incident's channel, once; no channel (never created) is nothing to do."""
     incident_id = int(payload["incident_id"])

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from tocsin.domain.delivery import RetryAfter
 from tocsin.domain.severity import Severity
 
 
@@ -22,11 +23,12 @@ class SlackUnavailable(Exception):
     """
 
 
-class SlackRateLimited(SlackUnavailable):
-    """Slack answered 429: try again after ``retry_after`` seconds, not sooner."""
+class SlackRateLimited(SlackUnavailable, RetryAfter):
+    """Slack answered 429: try again after ``retry_after`` seconds, not sooner (the job
+    engine does: a ``RetryAfter``)."""
 
     def __init__(self, retry_after: float) -> None:
-        super().__init__(f"rate limited by Slack: retry after {retry_after:g} s")
+        RetryAfter.__init__(self, f"rate limited by Slack: retry after {retry_after:g} s", retry_after)
         self.retry_after = retry_after
 
 

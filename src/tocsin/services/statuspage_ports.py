@@ -9,23 +9,10 @@ from typing import TYPE_CHECKING, Protocol
 
 from tocsin.domain.maintenance import Maintenance
 from tocsin.domain.statuspage import Component, ComponentStatus, PublicIncident
+from tocsin.services.paging import Mailer, WebhookPoster
 
 if TYPE_CHECKING:
     from tocsin.services.statuspage_export import StaticSite
-
-
-class Mailer(Protocol):
-    def send(self, *, to: str, subject: str, body: str, key: str) -> str:
-        """Send one plain-text mail; return a reference. ``key`` dedupes re-sends (Message-ID).
-        Raise ``DeliveryFailed`` when it did not go out."""
-        ...
-
-
-class WebhookPoster(Protocol):
-    def post(self, *, url: str, body: bytes, event: str, delivery: str) -> str:
-        """POST one signed JSON body; return a reference. ``delivery`` is the idempotency key
-        (``X-Tocsin-Delivery``). Raise ``DeliveryFailed`` on a transport error or non-2xx."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from tocsin.domain.maintenance import Maintenance, MaintenanceUpdate
 from tocsin.domain.statuspage import PublicIncident, PublicUpdate
 from tocsin.domain.subscriber import clean_email
 from tocsin.services.context import Services
+from tocsin.services.paging import Post
 from tocsin.services.ports import UnitOfWork
 from tocsin.services.statuspage_ports import Subscriber
 from tocsin.services.statuspage_view import maintenance_path
@@ -47,10 +48,7 @@ MAINTENANCE = (
 def _queue(uow: UnitOfWork, rows: list[tuple[str, int | None, str, str, str]], at: datetime) -> None:
     ids = uow.statuspage.queue_mails(rows, at)
     uow.jobs.enqueue(
-        [
-            JobRequest(JobKind.STATUS_MAIL, due_at=at, payload={"mail_id": i}, key=f"statuspage.mail:{i}")
-            for i in ids
-        ]
+        [JobRequest(JobKind.STATUS_MAIL, due_at=at, payload={"mail_id": i}, key=f"mail:{i}") for i in ids]
     )
 
 
@@ -290,5 +288,5 @@ def deliver_webhook(svc: Services, _uow: UnitOfWork, payload: Mapping[str, Any])
         log.warning("status page webhook skipped: receiver no longer configured")
         return False
     body = json.dumps(payload["body"], ensure_ascii=False, separators=(",", ":")).encode()
-    poster.post(url=url, body=body, event=str(payload["event"]), delivery=str(payload["delivery"]))
+    poster.send(Post(url, body, str(payload["event"])), str(payload["delivery"]))
     return True

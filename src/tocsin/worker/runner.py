@@ -28,11 +28,12 @@ import structlog
 
 from tocsin.adapters import i18n
 from tocsin.bootstrap import Container
+from tocsin.domain.delivery import MAX_WAITS, DeliveryFailed, RetryAfter
 from tocsin.domain.events import JobKind
 from tocsin.services import statuspage_export
-from tocsin.services.ports import Job
+from tocsin.services.ports import Job, UnitOfWork
 from tocsin.worker.heartbeat import Heartbeat
-from tocsin.worker.jobs import JOBS, JobSpec, retry_policy
+from tocsin.worker.jobs import JOBS, JobSpec
 from tocsin.worker.lanes import Lanes
 
 log = structlog.get_logger(__name__)
@@ -67,6 +68,10 @@ class Doorbell:
             if self._event.wait(min(remaining, STOP_CHECK_SECONDS)):
                 return True
         return False
+
+
+WAITS = "rate_limited"
+"""The payload's count of the waits a provider asked for in a row (``RetryAfter``)."""
 
 
 class Worker:
@@ -200,7 +205,7 @@ class Worker:
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"
             delivery_retry = timedelta(seconds=self._settings.delivery_retry_seconds)
-            policy = retry_policy(job.kind, spec, delivery_retry, self._settings.max_attempts)
+            policy = spec.retry.deployed(self._settings.max_attempts, delivery_retry)
             status = self._store.fail(job, error, self._clock.now(), policy)
             log.warning(
                 "job.failed", job_id=job.id, kind=job.kind, attempt=job.attempts, status=status, exc_info=True
@@ -218,9 +223,24 @@ class Worker:
         if token is None:  # pragma: no cover - claim always sets one
             raise RuntimeError(f"job {job.id} was not claimed")
         with self._services.uow() as uow:
-            spec.handler(self._services, uow, job.payload)
-            if not uow.jobs.complete(job.id, token):
+            try:
+                spec.handler(self._services, uow, job.payload)
+            except RetryAfter as told:
+                held = self._wait_out(uow, job, token, told)
+            else:
+                held = uow.jobs.complete(job.id, token)
+            if not held:
                 uow.rollback()
                 return False
             uow.commit()
         return True
+
+    def _wait_out(self, uow: UnitOfWork, job: Job, token: str, told: RetryAfter) -> bool:
+        """The provider said when to come back: the same job runs again then, with what the
+        handler wrote so far; after ``MAX_WAITS`` waits in a row it is a failed attempt."""
+        waits = int(job.payload.get(WAITS, 0)) + 1
+        if waits > MAX_WAITS:
+            raise DeliveryFailed(f"still told to wait after {MAX_WAITS} waits: {told}") from told
+        due = self._clock.now() + told.wait
+        log.info("job.waiting", job_id=job.id, kind=job.kind, due_at=due.isoformat(), waits=waits)
+        return uow.jobs.reschedule(job.id, token, due, {**job.payload, WAITS: waits}, str(told))

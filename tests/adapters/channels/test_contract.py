@@ -21,8 +21,9 @@ from tests.smtp_sink import SmtpSink
 from tocsin.adapters.channels.console import ConsoleChannel
 from tocsin.adapters.channels.email import EmailChannel, SmtpOptions
 from tocsin.adapters.channels.webhook import Endpoint, WebhookChannel
+from tocsin.domain.delivery import DeliveryFailed
 from tocsin.domain.notification import Notification, Purpose, Trigger
-from tocsin.services.paging import DeliveryFailed
+from tocsin.services.paging import Letter, Post
 
 AT = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 SECRET = "s3cret-value-never-logged"
@@ -247,7 +248,7 @@ def harness(request):
 
 def test_delivers_once_with_the_key_and_the_incident(harness):
     notification = a_notification(harness.name)
-    reference = harness.channel().send(notification)
+    reference = harness.channel().send(notification, notification.key)
     assert reference
     [received] = harness.received()
     assert notification.key in received
@@ -258,7 +259,7 @@ def test_delivers_once_with_the_key_and_the_incident(harness):
 def test_a_destination_that_is_down_raises_delivery_failed_without_secrets(harness):
     harness.break_it()
     with pytest.raises(DeliveryFailed) as failure:
-        harness.channel().send(a_notification(harness.name))
+        harness.channel().send(paged := a_notification(harness.name), paged.key)
     assert SECRET not in str(failure.value)
     assert harness.received() == []
 
@@ -267,9 +268,111 @@ def test_a_slack_direct_message_carries_the_page_links():
     harness = SlackHarness()
     try:
         ack, escalate = "https://tocsin.example/p/" + "a" * 32, "https://tocsin.example/p/" + "e" * 32
-        harness.channel().send(a_notification("slack", ack_url=ack, escalate_url=escalate))
+        paged = a_notification("slack", ack_url=ack, escalate_url=escalate)
+        harness.channel().send(paged, paged.key)
         [received] = harness.received()
     finally:
         harness.close()
     assert f"<{ack}|Acknowledge>" in received
     assert f"<{escalate}|Escalate>" in received
+
+
+@pytest.fixture(params=[ConsoleHarness, EmailHarness], ids=lambda h: h.name)
+def mail_harness(request):
+    built = request.param()
+    yield built
+    built.close()
+
+
+def test_a_mail_server_that_is_down_raises_delivery_failed_without_secrets(mail_harness):
+    mail_harness.break_it()
+    with pytest.raises(DeliveryFailed) as failure:
+        mail_harness.channel().send(Letter("r@example.org", "S", "B\n", "Acme"), "customer:1:resolved:r")
+    assert SECRET not in str(failure.value)
+    assert mail_harness.received() == []
+
+
+def test_a_plain_mail_goes_through_the_same_contract(mail_harness):
+    """Status-page, customer and Art. 34 mails are ``Letter``s sent by the page channels'
+    e-mail sender (and its console twin), keyed like any delivery."""
+    letter = Letter("reader@example.org", "[Acme status] Resolved: API", "It is over.\n", "Acme status")
+    reference = mail_harness.channel().send(letter, "customer:42:resolved:reader@example.org")
+    assert reference
+    [received] = mail_harness.received()
+    assert "reader@example.org" in received
+    assert "[Acme status] Resolved: API" in received
+    assert "It is over." in received
+
+
+class StatusWebhookHarness:
+    """The status page's webhook subscribers: signed POSTs through an injected transport."""
+
+    name = "statuspage-webhook"
+
+    def __init__(self) -> None:
+        self.requests: list[httpx.Request] = []
+        self.up = True
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        if not self.up:
+            raise httpx.ConnectError("connection refused", request=request)
+        self.requests.append(request)
+        return httpx.Response(200)
+
+    def channel(self):
+        from tocsin.adapters.statuspage_webhook import SignedWebhookPoster
+
+        return SignedWebhookPoster(SECRET, timeout=5, transport=httpx.MockTransport(self.handler))
+
+    def received(self) -> list[str]:
+        return [r.content.decode() + json.dumps(dict(r.headers)) for r in self.requests]
+
+    def break_it(self) -> None:
+        self.up = False
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.fixture(params=[ConsoleHarness, StatusWebhookHarness], ids=lambda h: h.name)
+def post_harness(request):
+    built = request.param()
+    yield built
+    built.close()
+
+
+def a_post() -> Post:
+    body = json.dumps({"incident": {"id": "42", "name": "API down"}}).encode()
+    return Post("http://127.0.0.1:9/status-hook", body, "incident_update")
+
+
+def test_a_status_page_webhook_goes_through_the_same_contract(post_harness):
+    reference = post_harness.channel().send(a_post(), "statuspage.webhook:7:0")
+    assert reference
+    [received] = post_harness.received()
+    assert "statuspage.webhook:7:0" in received
+    assert "API down" in received
+
+
+def test_a_status_page_webhook_receiver_down_raises_delivery_failed_without_secrets(post_harness):
+    post_harness.break_it()
+    with pytest.raises(DeliveryFailed) as failure:
+        post_harness.channel().send(a_post(), "statuspage.webhook:7:0")
+    assert SECRET not in str(failure.value)
+    assert post_harness.received() == []
+
+
+def test_a_plain_mail_keeps_its_headers_and_a_message_id_from_its_key():
+    harness = EmailHarness()
+    try:
+        channel = harness.channel()
+        key = "statuspage.confirm:7"
+        channel.send(Letter("reader@example.org", "Confirm", "Click.\n", "Acme status"), key)
+        channel.send(Letter("reader@example.org", "Confirm", "Click.\n", "Acme status"), key)
+        first, again = harness.sink.messages
+    finally:
+        harness.close()
+    assert first["From"] == "Acme status <tocsin@example.org>"
+    assert first["To"] == "reader@example.org"
+    assert first["Message-ID"] == again["Message-ID"]  # a re-send is recognisably the same mail
+    assert not first.is_multipart()  # plain text only, as before

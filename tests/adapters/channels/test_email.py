@@ -7,7 +7,7 @@ import pytest
 from tests.adapters.channels.test_contract import a_notification
 from tests.smtp_sink import SmtpSink, accept_user, client_context, self_signed, server_context
 from tocsin.adapters.channels.email import EmailChannel, SmtpOptions
-from tocsin.services.paging import DeliveryFailed
+from tocsin.domain.delivery import DeliveryFailed
 
 PASSWORD = "correct horse battery staple"
 
@@ -29,7 +29,7 @@ def test_a_page_has_a_text_and_an_html_part_and_a_stable_message_id():
     try:
         channel = EmailChannel(options(sink))
         notification = a_notification("email")
-        reference = channel.send(notification)
+        reference = channel.send(notification, notification.key)
         [message] = sink.messages
     finally:
         sink.stop()
@@ -56,7 +56,7 @@ def test_starttls_with_login(certificate):
         channel = EmailChannel(
             options(sink, security="starttls", username="tocsin", password=PASSWORD), tls=client_context(cert)
         )
-        channel.send(a_notification("email"))
+        channel.send(paged := a_notification("email"), paged.key)
         assert len(sink.messages) == 1
     finally:
         sink.stop()
@@ -67,7 +67,7 @@ def test_implicit_ssl(certificate):
     sink = SmtpSink(ssl_context=server_context(cert, key)).start()
     try:
         channel = EmailChannel(options(sink, security="ssl"), tls=client_context(cert))
-        channel.send(a_notification("email"))
+        channel.send(paged := a_notification("email"), paged.key)
         assert len(sink.messages) == 1
     finally:
         sink.stop()
@@ -83,7 +83,7 @@ def test_a_refused_login_fails_without_showing_the_password(certificate):
             options(sink, security="starttls", username="tocsin", password=PASSWORD), tls=client_context(cert)
         )
         with pytest.raises(DeliveryFailed, match="SMTPAuthenticationError") as failure:
-            channel.send(a_notification("email"))
+            channel.send(paged := a_notification("email"), paged.key)
         assert PASSWORD not in str(failure.value)
         assert PASSWORD not in repr(options(sink, password=PASSWORD))
         assert sink.messages == []
@@ -111,8 +111,12 @@ ESCALATE_URL = "https://tocsin.example/p/" + "e" * 32
 def test_a_page_with_links_carries_both_in_the_text_and_the_html():
     sink = SmtpSink().start()
     try:
-        EmailChannel(options(sink)).send(a_notification("email", ack_url=ACK_URL, escalate_url=ESCALATE_URL))
-        EmailChannel(options(sink)).send(a_notification("email", key="notify:42:2:camille:email"))
+        EmailChannel(options(sink)).send(
+            paged := a_notification("email", ack_url=ACK_URL, escalate_url=ESCALATE_URL), paged.key
+        )
+        EmailChannel(options(sink)).send(
+            paged := a_notification("email", key="notify:42:2:camille:email"), paged.key
+        )
         with_links, without = sink.messages
     finally:
         sink.stop()

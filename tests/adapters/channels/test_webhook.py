@@ -11,7 +11,7 @@ import pytest
 
 from tests.adapters.channels.test_contract import AT, a_notification
 from tocsin.adapters.channels.webhook import Endpoint, WebhookChannel, sign, verify
-from tocsin.services.paging import DeliveryFailed
+from tocsin.domain.delivery import DeliveryFailed, RetryAfter
 
 
 def test_the_documented_test_vector():
@@ -34,7 +34,7 @@ def test_the_receiver_can_verify_the_event():
         transport=httpx.MockTransport(receiver),
     )
     notification = a_notification("webhook")
-    assert channel.send(notification) == "HTTP 200"
+    assert channel.send(notification, notification.key) == "HTTP 200"
     [request] = seen
     timestamp = request.headers["X-Tocsin-Timestamp"]
     assert timestamp == str(int(AT.timestamp()))
@@ -61,7 +61,7 @@ def test_any_non_2xx_fails_so_the_job_is_retried(status):
         transport=httpx.MockTransport(lambda request: httpx.Response(status)),
     )
     with pytest.raises(DeliveryFailed, match=f"HTTP {status}"):
-        channel.send(a_notification("webhook"))
+        channel.send(paged := a_notification("webhook"), paged.key)
 
 
 def test_without_a_secret_nothing_is_signed():
@@ -71,11 +71,23 @@ def test_without_a_secret_nothing_is_signed():
         now=lambda: AT,
         transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(202)),
     )
-    channel.send(a_notification("webhook"))
+    channel.send(paged := a_notification("webhook"), paged.key)
     assert "X-Tocsin-Signature" not in seen[0].headers
 
 
 def test_an_unknown_webhook_fails():
     channel = WebhookChannel({}, now=lambda: AT)
     with pytest.raises(DeliveryFailed, match="not configured"):
-        channel.send(a_notification("webhook"))
+        channel.send(paged := a_notification("webhook"), paged.key)
+
+
+def test_a_429_naming_its_wait_asks_the_engine_to_come_back_then():
+    channel = WebhookChannel(
+        {"chatops": Endpoint("https://bot.invalid/tocsin")},
+        now=lambda: AT,
+        transport=httpx.MockTransport(lambda request: httpx.Response(429, headers={"Retry-After": "42"})),
+    )
+    paged = a_notification("webhook")
+    with pytest.raises(RetryAfter, match="HTTP 429") as told:
+        channel.send(paged, paged.key)
+    assert told.value.delay == 42

@@ -4,7 +4,8 @@ from datetime import timedelta
 import pytest
 
 from tocsin import bootstrap
-from tocsin.adapters.db.jobs import JobStore, RetryPolicy
+from tocsin.adapters.db.jobs import JobStore
+from tocsin.domain.delivery import RetryPolicy
 from tocsin.domain.errors import Conflict, NotFound
 from tocsin.domain.events import JobKind, JobRequest
 

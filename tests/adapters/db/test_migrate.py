@@ -1,3 +1,5 @@
+import json
+
 import pytest
 import sqlalchemy as sa
 from alembic import command
@@ -118,3 +120,90 @@ def test_0008_counts_the_alerts_of_existing_groups(db_url, services):
     migrate.upgrade(db_url)
 
     assert stored_tally(services, notification) == before
+
+
+def test_0019_moves_the_status_mails_into_the_one_deliveries_table(db_url):
+    """Queued and sent status-page mails become ``mail`` deliveries with the same key, text and
+    outcome; a pending mail's job follows its row, and going down brings them back."""
+    from datetime import UTC, datetime
+
+    from tocsin.adapters.db.types import UTCDateTime, json_type
+
+    at = datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
+    command.downgrade(migrate.config(db_url), "0017")
+    engine = create_engine(db_url)
+    try:
+        mails = sa.table(
+            "status_mails",
+            *(sa.column(c) for c in ("id", "key", "incident_id", "recipient", "subject", "body")),
+            *(sa.column(c, UTCDateTime()) for c in ("created_at", "sent_at")),
+            sa.column("reference"),
+        )
+        jobs = sa.table(
+            "jobs",
+            *(sa.column(c) for c in ("kind", "status", "attempts", "max_attempts", "idempotency_key")),
+            sa.column("payload", json_type()),
+            *(sa.column(c, UTCDateTime()) for c in ("due_at", "created_at", "updated_at")),
+        )
+        sent = {"sent_at": at, "reference": "<m1@tocsin>"}
+        with engine.begin() as conn:
+            conn.execute(
+                mails.insert(),
+                [
+                    {"id": 7, "key": "subscribe:3:abc", "recipient": "a@example.org", "subject": "Confirm"}
+                    | {"body": "Click", "created_at": at, "incident_id": None}
+                    | sent,
+                    {"id": 8, "key": "update:5:4", "recipient": "b@example.org", "subject": "[Acme] Down"}
+                    | {
+                        "body": "Body",
+                        "created_at": at,
+                        "incident_id": None,
+                        "sent_at": None,
+                        "reference": None,
+                    },
+                ],
+            )
+            conn.execute(
+                jobs.insert().values(
+                    kind="statuspage.mail",
+                    payload={"mail_id": 8},
+                    status="pending",
+                    attempts=0,
+                    max_attempts=5,
+                    idempotency_key="statuspage.mail:8",
+                    due_at=at,
+                    created_at=at,
+                    updated_at=at,
+                )
+            )
+        migrate.upgrade(db_url)
+        with engine.connect() as conn:
+            rows = conn.execute(
+                sa.text(
+                    "SELECT id, idempotency_key, channel, recipient, purpose, subject, body, status,"
+                    " reference FROM deliveries ORDER BY id"
+                )
+            ).all()
+            job = conn.execute(sa.text("SELECT payload, idempotency_key FROM jobs")).one()
+        assert [r[1:] for r in rows] == [
+            ("subscribe:3:abc", "email", "a@example.org", "mail", "Confirm", "Click", "sent", "<m1@tocsin>"),
+            ("update:5:4", "email", "b@example.org", "mail", "[Acme] Down", "Body", "pending", None),
+        ]
+        payload = job[0] if isinstance(job[0], dict) else json.loads(job[0])
+        assert payload == {"mail_id": rows[1][0]}
+        assert job[1] == f"mail:{rows[1][0]}"
+
+        command.downgrade(migrate.config(db_url), "0017")
+        with engine.connect() as conn:
+            back = conn.execute(
+                sa.text("SELECT key, subject, sent_at IS NOT NULL FROM status_mails ORDER BY id")
+            ).all()
+            left = conn.execute(sa.text("SELECT count(*) FROM deliveries")).scalar_one()
+        assert [tuple(r) for r in back] == [
+            ("subscribe:3:abc", "Confirm", True),
+            ("update:5:4", "[Acme] Down", False),
+        ]
+        assert left == 0
+    finally:
+        engine.dispose()
+    migrate.upgrade(db_url)

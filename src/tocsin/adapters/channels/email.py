@@ -1,5 +1,8 @@
 """Email over SMTP (stdlib ``smtplib``): plain text and HTML, STARTTLS or SSL, optional login.
 
+THE one SMTP sender: incident pages (a ``Notification``, text and HTML) and the plain-text
+mails of the status page, the customer e-mails and the Art. 34 breach mails (a ``Letter``).
+
 One connection per message, so a mail server that restarts never leaves a broken session
 behind. The Message-ID is derived from the delivery key: a message re-sent after a worker died
 mid-commit carries the same id, and mail clients thread or drop the duplicate.
@@ -12,11 +15,12 @@ import smtplib
 import ssl
 from dataclasses import dataclass, field
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
+from email.utils import format_datetime, formataddr, formatdate
 
 from tocsin.adapters.channels.templates import render_html, render_subject, render_text
+from tocsin.domain.delivery import DeliveryFailed
 from tocsin.domain.notification import Notification
-from tocsin.services.paging import DeliveryFailed
+from tocsin.services.paging import Letter
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,7 @@ class EmailChannel:
         self._tls = tls
 
     def message(self, notification: Notification) -> EmailMessage:
-        digest = hashlib.sha256(notification.key.encode()).hexdigest()[:32]
+        digest = _digest(notification.key)
         msg = EmailMessage()
         msg["Subject"] = render_subject(notification)
         msg["From"] = formataddr(("tocsin", self._options.sender))
@@ -52,8 +56,20 @@ class EmailChannel:
         msg.add_alternative(render_html(notification), subtype="html")
         return msg
 
-    def send(self, notification: Notification) -> str:
-        msg = self.message(notification)
+    def letter(self, letter: Letter, key: str) -> EmailMessage:
+        """A plain-text mail; its Message-ID derives from ``key``, so a re-send after a worker
+        died mid-commit is recognisable as the same mail."""
+        msg = EmailMessage()
+        msg["Subject"] = letter.subject
+        msg["From"] = formataddr((letter.sender_name, self._options.sender))
+        msg["To"] = letter.to
+        msg["Date"] = formatdate(usegmt=True)
+        msg["Message-ID"] = f"<{_digest(key)}@tocsin>"
+        msg.set_content(letter.body)
+        return msg
+
+    def send(self, message: Notification | Letter, key: str) -> str:
+        msg = self.letter(message, key) if isinstance(message, Letter) else self.message(message)
         options = self._options
         try:
             self._deliver(msg)
@@ -86,6 +102,10 @@ class EmailChannel:
             if options.username:
                 smtp.login(options.username, options.password or "")
             smtp.send_message(msg)
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def _short(exc: BaseException) -> str:

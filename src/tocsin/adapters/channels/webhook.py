@@ -26,8 +26,8 @@ from typing import Any
 
 import httpx
 
+from tocsin.domain.delivery import DeliveryFailed, too_many_requests
 from tocsin.domain.notification import Notification
-from tocsin.services.paging import DeliveryFailed
 
 SIGNATURE_HEADER = "X-Tocsin-Signature"
 TIMESTAMP_HEADER = "X-Tocsin-Timestamp"
@@ -84,7 +84,7 @@ class WebhookChannel:
         self._now = now
         self._transport = transport
 
-    def send(self, notification: Notification) -> str:
+    def send(self, notification: Notification, key: str) -> str:
         endpoint = self._endpoints.get(notification.recipient)
         if endpoint is None:
             raise DeliveryFailed(f"webhook {notification.recipient!r} is not configured")
@@ -94,7 +94,7 @@ class WebhookChannel:
             "Content-Type": "application/json",
             "User-Agent": "tocsin",
             "X-Tocsin-Event": notification.trigger.value,
-            "X-Tocsin-Delivery": notification.key,
+            "X-Tocsin-Delivery": key,
             TIMESTAMP_HEADER: timestamp,
         }
         if notification.possible_repeat:
@@ -106,6 +106,8 @@ class WebhookChannel:
                 response = client.post(endpoint.url, content=body, headers=headers)
         except httpx.HTTPError as exc:
             raise DeliveryFailed(f"webhook {notification.recipient}: {type(exc).__name__}") from None
+        if response.status_code == 429:
+            raise too_many_requests(f"webhook {notification.recipient}", response.headers.get("retry-after"))
         if not response.is_success:
             raise DeliveryFailed(f"webhook {notification.recipient}: HTTP {response.status_code}")
         return f"HTTP {response.status_code}"

@@ -150,12 +150,18 @@ class SqlDeliveryRepository:
             self._conn.execute(_INSERT_DELIVERY[self._conn.dialect.name], values)
 
     def get(self, key: str) -> Delivery | None:
-        query = sa.select(deliveries).where(deliveries.c.idempotency_key == key)
+        query = sa.select(deliveries).where(
+            deliveries.c.idempotency_key == key, deliveries.c.purpose != "mail"
+        )
         row = self._conn.execute(query).mappings().first()
         return _delivery(row) if row is not None else None
 
     def by_reference(self, reference: str) -> Delivery | None:
-        query = sa.select(deliveries).where(deliveries.c.reference == reference).order_by(deliveries.c.id)
+        query = (
+            sa.select(deliveries)
+            .where(deliveries.c.reference == reference, deliveries.c.purpose != "mail")
+            .order_by(deliveries.c.id)
+        )
         row = self._conn.execute(query).mappings().first()
         return _delivery(row) if row is not None else None
 
@@ -197,7 +203,11 @@ class SqlDeliveryRepository:
         return [_delivery(r) for r in self._conn.execute(query).mappings()]
 
     def list(self, incident_id: int) -> Sequence[Delivery]:
-        query = sa.select(deliveries).where(deliveries.c.incident_id == incident_id).order_by(deliveries.c.id)
+        query = (
+            sa.select(deliveries)
+            .where(deliveries.c.incident_id == incident_id, deliveries.c.purpose != "mail")
+            .order_by(deliveries.c.id)
+        )
         return [_delivery(r) for r in self._conn.execute(query).mappings()]
 
 

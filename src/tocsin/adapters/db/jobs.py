@@ -17,7 +17,6 @@ from __future__ import annotations
 import random
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -26,32 +25,12 @@ from sqlalchemy.engine import Engine
 from tocsin.adapters.db import rows
 from tocsin.adapters.db.engine import read_connection
 from tocsin.adapters.db.schema import jobs
+from tocsin.domain.delivery import RetryPolicy
 from tocsin.domain.errors import Conflict, NotFound
 from tocsin.services.ports import Job, JobStatus
 
 MAX_ERROR_CHARS = 2000
 RETRYABLE = (JobStatus.DEAD, JobStatus.CANCELLED)
-MAX_DOUBLINGS = 30  # keeps the arithmetic far from timedelta overflow; backoff_max caps long before
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """``max_attempts=None`` keeps the limit stored on the job (the deployment default).
-
-    ``retry_for``: keep retrying, past ``max_attempts``, until the job is that old (an outbound
-    delivery rides out an outage of its provider instead of being dead-lettered mid-outage)."""
-
-    max_attempts: int | None = None
-    backoff_base: timedelta = timedelta(seconds=5)
-    backoff_max: timedelta = timedelta(minutes=10)
-    retry_for: timedelta | None = None
-
-    def delay(self, attempts: int, jitter: float) -> timedelta:
-        """Exponential: base, 2·base, 4·base … capped at ``backoff_max``, then scaled by
-        ``jitter`` in [0.5, 1] so that jobs failing together do not retry together."""
-        doublings = min(max(attempts - 1, 0), MAX_DOUBLINGS)
-        exponential = self.backoff_base * (1 << doublings)
-        return min(exponential, self.backoff_max) * jitter
 
 
 def _default_jitter() -> float:

@@ -3,7 +3,7 @@ cancelled and completed in the same transaction as the state change that implies
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -104,3 +104,27 @@ class SqlJobQueue:
         """Fenced by the claim token: False if another worker has claimed the job since."""
         params = {"job_id": job_id, "token": claim_token, "now": self._clock.now()}
         return self._conn.execute(_COMPLETE, params).rowcount == 1
+
+    def reschedule(
+        self, job_id: int, claim_token: str, due_at: datetime, payload: Mapping[str, Any], reason: str
+    ) -> bool:
+        """Fenced like ``complete``: the claimed job pending again at ``due_at``, the attempt
+        given back (a wait the provider asked for is not a failure)."""
+        update = (
+            jobs.update()
+            .where(jobs.c.id == job_id, jobs.c.claim_token == claim_token, jobs.c.status == JobStatus.RUNNING)
+            .values(
+                status=JobStatus.PENDING,
+                due_at=due_at,
+                payload=dict(payload),
+                attempts=sa.func.max(jobs.c.attempts - 1, 0)
+                if self._conn.dialect.name == "sqlite"
+                else sa.func.greatest(jobs.c.attempts - 1, 0),
+                last_error=reason[:2000],
+                claim_token=None,
+                locked_by=None,
+                lease_expires_at=None,
+                updated_at=self._clock.now(),
+            )
+        )
+        return self._conn.execute(update).rowcount == 1

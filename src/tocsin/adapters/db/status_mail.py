@@ -1,4 +1,6 @@
-"""Customer emails, queued mails and subscribers over the unit of work's connection."""
+"""Customer emails, queued mails and subscribers over the unit of work's connection.
+
+Queued mails are rows of the one ``deliveries`` table (purpose ``mail``), beside the pages."""
 
 from __future__ import annotations
 
@@ -10,9 +12,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError
 
-from tocsin.adapters.db.schema import status_customer_emails, status_mails, status_subscribers
+from tocsin.adapters.db.schema import deliveries, status_customer_emails, status_subscribers
 from tocsin.domain.errors import Conflict
 from tocsin.services.statuspage_ports import CustomerEmail, Mail, Subscriber
+
+MAIL = "mail"
+"""The purpose of a status-page or customer mail in ``deliveries`` (pages: ``page``, ``fyi``)."""
 
 
 class SqlStatusMailRows:
@@ -55,47 +60,54 @@ class SqlStatusMailRows:
         return True
 
     def queue_mails(self, mails: Sequence[tuple[str, int | None, str, str, str]], at: datetime) -> list[int]:
+        """Each mail becomes a ``mail`` row of the one deliveries table (a key already there is
+        skipped: the key dedupes, as it derives the Message-ID)."""
         ids: list[int] = []
         for key, incident_id, recipient, subject, body in mails:
-            exists = self._conn.execute(sa.select(status_mails.c.id).where(status_mails.c.key == key)).first()
+            exists = self._conn.execute(
+                sa.select(deliveries.c.id).where(deliveries.c.idempotency_key == key)
+            ).first()
             if exists is not None:
                 continue
             inserted = self._conn.execute(
-                status_mails.insert()
+                deliveries.insert()
                 .values(
-                    key=key,
+                    idempotency_key=key,
                     incident_id=incident_id,
+                    channel="email",
                     recipient=recipient,
+                    purpose=MAIL,
+                    trigger=key.split(":", 1)[0][:32],
                     subject=subject,
                     body=body,
                     created_at=at,
+                    status="pending",
                 )
-                .returning(status_mails.c.id)
+                .returning(deliveries.c.id)
             )
             ids.append(int(inserted.scalar_one()))
         return ids
 
     def get_mail(self, mail_id: int) -> Mail | None:
-        row = (
-            self._conn.execute(sa.select(status_mails).where(status_mails.c.id == mail_id)).mappings().first()
-        )
+        query = sa.select(deliveries).where(deliveries.c.id == mail_id, deliveries.c.purpose == MAIL)
+        row = self._conn.execute(query).mappings().first()
         if row is None:
             return None
         return Mail(
             row["id"],
-            row["key"],
+            row["idempotency_key"],
             row["incident_id"],
             row["recipient"],
-            row["subject"],
-            row["body"],
+            row["subject"] or "",
+            row["body"] or "",
             row["sent_at"],
         )
 
     def mark_sent(self, mail_id: int, at: datetime, reference: str) -> None:
         self._conn.execute(
-            status_mails.update()
-            .where(status_mails.c.id == mail_id)
-            .values(sent_at=at, reference=reference[:500])
+            deliveries.update()
+            .where(deliveries.c.id == mail_id, deliveries.c.purpose == MAIL)
+            .values(sent_at=at, reference=reference[:500], status="sent", status_at=at)
         )
 
     def _subscriber(self, where: sa.ColumnElement[bool]) -> Subscriber | None:

@@ -13,9 +13,10 @@ app bot (``performed_via_github_app``) — and a marker counts only as a whole l
 never as a substring. Someone else's issue carrying a copied marker is never adopted.
 
 Rate limits: a 403/429 with ``Retry-After`` (secondary limit) or ``X-RateLimit-Remaining: 0``
-and ``X-RateLimit-Reset`` (primary limit) is waited out when the wait is at most
-``max_wait`` seconds, then retried; a longer one raises ``TrackerError`` and the job retries
-later with backoff.
+and ``X-RateLimit-Reset`` (primary limit) raises ``TrackerRateLimited`` (a ``RetryAfter``) when
+the wait is at most ``max_wait`` seconds: the job engine runs the job again after it; a longer
+one raises ``TrackerError`` and the job retries later with backoff. The adapter itself never
+sleeps nor retries.
 """
 
 from __future__ import annotations
@@ -27,11 +28,10 @@ from typing import Any
 
 import httpx
 
-from tocsin.services.github_ports import Issue, TrackerError
+from tocsin.services.github_ports import Issue, TrackerError, TrackerRateLimited
 
 API_VERSION = "2022-11-28"
 _UNKNOWN = object()
-MAX_RATE_LIMIT_RETRIES = 3
 
 
 def rate_limit_wait(response: httpx.Response, now: float) -> float | None:
@@ -78,13 +78,11 @@ class GitHubApi:
         transport: httpx.BaseTransport | None = None,
         timeout: float = 10.0,
         max_wait: float = 60.0,
-        sleep: Callable[[float], None] = time.sleep,
         now: Callable[[], float] = time.time,
     ) -> None:
         self.repository = repository
         self._repo_path = f"/repos/{repository}"
         self._max_wait = max_wait
-        self._sleep = sleep
         self._now = now
         self._login: object = _UNKNOWN
         self._client = httpx.Client(
@@ -103,18 +101,16 @@ class GitHubApi:
         self._client.close()
 
     def _call(self, method: str, path: str, *, json: Any = None, params: Any = None) -> httpx.Response:
-        for _ in range(MAX_RATE_LIMIT_RETRIES + 1):
-            try:
-                response = self._client.request(method, path, json=json, params=params)
-            except httpx.HTTPError as exc:
-                raise TrackerError(f"GitHub {method} {path}: {type(exc).__name__}") from None
-            wait = rate_limit_wait(response, self._now())
-            if wait is None:
-                return response
-            if wait > self._max_wait:
-                raise TrackerError(f"GitHub rate limit: retry in {int(wait)} s")
-            self._sleep(wait)
-        raise TrackerError("GitHub rate limit: still limited after waiting")
+        try:
+            response = self._client.request(method, path, json=json, params=params)
+        except httpx.HTTPError as exc:
+            raise TrackerError(f"GitHub {method} {path}: {type(exc).__name__}") from None
+        wait = rate_limit_wait(response, self._now())
+        if wait is None:
+            return response
+        if wait > self._max_wait:
+            raise TrackerError(f"GitHub rate limit: retry in {int(wait)} s")
+        raise TrackerRateLimited(f"GitHub rate limit: retry in {wait:g} s", wait)
 
     def _ok(self, method: str, path: str, *, json: Any = None, params: Any = None) -> Any:
         response = self._call(method, path, json=json, params=params)

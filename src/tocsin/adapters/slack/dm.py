@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from tocsin.domain.delivery import DeliveryFailed
 from tocsin.domain.markup import slack as esc
 from tocsin.domain.notification import Notification
-from tocsin.services.paging import DeliveryFailed
 
 
 class SlackDmChannel:
@@ -25,7 +25,7 @@ class SlackDmChannel:
         self._client = client
         self._user_ids = user_ids
 
-    def send(self, notification: Notification) -> str:
+    def send(self, notification: Notification, key: str) -> str:
         user = self._user_ids.get(notification.recipient)
         if user is None:
             raise DeliveryFailed(f"{notification.name} has no slack_user_id: no direct message possible")
@@ -33,7 +33,7 @@ class SlackDmChannel:
             opened = self._client.conversations_open(users=user)
             channel = str(opened["channel"]["id"])
             posted = self._client.chat_postMessage(
-                channel=channel, text=_text(notification), unfurl_links=False
+                channel=channel, text=_text(notification, key), unfurl_links=False
             )
         except SlackApiError as exc:
             code = exc.response.get("error") if isinstance(exc.response.data, dict) else None
@@ -45,7 +45,7 @@ class SlackDmChannel:
         return f"slack:{channel}:{posted['ts']}"
 
 
-def _text(n: Notification) -> str:
+def _text(n: Notification, key: str) -> str:
     """Subject, what happened, the link; the delivery key last so repeats can be recognised.
     The subject and text carry the incident's title and alert text: escaped for mrkdwn."""
     lines = [f"*{esc(n.subject)}*", esc(n.text)]
@@ -53,5 +53,5 @@ def _text(n: Notification) -> str:
         lines.append(f"<{n.ack_url}|Acknowledge> · <{n.escalate_url}|Escalate> (each link works once)")
     if n.url:
         lines.append(f"<{n.url}|Open #{n.incident_id} in tocsin>")
-    lines.append(f"_delivery {esc(n.key)}_")
+    lines.append(f"_delivery {esc(key)}_")
     return "\n".join(lines)[:3000]

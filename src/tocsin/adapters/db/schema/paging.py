@@ -37,15 +37,17 @@ escalations = sa.Table(
 DELIVERY_STATUSES = ("pending", "sent", "delivered", "failed", "answered", "not_answered", "skipped")
 
 # One row per notification (incident, event batch, recipient, channel): the unique key is the
-# job's idempotency key, so nobody is notified twice of one event through one channel.
+# job's idempotency key, so nobody is notified twice of one event through one channel. Since
+# migration 0019 the ONE deliveries table: status-page and customer mails are ``mail`` rows.
 deliveries = sa.Table(
     "deliveries",
     metadata,
     sa.Column("id", bigint_pk(), primary_key=True, autoincrement=True),
     sa.Column("idempotency_key", sa.String(200), nullable=False, unique=True),
-    sa.Column("incident_id", sa.Integer, sa.ForeignKey("incidents.id"), nullable=False),
+    # migration 0019: a status-page mail may have no incident (a subscription's confirmation)
+    sa.Column("incident_id", sa.Integer, sa.ForeignKey("incidents.id")),
     sa.Column("channel", sa.String(32), nullable=False),
-    sa.Column("recipient", sa.String(200), nullable=False),
+    sa.Column("recipient", sa.String(254), nullable=False),
     sa.Column("purpose", sa.String(8), nullable=False),
     sa.Column("trigger", sa.String(32), nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
@@ -55,6 +57,10 @@ deliveries = sa.Table(
     sa.Column("status", sa.String(16), nullable=False, server_default="pending"),
     sa.Column("status_at", UTCDateTime),
     sa.Column("due_at", UTCDateTime),
+    # migration 0019: the status page's subscriber and customer mails (purpose ``mail``) are
+    # deliveries too, and carry what they say; pages render theirs from the incident
+    sa.Column("subject", sa.String(300)),
+    sa.Column("body", sa.Text),
     sa.Index(None, "incident_id", "id"),
     sa.Index(None, "reference"),  # migration 0016: a provider's status callback names its SID
     sa.CheckConstraint(one_of("status", DELIVERY_STATUSES), name="status"),

@@ -82,20 +82,6 @@ status_customer_emails = sa.Table(
     sa.CheckConstraint(one_of("state", ("awaiting_approval", "sent")), name="state"),
 )
 
-status_mails = sa.Table(
-    "status_mails",
-    metadata,
-    sa.Column("id", bigint_pk(), primary_key=True, autoincrement=True),
-    sa.Column("key", sa.String(200), nullable=False, unique=True),
-    sa.Column("incident_id", sa.Integer, sa.ForeignKey("incidents.id")),
-    sa.Column("recipient", sa.String(254), nullable=False),
-    sa.Column("subject", sa.String(300), nullable=False),
-    sa.Column("body", sa.Text, nullable=False),
-    sa.Column("created_at", UTCDateTime, nullable=False),
-    sa.Column("sent_at", UTCDateTime),
-    sa.Column("reference", sa.String(500)),
-)
-
 # Scheduled maintenance; its updates are few and always read with it, so they are a JSON list.
 MAINTENANCE_STATUSES = ("scheduled", "in_progress", "verifying", "completed")
 status_maintenances = sa.Table(
