@@ -19,7 +19,7 @@ from alembic import op
 from tocsin.adapters.db.types import UTCDateTime, json_type
 
 revision: str = "0019"
-down_revision: str | None = "0017"
+down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
