@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from tocsin.domain.alert import Notification
 from tocsin.domain.source import SourcePolicy
 from tocsin.services.context import Services
-from tocsin.services.ingest import IngestResult, classify, ingest_alerts, ingest_in
+from tocsin.services.intake.ingest import IngestResult, classify, ingest_alerts, ingest_in
 
 Outcome = IngestResult | Exception
 
