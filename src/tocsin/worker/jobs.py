@@ -88,9 +88,23 @@ def retry_policy(kind: JobKind, spec: JobSpec, delivery_retry: timedelta, max_at
     return replace(spec.retry, max_attempts=spec.max_attempts or max_attempts, retry_for=delivery_retry)
 
 
+def breach_response_time(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+    """The response time ran out (``sla.ack_deadline``, the one timer): the breach and its
+    escalation step in one change; logged when it breached (not when stale)."""
+    breached = timers.fire_ack_deadline(svc, uow, payload)
+    if breached:
+        log.warning(
+            "incident.sla_breached",
+            incident_id=payload.get("incident_id"),
+            generation=payload.get("generation"),
+        )
+    return breached
+
+
 def escalate_sla_breach(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
-    """An incident breached its response time: log it, and escalate to the next step of its
-    policy (fenced by ``generation``; a no-op when a step already ran at the deadline)."""
+    """The legacy ``sla.breached`` job, queued before the upgrade (no longer enqueued): log it,
+    and escalate to the next step of its policy (fenced by ``generation``; a no-op when a step
+    already ran at the deadline, as the ack-deadline timer now escalates itself)."""
     log.warning(
         "incident.sla_breached",
         incident_id=payload.get("incident_id"),
@@ -104,8 +118,8 @@ _SLACK = timedelta(seconds=10)
 
 JOBS: Mapping[JobKind, JobSpec] = MappingProxyType(
     {
-        JobKind.ACK_DEADLINE: JobSpec(handler=timers.fire_ack_deadline),
-        JobKind.SLA_BREACHED: JobSpec(handler=escalate_sla_breach),
+        JobKind.ACK_DEADLINE: JobSpec(handler=breach_response_time),
+        JobKind.SLA_BREACHED: JobSpec(handler=escalate_sla_breach),  # legacy, see above
         JobKind.ESCALATION_STEP: JobSpec(handler=escalation.fire_step),
         # Deliveries back off from 10 s to 5 min: a mail server restarting is back in time.
         JobKind.NOTIFY: JobSpec(
