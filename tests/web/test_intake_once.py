@@ -57,3 +57,24 @@ def test_a_later_webhook_for_the_open_incident_updates_the_card_and_posts_to_its
     assert slack_jobs(container) == Counter(
         {JobKind.SLACK_ANNOUNCE: 1, JobKind.SLACK_UPDATE: 1, JobKind.SLACK_THREAD: 1}
     )
+
+
+def test_the_pure_reactions_derive_jobs_from_a_change_alone(container, clock):
+    """Change → jobs, nothing read or written: a declaration is announced, a later change
+    updates the card and posts to the thread."""
+    from tocsin.domain import incident as domain
+    from tocsin.domain.severity import Severity
+    from tocsin.services import reactions
+
+    svc = container.services
+    opened = domain.declare(
+        IncidentId(41), title="Checkout down", severity=Severity.P1, at=clock.now(), by="Rita", plan=svc.plan
+    )
+    acked = domain.acknowledge(opened.incident, at=clock.now(), by="Rita")
+
+    def slack_kinds(change):
+        return [j.kind for j in reactions.jobs_for(svc, change, clock.now()) if j.kind in SLACK]
+
+    assert slack_kinds(opened) == [JobKind.SLACK_ANNOUNCE]
+    assert slack_kinds(acked) == [JobKind.SLACK_ANNOUNCE, JobKind.SLACK_UPDATE, JobKind.SLACK_THREAD]
+    assert container.jobs.list(status=None) == []
