@@ -44,6 +44,10 @@ class Intake:
     def __init__(
         self, kinds: HookKinds, sources: Mapping[str, Source], writer: IntakeWriter, clock: Clock
     ) -> None:
+        for name, source in sources.items():
+            row = kinds.by_name.get(source.policy.kind.value)
+            if source.credentials.hmac_secret is not None and (row is None or not row.signed):
+                raise ValueError(f"source {name!r}: its kind does not sign bodies (no hmac_secret)")
         self.kinds = kinds
         self.sources = sources
         self.writer = writer
