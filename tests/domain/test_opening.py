@@ -120,3 +120,25 @@ def test_a_source_that_flags_security_opens_a_restricted_incident(plan):
     opening = grouping.open_group(IncidentId(8), notification(alert("a"), flagged), policy, at=T0, plan=plan)
     assert opening.intake.change.incident.security
     assert opening.intake.change.incident.title == "Leak"
+
+
+@pytest.mark.parametrize(
+    ("labels", "fallback", "severity"),
+    [
+        ({"severity": "critical", "component": "database"}, P3, P0),  # the plan's rules
+        ({"severity": "warning"}, P3, P2),
+        ({"team": "web"}, P3, P3),  # no rule matches: the source's fallback
+        ({"team": "web"}, P1, P1),
+    ],
+)
+def test_a_source_classifies_each_alert_with_its_rules_before_grouping(labels, fallback, severity):
+    from tocsin.domain.severity_rules import SeverityRules, default_rules
+
+    policy = SourcePolicy(
+        name="prom", kind=SourceKind.ALERTMANAGER, rules=SeverityRules(default_rules().rules, fallback)
+    )
+    raw = Alert(
+        fingerprint="f", status=AlertStatus.FIRING, labels=labels, annotations={}, starts_at=T0, severity=P0
+    )
+    [classified] = policy.classify(notification(raw)).alerts
+    assert classified.severity is severity

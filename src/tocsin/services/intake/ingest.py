@@ -12,7 +12,7 @@ and then attaches.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from tocsin.domain import grouping
 from tocsin.domain.alert import Notification
@@ -42,14 +42,9 @@ class IngestResult:
         return len(self.outcomes) - self.accepted
 
 
-def classify(policy: SourcePolicy, n: Notification) -> Notification:
-    alerts = tuple(replace(a, severity=policy.rules.classify(a.labels)) for a in n.alerts)
-    return replace(n, alerts=alerts)
-
-
 def ingest_alerts(svc: Services, policy: SourcePolicy, notification: Notification) -> IngestResult:
     """Apply one notification and commit; retried when a concurrent opening wins the group."""
-    classified = classify(policy, notification)
+    classified = policy.classify(notification)
     for attempt in range(MAX_ATTEMPTS):
         try:
             with svc.uow() as uow:
