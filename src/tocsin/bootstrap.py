@@ -19,6 +19,7 @@ from tocsin.adapters.db.engine import create_engine
 from tocsin.adapters.db.jobs import JobStore
 from tocsin.adapters.db.uow import SqlUnitOfWork
 from tocsin.adapters.db.wakeup import Listener, Wakeup
+from tocsin.adapters.hooks import HOOK_KINDS
 from tocsin.adapters.passwords import Argon2Passwords
 from tocsin.adapters.runbooks import RunbookDirectory
 from tocsin.config import Settings
@@ -27,6 +28,7 @@ from tocsin.evidence_wiring import build_locker
 from tocsin.github_wiring import build_github
 from tocsin.isolation_wiring import build_isolation
 from tocsin.services.context import Services
+from tocsin.services.intake.kinds import HookKinds
 from tocsin.services.ports import Clock
 from tocsin.services.statuspage_export import SiteFactory
 from tocsin.services.user_ports import PasswordHasher
@@ -45,6 +47,7 @@ class Container:
     jobs: JobStore
     passwords: PasswordHasher
     wakeup: Wakeup = field(default_factory=Wakeup)  # rung when a commit enqueued jobs due now
+    hook_kinds: HookKinds = HOOK_KINDS  # the webhook source kinds: route, parser, credentials, label
 
     def close(self) -> None:
         """Close the engine's pooled connections; the container is unusable afterwards."""

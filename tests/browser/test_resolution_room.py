@@ -22,7 +22,7 @@ from tocsin.adapters.alertmanager import parse_alertmanager
 from tocsin.config.sources import SourceSettings
 from tocsin.domain.deploy import Deploy
 from tocsin.services import deploys
-from tocsin.services.ingest import ingest_alerts
+from tocsin.services.intake.ingest import ingest_alerts
 
 pytestmark = pytest.mark.slow
 RUNBOOKS = Path(__file__).resolve().parents[2] / "examples" / "runbooks"

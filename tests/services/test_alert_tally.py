@@ -14,8 +14,8 @@ from tocsin.domain.incident import IncidentId
 from tocsin.domain.severity import Severity
 from tocsin.domain.source import SourceKind, SourcePolicy
 from tocsin.services import incidents
-from tocsin.services.alerts import list_alerts
-from tocsin.services.ingest import ingest_alerts
+from tocsin.services.intake.alerts import list_alerts
+from tocsin.services.intake.ingest import ingest_alerts
 
 PROM = SourcePolicy(name="prom", kind=SourceKind.ALERTMANAGER)
 

@@ -17,7 +17,7 @@ from tocsin.domain.access import SYSTEM
 from tocsin.domain.deploy import Deploy
 from tocsin.domain.events import EventKind
 from tocsin.services import checklist, deploys, incidents
-from tocsin.services.ingest import ingest_alerts
+from tocsin.services.intake.ingest import ingest_alerts
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ from tocsin.domain.lifecycle import Phase
 from tocsin.domain.severity import Severity
 from tocsin.domain.source import SourceKind, SourcePolicy
 from tocsin.services import incidents
-from tocsin.services.alerts import alert_counts, list_alerts
-from tocsin.services.ingest import ingest_alerts
+from tocsin.services.intake.alerts import alert_counts, list_alerts
+from tocsin.services.intake.ingest import ingest_alerts
 
 PROM = SourcePolicy(name="prom", kind=SourceKind.ALERTMANAGER)
 INTAKE = {

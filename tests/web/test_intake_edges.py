@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from tests.intake_fixtures import am
 from tocsin import bootstrap
 from tocsin.config import Settings
+from tocsin.services.intake.auth import GRAFANA_SIGNATURE
 from tocsin.web.app import create_app
-from tocsin.web.intake_auth import GRAFANA_SIGNATURE
 
 TOKEN = "s3cret-token"
 BEARER = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}

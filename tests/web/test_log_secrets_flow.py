@@ -21,7 +21,7 @@ from tests.slack_fake import AM_TOKEN, SIGNING_SECRET, sign, slack_plan, start, 
 from tocsin.adapters.logs import configure_logging
 from tocsin.config import Settings
 from tocsin.config.secrets import secret_values
-from tocsin.web import intake_auth
+from tocsin.services.intake import auth as intake_auth
 from tocsin.web.github_hook import signature
 
 BASIC_PASSWORD = "basic-pass-7f3a91"

@@ -57,17 +57,16 @@ def incident(container):
     )
 
 
-def test_a_due_ack_deadline_breaches_the_sla_then_the_breach_job_runs(container, incident, clock):
+def test_a_due_ack_deadline_breaches_the_sla_in_one_job(container, incident, clock):
     worker = Worker(container)
     assert worker.run_once() == 0  # not due yet
     clock.advance(timedelta(minutes=15))
     with capture_logs() as logs:
-        assert worker.run_once() == 1  # ack deadline -> breach + sla.breached job, due now
-        assert worker.run_once() == 1
-        assert worker.run_once() == 0
+        assert worker.run_once() == 1  # ack deadline -> breach (and escalation, if paging is on)
+        assert worker.run_once() == 0  # no second hop
     assert incidents.get_incident(container.services, incident.id, by=SYSTEM).sla_breached_at == clock.now()
-    assert [j.status for j in container.jobs.list()] == ["done", "done"]
-    assert [e["event"] for e in logs] == ["job.done", "incident.sla_breached", "job.done"]
+    assert [j.status for j in container.jobs.list()] == ["done"]
+    assert [e["event"] for e in logs] == ["incident.sla_breached", "job.done"]
 
 
 def test_the_same_job_run_twice_has_one_effect(container, incident, clock):

@@ -64,7 +64,7 @@ class JobKind(StrEnum):
     """Every kind of durable job; ``worker/jobs.py`` maps each one to its handler."""
 
     ACK_DEADLINE = "sla.ack_deadline"
-    SLA_BREACHED = "sla.breached"
+    SLA_BREACHED = "sla.breached"  # legacy: no longer enqueued (ACK_DEADLINE escalates), still run
     ESCALATION_STEP = "escalation.step"
     NOTIFY = "notify.deliver"
     # Slack chat-ops (issue 6)

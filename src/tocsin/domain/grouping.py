@@ -19,6 +19,10 @@ is reopened (flapping); later, a new incident opens.
 
 Severity: an incident is as severe as its most severe alert, unless a person set its
 severity; alerts then never change it, and a more severe alert is recorded as a proposal.
+
+Opening (``open_group``): the most severe firing alert leads (the first of equals), its name and
+summary make the title (cut to ``MAX_TITLE``), and the declaration and the notification's
+alerts are ONE change, written once.
 """
 
 from __future__ import annotations
@@ -30,9 +34,10 @@ from enum import StrEnum
 
 from tocsin.domain import incident as incidents
 from tocsin.domain.alert import Alert, AlertGroup, AlertStatus, AlertSummary, Notification, StoredAlert
-from tocsin.domain.events import Change, EventKind, TimelineEvent
-from tocsin.domain.incident import Incident, IncidentId
+from tocsin.domain.events import Change, EventKind, JobRequest, TimelineEvent
+from tocsin.domain.incident import MAX_TEXT, MAX_TITLE, Incident, IncidentId
 from tocsin.domain.severity import Plan, Severity
+from tocsin.domain.source import SourcePolicy
 
 AUTO_RESOLVABLE = frozenset({Severity.P2, Severity.P3})
 
@@ -218,10 +223,15 @@ def _apply_alerts(
 
 
 def _merge(changes: Sequence[Change], final: Incident, extra: Sequence[TimelineEvent] = ()) -> Change:
+    """The changes as one, in order; a job a later change cancels is not enqueued at all (the
+    cancellation stays, for jobs written before)."""
+    jobs: list[JobRequest] = []
+    for change in changes:
+        jobs = [j for j in jobs if j.key not in change.cancel_keys] + list(change.jobs)
     return Change(
         final,
         events=tuple(e for c in changes for e in c.events) + tuple(extra),
-        jobs=tuple(j for c in changes for j in c.jobs),
+        jobs=tuple(jobs),
         cancel_keys=tuple(k for c in changes for k in c.cancel_keys),
     )
 
@@ -325,3 +335,57 @@ def absorb(
     return Intake(
         _merge(changes, incident, (truncated,) if truncated else ()), tuple(rows.values()), outcomes, group
     )
+
+
+def lead(alerts: Sequence[Alert]) -> Alert:
+    """The alert that names a new incident: the most severe firing one, the first of equals."""
+    return min((a for a in alerts if a.firing), key=lambda a: a.severity.rank)
+
+
+def title_of(alert: Alert) -> tuple[str, str]:
+    """The incident's title and summary from its leading alert: ``name: summary`` with runs of
+    white space made one space, cut to ``MAX_TITLE`` with an ellipsis; the summary is the
+    ``description`` annotation, else the alert's summary, cut to ``MAX_TEXT``."""
+    name = " ".join(alert.name.split()) or alert.fingerprint
+    summary = " ".join(alert.summary.split())
+    title = f"{name}: {summary}" if summary else name
+    if len(title) > MAX_TITLE:
+        title = title[: MAX_TITLE - 1] + "…"
+    description = alert.annotations.get("description", "") or alert.summary
+    return title, description.strip()[:MAX_TEXT]
+
+
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """A new incident for a group: ``intake`` is everything the notification changes, its
+    ``change`` holding the declaration and the alerts' events together."""
+
+    intake: Intake
+    state: GroupState
+
+
+def open_group(
+    incident_id: IncidentId, n: Notification, policy: SourcePolicy, *, at: datetime, plan: Plan
+) -> Opening:
+    """Open an incident for the notification's group and absorb the notification into it, as
+    one change (``n`` has at least one new firing alert: ``route`` said ``OPEN``)."""
+    alerts = unique_alerts(n.alerts)
+    first = lead(alerts)
+    title, summary = title_of(first)
+    declared = incidents.declare(
+        incident_id,
+        title=title,
+        severity=first.severity,
+        summary=summary,
+        source=policy.label,
+        security=any(policy.flags_security(a.labels) for a in alerts if a.firing),
+        drill=policy.drill,
+        at=at,
+        by=policy.actor,
+        plan=plan,
+    )
+    group = AlertGroup(source=n.source, group_key=n.group_key, alert_severity=first.severity)
+    state = GroupState(declared.incident, group, {})
+    absorbed = absorb(state, n, at=at, by=policy.actor, plan=plan, auto_resolve=policy.auto_resolve)
+    change = _merge((declared, absorbed.change), absorbed.change.incident)
+    return Opening(replace(absorbed, change=change), state)

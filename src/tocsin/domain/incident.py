@@ -333,7 +333,8 @@ def close(incident: Incident, *, at: datetime, by: str) -> Change:
 
 
 def breach_ack_deadline(incident: Incident, *, generation: int, at: datetime) -> Change | None:
-    """The ack-deadline timer fired at ``at``. ``None`` when it is stale (fenced), not yet due,
+    """The ack-deadline timer fired at ``at`` (the one timer of the response time: its handler
+    escalates with this change, no second job). ``None`` when it is stale (fenced), not yet due,
     or this deadline's breach is already recorded (so a timer run twice has one effect).
     ``sla_breached_at`` is the deadline itself; a late firing says how late on the timeline."""
     _require_aware(at)
@@ -351,10 +352,4 @@ def breach_ack_deadline(incident: Incident, *, generation: int, at: datetime) ->
     text = lateness.with_note(text, incident.ack_due_at, at)
     data = {"due_at": incident.ack_due_at.isoformat(), **lateness.late_data(incident.ack_due_at, at)}
     event = _event(EventKind.SLA_BREACHED, at, "tocsin", text, **data)
-    job = JobRequest(
-        kind=JobKind.SLA_BREACHED,
-        due_at=at,
-        payload={"incident_id": incident.id, "generation": generation, "severity": incident.severity.value},
-        key=f"sla-breached:{incident.id}:{generation}",
-    )
-    return Change(breached, events=(event,), jobs=(job,))
+    return Change(breached, events=(event,))  # the timer's handler escalates in the same change

@@ -4,10 +4,11 @@ alerts' severity, how to group them, how long a resolved incident may be reopene
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from enum import StrEnum
 
+from tocsin.domain.alert import Notification
 from tocsin.domain.severity_rules import Matcher, SeverityRules, default_rules
 
 DEFAULT_REOPEN_WINDOW = timedelta(minutes=30)
@@ -39,6 +40,11 @@ class SourcePolicy:
     drill: bool = False
     """The incidents this source opens are drills (``tocsin drill``'s own source, never a
     configured one)."""
+
+    def classify(self, n: Notification) -> Notification:
+        """Each alert with the severity this source's label rules give it."""
+        alerts = tuple(replace(a, severity=self.rules.classify(a.labels)) for a in n.alerts)
+        return replace(n, alerts=alerts)
 
     def flags_security(self, labels: Mapping[str, str]) -> bool:
         return self.security is not None and all(m.matches(labels) for m in self.security)

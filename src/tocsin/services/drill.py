@@ -27,7 +27,7 @@ from tocsin.domain.statuspage import UpdateStatus
 from tocsin.services import incidents, postmortem, statuspage
 from tocsin.services.context import Services
 from tocsin.services.drill_checks import Check, Expectation, expectations, skipped
-from tocsin.services.ingest import ingest_alerts
+from tocsin.services.intake.ingest import ingest_alerts
 from tocsin.services.postmortem_edit import Edit
 
 POLICY = SourcePolicy(name=domain.SOURCE, kind=SourceKind.GENERIC, drill=True)

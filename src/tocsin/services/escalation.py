@@ -7,6 +7,11 @@ commit together.
 opening starts the frozen policy (step 1 at once), acknowledging or resolving stops it, a
 severity change while unacknowledged re-plans from the new severity's policy, reopening an
 unacknowledged incident starts over.
+
+Every step returns a ``Change`` holding its timeline event: run while reacting, its events are
+written with the change that caused them; run by a timer, by hand or by the response time
+running out (``breach``, called by the ack-deadline timer itself), the change is persisted like
+any other, so the integrations (Slack thread, GitHub comments) see it through the reactions.
 """
 
 from __future__ import annotations
@@ -36,62 +41,68 @@ def react(svc: Services, uow: UnitOfWork, change: Change) -> None:
     """Apply what ``change`` means for the incident's escalation (no-op when paging is off)."""
     if not svc.paging.policies:
         return
+    events: list[TimelineEvent] = []
     for event in change.events:
         reaction = _REACTIONS.get(event.kind)
-        if reaction is not None:
-            reaction(svc, uow, change.incident, event)
+        if reaction is not None and (follow := reaction(svc, uow, change.incident, event)) is not None:
+            events.extend(follow.events)
+    if events:  # the steps' lines, written with the change that caused them
+        uow.timeline.append(change.incident.id, events)
 
 
-def _opened(svc: Services, uow: UnitOfWork, incident: Incident, event: TimelineEvent) -> None:
+def _opened(svc: Services, uow: UnitOfWork, incident: Incident, event: TimelineEvent) -> Change | None:
     policy = svc.paging.policies[incident.severity]
     advance = domain.begin(incident.id, policy, generation=incident.generation, at=event.at)
-    _record(svc, uow, incident, advance, Trigger.OPENED, actor=SYSTEM_ACTOR)
+    return _record(svc, uow, incident, advance, Trigger.OPENED, actor=SYSTEM_ACTOR)
 
 
-def _stopped(svc: Services, uow: UnitOfWork, incident: Incident, event: TimelineEvent) -> None:
+def _stopped(svc: Services, uow: UnitOfWork, incident: Incident, event: TimelineEvent) -> Change | None:
     current = uow.escalations.get(incident.id)
     if current is None:
-        return
+        return None
     trigger = Trigger.ACKNOWLEDGED if event.kind is EventKind.ACKNOWLEDGED else Trigger.RESOLVED
     stopped, cancel = domain.stop(current, at=event.at, reason=trigger.value)
     uow.jobs.cancel(cancel)
-    if stopped is not current:
-        text = f"Escalation stopped: {trigger.value} by {event.actor} after step {current.position}"
-        uow.timeline.append(incident.id, [_event(EventKind.ESCALATION_STOPPED, event.at, event.actor, text)])
     told, _ = notify.announce(svc, uow, stopped, incident, trigger, text=event.text, at=event.at)
     uow.escalations.save(told, event.at)
+    if stopped is current:
+        return None
+    text = f"Escalation stopped: {trigger.value} by {event.actor} after step {current.position}"
+    return Change(incident, events=(_event(EventKind.ESCALATION_STOPPED, event.at, event.actor, text),))
 
 
-def _severity_changed(svc: Services, uow: UnitOfWork, incident: Incident, event: TimelineEvent) -> None:
+def _severity_changed(
+    svc: Services, uow: UnitOfWork, incident: Incident, event: TimelineEvent
+) -> Change | None:
     current = uow.escalations.get(incident.id)
     if current is None:
-        return
+        return None
     told, _ = notify.announce(
         svc, uow, current, incident, Trigger.SEVERITY_CHANGED, text=event.text, at=event.at
     )
     policy = svc.paging.policies[incident.severity]
     if incident.phase is not Phase.DETECTION or told.status is domain.Status.STOPPED:
         uow.escalations.save(domain.replace_policy(told, policy), event.at)
-        return
+        return None
     advance = domain.begin(incident.id, policy, generation=incident.generation, at=event.at, previous=told)
-    _record(svc, uow, incident, advance, Trigger.ESCALATED, actor=event.actor, why="re-planned")
+    return _record(svc, uow, incident, advance, Trigger.ESCALATED, actor=event.actor, why="re-planned")
 
 
-def _reopened(svc: Services, uow: UnitOfWork, incident: Incident, event: TimelineEvent) -> None:
+def _reopened(svc: Services, uow: UnitOfWork, incident: Incident, event: TimelineEvent) -> Change | None:
     current = uow.escalations.get(incident.id)
     if current is None:
-        return
+        return None
     told, _ = notify.announce(svc, uow, current, incident, Trigger.REOPENED, text=event.text, at=event.at)
     if incident.phase is not Phase.DETECTION:
         uow.escalations.save(told, event.at)
-        return
+        return None
     advance = domain.begin(
         incident.id, told.policy, generation=incident.generation, at=event.at, previous=told
     )
-    _record(svc, uow, incident, advance, Trigger.ESCALATED, actor=event.actor, why="reopened")
+    return _record(svc, uow, incident, advance, Trigger.ESCALATED, actor=event.actor, why="reopened")
 
 
-Reaction = Callable[[Services, UnitOfWork, Incident, TimelineEvent], None]
+Reaction = Callable[[Services, UnitOfWork, Incident, TimelineEvent], Change | None]
 _REACTIONS: Mapping[EventKind, Reaction] = {
     EventKind.DECLARED: _opened,
     EventKind.ACKNOWLEDGED: _stopped,
@@ -117,32 +128,39 @@ def fire_step(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> boo
     )
     if advance is None:
         return False
-    _tell_others(
-        svc, uow, incident, _record(svc, uow, incident, advance, Trigger.ESCALATED, actor=SYSTEM_ACTOR)
-    )
+    _persist(svc, uow, _record(svc, uow, incident, advance, Trigger.ESCALATED, actor=SYSTEM_ACTOR))
     return True
 
 
-def escalate_on_breach(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
-    """The ``sla.breached`` job: the response time ran out unacknowledged, escalate now."""
-    if payload.get("generation") is None:  # written before escalation existed: nothing to fence
-        return False
-    incident = uow.incidents.get(IncidentId(int(payload["incident_id"])), for_update=True)
+def breach(svc: Services, uow: UnitOfWork, incident: Incident, *, generation: int) -> Change | None:
+    """The response time of ``incident`` (locked) ran out unacknowledged: the next step, now,
+    as a change for the caller to persist (the ack-deadline timer, with the breach itself).
+    ``None`` when paging is off, the incident moved on, or a step ran at or after the deadline."""
     current = uow.escalations.get(incident.id)
     if current is None or incident.phase is not Phase.DETECTION:
-        return False
+        return None
     advance = domain.on_breach(
         current,
-        generation=int(payload["generation"]),
+        generation=generation,
         incident_generation=incident.generation,
         due_at=incident.ack_due_at,
         at=svc.clock.now(),
     )
     if advance is None:
+        return None
+    return _record(svc, uow, incident, advance, Trigger.ESCALATED, actor=SYSTEM_ACTOR)
+
+
+def escalate_on_breach(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+    """The legacy ``sla.breached`` job (no longer enqueued: the ack-deadline timer escalates
+    directly, ``breach``), still run for one queued before the upgrade: escalate now."""
+    if payload.get("generation") is None:  # written before escalation existed: nothing to fence
         return False
-    _tell_others(
-        svc, uow, incident, _record(svc, uow, incident, advance, Trigger.ESCALATED, actor=SYSTEM_ACTOR)
-    )
+    incident = uow.incidents.get(IncidentId(int(payload["incident_id"])), for_update=True)
+    change = breach(svc, uow, incident, generation=int(payload["generation"]))
+    if change is None:
+        return False
+    _persist(svc, uow, change)
     return True
 
 
@@ -171,7 +189,7 @@ def escalate_locked(svc: Services, uow: UnitOfWork, incident: Incident, *, by: s
         advance = domain.begin(incident.id, policy, generation=incident.generation, at=at)
     else:
         advance = domain.escalate_now(current, generation=incident.generation, at=at, by=label or by)
-    _tell_others(svc, uow, incident, _record(svc, uow, incident, advance, Trigger.ESCALATED, actor=by))
+    _persist(svc, uow, _record(svc, uow, incident, advance, Trigger.ESCALATED, actor=by))
 
 
 def get_escalation(svc: Services, incident_id: IncidentId, *, by: Actor) -> Escalation | None:
@@ -190,8 +208,9 @@ def _record(
     *,
     actor: str,
     why: str = "",
-) -> TimelineEvent:
-    """Write one step: cancel/enqueue its timers, notify its targets, put it on the timeline."""
+) -> Change:
+    """Run one step: cancel/enqueue its timers, notify its targets; its timeline line is the
+    returned change's event (the caller writes it)."""
     run = advance.run
     uow.jobs.cancel(advance.cancel_keys)
     reason = why or run.reason
@@ -233,18 +252,17 @@ def _record(
         "reason": reason,
     }
     event = _event(EventKind.ESCALATED, run.at, actor, text, data)
-    uow.timeline.append(incident.id, [event])
     uow.escalations.save(escalation, run.at)
-    return event
+    return Change(incident, events=(event,))
 
 
-def _tell_others(svc: Services, uow: UnitOfWork, incident: Incident, event: TimelineEvent) -> None:
-    """A step run by a timer, a breach or by hand is not part of a persisted change: show it to
-    the other integrations (Slack thread, GitHub comments) through the reactions all the same.
-    Steps run while reacting to a change need not: that change already reaches them."""
-    from tocsin.services import reactions  # reactions lists this module's hook
+def _persist(svc: Services, uow: UnitOfWork, change: Change) -> None:
+    """A step run by a timer or by hand: written like any change (its event on the timeline,
+    the reactions see it: Slack thread, GitHub comments); the incident row is unchanged.
+    Steps run while reacting to a change are written with it (``react``) instead."""
+    from tocsin.services.incidents import persist  # incidents → reactions → this module
 
-    reactions.react(svc, uow, Change(incident, events=(event,)))
+    persist(svc, uow, change, before=change.incident)
 
 
 def _event(

@@ -32,12 +32,14 @@ _OPENING = frozenset({EventKind.DECLARED, EventKind.SEVERITY_CHANGED})
 EXPLAIN_MARK = "<!-- tocsin-explain-{delivery} -->"
 
 
-def react(svc: Services, uow: UnitOfWork, change: Change) -> None:
-    """Enqueue the issue's creation (an incident of a severity the rule covers) and a sync of
-    the current batch window; changes that came from GitHub alone need no sync."""
+def jobs(svc: Services, change: Change, at: datetime) -> list[JobRequest]:
+    """The issue's creation (an incident of a severity the rule covers) and a sync of the
+    current batch window; changes that came from GitHub alone need no sync (pure: a reaction of
+    ``services.reactions``; the batch window is the change's own time, not ``at``)."""
+    del at
     gh = svc.github
     if gh is None or all(e.kind in domain.NOT_MIRRORED for e in change.events):
-        return
+        return []
     incident = change.incident
     at = change.events[-1].at
     jobs = []
@@ -49,7 +51,7 @@ def react(svc: Services, uow: UnitOfWork, change: Change) -> None:
     bucket = int(at.timestamp() // window)
     due = datetime.fromtimestamp((bucket + 1) * window, UTC)
     jobs.append(_sync_job(incident.id, due, str(bucket)))
-    uow.jobs.enqueue(jobs)
+    return jobs
 
 
 def _sync_job(incident_id: int, due: datetime, suffix: str) -> JobRequest:

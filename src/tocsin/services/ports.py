@@ -17,12 +17,12 @@ from tocsin.domain.events import EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.lifecycle import Phase
 from tocsin.domain.severity import Severity
-from tocsin.services.alert_ports import AlertRepository
 from tocsin.services.breach_ports import BreachRepository
 from tocsin.services.contact_ports import ContactRepository
 from tocsin.services.deploy_ports import DeployRepository
 from tocsin.services.evidence_ports import EvidenceRepository
 from tocsin.services.github_ports import GithubRepository
+from tocsin.services.intake.ports import AlertRepository
 from tocsin.services.outbound_ports import SendRepository
 from tocsin.services.page_link_ports import InstallSecretRepository, PageLinkRepository
 from tocsin.services.paging import DeliveryRepository, EscalationRepository, FeedRepository

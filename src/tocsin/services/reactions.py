@@ -1,31 +1,54 @@
 """Everything a change to an incident implies beyond its own rows, in one list.
 
-``services.incidents.persist`` calls ``react`` for every change it writes, whatever wrote it
-(a responder's command, an alert, a timer, a flag), inside the same unit of work. A feature
-that must follow incidents (escalation today; Slack, GitHub and the status page next) adds its
-hook to ``REACTIONS`` once and sees every path.
+``services.incidents.persist`` calls ``react`` once for every change it writes, whatever wrote
+it (a responder's command, an alert, a timer, a flag), inside the same unit of work. A feature
+that must follow incidents adds its hook to ``REACTIONS`` once and sees every path.
+
+Most hooks are pure: ``Change`` → the jobs it implies (``Jobs``: they read the configuration,
+never the database; ``jobs_for`` gives them all, for a test). The others need the database
+(escalation's state, the post-mortem, the deploys seen before an opening).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime
 
-from tocsin.domain.events import Change
+from tocsin.domain.events import Change, JobRequest
 from tocsin.services import deploys, escalation, github, postmortem, slack, slack_channels, statuspage
 from tocsin.services.context import Services
 from tocsin.services.ports import UnitOfWork
 
 Reaction = Callable[[Services, UnitOfWork, Change], None]
+Jobs = Callable[[Services, Change, datetime], Sequence[JobRequest]]
+"""A pure reaction: the jobs a change implies, given the configuration and the time."""
+
+
+def _enqueued(jobs: Jobs) -> Reaction:
+    def reaction(svc: Services, uow: UnitOfWork, change: Change) -> None:
+        found = jobs(svc, change, svc.clock.now())
+        if found:
+            uow.jobs.enqueue(found)
+
+    return reaction
+
+
+PURE: tuple[Jobs, ...] = (slack.jobs, slack_channels.jobs, github.jobs)
 
 REACTIONS: tuple[Reaction, ...] = (
     escalation.react,  # opening freezes the policy and runs step 1; ack/resolve stop; severity re-plans
-    slack.react,  # announce in the Slack channel once, then update the card and post to its thread
-    slack_channels.react,  # P0/P1: the incident's own channel, created once, archived when closed
+    _enqueued(slack.jobs),  # announce in the Slack channel once, then update the card and post to its thread
+    _enqueued(slack_channels.jobs),  # P0/P1: the incident's own channel, created once, archived when closed
     statuspage.react,  # P0/P1: draft the public update, arm the > 1 h customer email; resolution email
     deploys.react,  # an opening looks for production deploys just before it (a job, after commit)
     postmortem.react,  # a P0/P1 resolution opens its post-mortem (due + 48 h) and arms the reminders
-    github.react,  # open the incident's issue once, then sync body/labels/state and batch comments
+    _enqueued(github.jobs),  # open the incident's issue once, then sync body/labels/state and batch comments
 )
+
+
+def jobs_for(svc: Services, change: Change, at: datetime) -> list[JobRequest]:
+    """The jobs the pure reactions derive from ``change`` (nothing written)."""
+    return [job for jobs in PURE for job in jobs(svc, change, at)]
 
 
 def react(svc: Services, uow: UnitOfWork, change: Change) -> None:

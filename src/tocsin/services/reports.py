@@ -15,7 +15,7 @@ from tocsin.domain.incident import MAX_TEXT, MAX_TITLE
 from tocsin.domain.severity import Severity
 from tocsin.domain.source import DEFAULT_REOPEN_WINDOW, SourceKind, SourcePolicy
 from tocsin.services.context import Services
-from tocsin.services.ingest import IngestResult, ingest_alerts
+from tocsin.services.intake.ingest import IngestResult, ingest_alerts
 
 REPORTS = "reports"
 

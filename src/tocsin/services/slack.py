@@ -18,6 +18,7 @@ import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from tocsin.domain import drill, markup, restriction
@@ -37,13 +38,13 @@ QUIET = frozenset({EventKind.DECLARED, EventKind.NOTIFIED})
 """Events that do not go to the thread: the card itself says it, or it is tocsin's own noise."""
 
 
-def react(svc: Services, uow: UnitOfWork, change: Change) -> None:
-    """Enqueue the announcement (first time) and, for a later change, its update and thread."""
+def jobs(svc: Services, change: Change, at: datetime) -> list[JobRequest]:
+    """The announcement (first time) and, for a later change, its update and thread (pure: a
+    reaction of ``services.reactions``)."""
     slack = svc.slack
     if slack is None:
-        return
+        return []
     incident = change.incident
-    at = svc.clock.now()
     base = {"incident_id": int(incident.id)}
     jobs: list[JobRequest] = []
     if incident.severity in slack.announce:
@@ -56,8 +57,7 @@ def react(svc: Services, uow: UnitOfWork, change: Change) -> None:
         if lines:
             thread = {**payload, "text": "\n".join(lines)}
             jobs.append(JobRequest(JobKind.SLACK_THREAD, at, thread, f"slack:thread:{incident.id}:{digest}"))
-    if jobs:
-        uow.jobs.enqueue(jobs)
+    return jobs
 
 
 def _digest(events: Sequence[TimelineEvent]) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from tocsin.domain import drill, markup
@@ -38,13 +39,13 @@ def channel_name(incident_id: int, title: str) -> str:
     return name[:MAX_NAME].rstrip("-_")
 
 
-def react(svc: Services, uow: UnitOfWork, change: Change) -> None:
-    """Queue the channel while an incident of a channel severity is open; its archive on close."""
+def jobs(svc: Services, change: Change, at: datetime) -> list[JobRequest]:
+    """The channel while an incident of a channel severity is open; its archive on close (pure:
+    a reaction of ``services.reactions``)."""
     slack = svc.slack
     if slack is None:
-        return
+        return []
     incident = change.incident
-    at = svc.clock.now()
     payload = {"incident_id": int(incident.id)}
     jobs = []
     # a security incident gets no channel of its own: its name and summary would tell its words
@@ -53,8 +54,7 @@ def react(svc: Services, uow: UnitOfWork, change: Change) -> None:
     if any(e.kind is EventKind.CLOSED for e in change.events):
         key = f"slack:channel_archive:{incident.id}"
         jobs.append(JobRequest(JobKind.SLACK_CHANNEL_ARCHIVE, at, payload, key))
-    if jobs:
-        uow.jobs.enqueue(jobs)
+    return jobs
 
 
 @slack_job

@@ -14,7 +14,7 @@ from starlette.types import Receive, Scope, Send
 from tocsin.adapters.db.migrate import head
 from tocsin.bootstrap import Container
 from tocsin.services.phone_replies import PhoneReplyService
-from tocsin.web import deploy_hook, docs, github_hook, health, slack, webhooks
+from tocsin.web import deploy_hook, docs, github_hook, health, intake, slack
 from tocsin.web import page_link as page_link_routes
 from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES, alerts, incidents, reports
 from tocsin.web.api import breaches as breaches_api
@@ -45,7 +45,7 @@ class FrontDoor(Protocol):
 class TocsinApp(FastAPI):
     """FastAPI, with front doors asked before the middleware stack: the two paths that take
     the load during an outage — the public status page (``web.statuspage.cache``) and the alert
-    webhooks (``web.intake_route``) — are answered without a framework pass (each still counted
+    webhooks (``web.intake``) — are answered without a framework pass (each still counted
     in the request metrics). Everything else goes through the stack as usual."""
 
     front_doors: tuple[FrontDoor, ...] = ()
@@ -98,7 +98,7 @@ def create_app(container: Container) -> TocsinApp:
     app.include_router(github_hook.router)  # POST /hooks/github
     app.include_router(deploy_hook.router)  # POST /hooks/deploy/{source}
     app.include_router(twilio_router)  # POST /hooks/twilio/sms|voice|status
-    hooks = webhooks.install(app, max_in_flight=container.settings.intake.max_in_flight)
+    hooks = intake.install(app, max_in_flight=container.settings.intake.max_in_flight)
     app.add_middleware(GuardJsonNumbers, max_bytes=MAX_BODY_BYTES)  # inside the size limit
     app.add_middleware(
         LimitBodySize, max_bytes=MAX_BODY_BYTES, exempt=("/hooks/",), exempt_pattern=evidence_api.UPLOAD_PATH

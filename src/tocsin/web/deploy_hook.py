@@ -28,7 +28,7 @@ from tocsin.domain.deploy import Deploy
 from tocsin.services.deploys import record_deploy
 from tocsin.web.context import container_of, services_of
 from tocsin.web.errors import domain_problem, problem, validation_errors
-from tocsin.web.webhooks import Refused, read_body, source_named
+from tocsin.web.intake import Refused, read_body, source_named
 
 router = APIRouter(include_in_schema=False)
 Name = Annotated[str, Field(min_length=1, max_length=200)]

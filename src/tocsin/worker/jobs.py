@@ -54,9 +54,23 @@ class JobSpec:
     retry: RetryPolicy = DEFAULT_RETRY
 
 
+def breach_response_time(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+    """The response time ran out (``sla.ack_deadline``, the one timer): the breach and its
+    escalation step in one change; logged when it breached (not when stale)."""
+    breached = timers.fire_ack_deadline(svc, uow, payload)
+    if breached:
+        log.warning(
+            "incident.sla_breached",
+            incident_id=payload.get("incident_id"),
+            generation=payload.get("generation"),
+        )
+    return breached
+
+
 def escalate_sla_breach(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
-    """An incident breached its response time: log it, and escalate to the next step of its
-    policy (fenced by ``generation``; a no-op when a step already ran at the deadline)."""
+    """The legacy ``sla.breached`` job, queued before the upgrade (no longer enqueued): log it,
+    and escalate to the next step of its policy (fenced by ``generation``; a no-op when a step
+    already ran at the deadline, as the ack-deadline timer now escalates itself)."""
     log.warning(
         "incident.sla_breached",
         incident_id=payload.get("incident_id"),
@@ -73,8 +87,8 @@ _PROVIDER = RetryPolicy(backoff_base=timedelta(seconds=10), delivery=True)
 
 JOBS: Mapping[JobKind, JobSpec] = MappingProxyType(
     {
-        JobKind.ACK_DEADLINE: JobSpec(timers.fire_ack_deadline),
-        JobKind.SLA_BREACHED: JobSpec(escalate_sla_breach),
+        JobKind.ACK_DEADLINE: JobSpec(breach_response_time),
+        JobKind.SLA_BREACHED: JobSpec(escalate_sla_breach),  # legacy, see above
         JobKind.ESCALATION_STEP: JobSpec(escalation.fire_step),
         JobKind.NOTIFY: JobSpec(notify.deliver, _DELIVERY),
         # Slack (issue 6): a 429 is a RetryAfter, run again by the engine after Slack's wait.

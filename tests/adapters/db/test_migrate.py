@@ -109,7 +109,7 @@ def test_0008_counts_the_alerts_of_existing_groups(db_url, services):
     from tests.intake_fixtures import am
     from tests.services.test_alert_tally import PROM, stored_tally
     from tocsin.adapters.alertmanager import parse_alertmanager
-    from tocsin.services.ingest import ingest_alerts
+    from tocsin.services.intake.ingest import ingest_alerts
 
     notification = parse_alertmanager(am("mixed_ContainerHighMemory"), source="prom")
     ingest_alerts(services, PROM, notification)

@@ -18,7 +18,7 @@ from tocsin.domain.alert import AlertCounts, AlertGroup, AlertStatus, AlertTally
 from tocsin.domain.errors import Conflict
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.severity import Severity
-from tocsin.services.alert_ports import AlertKey
+from tocsin.services.intake.ports import AlertKey
 
 # The intake's statements, per webhook: built once, run on the driver's cursor (see ``fast``).
 _CURRENT = Fast(

@@ -28,12 +28,12 @@ from tocsin.adapters.db.slack import SqlSlackChannelRepository, SqlSlackMessageR
 from tocsin.adapters.db.statuspage import SqlStatusPageRepository
 from tocsin.adapters.db.users import SqlSessionRepository, SqlUserRepository
 from tocsin.adapters.db.wakeup import CHANNEL, Wakeup
-from tocsin.services.alert_ports import AlertRepository
 from tocsin.services.breach_ports import BreachRepository
 from tocsin.services.contact_ports import ContactRepository
 from tocsin.services.deploy_ports import DeployRepository
 from tocsin.services.evidence_ports import EvidenceRepository
 from tocsin.services.github_ports import GithubRepository
+from tocsin.services.intake.ports import AlertRepository
 from tocsin.services.outbound_ports import SendRepository
 from tocsin.services.page_link_ports import InstallSecretRepository, PageLinkRepository
 from tocsin.services.paging import DeliveryRepository, EscalationRepository, FeedRepository

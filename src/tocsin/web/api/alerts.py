@@ -13,8 +13,8 @@ from tocsin.domain.alert import AlertStatus, StoredAlert
 from tocsin.domain.errors import InvalidInput
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.severity import Severity
-from tocsin.services.alert_ports import AlertKey
-from tocsin.services.alerts import alert_page
+from tocsin.services.intake.alerts import alert_page
+from tocsin.services.intake.ports import AlertKey
 from tocsin.web.api import API_PREFIX
 from tocsin.web.auth import CurrentActor, current_actor
 from tocsin.web.context import services_of

@@ -15,7 +15,7 @@ from tocsin.domain.breach import BreachClock
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.services import breaches, flags
 from tocsin.services import incidents as use_cases
-from tocsin.services.alerts import alert_counts
+from tocsin.services.intake.alerts import alert_counts
 from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES
 from tocsin.web.auth import CurrentActor, current_actor
 from tocsin.web.context import container_of, services_of

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from tocsin.domain.diagnostics import alert_links
 from tocsin.domain.incident import IncidentId
-from tocsin.services.alerts import alert_page
+from tocsin.services.intake.alerts import alert_page
 from tocsin.web.context import services_of
 from tocsin.web.ui.render import fragment
 from tocsin.web.ui.route import UiRoute

@@ -9,11 +9,11 @@ import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from tests.services.test_ingest_batch import Boom, fail_on, pending
+from tests.services.test_intake_batch import Boom, fail_on, pending
 from tocsin.domain.incident import IncidentId
-from tocsin.services.ingest import IngestResult
-from tocsin.web import intake_writer
-from tocsin.web.intake_writer import IntakeWriter
+from tocsin.services.intake.batch import ingest_batch
+from tocsin.services.intake.ingest import IngestResult
+from tocsin.services.intake.writer import Batch, IntakeWriter
 
 
 def run(main: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
@@ -34,25 +34,23 @@ def committed(services, incident_id: IncidentId | None) -> bool:
         return uow.alerts.counts([incident_id]).get(incident_id) is not None
 
 
-def slow_batches(monkeypatch) -> list[int]:
-    """Record batch sizes; the first batch takes a while, so the next ones gather."""
-    sizes: list[int] = []
-    real = intake_writer.ingest_batch
+def slow_batches(services, sizes: list[int]) -> Batch:
+    """The batch function, recording batch sizes; the first batch takes a while, so the next
+    ones gather."""
 
-    def recording(svc, items, **kwargs):
+    def recording(items):
         if not sizes:
             time.sleep(0.2)
-        outcomes = real(svc, items, **kwargs)
+        outcomes = ingest_batch(services, items)
         sizes.append(len(items))
         return outcomes
 
-    monkeypatch.setattr(intake_writer, "ingest_batch", recording)
-    return sizes
+    return recording
 
 
 def test_waiting_webhooks_commit_together_and_are_answered_after_their_commit(services, monkeypatch):
-    sizes = slow_batches(monkeypatch)
-    writer = IntakeWriter(services)
+    sizes: list[int] = []
+    writer = IntakeWriter(slow_batches(services, sizes))
 
     async def one(i: int) -> bool:
         if i:
@@ -70,9 +68,8 @@ def test_waiting_webhooks_commit_together_and_are_answered_after_their_commit(se
 
 
 def test_each_webhook_gets_its_own_outcome(services, monkeypatch):
-    slow_batches(monkeypatch)
     fail_on(monkeypatch, "bad", Boom("no"))
-    writer = IntakeWriter(services)
+    writer = IntakeWriter(slow_batches(services, []))
 
     async def one(group: str) -> object:
         if group != "first":
@@ -90,9 +87,8 @@ def test_each_webhook_gets_its_own_outcome(services, monkeypatch):
     assert all(committed(services, o.incident_id) for o in outcomes if isinstance(o, IngestResult))
 
 
-def test_the_thread_ends_when_idle_and_starts_again(services, monkeypatch):
-    monkeypatch.setattr(intake_writer, "IDLE_SECONDS", 0.05)
-    writer = IntakeWriter(services)
+def test_the_thread_ends_when_idle_and_starts_again(services):
+    writer = IntakeWriter(lambda items: ingest_batch(services, items), idle_seconds=0.05)
     first = run(lambda: writer.submit(pending("g1")))
     deadline = time.monotonic() + 5
     while writer._thread is not None and time.monotonic() < deadline:

@@ -2,8 +2,9 @@
 
 A webhook handler ``submit``s its parsed notification and awaits the outcome. The writer takes
 the first pending notification and every other one already waiting (at most ``max_batch``),
-applies them in one transaction (``services.ingest_batch``: each stays atomic, a failing one
-is retried alone, the others are not taken down) and only then resolves each handler's
+applies them with the batch function it was given (``intake.batch.ingest_batch`` bound to the
+services: one transaction, each stays atomic, a failing one is retried alone, the others are
+not taken down) and only then resolves each handler's
 future: no answer before its commit. While a batch is being written the next one gathers, so
 the busier intake is, the fewer transactions per webhook. The queue is bounded by the intake
 gate in front of it (``max_in_flight``: the next webhook gets 503 at once).
@@ -16,18 +17,17 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import structlog
-
-from tocsin.services.context import Services
-from tocsin.services.ingest import IngestResult
-from tocsin.services.ingest_batch import Outcome, Pending, ingest_batch
+from tocsin.services.intake.batch import Outcome, Pending
+from tocsin.services.intake.ingest import IngestResult
 
 IDLE_SECONDS = 2.0
 MAX_BATCH = 64
 
-_log = structlog.get_logger("tocsin.web.intake")
+Batch = Callable[[Sequence[Pending]], list[Outcome]]
+"""Apply pending notifications together; one outcome per item, in order."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,14 +61,10 @@ def _answer(batch: list[_Job], outcomes: list[Outcome]) -> None:
 
 class IntakeWriter:
     def __init__(
-        self,
-        services: Services,
-        *,
-        unavailable: tuple[type[Exception], ...] = (),
-        max_batch: int = MAX_BATCH,
+        self, batch: Batch, *, max_batch: int = MAX_BATCH, idle_seconds: float = IDLE_SECONDS
     ) -> None:
-        self._services = services
-        self._unavailable = unavailable
+        self._batch = batch
+        self._idle_seconds = idle_seconds
         self._max_batch = max_batch
         self._queue: queue.SimpleQueue[_Job] = queue.SimpleQueue()
         self._lock = threading.Lock()
@@ -87,7 +83,7 @@ class IntakeWriter:
 
     def _next_batch(self) -> list[_Job] | None:
         try:
-            first = self._queue.get(timeout=IDLE_SECONDS)
+            first = self._queue.get(timeout=self._idle_seconds)
         except queue.Empty:
             with self._lock:
                 if self._queue.empty():
@@ -105,10 +101,7 @@ class IntakeWriter:
     def _run(self) -> None:
         while (batch := self._next_batch()) is not None:
             try:
-                outcomes = ingest_batch(
-                    self._services, [job.item for job in batch], unavailable=self._unavailable
-                )
+                outcomes = self._batch([job.item for job in batch])
             except Exception as exc:  # pragma: no cover - ingest_batch returns failures as outcomes
-                _log.exception("intake_writer_failed")
                 outcomes = [exc] * len(batch)
             _answer(batch, outcomes)

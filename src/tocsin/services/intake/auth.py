@@ -7,12 +7,21 @@ import base64
 import binascii
 import hashlib
 import hmac
-
-from starlette.datastructures import Headers
-
-from tocsin.config.sources import SourceSettings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 GRAFANA_SIGNATURE = "x-grafana-alerting-signature"
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """What a source's requests must carry (secrets kept out of ``repr``, so out of logs)."""
+
+    token: str | None = field(default=None, repr=False)
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    hmac_secret: str | None = field(default=None, repr=False)
+    hmac_timestamp_header: str | None = None
 
 
 def _same(given: str, expected: str) -> bool:
@@ -28,27 +37,28 @@ def _basic(credentials: str) -> tuple[str, str] | None:
     return (user, password) if sep else None
 
 
-def authorized(source: SourceSettings, headers: Headers) -> bool:
+def authorized(source: Credentials, headers: Mapping[str, str]) -> bool:
     """True when the Authorization header carries this source's token or user and password.
 
-    A source with only an HMAC secret (Grafana) needs no Authorization header."""
+    A source with only an HMAC secret (Grafana) needs no Authorization header. ``headers``
+    looks names up case-insensitively (the web's request headers)."""
     scheme, _, credentials = headers.get("authorization", "").partition(" ")
     scheme = scheme.lower()
     ok = False
     if source.token is not None and scheme == "bearer":
-        ok = _same(credentials.strip(), source.token.get_secret_value())
+        ok = _same(credentials.strip(), source.token)
     elif source.username is not None and source.password is not None and scheme == "basic":
         pair = _basic(credentials.strip())
         if pair is not None:
             user_ok = _same(pair[0], source.username)
-            password_ok = _same(pair[1], source.password.get_secret_value())
+            password_ok = _same(pair[1], source.password)
             ok = user_ok and password_ok
     if source.token is None and source.username is None:
         ok = True  # HMAC-only source: the signature is the credential
     return ok
 
 
-def signed(source: SourceSettings, headers: Headers, body: bytes) -> bool:
+def signed(source: Credentials, headers: Mapping[str, str], body: bytes) -> bool:
     """Grafana's ``X-Grafana-Alerting-Signature``: hex HMAC-SHA256 of the body, or of
     ``"<timestamp>:" + body`` when a timestamp header is configured. True without a secret."""
     if source.hmac_secret is None:
@@ -59,5 +69,5 @@ def signed(source: SourceSettings, headers: Headers, body: bytes) -> bool:
         if not stamp:
             return False
         message = stamp.encode() + b":" + body
-    expected = hmac.new(source.hmac_secret.get_secret_value().encode(), message, hashlib.sha256).hexdigest()
+    expected = hmac.new(source.hmac_secret.encode(), message, hashlib.sha256).hexdigest()
     return _same(headers.get(GRAFANA_SIGNATURE, "").strip().lower(), expected)

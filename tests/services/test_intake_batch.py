@@ -11,10 +11,12 @@ from tests.intake_fixtures import am
 from tocsin.adapters.alertmanager import parse_alertmanager
 from tocsin.domain.grouping import Route
 from tocsin.domain.source import SourceKind, SourcePolicy
-from tocsin.services import incidents, ingest, ingest_batch
-from tocsin.services.alerts import alert_counts
-from tocsin.services.ingest import IngestResult
-from tocsin.services.ingest_batch import Pending
+from tocsin.services import incidents
+from tocsin.services.intake import batch as ingest_batch
+from tocsin.services.intake import ingest
+from tocsin.services.intake.alerts import alert_counts
+from tocsin.services.intake.batch import Pending
+from tocsin.services.intake.ingest import IngestResult
 
 PROM = SourcePolicy(name="prom", kind=SourceKind.ALERTMANAGER)
 

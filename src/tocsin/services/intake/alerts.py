@@ -8,8 +8,8 @@ from tocsin.domain import restriction
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.alert import AlertCounts, StoredAlert
 from tocsin.domain.incident import IncidentId
-from tocsin.services.alert_ports import AlertKey
 from tocsin.services.context import Services
+from tocsin.services.intake.ports import AlertKey
 
 
 def list_alerts(

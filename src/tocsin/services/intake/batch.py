@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from tocsin.domain.alert import Notification
 from tocsin.domain.source import SourcePolicy
 from tocsin.services.context import Services
-from tocsin.services.ingest import IngestResult, classify, ingest_alerts, ingest_in
+from tocsin.services.intake.ingest import IngestResult, ingest_alerts, ingest_in
 
 Outcome = IngestResult | Exception
 
@@ -53,7 +53,7 @@ def _together(svc: Services, items: Sequence[tuple[int, Pending]]) -> list[Inges
     with svc.uow() as uow:
         for index, item in items:
             try:
-                classified = classify(item.policy, item.notification)
+                classified = item.policy.classify(item.notification)
                 results.append(ingest_in(svc, uow, item.policy, classified))
             except Exception as exc:
                 raise _Failed(index, exc) from exc

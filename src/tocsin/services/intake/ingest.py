@@ -2,25 +2,26 @@
 
 ``ingest_alerts`` classifies each alert with the source's label rules, finds the group's
 current incident (row-locked), lets ``domain.grouping`` decide, and writes alerts, incident,
-timeline and jobs together. Opening goes through ``services.incidents.open_incident``, like
-every other incident. When two transactions open an incident for the same group at once, the
-schema refuses the second (``Conflict``); it is rolled back and run again, and then attaches.
+timeline and jobs together: ONE ``Change`` per notification, persisted once
+(``services.incidents.persist``, which every incident change goes through), so its reactions run
+once — a new incident is announced once. When two transactions open an incident for the same
+group at once, the schema refuses the second (``Conflict``); it is rolled back and run again,
+and then attaches.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from tocsin.domain import grouping
-from tocsin.domain.alert import Alert, AlertGroup, Notification
+from tocsin.domain.alert import Notification
 from tocsin.domain.errors import Conflict
-from tocsin.domain.events import Change
 from tocsin.domain.grouping import GroupState, Intake, Outcome, Route
-from tocsin.domain.incident import MAX_TEXT, MAX_TITLE, IncidentId
+from tocsin.domain.incident import IncidentId
 from tocsin.domain.source import SourcePolicy
 from tocsin.services.context import Services
-from tocsin.services.incidents import open_incident, persist
+from tocsin.services.incidents import persist
 from tocsin.services.ports import UnitOfWork
 
 MAX_ATTEMPTS = 5
@@ -41,14 +42,9 @@ class IngestResult:
         return len(self.outcomes) - self.accepted
 
 
-def classify(policy: SourcePolicy, n: Notification) -> Notification:
-    alerts = tuple(replace(a, severity=policy.rules.classify(a.labels)) for a in n.alerts)
-    return replace(n, alerts=alerts)
-
-
 def ingest_alerts(svc: Services, policy: SourcePolicy, notification: Notification) -> IngestResult:
     """Apply one notification and commit; retried when a concurrent opening wins the group."""
-    classified = classify(policy, notification)
+    classified = policy.classify(notification)
     for attempt in range(MAX_ATTEMPTS):
         try:
             with svc.uow() as uow:
@@ -73,9 +69,12 @@ def ingest_in(svc: Services, uow: UnitOfWork, policy: SourcePolicy, n: Notificat
     if where is Route.IGNORE:
         return IngestResult(None, where, dict.fromkeys(fingerprints, Outcome.DUPLICATE))
     if where is Route.OPEN or current is None:
-        state = _open(svc, uow, policy, n, alerts)
-    else:
-        state = GroupState(current[0], current[1], known, current[1].tally.without(known.values()))
+        opening = grouping.open_group(uow.incidents.next_id(), n, policy, at=at, plan=svc.plan)
+        persist(svc, uow, opening.intake.change, new=True)
+        uow.alerts.claim(opening.intake.change.incident, n.group_id, opening.intake.group)
+        uow.alerts.write(opening.intake.rows)
+        return IngestResult(opening.state.incident.id, where, opening.intake.outcomes)
+    state = GroupState(current[0], current[1], known, current[1].tally.without(known.values()))
     intake = grouping.absorb(
         state,
         n,
@@ -89,40 +88,8 @@ def ingest_in(svc: Services, uow: UnitOfWork, policy: SourcePolicy, n: Notificat
     return IngestResult(state.incident.id, where, intake.outcomes)
 
 
-def _title(lead: Alert) -> tuple[str, str]:
-    name = " ".join(lead.name.split()) or lead.fingerprint
-    summary = " ".join(lead.summary.split())
-    title = f"{name}: {summary}" if summary else name
-    if len(title) > MAX_TITLE:
-        title = title[: MAX_TITLE - 1] + "…"
-    description = lead.annotations.get("description", "") or lead.summary
-    return title, description.strip()[:MAX_TEXT]
-
-
-def _open(
-    svc: Services, uow: UnitOfWork, policy: SourcePolicy, n: Notification, alerts: list[Alert]
-) -> GroupState:
-    firing = [a for a in alerts if a.firing]
-    lead = min(firing, key=lambda a: a.severity.rank)
-    title, summary = _title(lead)
-    change = open_incident(
-        svc,
-        uow,
-        title=title,
-        severity=lead.severity,
-        summary=summary,
-        source=policy.label,
-        by=policy.actor,
-        security=any(policy.flags_security(a.labels) for a in firing),
-        drill=policy.drill,
-    )
-    group = AlertGroup(source=n.source, group_key=n.group_key, alert_severity=lead.severity)
-    uow.alerts.claim(change.incident, n.group_id, group)
-    return GroupState(change.incident, group, {})
-
-
 def _write(svc: Services, uow: UnitOfWork, state: GroupState, intake: Intake) -> None:
-    change: Change = intake.change
+    change = intake.change
     if change.incident != state.incident or change.events or change.jobs or change.cancel_keys:
         persist(svc, uow, change, before=state.incident)  # a repeat changes nothing: no write at all
     uow.alerts.write(intake.rows)
