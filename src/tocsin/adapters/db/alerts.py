@@ -46,6 +46,16 @@ _SAVE_GROUP = Fast(
     .values({k: sa.bindparam(k, type_=alert_groups.c[k].type) for k in _GROUP_KEYS})
 )
 _FIRING = sa.case((alerts.c.status == AlertStatus.FIRING.value, 1), else_=0)
+_COUNT_ONE = Fast(
+    sa.select(sa.func.count().label("total"), sa.func.sum(_FIRING).label("firing")).where(
+        alerts.c.incident_id == sa.bindparam("incident_id")
+    )
+)
+_TRUNCATED_ONE = Fast(
+    sa.select(alert_groups.c.truncated_alerts).where(
+        alert_groups.c.incident_id == sa.bindparam("incident_id")
+    )
+)
 
 
 @functools.lru_cache(maxsize=64)
@@ -205,6 +215,8 @@ class SqlAlertRepository:
     def counts(self, incident_ids: Sequence[IncidentId]) -> Mapping[IncidentId, AlertCounts]:
         if not incident_ids:
             return {}
+        if len(incident_ids) == 1:  # one incident's page or JSON: on the driver's cursor
+            return self._counts_of(incident_ids[0])
         ids = list(incident_ids)
         per_incident = (
             sa.select(alerts.c.incident_id, sa.func.count(), sa.func.sum(_FIRING))
@@ -222,3 +234,13 @@ class SqlAlertRepository:
                 firing=lit, resolved=int(total) - lit, truncated=truncated.get(incident_id, 0)
             )
         return counts
+
+    def _counts_of(self, incident_id: IncidentId) -> Mapping[IncidentId, AlertCounts]:
+        key = {"incident_id": incident_id}
+        [tally] = _COUNT_ONE.rows(self._conn, key)
+        if not tally["total"]:
+            return {}
+        dropped = _TRUNCATED_ONE.rows(self._conn, key)
+        lit, total = int(tally["firing"] or 0), int(tally["total"])
+        truncated = int(dropped[0]["truncated_alerts"]) if dropped else 0
+        return {incident_id: AlertCounts(firing=lit, resolved=total - lit, truncated=truncated)}
