@@ -45,6 +45,7 @@ from tocsin.services.tokens import create_token
 HERE = Path(__file__).resolve().parent
 ADMIN_URL = os.environ.get("TOCSIN_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 THREADS = 2
+ENGINE = os.environ.get("TOCSIN_SERVER__ENGINE", "uvicorn")  # tocsin's server.engine
 
 DECLARE = """
 wrk.method = "POST"
@@ -172,6 +173,7 @@ def tocsin(url: str, seconds: float, connections: int) -> dict[str, dict[str, fl
     container.close()
     port = free_port()
     env = {**os.environ, "TOCSIN_DATABASE_URL": url, "TOCSIN_LOGGING__LEVEL": "WARNING"}
+    env["TOCSIN_SERVER__ENGINE"] = ENGINE
     env.pop("TOCSIN_CONFIG", None)
     cmd = [str(Path(sys.executable).parent / "tocsin"), "serve", "--port", str(port), "--no-worker"]
     base = f"http://127.0.0.1:{port}"
@@ -205,7 +207,7 @@ def main(seconds: float = 5.0, connections: int = 16, backends: str = "both") ->
     if not shutil.which("wrk"):
         raise SystemExit("bench_api needs wrk on PATH (apt install wrk)")
     bare = baseline(seconds, connections)
-    print(f"REST API, wrk {THREADS} threads x {connections} connections, {seconds:g} s per figure")
+    print(f"REST API, wrk {THREADS} threads x {connections} connections, {seconds:g} s per figure, tocsin on {ENGINE}")
     print(f"  {'bare FastAPI sync endpoint':<36}{bare['rps']:>8.0f} req/s  p50 {bare['p50']:6.1f} ms"
           f"  p99 {bare['p99']:6.1f} ms")
     for backend in ("sqlite", "postgresql") if backends == "both" else (backends,):
