@@ -26,6 +26,7 @@ OPEN_PHASES = tuple(p.value for p in Phase if p.is_open)
 
 # Built once (``save`` runs for every change): SET takes the columns named in the parameters.
 _SAVE = incidents.update().where(incidents.c.id == sa.bindparam("incident_key"))
+_ADD = incidents.insert()  # built once: the compiled form is cached (``.values(dict)`` is not)
 # Every read of one incident (API, pages, each change): on the driver's cursor (see ``fast``).
 _GET = Fast(sa.select(incidents).where(incidents.c.id == sa.bindparam("incident_key")))
 _GET_FOR_UPDATE = Fast(
@@ -59,7 +60,7 @@ class SqlIncidentRepository:
         return IncidentId(self._reserved)
 
     def add(self, incident: Incident) -> None:
-        self._conn.execute(incidents.insert().values(rows.incident_values(incident)))
+        self._conn.execute(_ADD, rows.incident_values(incident))
 
     def get(self, incident_id: IncidentId, *, for_update: bool = False) -> Incident:
         """``for_update`` is ``SELECT … FOR UPDATE`` on PostgreSQL; SQLite writers are
