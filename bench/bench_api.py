@@ -207,9 +207,14 @@ def main(seconds: float = 5.0, connections: int = 16, backends: str = "both") ->
     if not shutil.which("wrk"):
         raise SystemExit("bench_api needs wrk on PATH (apt install wrk)")
     bare = baseline(seconds, connections)
-    print(f"REST API, wrk {THREADS} threads x {connections} connections, {seconds:g} s per figure, tocsin on {ENGINE}")
-    print(f"  {'bare FastAPI sync endpoint':<36}{bare['rps']:>8.0f} req/s  p50 {bare['p50']:6.1f} ms"
-          f"  p99 {bare['p99']:6.1f} ms")
+    print(
+        f"REST API, wrk {THREADS} threads x {connections} connections, {seconds:g} s per figure,"
+        f" tocsin on {ENGINE}"
+    )
+    print(
+        f"  {'bare FastAPI sync endpoint':<36}{bare['rps']:>8.0f} req/s  p50 {bare['p50']:6.1f} ms"
+        f"  p99 {bare['p99']:6.1f} ms"
+    )
     for backend in ("sqlite", "postgresql") if backends == "both" else (backends,):
         with database(backend) as url:
             if url is None:
@@ -217,8 +222,10 @@ def main(seconds: float = 5.0, connections: int = 16, backends: str = "both") ->
                 continue
             figures = tocsin(url, seconds, connections)
         healthz = figures["GET /healthz"]["rps"]
-        print(f"tocsin on {backend} (x = ratio to tocsin's /healthz; /healthz x{healthz / bare['rps']:.2f}"
-              " of the bare endpoint)")
+        print(
+            f"tocsin on {backend} (x = ratio to tocsin's /healthz; /healthz x{healthz / bare['rps']:.2f}"
+            " of the bare endpoint)"
+        )
         for name, f in figures.items():
             show(name, f, healthz)
 

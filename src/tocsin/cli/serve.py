@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import signal
 import threading
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
 import uvicorn
@@ -90,7 +90,8 @@ def run_server(app: ASGIApp, host: str, port: int, loaded: Settings) -> None:
 def granian_app(app: ASGIApp, loaded: Settings) -> ASGIApp:
     """What granian runs: the app behind the same X-Forwarded-For rule as uvicorn's
     (believed only from ``server.trusted_proxies``)."""
-    return ProxyHeadersMiddleware(app, trusted_hosts=list(loaded.server.trusted_proxies))
+    wrapped: Any = app  # uvicorn types ASGI more narrowly than Starlette; the protocol is one
+    return cast(ASGIApp, ProxyHeadersMiddleware(wrapped, trusted_hosts=list(loaded.server.trusted_proxies)))
 
 
 def _run_granian(app: ASGIApp, host: str, port: int, loaded: Settings) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -46,11 +46,10 @@ _SAVE_GROUP = Fast(
     .values({k: sa.bindparam(k, type_=alert_groups.c[k].type) for k in _GROUP_KEYS})
 )
 _FIRING = sa.case((alerts.c.status == AlertStatus.FIRING.value, 1), else_=0)
-_COUNT_ONE = Fast(
-    sa.select(sa.func.count().label("total"), sa.func.sum(_FIRING).label("firing")).where(
-        alerts.c.incident_id == sa.bindparam("incident_id")
-    )
+_ONE_TALLY = sa.select(sa.func.count().label("total"), sa.func.sum(_FIRING).label("firing")).where(
+    alerts.c.incident_id == sa.bindparam("incident_id")
 )
+_COUNT_ONE = Fast(cast("sa.Select[Any]", _ONE_TALLY))  # Fast is typed for one-element selects
 _TRUNCATED_ONE = Fast(
     sa.select(alert_groups.c.truncated_alerts).where(
         alert_groups.c.incident_id == sa.bindparam("incident_id")
