@@ -12,7 +12,6 @@ PostgreSQL: ``postgresql+psycopg://`` (psycopg 3), READ COMMITTED, row locks for
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -60,12 +59,8 @@ def _sqlite_engine(url: str, *, echo: bool) -> Engine:
         connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False},
         **POOL,
     )
-    writers = _Writers()
     event.listen(engine, "connect", _on_sqlite_connect)
-    event.listen(engine, "begin", writers.begin)
-    event.listen(engine, "commit", writers.end)
-    event.listen(engine, "rollback", writers.end)
-    event.listen(engine.pool, "checkin", writers.checkin)
+    event.listen(engine, "begin", _on_sqlite_begin)
     return engine
 
 
@@ -85,41 +80,10 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 READ_ONLY = "tocsin_read_only"
 
 
-_HOLDS = "tocsin_holds_write_turn"
-
-
-class _Writers:
-    """The writers of one SQLite engine queue on a lock in this process before ``BEGIN
-    IMMEDIATE``, instead of on SQLite's busy handler: that one polls with growing sleeps (up to
-    100 ms), so under 16 concurrent writers the unlucky ones waited over a second (declare p99
-    1.3 s). The lock is held exactly while SQLite's write lock is (begin to commit/rollback),
-    so it adds no deadlock; after BUSY_TIMEOUT_SECONDS a writer goes on to SQLite's own wait
-    (which also still queues writers of other processes)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-
-    def begin(self, connection: Connection) -> None:
-        # A read-only unit of work begins DEFERRED: WAL readers then never wait for the writer.
-        if connection.get_execution_options().get(READ_ONLY, False):
-            connection.exec_driver_sql("BEGIN")
-            return
-        if self._lock.acquire(timeout=BUSY_TIMEOUT_SECONDS):
-            connection.info[_HOLDS] = True
-        try:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        except BaseException:
-            self.end(connection)
-            raise
-
-    def end(self, connection: Connection) -> None:
-        if connection.info.pop(_HOLDS, False):
-            self._lock.release()
-
-    def checkin(self, _dbapi_connection: Any, record: Any) -> None:
-        # a connection returned without commit or rollback (invalidated): its turn ends too
-        if record.info.pop(_HOLDS, False):
-            self._lock.release()
+def _on_sqlite_begin(connection: Connection) -> None:
+    # A read-only unit of work begins DEFERRED: WAL readers then never wait for the writer.
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def is_postgresql(connection: Connection | Engine) -> bool:
