@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -98,3 +99,20 @@ def test_an_almost_valid_notification_with_any_text_and_numbers_parses_or_is_ref
 @given(st.binary(max_size=200) | st.builds(lambda d: b'{"a": ' + b"9" * d + b"}", st.integers(4000, 6000)))
 def test_any_bytes_parse_or_are_refused_cleanly(body: bytes) -> None:
     _parse_every_way(body)
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON, st.sampled_from(["utf-8", "utf-16", "utf-32"]))
+def test_raw_text_in_any_json_encoding_parses_or_is_refused_cleanly(value: Any, encoding: str) -> None:
+    # not escaped: a lone surrogate arrives as its own bytes (json.loads lets them through)
+    _parse_every_way(json.dumps(value, ensure_ascii=False).encode(encoding, "surrogatepass"))
+
+
+def test_raw_surrogate_bytes_and_a_huge_integer_without_escapes_are_still_caught():
+    assert load_json('{"summary": "disk \ud800 full"}'.encode("utf-8", "surrogatepass")) == {
+        "summary": "disk \ufffd full"
+    }
+    body = b'{"labels": {"a": "b"}, "truncatedAlerts": ' + b"7" * 4301 + b"}"
+    with pytest.raises(PayloadError) as refused:
+        load_json(body)
+    assert refused.value.path == "$.truncatedAlerts"

@@ -86,6 +86,7 @@ def test_operational_defaults():
         "embedded_worker": True,
         "trusted_proxies": ("127.0.0.1",),
         "language": "en",
+        "engine": "uvicorn",
     }
     assert settings.database.url == "sqlite:///./var/tocsin.db"
     assert settings.database.echo is False

@@ -5,6 +5,7 @@ import pytest
 from tocsin.domain.access import Role
 from tocsin.domain.errors import Conflict, InvalidInput, PermissionDenied
 from tocsin.services import tokens
+from tocsin.services.token_cache import TTL
 
 
 def test_a_token_authenticates_until_revoked(services, admin):
@@ -60,3 +61,24 @@ def test_only_admins_manage_tokens(services, responder):
 def test_a_name_is_required(services, admin):
     with pytest.raises(InvalidInput, match="name"):
         tokens.create_token(services, name="  ", role=Role.ADMIN, by=admin)
+
+
+def test_a_token_revoked_by_another_process_is_refused_within_the_cache_ttl(services, admin, clock):
+    # another replica (or the CLI) revokes in the database; this process learns it within TTL
+    _, secret = tokens.create_token(services, name="ci", role=Role.RESPONDER, by=admin)
+    assert tokens.authenticate(services, secret) is not None
+    with services.uow() as uow:
+        uow.tokens.revoke("ci", clock.now())
+        uow.commit()
+    clock.advance(TTL - timedelta(seconds=1))
+    assert tokens.authenticate(services, secret) is not None  # still cached: the documented bound
+    clock.advance(timedelta(seconds=1))
+    assert tokens.authenticate(services, secret) is None
+
+
+def test_rotating_a_token_refuses_the_old_secret_at_once(services, admin):
+    _, old = tokens.create_token(services, name="ci", role=Role.RESPONDER, by=admin)
+    assert tokens.authenticate(services, old) is not None
+    _, new = tokens.create_token(services, name="ci", role=Role.RESPONDER, by=admin, rotate=True)
+    assert tokens.authenticate(services, old) is None
+    assert tokens.authenticate(services, new) is not None

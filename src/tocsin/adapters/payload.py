@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from tocsin.adapters.json_input import Path, decode, first_unstorable, repaired
+from tocsin.adapters.json_input import Path, decode_checked, first_unstorable, repaired
 from tocsin.domain.errors import InvalidInput
 
 MAX_LABELS = 200
@@ -44,9 +44,11 @@ def load_json(body: bytes) -> Any:
     """Parse a body, its text made storable; ``ValueError`` (the caller's 400) if it is not
     JSON text, ``PayloadError`` (422) for an integer too long to read."""
     try:
-        value = decode(body)
+        value, hazardous = decode_checked(body)
     except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError included
         raise ValueError(f"the body is not valid JSON: {exc}") from None
+    if not hazardous:  # no \u escape, no huge integer: nothing to repair or refuse
+        return value
     value = repaired(value)
     left = first_unstorable(value)  # once repaired, only an integer too long to read
     if left is not None:

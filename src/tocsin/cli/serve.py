@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import threading
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
 import uvicorn
+from starlette.types import ASGIApp
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from tocsin.adapters.db import migrate
 from tocsin.adapters.logs import configure_logging
@@ -58,7 +61,7 @@ def serve(
         f"tocsin listening on http://{bind_host}:{bind_port} (worker: {'on' if worker_thread else 'off'})"
     )
     try:
-        uvicorn.run(create_app(container), host=bind_host, port=bind_port, **uvicorn_options(loaded))
+        run_server(create_app(container), bind_host, bind_port, loaded)
     finally:
         stop.set()
         if worker_thread:
@@ -74,6 +77,39 @@ def uvicorn_options(loaded: Settings) -> dict[str, Any]:
         "proxy_headers": True,
         "forwarded_allow_ips": list(loaded.server.trusted_proxies),
     }
+
+
+def run_server(app: ASGIApp, host: str, port: int, loaded: Settings) -> None:
+    """Serve ``app`` until SIGINT/SIGTERM with the configured engine (``server.engine``)."""
+    if loaded.server.engine == "granian":
+        _run_granian(app, host, port, loaded)
+    else:
+        uvicorn.run(app, host=host, port=port, **uvicorn_options(loaded))
+
+
+def granian_app(app: ASGIApp, loaded: Settings) -> ASGIApp:
+    """What granian runs: the app behind the same X-Forwarded-For rule as uvicorn's
+    (believed only from ``server.trusted_proxies``)."""
+    wrapped: Any = app  # uvicorn types ASGI more narrowly than Starlette; the protocol is one
+    return cast(ASGIApp, ProxyHeadersMiddleware(wrapped, trusted_hosts=list(loaded.server.trusted_proxies)))
+
+
+def _run_granian(app: ASGIApp, host: str, port: int, loaded: Settings) -> None:
+    # in this process (the embedded worker thread and the container are shared, as with uvicorn)
+    from granian.constants import Interfaces  # imported only when chosen
+    from granian.server.embed import Server
+
+    server = Server(
+        granian_app(app, loaded), address=host, port=port, interface=Interfaces.ASGI, log_enabled=False
+    )
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, server.stop)
+        await server.serve()
+
+    asyncio.run(main())
 
 
 def worker() -> None:

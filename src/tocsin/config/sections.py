@@ -41,6 +41,11 @@ class ServerSettings(Section):
         description="The language of e-mails, Slack texts, the CLI and the public status page, and "
         "of the web UI for whoever has chosen none and whose browser asks for neither (en, fr).",
     )
+    engine: Literal["uvicorn", "granian"] = Field(
+        default="uvicorn",
+        description="The HTTP server that runs the app: uvicorn, or granian (Rust; see the "
+        "README's figures). Both honour trusted_proxies.",
+    )
 
     @model_validator(mode="before")
     @classmethod

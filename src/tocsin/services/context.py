@@ -19,6 +19,7 @@ from tocsin.services.ports import Clock, UnitOfWorkFactory
 from tocsin.services.runbook_ports import RunbookLibrary
 from tocsin.services.slack_ports import Slack
 from tocsin.services.statuspage_ports import StatusPageConfig
+from tocsin.services.token_cache import TokenCache
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,8 @@ class Services:
     """The forensics evidence locker of security incidents (``security.evidence``)."""
     install_secrets: SecretCache = field(default_factory=SecretCache)
     """Secrets this installation made for itself (the page-link key), read once per process."""
+    token_cache: TokenCache = field(default_factory=TokenCache)
+    """Bearer tokens found valid in the last few seconds (``services.token_cache.TTL``)."""
 
     @property
     def checklist_items(self) -> Mapping[str, Item]:

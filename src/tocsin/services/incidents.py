@@ -10,6 +10,7 @@ from datetime import datetime
 from tocsin.domain import incident as domain
 from tocsin.domain import restriction
 from tocsin.domain.access import Actor, Role
+from tocsin.domain.alert import AlertCounts
 from tocsin.domain.errors import InvalidInput
 from tocsin.domain.events import Change, EventKind
 from tocsin.domain.incident import Impact, Incident, IncidentId
@@ -253,6 +254,17 @@ def get_incident(svc: Services, incident_id: IncidentId, *, by: Actor) -> Incide
     by.require(Role.VIEWER, "reading incidents")
     with svc.read() as uow:
         return restriction.view(by, uow.incidents.get(incident_id))
+
+
+def get_incident_with_alerts(
+    svc: Services, incident_id: IncidentId, *, by: Actor
+) -> tuple[Incident, AlertCounts]:
+    """The incident (as ``get_incident``) and its alert counts, in one read-only unit of work."""
+    by.require(Role.VIEWER, "reading incidents")
+    with svc.read() as uow:
+        incident = restriction.view(by, uow.incidents.get(incident_id))
+        counts = uow.alerts.counts([incident_id]).get(incident_id, AlertCounts())
+    return incident, counts
 
 
 def list_incidents(svc: Services, query: IncidentFilter, *, by: Actor) -> Page[Incident]:

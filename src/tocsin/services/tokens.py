@@ -10,6 +10,7 @@ import hashlib
 import secrets
 from collections.abc import Sequence
 from contextlib import suppress
+from dataclasses import replace
 from datetime import timedelta
 
 from tocsin.domain.access import Actor, ApiToken, Role
@@ -48,6 +49,8 @@ def create_token(
             hint = f"revoke it (tocsin token revoke {cleaned}) or replace it (--rotate)"
             raise Conflict(f"{exc.detail}: {hint}") from None
         uow.commit()
+    if rotate:
+        svc.token_cache.forget()
     return token, secret
 
 
@@ -56,6 +59,7 @@ def revoke_token(svc: Services, *, name: str, by: Actor) -> ApiToken:
     with svc.uow() as uow:
         token = uow.tokens.revoke(name.strip(), svc.clock.now())
         uow.commit()
+    svc.token_cache.forget()
     return token
 
 
@@ -69,13 +73,17 @@ def authenticate(svc: Services, secret: str) -> Actor | None:
     """The actor a bearer secret stands for, or ``None`` if it is unknown or revoked."""
     if not secret.startswith(PREFIX):
         return None
-    with svc.read() as uow:
-        token = uow.tokens.find_active(hash_secret(secret))
+    secret_hash, now = hash_secret(secret), svc.clock.now()
+    token = svc.token_cache.get(secret_hash, now)
     if token is None:
-        return None
-    now = svc.clock.now()
+        with svc.read() as uow:
+            token = uow.tokens.find_active(secret_hash)
+        if token is None:
+            return None
+        svc.token_cache.put(secret_hash, token, now)
     if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
         with svc.uow() as uow:
             uow.tokens.touch(token.id, now)
             uow.commit()
+        svc.token_cache.update(secret_hash, replace(token, last_used_at=now))
     return token.actor

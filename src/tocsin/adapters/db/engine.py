@@ -22,9 +22,12 @@ from sqlalchemy.engine import Connection, Engine, make_url
 
 BUSY_TIMEOUT_SECONDS = 10.0
 CONNECT_TIMEOUT_SECONDS = 5
-# The web app runs sync endpoints in a 40-thread pool: let each thread get a connection
-# instead of queueing 30 s for one of the default 5 + 10.
-POOL: dict[str, Any] = {"pool_size": 10, "max_overflow": 40, "pool_timeout": 10}
+# The web app runs sync endpoints in anyio's 40-thread pool: keep one pooled connection per
+# endpoint thread. With fewer (it was 10 + 40 overflow), every request beyond the 10th
+# concurrent one opened a connection (on SQLite with its four PRAGMAs) and closed it after use.
+# Connections are opened on demand, so an idle server holds only what it has needed at once.
+ENDPOINT_THREADS = 40
+POOL: dict[str, Any] = {"pool_size": ENDPOINT_THREADS, "max_overflow": 10, "pool_timeout": 10}
 
 
 def create_engine(url: str, *, echo: bool = False) -> Engine:

@@ -92,11 +92,15 @@ class SqlEscalationRepository:
     def save(self, escalation: Escalation, at: datetime) -> None:
         """Update, or insert the first time; callers hold the incident's row lock."""
         values = _values(escalation, at)
-        updated = self._conn.execute(
-            escalations.update().where(escalations.c.incident_id == escalation.incident_id).values(values)
-        )
+        updated = self._conn.execute(_UPDATE, {**values, "incident_key": escalation.incident_id})
         if updated.rowcount == 0:
-            self._conn.execute(escalations.insert().values(incident_id=escalation.incident_id, **values))
+            self._conn.execute(_INSERT, {**values, "incident_id": escalation.incident_id})
+
+
+# Built once (every incident opened or escalated saves one): SET takes the columns named in the
+# parameters, and the compiled form is cached (``.values(dict)`` builds a new statement).
+_UPDATE = escalations.update().where(escalations.c.incident_id == sa.bindparam("incident_key"))
+_INSERT = escalations.insert()
 
 
 class SqlDeliveryRepository:

@@ -29,6 +29,12 @@ OPEN_PHASES = tuple(p.value for p in Phase if p.is_open)
 
 # Built once (``save`` runs for every change): SET takes the columns named in the parameters.
 _SAVE = incidents.update().where(incidents.c.id == sa.bindparam("incident_key"))
+_ADD = incidents.insert()  # built once: the compiled form is cached (``.values(dict)`` is not)
+# Every read of one incident (API, pages, each change): on the driver's cursor (see ``fast``).
+_GET = Fast(sa.select(incidents).where(incidents.c.id == sa.bindparam("incident_key")))
+_GET_FOR_UPDATE = Fast(
+    sa.select(incidents).where(incidents.c.id == sa.bindparam("incident_key")).with_for_update()
+)
 
 
 class SqlIncidentRepository:
@@ -57,18 +63,15 @@ class SqlIncidentRepository:
         return IncidentId(self._reserved)
 
     def add(self, incident: Incident) -> None:
-        self._conn.execute(incidents.insert().values(rows.incident_values(incident)))
+        self._conn.execute(_ADD, rows.incident_values(incident))
 
     def get(self, incident_id: IncidentId, *, for_update: bool = False) -> Incident:
         """``for_update`` is ``SELECT … FOR UPDATE`` on PostgreSQL; SQLite writers are
         serialised by ``BEGIN IMMEDIATE`` already (and SQLAlchemy renders no clause there)."""
-        query = sa.select(incidents).where(incidents.c.id == incident_id)
-        if for_update:
-            query = query.with_for_update()
-        row = self._conn.execute(query).mappings().one_or_none()
-        if row is None:
+        found = (_GET_FOR_UPDATE if for_update else _GET).rows(self._conn, {"incident_key": incident_id})
+        if not found:
             raise NotFound(f"incident {incident_id} does not exist")
-        return rows.to_incident(row)
+        return rows.to_incident(found[0])
 
     def save(self, incident: Incident) -> None:
         if incident.redacted:

@@ -84,7 +84,7 @@ def declare(request: Request, body: IncidentCreate, actor: CurrentActor, respons
         by=actor,
     )
     response.headers["Location"] = request.url_for("get_incident", incident_id=incident.id).path
-    return _render(request, incident, actor=actor)
+    return _render(request, incident, AlertCounts(), actor=actor)  # just declared: no alert yet
 
 
 @router.get("", response_model=IncidentPage)
@@ -109,8 +109,11 @@ def list_incidents(
 
 @router.get("/{incident_id}", response_model=IncidentOut, name="get_incident")
 def get_incident(request: Request, incident_id: IncidentPath, actor: CurrentActor) -> IncidentOut:
-    incident = use_cases.get_incident(services_of(request), IncidentId(incident_id), by=actor)
-    return _render(request, incident, actor=actor)
+    # one read-only unit of work for the incident and its alert counts
+    incident, counts = use_cases.get_incident_with_alerts(
+        services_of(request), IncidentId(incident_id), by=actor
+    )
+    return _render(request, incident, counts, actor=actor)
 
 
 @router.patch("/{incident_id}", response_model=IncidentOut)
