@@ -129,7 +129,9 @@ def test_a_double_click_on_subscribe_is_one_subscription(client, container, sink
     assert answers == [200, 200]  # not a 500 for the one that lost the race
     mails = [m for m in sink.messages if "Confirm your subscription" in m["Subject"]]
     assert 1 <= len(mails) <= 2  # PostgreSQL: the loser sends none; SQLite: it re-sends, as for a pending one
-    confirmed = client.post(
-        "/status/subscribe/confirm", data={"token": _token(mails[-1], "subscribe/confirm")}
-    )
-    assert confirmed.status_code == 200
+    # Deliveries go concurrently, so the mail carrying the newest token may arrive first.
+    confirmed = [
+        client.post("/status/subscribe/confirm", data={"token": _token(mail, "subscribe/confirm")})
+        for mail in mails
+    ]
+    assert 200 in [answer.status_code for answer in confirmed]
