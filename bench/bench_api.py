@@ -40,7 +40,7 @@ from tocsin import bootstrap
 from tocsin.adapters.db import migrate
 from tocsin.config import Settings
 from tocsin.domain.access import Actor, Role
-from tocsin.services.tokens import create_token
+from tocsin.services.access.tokens import create_token
 
 HERE = Path(__file__).resolve().parent
 ADMIN_URL = os.environ.get("TOCSIN_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

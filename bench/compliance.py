@@ -29,7 +29,7 @@ from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.lifecycle import Phase
 from tocsin.domain.postmortem import PostMortem, Status
 from tocsin.domain.severity import Severity
-from tocsin.services import compliance
+from tocsin.services.incidents import compliance
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 

@@ -42,8 +42,8 @@ from tocsin import bootstrap
 from tocsin.adapters.db import migrate
 from tocsin.config import Settings
 from tocsin.domain.access import Actor, Role
-from tocsin.services.signin import session_id
-from tocsin.services.tokens import create_token
+from tocsin.services.access.signin import session_id
+from tocsin.services.access.tokens import create_token
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "examples" / "demo.yaml"

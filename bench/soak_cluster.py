@@ -28,7 +28,7 @@ from tocsin import bootstrap
 from tocsin.adapters.db import migrate
 from tocsin.config import load_settings_file
 from tocsin.domain.access import Actor, Role
-from tocsin.services.tokens import create_token
+from tocsin.services.access.tokens import create_token
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN_URL = os.environ.get("TOCSIN_SOAK_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

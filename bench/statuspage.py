@@ -31,7 +31,9 @@ from tocsin.domain.access import Actor, Role
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.severity import Severity
 from tocsin.domain.statuspage import UpdateStatus
-from tocsin.services import incidents, statuspage, statuspage_export
+from tocsin.services.incidents import incidents
+from tocsin.services.statuspage import export as statuspage_export
+from tocsin.services.statuspage import statuspage
 from tocsin.web.statuspage.export import DirectorySite
 
 CONFIG = """

@@ -33,13 +33,13 @@ import sqlalchemy as sa
 
 from tocsin import bootstrap
 from tocsin.adapters.db import migrate
-from tocsin.adapters.logs import configure_logging
 from tocsin.config import Settings
 from tocsin.domain.events import JobKind
 from tocsin.domain.severity import Severity
-from tocsin.services import escalation
+from tocsin.platform.logs import configure_logging
 from tocsin.services.context import Services
-from tocsin.services.incidents import open_incident
+from tocsin.services.incidents.incidents import open_incident
+from tocsin.services.paging import escalation
 from tocsin.services.ports import UnitOfWork
 from tocsin.worker.jobs import JOBS, JobSpec
 from tocsin.worker.runner import Worker

@@ -9,7 +9,7 @@ from tocsin.adapters.clock import ManualClock, SystemClock
 from tocsin.adapters.db.jobs import JobStore
 from tocsin.config import Settings
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents
+from tocsin.services.incidents import incidents
 
 
 def test_build_wires_services_on_the_configured_database(container, settings, clock, responder):

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 from tests import ntfy_fake, twilio_fake
 from tocsin.adapters.clock import ManualClock
+from tocsin.bootstrap.paging import build_paging
 from tocsin.config import Settings
 from tocsin.domain.notification import Notification, Purpose, Trigger
-from tocsin.wiring import build_paging
 
 AT = datetime(2026, 12, 4, 3, 0, tzinfo=UTC)
 PUBLIC = "https://tocsin.example.org"

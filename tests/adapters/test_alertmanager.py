@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from tests.intake_fixtures import all_alertmanager, am
 from tocsin.adapters.alertmanager import parse_alertmanager, parse_envelope
 from tocsin.adapters.generic import group_key, parse_generic
-from tocsin.adapters.payload import PayloadError, load_json
 from tocsin.domain.alert import AlertStatus
+from tocsin.platform.payload import PayloadError, load_json
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),

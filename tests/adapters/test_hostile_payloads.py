@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 
 from tocsin.adapters.alertmanager import parse_alertmanager, parse_envelope
 from tocsin.adapters.generic import parse_generic
-from tocsin.adapters.json_input import first_unstorable
-from tocsin.adapters.payload import PayloadError, load_json
 from tocsin.domain.alert import Notification
 from tocsin.domain.text import unstorable
+from tocsin.platform.json_input import first_unstorable
+from tocsin.platform.payload import PayloadError, load_json
 
 AT = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 # Any text, lone surrogates and NUL included (hypothesis leaves surrogates out unless asked).

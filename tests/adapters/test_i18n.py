@@ -12,7 +12,6 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from tocsin.adapters import i18n
 from tocsin.domain import breach, breach_communication, compliance, isolation_record, maintenance, statuspage
 from tocsin.domain import postmortem as pm
 from tocsin.domain.errors import (
@@ -24,6 +23,7 @@ from tocsin.domain.errors import (
     PermissionDenied,
 )
 from tocsin.domain.security_steps import StepState
+from tocsin.platform import i18n
 from tocsin.web import labels
 
 ROOT = Path(__file__).resolve().parents[2]

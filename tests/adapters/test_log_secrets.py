@@ -9,7 +9,7 @@ import logging
 import pytest
 import structlog
 
-from tocsin.adapters.logs import Scrubber, configure_logging
+from tocsin.platform.logs import Scrubber, configure_logging
 
 TOKEN = "demo-alertmanager-token"
 

@@ -9,7 +9,7 @@ import logging
 import pytest
 import structlog
 
-from tocsin.adapters.logs import configure_logging
+from tocsin.platform.logs import configure_logging
 
 
 @pytest.fixture

@@ -207,7 +207,7 @@ def test_the_base_url_may_carry_a_path_for_a_compatible_provider():
 
 
 def test_a_french_speaking_tocsin_texts_and_speaks_french(server, fake):
-    from tocsin.adapters.i18n import using
+    from tocsin.platform.i18n import using
 
     with using("fr"):
         SmsChannel(options(server)).send(paged := page(), paged.key)

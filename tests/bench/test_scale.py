@@ -13,7 +13,7 @@ from tocsin.adapters.db import migrate
 from tocsin.config import Settings
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.incident import IncidentId
-from tocsin.services import incidents
+from tocsin.services.incidents import incidents
 from tocsin.services.intake.alerts import alert_page
 from tocsin.services.ports import IncidentFilter
 

@@ -22,8 +22,8 @@ from tocsin.adapters.passwords import Argon2Passwords
 from tocsin.config import Settings
 from tocsin.config.isolation import ENVIRON
 from tocsin.domain.access import SYSTEM, Role
-from tocsin.services.paging import Channel
-from tocsin.services.users import create_user
+from tocsin.services.access.users import create_user
+from tocsin.services.paging.ports import Channel
 from tocsin.web.app import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -19,8 +19,12 @@ from tocsin.domain.incident import IncidentId
 from tocsin.domain.security_steps import StepState
 from tocsin.domain.severity import Severity
 from tocsin.domain.statuspage import UpdateStatus
-from tocsin.services import breaches, evidence, incidents, profile, security_procedure, statuspage
-from tocsin.services.users import create_user
+from tocsin.services.access.users import create_user
+from tocsin.services.incidents import incidents
+from tocsin.services.paging import profile
+from tocsin.services.security import breaches, evidence
+from tocsin.services.security import procedure as security_procedure
+from tocsin.services.statuspage import statuspage
 
 ADMIN = "admin@example.org"
 CAMILLE = Actor("camille.martin-dupont@koprogo.example.org", Role.RESPONDER)  # a long name in a table

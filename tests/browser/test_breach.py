@@ -15,8 +15,9 @@ from tests.browser.test_responder_flow import console_errors, shot, sign_in  # n
 from tocsin.domain.access import SYSTEM, Actor, Role
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.severity import Severity
-from tocsin.services import breaches, incidents
-from tocsin.services.users import create_user
+from tocsin.services.access.users import create_user
+from tocsin.services.incidents import incidents
+from tocsin.services.security import breaches
 
 pytestmark = pytest.mark.slow
 EMAIL = "security@example.org"
@@ -117,7 +118,7 @@ def test_a_responder_sees_no_breach_card_nor_register(page: Page, live_server):
     created = incidents.declare_incident(
         services, title="Customer table dumped", severity=Severity.P0, by=sam
     )
-    from tocsin.services import flags
+    from tocsin.services.incidents import flags
 
     flags.mark_security_incident(services, created.id, by=sam)
     sign_in(page, live_server.url, "responder@example.org")

@@ -14,7 +14,7 @@ from tests.browser.conftest import PASSWORD, serve
 from tests.browser.test_responder_flow import console_errors, shot, sign_in  # noqa: F401
 from tests.web.evidence_helpers import security_incident
 from tocsin.domain.access import SYSTEM, Role
-from tocsin.services.users import create_user
+from tocsin.services.access.users import create_user
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,7 @@ from tests.browser.conftest import PASSWORD
 from tests.browser.test_responder_flow import console_errors, shot, sign_in  # noqa: F401
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents
+from tocsin.services.incidents import incidents
 
 pytestmark = pytest.mark.slow
 

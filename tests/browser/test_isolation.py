@@ -13,8 +13,8 @@ from tests.browser.test_responder_flow import console_errors, shot, sign_in  # n
 from tests.waf_fake import ENV, TOKEN, action, running
 from tocsin.domain.access import SYSTEM, Actor, Role
 from tocsin.domain.severity import Severity
-from tocsin.services import flags, incidents
-from tocsin.services.users import create_user
+from tocsin.services.access.users import create_user
+from tocsin.services.incidents import flags, incidents
 
 pytestmark = pytest.mark.slow
 

@@ -14,7 +14,8 @@ from tests.paging_plan import plan
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.notification import Event, Purpose, Trigger, for_people
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents, page_link_tokens
+from tocsin.services.incidents import incidents
+from tocsin.services.paging import page_link_tokens
 
 pytestmark = pytest.mark.slow
 

@@ -10,7 +10,7 @@ from tests.browser.test_responder_flow import console_errors, shot, sign_in  # n
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.note import NoteKind
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents
+from tocsin.services.incidents import incidents
 
 pytestmark = pytest.mark.slow
 

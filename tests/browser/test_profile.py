@@ -16,7 +16,7 @@ from tests.browser.conftest import LiveServer, serve
 from tests.browser.test_responder_flow import console_errors, shot, sign_in  # noqa: F401
 from tests.paging_plan import Recorder
 from tocsin.domain.contacts import QuietHours, RuleEntry
-from tocsin.services import contacts
+from tocsin.services.paging import contacts
 
 pytestmark = pytest.mark.slow
 

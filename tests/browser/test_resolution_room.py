@@ -21,7 +21,7 @@ from tests.paging_plan import drain
 from tocsin.adapters.alertmanager import parse_alertmanager
 from tocsin.config.sources import SourceSettings
 from tocsin.domain.deploy import Deploy
-from tocsin.services import deploys
+from tocsin.services.incidents import deploys
 from tocsin.services.intake.ingest import ingest_alerts
 
 pytestmark = pytest.mark.slow

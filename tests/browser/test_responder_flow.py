@@ -96,7 +96,7 @@ def test_declare_acknowledge_note_resolve(page: Page, live_server, artifacts, co
 def test_the_dashboard_updates_without_a_reload(page: Page, live_server, artifacts, console_errors):
     from tocsin.domain.access import Actor, Role
     from tocsin.domain.severity import Severity
-    from tocsin.services.incidents import declare_incident
+    from tocsin.services.incidents.incidents import declare_incident
 
     sign_in(page, live_server.url, "viewer@example.org")
     expect(page.get_by_text("All clear.")).to_be_visible()

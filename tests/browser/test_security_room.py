@@ -11,8 +11,8 @@ from tests.browser.conftest import PASSWORD, serve
 from tests.browser.test_responder_flow import console_errors, shot, sign_in  # noqa: F401
 from tocsin.domain.access import SYSTEM, Actor, Role
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents
-from tocsin.services.users import create_user
+from tocsin.services.access.users import create_user
+from tocsin.services.incidents import incidents
 
 pytestmark = pytest.mark.slow
 

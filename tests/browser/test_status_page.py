@@ -19,7 +19,8 @@ from tocsin.domain.incident import IncidentId
 from tocsin.domain.maintenance import MaintenanceStatus
 from tocsin.domain.severity import Severity
 from tocsin.domain.statuspage import UpdateStatus
-from tocsin.services import incidents, maintenance, statuspage
+from tocsin.services.incidents import incidents
+from tocsin.services.statuspage import maintenance, statuspage
 from tocsin.web.app import create_app
 
 COMPONENTS = {

@@ -16,7 +16,7 @@ from tests.browser.test_responder_flow import console_errors, shot, sign_in  # n
 from tests.paging_plan import Recorder, drain
 from tocsin.domain.access import SYSTEM
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents
+from tocsin.services.incidents import incidents
 
 pytestmark = pytest.mark.slow
 

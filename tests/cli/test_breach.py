@@ -13,7 +13,8 @@ from tocsin.config import Settings
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.breach import Assessment, Method, NoticeKind, Risk
 from tocsin.domain.severity import Severity
-from tocsin.services import breaches, flags, incidents
+from tocsin.services.incidents import flags, incidents
+from tocsin.services.security import breaches
 
 runner = CliRunner()
 SAM = Actor("sam", Role.SECURITY)

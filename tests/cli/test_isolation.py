@@ -11,7 +11,7 @@ from tests.waf_fake import TOKEN, action, running
 from tocsin.cli import app
 from tocsin.cli.runtime import container, local_actor
 from tocsin.domain.incident import IncidentId
-from tocsin.services import flags
+from tocsin.services.incidents import flags
 
 runner = CliRunner()
 

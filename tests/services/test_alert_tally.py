@@ -13,7 +13,7 @@ from tocsin.domain.fingerprint import fingerprint
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.severity import Severity
 from tocsin.domain.source import SourceKind, SourcePolicy
-from tocsin.services import incidents
+from tocsin.services.incidents import incidents
 from tocsin.services.intake.alerts import list_alerts
 from tocsin.services.intake.ingest import ingest_alerts
 

@@ -15,8 +15,9 @@ from tocsin.domain.errors import InvalidInput
 from tocsin.domain.postmortem import ActionItem, RunbookUpdate, Why
 from tocsin.domain.severity import Severity
 from tocsin.domain.statuspage import UpdateStatus
-from tocsin.services import compliance, incidents, postmortem, statuspage
-from tocsin.services.postmortem_edit import Edit
+from tocsin.services.incidents import compliance, incidents, postmortem
+from tocsin.services.incidents.postmortem_edit import Edit
+from tocsin.services.statuspage import statuspage
 
 SOFIA = Actor("sofia", Role.RESPONDER)
 

@@ -12,7 +12,8 @@ from tocsin.config import Settings
 from tocsin.domain.contacts import ContactMethod
 from tocsin.domain.errors import InvalidInput
 from tocsin.domain.severity import Severity
-from tocsin.services import contacts, incidents
+from tocsin.services.incidents import incidents
+from tocsin.services.paging import contacts
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ from tocsin.domain.errors import Conflict
 from tocsin.domain.events import EventKind
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.severity import Severity
-from tocsin.services import customer_email, incidents
+from tocsin.services.incidents import incidents
+from tocsin.services.statuspage import customer_email
 
 USERS = ["ops@customer.example", "cfo@customer.example"]
 
@@ -132,7 +133,7 @@ def test_french_template(db_url, sink, clock):
 
 
 def test_confirmed_subscribers_get_it_too_with_their_unsubscribe_link(container, services, clock, sink):
-    from tocsin.services import subscribers
+    from tocsin.services.statuspage import subscribers
 
     subscribers.subscribe(services, "reader@example.org")
     subscribers.subscribe(services, "pending@example.org")

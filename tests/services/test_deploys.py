@@ -16,7 +16,7 @@ from tocsin.domain import deploy as domain
 from tocsin.domain.access import SYSTEM
 from tocsin.domain.deploy import Deploy
 from tocsin.domain.events import EventKind
-from tocsin.services import checklist, deploys, incidents
+from tocsin.services.incidents import checklist, deploys, incidents
 from tocsin.services.intake.ingest import ingest_alerts
 
 

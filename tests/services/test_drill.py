@@ -1,4 +1,4 @@
-"""``services.drill``: the plan's example incident played through intake, the use cases and the
+"""``services.drill.drill``: the plan's example incident played through intake, the use cases and the
 real worker handlers, on a staffed plan with e-mail (a real SMTP sink) and the status page on."""
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from tocsin.domain.lifecycle import Phase
 from tocsin.domain.postmortem import Status
 from tocsin.domain.severity import Severity
 from tocsin.domain.statuspage import UpdateStatus
-from tocsin.services import compliance, drill, incidents, postmortem, statuspage
+from tocsin.services.drill import drill
+from tocsin.services.incidents import compliance, incidents, postmortem
+from tocsin.services.statuspage import statuspage
 from tocsin.worker.runner import Worker
 
 SOFIA = Actor("sofia", Role.RESPONDER)

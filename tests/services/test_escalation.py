@@ -10,7 +10,8 @@ from tocsin.config import Settings
 from tocsin.domain.errors import InvalidTransition, PermissionDenied
 from tocsin.domain.events import EventKind, JobKind
 from tocsin.domain.severity import Severity
-from tocsin.services import escalation, incidents
+from tocsin.services.incidents import incidents
+from tocsin.services.paging import escalation
 
 
 @pytest.fixture

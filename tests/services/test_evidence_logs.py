@@ -15,9 +15,9 @@ from tests.web.evidence_helpers import SAM, security_incident
 from tocsin.config import Settings
 from tocsin.domain.errors import Conflict
 from tocsin.domain.evidence_logs import ns
-from tocsin.services import evidence
-from tocsin.services.evidence_logs import preserve_logs
-from tocsin.services.evidence_ports import LogSourceError
+from tocsin.services.security import evidence
+from tocsin.services.security.evidence_logs import preserve_logs
+from tocsin.services.security.evidence_ports import LogSourceError
 
 S = 1_000_000_000
 

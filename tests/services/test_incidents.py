@@ -10,7 +10,7 @@ from tocsin.domain.events import EventKind
 from tocsin.domain.incident import Impact, IncidentId
 from tocsin.domain.lifecycle import Phase
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents, postmortem
+from tocsin.services.incidents import incidents, postmortem
 from tocsin.services.ports import IncidentFilter
 
 # Escalation (issue 4) writes its own steps on the timeline; these tests are about the incident.

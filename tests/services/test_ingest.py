@@ -15,7 +15,7 @@ from tocsin.domain.incident import IncidentId
 from tocsin.domain.lifecycle import Phase
 from tocsin.domain.severity import Severity
 from tocsin.domain.source import SourceKind, SourcePolicy
-from tocsin.services import incidents
+from tocsin.services.incidents import incidents
 from tocsin.services.intake.alerts import alert_counts, list_alerts
 from tocsin.services.intake.ingest import ingest_alerts
 

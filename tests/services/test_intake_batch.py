@@ -11,7 +11,7 @@ from tests.intake_fixtures import am
 from tocsin.adapters.alertmanager import parse_alertmanager
 from tocsin.domain.grouping import Route
 from tocsin.domain.source import SourceKind, SourcePolicy
-from tocsin.services import incidents
+from tocsin.services.incidents import incidents
 from tocsin.services.intake import batch as ingest_batch
 from tocsin.services.intake import ingest
 from tocsin.services.intake.alerts import alert_counts

@@ -18,7 +18,8 @@ from tocsin.domain.errors import Conflict, InvalidInput, NotFound, PermissionDen
 from tocsin.domain.events import EventKind
 from tocsin.domain.isolation_record import Status
 from tocsin.domain.severity import Severity
-from tocsin.services import flags, incidents, isolation
+from tocsin.services.incidents import flags, incidents
+from tocsin.services.security import isolation
 
 SAM = Actor("sam@example.org", Role.SECURITY)
 CIDR = {"cidr": "203.0.113.0/24"}

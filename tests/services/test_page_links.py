@@ -18,8 +18,9 @@ from tocsin.domain.lifecycle import Phase
 from tocsin.domain.notification import Purpose
 from tocsin.domain.page_link import Action, State
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents, page_link_tokens, page_links
-from tocsin.services.page_links import Result
+from tocsin.services.incidents import incidents
+from tocsin.services.paging import page_link_tokens, page_links
+from tocsin.services.paging.page_links import Result
 
 BASE = "https://tocsin.example"
 

@@ -19,7 +19,7 @@ from tocsin import bootstrap
 from tocsin.config import Settings
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.severity import Severity
-from tocsin.services import flags, incidents
+from tocsin.services.incidents import flags, incidents
 
 ADA = Actor("Ada", Role.SECURITY)
 MARK = "quokka"

@@ -8,8 +8,8 @@ import pytest
 from tocsin.adapters.passwords import Argon2Passwords
 from tocsin.domain.access import Role
 from tocsin.domain.errors import Conflict, PermissionDenied
-from tocsin.services import signin
-from tocsin.services.users import create_user, list_users, set_password
+from tocsin.services.access import signin
+from tocsin.services.access.users import create_user, list_users, set_password
 
 PASSWORD = "correct horse battery staple"
 FAST = Argon2Passwords(time_cost=1, memory_cost=1024)

@@ -20,9 +20,11 @@ from tocsin.domain.access import Actor, Role
 from tocsin.domain.events import JobKind, JobRequest
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.severity import Severity
-from tocsin.services import escalation, incidents, slack
-from tocsin.services.github_ports import IssueLink
-from tocsin.services.slack_ports import Card, SlackUnavailable
+from tocsin.services.github.ports import IssueLink
+from tocsin.services.incidents import incidents
+from tocsin.services.paging import escalation
+from tocsin.services.slack import slack
+from tocsin.services.slack.ports import Card, SlackUnavailable
 from tocsin.worker.runner import Worker
 
 RITA = Actor("Rita", Role.RESPONDER)

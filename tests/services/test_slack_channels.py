@@ -15,8 +15,10 @@ from tocsin.config import Settings
 from tocsin.config.slack import SlackSettings
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.severity import Severity
-from tocsin.services import escalation, incidents, postmortem, slack_channels
-from tocsin.services.slack_channels import channel_name
+from tocsin.services.incidents import incidents, postmortem
+from tocsin.services.paging import escalation
+from tocsin.services.slack import channels as slack_channels
+from tocsin.services.slack.channels import channel_name
 
 RITA = Actor("Rita", Role.RESPONDER)
 ADMIN = Actor("alice", Role.ADMIN)

@@ -24,7 +24,7 @@ from tocsin.adapters.slack.blocks import POSSIBLE_REPEAT
 from tocsin.config import Settings
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents
+from tocsin.services.incidents import incidents
 
 RITA = Actor("Rita", Role.RESPONDER)
 CHANNEL = "C0INCIDENTS"

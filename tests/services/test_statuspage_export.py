@@ -21,9 +21,11 @@ from tocsin.domain.incident import IncidentId
 from tocsin.domain.maintenance import schedule as a_maintenance
 from tocsin.domain.severity import Severity
 from tocsin.domain.statuspage import UpdateStatus
-from tocsin.services import incidents, maintenance, statuspage, statuspage_export
 from tocsin.services.context import Services
-from tocsin.services.statuspage_view import version
+from tocsin.services.incidents import incidents
+from tocsin.services.statuspage import export as statuspage_export
+from tocsin.services.statuspage import maintenance, statuspage
+from tocsin.services.statuspage.view import version
 from tocsin.web.statuspage.export import MARKER, DirectorySite
 from tocsin.worker.runner import Worker
 

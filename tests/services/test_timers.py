@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from tocsin.domain.events import EventKind
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents, timers
+from tocsin.services.incidents import incidents, timers
 
 
 def fire(container, services, payload):

@@ -4,7 +4,7 @@ import pytest
 
 from tocsin.domain.access import Role
 from tocsin.domain.errors import Conflict, InvalidInput, PermissionDenied
-from tocsin.services import tokens
+from tocsin.services.access import tokens
 from tocsin.services.token_cache import TTL
 
 

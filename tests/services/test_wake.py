@@ -13,8 +13,9 @@ from tocsin.config import Settings
 from tocsin.domain.delivery import Undeliverable
 from tocsin.domain.events import JobKind
 from tocsin.domain.severity import Severity
-from tocsin.services import contacts, incidents
-from tocsin.services.phone_replies import UNKNOWN, PhoneReplyService
+from tocsin.services.incidents import incidents
+from tocsin.services.paging import contacts
+from tocsin.services.paging.phone_replies import UNKNOWN, PhoneReplyService
 
 NIGHT = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)  # 03:00 in Brussels and Paris
 CAMILLE = "+32470000001"

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from tocsin.bootstrap import Container
 from tocsin.domain.access import Actor, Role
-from tocsin.services.tokens import create_token
+from tocsin.services.access.tokens import create_token
 from tocsin.web.app import create_app
 
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from tocsin.adapters.db.schema import evidence_custody, evidence_items
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.severity import Severity
-from tocsin.services import flags, incidents
+from tocsin.services.incidents import flags, incidents
 
 SAM = Actor("sam", Role.SECURITY)
 

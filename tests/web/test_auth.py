@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tocsin.domain.access import Role
-from tocsin.services.tokens import create_token, revoke_token
+from tocsin.services.access.tokens import create_token, revoke_token
 
 URL = "/api/v1/incidents"
 

@@ -12,7 +12,7 @@ from tests.intake_fixtures import am_raw
 from tests.paging_plan import drain
 from tocsin.config import Settings
 from tocsin.domain.access import SYSTEM
-from tocsin.services import incidents
+from tocsin.services.incidents import incidents
 
 DEPLOY = {"Authorization": "Bearer deploy-token", "Content-Type": "application/json"}
 AM = {"Authorization": "Bearer am-token", "Content-Type": "application/json"}

@@ -109,7 +109,7 @@ def test_an_unexpected_error_is_a_500_problem_without_internals(client, containe
     def explode(*_args, **_kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr("tocsin.services.incidents.list_incidents", explode)
+    monkeypatch.setattr("tocsin.services.incidents.incidents.list_incidents", explode)
 
     with capture_logs() as logs:  # also spares the console renderer's slow traceback
         response = client.get("/api/v1/incidents", headers=as_responder)

@@ -21,8 +21,8 @@ from tocsin.domain.access import SYSTEM
 from tocsin.domain.events import JobKind, JobRequest
 from tocsin.domain.github import marker
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents
-from tocsin.services.github_ports import TrackerError
+from tocsin.services.github.ports import TrackerError
+from tocsin.services.incidents import incidents
 from tocsin.web.github_hook import signature, verify
 from tocsin.worker.runner import Worker
 
@@ -312,8 +312,8 @@ def action_hook(number, body, action="closed", by="octocat"):
 def test_a_p1_closes_from_github_once_its_post_mortem_is_complete(client, container, clock, fake):
     from tocsin.domain.access import Actor, Role
     from tocsin.domain.postmortem import ActionItem, Why
-    from tocsin.services import postmortem
-    from tocsin.services.postmortem_edit import Edit
+    from tocsin.services.incidents import postmortem
+    from tocsin.services.incidents.postmortem_edit import Edit
 
     rita = Actor("rita", Role.RESPONDER)
     incident_id = alert(client)

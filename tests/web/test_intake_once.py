@@ -13,7 +13,7 @@ from tests.slack_fake import AM_TOKEN, FakeSlack, slack_plan, start, stop
 from tocsin.config import Settings
 from tocsin.domain.events import EventKind, JobKind
 from tocsin.domain.incident import IncidentId
-from tocsin.services import incidents
+from tocsin.services.incidents import incidents
 
 BEARER = {"Authorization": f"Bearer {AM_TOKEN}"}
 SLACK = {JobKind.SLACK_ANNOUNCE, JobKind.SLACK_UPDATE, JobKind.SLACK_THREAD}

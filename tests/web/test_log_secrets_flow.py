@@ -18,9 +18,9 @@ from tests.github_fake import serve as serve_github
 from tests.intake_fixtures import am
 from tests.paging_plan import drain
 from tests.slack_fake import AM_TOKEN, SIGNING_SECRET, sign, slack_plan, start, stop
-from tocsin.adapters.logs import configure_logging
 from tocsin.config import Settings
 from tocsin.config.secrets import secret_values
+from tocsin.platform.logs import configure_logging
 from tocsin.services.intake import auth as intake_auth
 from tocsin.web.github_hook import signature
 

@@ -16,7 +16,6 @@ from fastapi.testclient import TestClient
 
 from tests.paging_plan import Recorder, drain, plan, texting, with_recorder
 from tocsin import bootstrap
-from tocsin.adapters.logs import configure_logging
 from tocsin.config import Settings
 from tocsin.domain import page_link
 from tocsin.domain.access import Actor, Role
@@ -24,7 +23,9 @@ from tocsin.domain.events import EventKind
 from tocsin.domain.notification import Purpose
 from tocsin.domain.page_link import Action
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents, page_link_tokens
+from tocsin.platform.logs import configure_logging
+from tocsin.services.incidents import incidents
+from tocsin.services.paging import page_link_tokens
 
 BASE = "http://127.0.0.1"
 SECRET_TITLE = "Attacker exfiltrating the customers table"

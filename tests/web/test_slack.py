@@ -19,7 +19,8 @@ from tocsin.domain.escalation import Status
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.lifecycle import Phase
 from tocsin.domain.severity import Severity
-from tocsin.services import escalation, incidents
+from tocsin.services.incidents import incidents
+from tocsin.services.paging import escalation
 from tocsin.web.slack import verify
 
 ADMIN = Actor("alice", Role.ADMIN)

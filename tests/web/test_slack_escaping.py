@@ -14,7 +14,7 @@ from tests.web.test_slack import command, press
 from tocsin.config import Settings
 from tocsin.domain.access import SYSTEM
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents
+from tocsin.services.incidents import incidents
 
 HOSTILE = "Checkout down <!channel> <https://evil.example|Acknowledge> & <@U0CAMILLE>"
 CONTROL = ("<!channel", "<https://evil", "<@U0CAMILLE")

@@ -16,7 +16,7 @@ from tests.web.test_app import walk
 from tocsin import bootstrap
 from tocsin.config import Settings
 from tocsin.domain.access import Actor, Role
-from tocsin.services.tokens import PREFIX, create_token
+from tocsin.services.access.tokens import PREFIX, create_token
 from tocsin.web.app import create_app
 from tocsin.web.ui.route import UiRoute
 

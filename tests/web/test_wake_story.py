@@ -22,7 +22,7 @@ from tests.paging_plan import drain, plan
 from tocsin.adapters.clock import ManualClock
 from tocsin.config import Settings
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents
+from tocsin.services.incidents import incidents
 from tocsin.web.app import create_app
 
 PUBLIC = "https://tocsin.example.org"
@@ -190,7 +190,7 @@ def test_an_sms_from_an_unknown_number_gets_a_polite_reply_and_acknowledges_noth
 
 def _token(container) -> dict[str, str]:
     from tocsin.domain.access import Actor, Role
-    from tocsin.services import tokens
+    from tocsin.services.access import tokens
 
     by = Actor("alice", Role.ADMIN)
     _, secret = tokens.create_token(container.services, name="story", role=Role.VIEWER, by=by)

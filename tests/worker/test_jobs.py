@@ -6,7 +6,7 @@ from structlog.testing import capture_logs
 from tocsin.adapters.db import schema
 from tocsin.domain.events import EventKind, JobKind
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents
+from tocsin.services.incidents import incidents
 from tocsin.worker.jobs import JOBS, JobSpec
 
 

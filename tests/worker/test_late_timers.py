@@ -17,7 +17,8 @@ from tocsin.domain.access import SYSTEM, Actor, Role
 from tocsin.domain.breach import Assessment, Risk
 from tocsin.domain.events import EventKind
 from tocsin.domain.severity import Severity
-from tocsin.services import breaches, flags, incidents
+from tocsin.services.incidents import flags, incidents
+from tocsin.services.security import breaches
 
 LATE = "fired 33 s late: tocsin was not running"
 SAM = Actor("sam", Role.SECURITY)

@@ -24,7 +24,7 @@ from tocsin.config import Settings
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.events import JobKind
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents
+from tocsin.services.incidents import incidents
 
 RITA = Actor("Rita", Role.RESPONDER)
 OUTAGE = timedelta(minutes=20)

@@ -17,7 +17,7 @@ from tocsin.config import Settings
 from tocsin.domain.access import SYSTEM
 from tocsin.domain.events import JobKind
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents
+from tocsin.services.incidents import incidents
 from tocsin.worker.runner import Worker
 
 

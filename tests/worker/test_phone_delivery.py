@@ -14,7 +14,7 @@ from tocsin.domain.access import SYSTEM
 from tocsin.domain.events import JobKind, JobRequest
 from tocsin.domain.notification import Notification, Purpose, Trigger
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents
+from tocsin.services.incidents import incidents
 
 NORA = "+33612345678"
 

@@ -24,7 +24,7 @@ from tocsin.config import Settings
 from tocsin.domain.access import SYSTEM
 from tocsin.domain.events import EventKind
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents
+from tocsin.services.incidents import incidents
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from tocsin import bootstrap
 from tocsin.config import Settings
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents, postmortem
+from tocsin.services.incidents import incidents, postmortem
 
 SOFIA = Actor("sofia", Role.RESPONDER)
 ADMIN = Actor("root", Role.ADMIN)

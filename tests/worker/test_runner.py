@@ -17,7 +17,7 @@ from tocsin.domain.access import SYSTEM
 from tocsin.domain.delivery import MAX_WAITS, RetryAfter, RetryPolicy
 from tocsin.domain.events import EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents
+from tocsin.services.incidents import incidents
 from tocsin.worker.jobs import JOBS, JobSpec
 from tocsin.worker.runner import Worker
 

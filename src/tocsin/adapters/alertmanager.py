@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tocsin.adapters.payload import PayloadError, array, integer, labels, obj, string, timestamp
 from tocsin.domain.alert import MAX_ALERTS, Alert, AlertStatus, Notification
 from tocsin.domain.fingerprint import fingerprint
+from tocsin.platform.payload import PayloadError, array, integer, labels, obj, string, timestamp
 
 _HEX = frozenset("0123456789abcdef")
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from tocsin.domain.errors import Conflict, NotFound
-from tocsin.services.evidence_ports import Staged, TooLarge
+from tocsin.services.security.evidence_ports import Staged, TooLarge
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _CHUNK = 1024 * 1024

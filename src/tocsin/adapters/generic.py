@@ -25,9 +25,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from tocsin.adapters.payload import PayloadError, labels, obj, string, timestamp
 from tocsin.domain.alert import Alert, AlertStatus, Notification
 from tocsin.domain.fingerprint import fingerprint
+from tocsin.platform.payload import PayloadError, labels, obj, string, timestamp
 
 
 def group_key(alert_labels: Mapping[str, str], group_by: Sequence[str]) -> str:

@@ -10,9 +10,9 @@ from typing import Any
 
 from tocsin.adapters.alertmanager import parse_alertmanager, parse_envelope
 from tocsin.adapters.generic import parse_generic
-from tocsin.adapters.payload import PayloadError, load_json
 from tocsin.domain.alert import Notification
 from tocsin.domain.source import SourceKind, SourcePolicy
+from tocsin.platform.payload import PayloadError, load_json
 from tocsin.services.intake.kinds import BadPayload, HookKind, HookKinds, Parse
 
 

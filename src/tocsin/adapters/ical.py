@@ -11,7 +11,7 @@ from datetime import datetime
 
 import icalendar
 
-from tocsin.services.feeds import Calendar
+from tocsin.services.paging.feeds import Calendar
 
 PRODID = "-//tocsin//on-call//EN"
 

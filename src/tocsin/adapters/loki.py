@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from tocsin.domain.evidence_logs import LogLine
-from tocsin.services.evidence_ports import LogSourceError
+from tocsin.services.security.evidence_ports import LogSourceError
 
 
 class LokiHttp:

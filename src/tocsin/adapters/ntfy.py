@@ -26,10 +26,10 @@ from typing import Any
 
 import httpx
 
-from tocsin.adapters.i18n import gettext as _
 from tocsin.adapters.twilio import headline
 from tocsin.domain.delivery import DeliveryFailed, Undeliverable, too_many_requests
 from tocsin.domain.notification import Notification, Purpose
+from tocsin.platform.i18n import gettext as _
 
 URGENT = frozenset({"P0", "P1"})
 TOPIC = re.compile(r"^[-_A-Za-z0-9]{1,64}$")  # ntfy's topic rule

@@ -9,11 +9,11 @@ import httpx
 
 from tocsin.adapters.channels.webhook import SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 from tocsin.domain.delivery import DeliveryFailed, too_many_requests
-from tocsin.services.paging import Post
+from tocsin.services.paging.ports import Post
 
 
 class SignedWebhookPoster:
-    """A ``Channel`` of ``Post``s (``services.paging``)."""
+    """A ``Channel`` of ``Post``s (``services.paging.ports``)."""
 
     name = "statuspage-webhook"
 

@@ -28,10 +28,10 @@ import httpx
 from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from tocsin.adapters.channels.templates import trigger_label
-from tocsin.adapters.i18n import gettext as _
-from tocsin.adapters.i18n import language
 from tocsin.domain.delivery import DeliveryFailed, Undeliverable, too_many_requests
 from tocsin.domain.notification import POSSIBLE_REPEAT, Notification, Purpose
+from tocsin.platform.i18n import gettext as _
+from tocsin.platform.i18n import language
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 API_VERSION = "2010-04-01"

@@ -11,7 +11,7 @@ import typer
 
 from tocsin.cli.runtime import container, local_actor, out
 from tocsin.domain.incident import IncidentId
-from tocsin.services import breaches
+from tocsin.services.security import breaches
 
 app = typer.Typer(
     help="GDPR personal-data breaches (Articles 33 and 34): show, dossier, register.", no_args_is_help=True

@@ -14,11 +14,11 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from tocsin.adapters.logs import configure_logging
 from tocsin.cli.runtime import container, fail, local_actor, out
 from tocsin.domain.errors import InvalidInput
 from tocsin.domain.severity import Severity
-from tocsin.services import drill
+from tocsin.platform.logs import configure_logging
+from tocsin.services.drill import drill
 from tocsin.worker.runner import Worker
 
 EXIT_NO_ANSWER = 7

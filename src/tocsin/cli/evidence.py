@@ -14,9 +14,9 @@ import typer
 from tocsin.cli.runtime import container, fail, local_actor, out
 from tocsin.domain.evidence import Item, Kind
 from tocsin.domain.incident import IncidentId
-from tocsin.services import evidence
-from tocsin.services.evidence_logs import preserve_logs
-from tocsin.services.evidence_ports import LogSourceError, TooLarge
+from tocsin.services.security import evidence
+from tocsin.services.security.evidence_logs import preserve_logs
+from tocsin.services.security.evidence_ports import LogSourceError, TooLarge
 
 app = typer.Typer(
     help="The evidence locker of security incidents: add, reference, verify, export, hold, delete.",

@@ -9,14 +9,14 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from tocsin.adapters.i18n import gettext as _
 from tocsin.cli.render import incident_json, sla_text
 from tocsin.cli.runtime import container, local_actor, out
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.lifecycle import Phase
 from tocsin.domain.note import NoteKind
 from tocsin.domain.severity import Severity
-from tocsin.services import checklist, incidents, postmortem
+from tocsin.platform.i18n import gettext as _
+from tocsin.services.incidents import checklist, incidents, postmortem
 from tocsin.services.ports import IncidentFilter
 
 app = typer.Typer(help="Declare, inspect and act on incidents.", no_args_is_help=True)

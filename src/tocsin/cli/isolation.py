@@ -11,7 +11,7 @@ import typer
 from tocsin.cli.runtime import container, fail, local_actor, out
 from tocsin.domain.errors import InvalidInput
 from tocsin.domain.incident import IncidentId
-from tocsin.services import isolation
+from tocsin.services.security import isolation
 
 Params = Annotated[
     list[str] | None,

@@ -14,8 +14,8 @@ from tocsin.cli.runtime import container, local_actor, out
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.localtime import zone
 from tocsin.domain.oncall import Shift
-from tocsin.services import escalation, feeds, oncall
-from tocsin.services.paging import Paging
+from tocsin.services.paging import escalation, feeds, oncall
+from tocsin.services.paging.ports import Paging
 
 app = typer.Typer(help="Who is on call: now, next, the rotation, calendar feeds.", no_args_is_help=True)
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]

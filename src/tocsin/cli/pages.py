@@ -13,7 +13,7 @@ from rich.table import Table
 
 from tocsin.cli.runtime import container, local_actor, out
 from tocsin.domain.incident import IncidentId
-from tocsin.services import pages
+from tocsin.services.paging import pages
 
 app = typer.Typer(
     help="Delivery tracking: who has been paged, through what, and where it stands.", no_args_is_help=True

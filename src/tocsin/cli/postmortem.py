@@ -10,8 +10,8 @@ import typer
 from tocsin.cli.runtime import container, local_actor, out
 from tocsin.domain import postmortem as domain
 from tocsin.domain.incident import IncidentId
-from tocsin.services import postmortem
-from tocsin.services.postmortem_edit import Edit
+from tocsin.services.incidents import postmortem
+from tocsin.services.incidents.postmortem_edit import Edit
 
 app = typer.Typer(
     help="Post-mortems: show, edit, complete, waive (the plan's Phase 4).", no_args_is_help=True

@@ -9,7 +9,7 @@ import typer
 import yaml
 
 from tocsin.cli.runtime import container, fail, out
-from tocsin.services import runbooks
+from tocsin.services.incidents import runbooks
 
 app = typer.Typer(help="Runbooks: check which alerts have none.", no_args_is_help=True)
 

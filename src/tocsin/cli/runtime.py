@@ -12,8 +12,6 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from tocsin.adapters import i18n
-from tocsin.adapters.i18n import gettext as _
 from tocsin.config import ConfigError, Settings, load_settings
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.errors import (
@@ -24,6 +22,8 @@ from tocsin.domain.errors import (
     NotFound,
     PermissionDenied,
 )
+from tocsin.platform import i18n
+from tocsin.platform.i18n import gettext as _
 
 if TYPE_CHECKING:  # the container's modules load when a command needs it, not for --help
     from tocsin.bootstrap import Container

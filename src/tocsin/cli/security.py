@@ -10,7 +10,8 @@ import typer
 from tocsin.cli.runtime import container, local_actor, out
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.security_steps import StepState
-from tocsin.services import flags, security_procedure
+from tocsin.services.incidents import flags
+from tocsin.services.security import procedure as security_procedure
 
 By = Annotated[
     str | None, typer.Option("--by", help="Name recorded on the timeline (default: cli:<os user>).")

@@ -13,11 +13,11 @@ from starlette.types import ASGIApp
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from tocsin.adapters.db import migrate
-from tocsin.adapters.logs import configure_logging
 from tocsin.cli.runtime import build_container, fail, out, settings
 from tocsin.config import Settings
 from tocsin.config.secrets import secret_values
-from tocsin.services.contacts import seed_from_config
+from tocsin.platform.logs import configure_logging
+from tocsin.services.paging.contacts import seed_from_config
 from tocsin.web.app import create_app
 from tocsin.worker.runner import Worker
 

@@ -12,7 +12,8 @@ from tocsin.cli.runtime import container, fail, local_actor, out
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.maintenance import MaintenanceStatus
 from tocsin.domain.statuspage import UpdateStatus
-from tocsin.services import customer_email, maintenance, statuspage, statuspage_export
+from tocsin.services.statuspage import customer_email, maintenance, statuspage
+from tocsin.services.statuspage import export as statuspage_export
 from tocsin.web.statuspage.export import DirectorySite
 
 app = typer.Typer(help="The public status page.", no_args_is_help=True)

@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from tocsin.adapters.i18n import gettext as _
 from tocsin.cli.runtime import container, local_actor, out
 from tocsin.domain.access import Role
-from tocsin.services import tokens
+from tocsin.platform.i18n import gettext as _
+from tocsin.services.access import tokens
 
 app = typer.Typer(help="Create, list and revoke API tokens.", no_args_is_help=True)
 

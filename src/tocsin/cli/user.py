@@ -9,13 +9,14 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from tocsin.adapters.i18n import gettext as _
 from tocsin.cli.runtime import container, fail, local_actor, out
 from tocsin.domain.access import Role
 from tocsin.domain.contacts import ContactMethod, check_address
 from tocsin.domain.errors import InvalidInput
-from tocsin.services import contacts, users
-from tocsin.services.user_ports import PasswordHasher
+from tocsin.platform.i18n import gettext as _
+from tocsin.services.access import users
+from tocsin.services.access.ports import PasswordHasher
+from tocsin.services.paging import contacts
 
 app = typer.Typer(help="Create and list the people who sign in to the web UI.", no_args_is_help=True)
 

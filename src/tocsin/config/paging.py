@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from tocsin.config.escalation import policies
 from tocsin.domain import contacts
 from tocsin.domain.notification import Directory, Person
-from tocsin.services.paging import Paging
+from tocsin.services.paging.ports import Paging
 
 if TYPE_CHECKING:
     from tocsin.config.schema import Settings

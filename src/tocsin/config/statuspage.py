@@ -11,7 +11,7 @@ from pydantic import Field, HttpUrl, SecretStr, field_validator
 from tocsin.config.fields import Identifier, error
 from tocsin.config.sections import Section
 from tocsin.domain.statuspage import Component
-from tocsin.services.statuspage_ports import StatusPageConfig
+from tocsin.services.statuspage.ports import StatusPageConfig
 
 
 class ComponentSettings(Section):

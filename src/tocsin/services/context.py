@@ -9,16 +9,16 @@ from datetime import UTC, timedelta, tzinfo
 from tocsin.domain.checklist import PHASES, Checklist, Item, items_of
 from tocsin.domain.diagnostics import Diagnostics
 from tocsin.domain.severity import Plan
-from tocsin.services.breach_ports import BreachConfig
-from tocsin.services.evidence_ports import Locker
-from tocsin.services.github_ports import GitHub
-from tocsin.services.isolation_ports import Isolation
-from tocsin.services.page_link_ports import SecretCache
-from tocsin.services.paging import Paging
+from tocsin.services.github.ports import GitHub
+from tocsin.services.incidents.runbook_ports import RunbookLibrary
+from tocsin.services.paging.page_link_ports import SecretCache
+from tocsin.services.paging.ports import Paging
 from tocsin.services.ports import Clock, UnitOfWorkFactory
-from tocsin.services.runbook_ports import RunbookLibrary
-from tocsin.services.slack_ports import Slack
-from tocsin.services.statuspage_ports import StatusPageConfig
+from tocsin.services.security.breach_ports import BreachConfig
+from tocsin.services.security.evidence_ports import Locker
+from tocsin.services.security.isolation_ports import Isolation
+from tocsin.services.slack.ports import Slack
+from tocsin.services.statuspage.ports import StatusPageConfig
 from tocsin.services.token_cache import TokenCache
 
 

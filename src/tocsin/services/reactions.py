@@ -1,6 +1,6 @@
 """Everything a change to an incident implies beyond its own rows, in one list.
 
-``services.incidents.persist`` calls ``react`` once for every change it writes, whatever wrote
+``services.incidents.incidents.persist`` calls ``react`` once for every change it writes, whatever wrote
 it (a responder's command, an alert, a timer, a flag), inside the same unit of work. A feature
 that must follow incidents adds its hook to ``REACTIONS`` once and sees every path.
 
@@ -15,9 +15,14 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from tocsin.domain.events import Change, JobRequest
-from tocsin.services import deploys, escalation, github, postmortem, slack, slack_channels, statuspage
 from tocsin.services.context import Services
+from tocsin.services.github import github
+from tocsin.services.incidents import deploys, postmortem
+from tocsin.services.paging import escalation
 from tocsin.services.ports import UnitOfWork
+from tocsin.services.slack import channels as slack_channels
+from tocsin.services.slack import slack
+from tocsin.services.statuspage import statuspage
 
 Reaction = Callable[[Services, UnitOfWork, Change], None]
 Jobs = Callable[[Services, Change, datetime], Sequence[JobRequest]]

@@ -13,7 +13,7 @@ from starlette.types import Receive, Scope, Send
 
 from tocsin.adapters.db.migrate import head
 from tocsin.bootstrap import Container
-from tocsin.services.phone_replies import PhoneReplyService
+from tocsin.services.paging.phone_replies import PhoneReplyService
 from tocsin.web import deploy_hook, docs, github_hook, health, intake, slack
 from tocsin.web import page_link as page_link_routes
 from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES, alerts, incidents, reports

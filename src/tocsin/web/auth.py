@@ -12,7 +12,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from tocsin.domain.access import Actor, Role
-from tocsin.services.tokens import authenticate
+from tocsin.services.access.tokens import authenticate
 from tocsin.web.context import services_of
 from tocsin.web.errors import AuthenticationError
 

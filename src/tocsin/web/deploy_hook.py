@@ -23,9 +23,9 @@ from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, model_validator
 from starlette.concurrency import run_in_threadpool
 
-from tocsin.adapters.payload import PayloadError, load_json
 from tocsin.domain.deploy import Deploy
-from tocsin.services.deploys import record_deploy
+from tocsin.platform.payload import PayloadError, load_json
+from tocsin.services.incidents.deploys import record_deploy
 from tocsin.web.context import container_of, services_of
 from tocsin.web.errors import domain_problem, problem, validation_errors
 from tocsin.web.intake import Refused, read_body, source_named

@@ -17,7 +17,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.concurrency import run_in_threadpool
 
 from tocsin.domain.errors import InvalidInput
-from tocsin.services.evidence_ports import Receiver, Staged, TooLarge
+from tocsin.services.security.evidence_ports import Receiver, Staged, TooLarge
 
 MAX_FIELD = 16 * 1024
 MAX_FIELDS = 20

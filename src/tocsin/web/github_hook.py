@@ -15,9 +15,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from tocsin.adapters.payload import load_json
 from tocsin.domain.text import storable
-from tocsin.services.github_inbound import receive_event
+from tocsin.platform.payload import load_json
+from tocsin.services.github.inbound import receive_event
 from tocsin.web.context import container_of
 from tocsin.web.errors import problem
 

@@ -9,8 +9,8 @@ from typing import Any
 from fastapi import Request
 from jinja2 import Environment
 
-from tocsin.adapters import i18n
 from tocsin.domain.user import User
+from tocsin.platform import i18n
 from tocsin.web.context import container_of
 
 __all__ = ["begin_request", "choose_for", "end", "install", "request_language"]

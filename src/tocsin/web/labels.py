@@ -4,7 +4,7 @@ translate them with ``_()`` (``phase_label``, ``event_label``, or ``_(update.sta
 
 from __future__ import annotations
 
-from tocsin.adapters.i18n import N_, gettext
+from tocsin.platform.i18n import N_, gettext
 
 PHASES = {
     "detection": N_("Detection"),

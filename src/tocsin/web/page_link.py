@@ -18,8 +18,8 @@ from fastapi import APIRouter, Request, Response
 
 from tocsin.domain.errors import NotFound
 from tocsin.domain.severity import Severity
-from tocsin.services import page_links
-from tocsin.services.page_links import LinkPage, Outcome, Result
+from tocsin.services.paging import page_links
+from tocsin.services.paging.page_links import LinkPage, Outcome, Result
 from tocsin.web.context import services_of
 from tocsin.web.ui.render import page
 from tocsin.web.ui.route import UiRoute

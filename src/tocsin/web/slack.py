@@ -17,14 +17,14 @@ from fastapi.responses import JSONResponse
 from slack_sdk.signature import SignatureVerifier
 from starlette.concurrency import run_in_threadpool
 
-from tocsin.adapters.payload import load_json
 from tocsin.domain import markup
 from tocsin.domain.errors import DomainError
 from tocsin.domain.text import storable
-from tocsin.services import slack_ops
+from tocsin.platform.payload import load_json
 from tocsin.services.context import Services
 from tocsin.services.ports import Clock
-from tocsin.services.slack_ports import Slack
+from tocsin.services.slack import ops as slack_ops
+from tocsin.services.slack.ports import Slack
 from tocsin.web.context import container_of
 from tocsin.web.errors import problem
 

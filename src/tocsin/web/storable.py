@@ -27,8 +27,8 @@ from fastapi.routing import APIRoute
 from starlette.datastructures import Headers, UploadFile
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tocsin.adapters.json_input import MAX_DIGITS, Path, decode, first_unstorable
 from tocsin.domain.text import unstorable
+from tocsin.platform.json_input import MAX_DIGITS, Path, decode, first_unstorable
 from tocsin.web.errors import problem, validation_errors
 
 HOOKS = "/hooks/"  # the webhooks repair their text instead (adapters.payload)

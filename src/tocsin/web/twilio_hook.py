@@ -6,7 +6,7 @@ page), ``/hooks/twilio/voice?key=…`` (the keypad of a page call, the ``<Gather
 with the auth token) over the public URL Twilio was given — ``server.base_url`` + path + query
 string — and every form parameter, before anything else: a missing or wrong signature is a 403
 problem and nothing is called. What a reply means is decided by the ``PhoneReplies``
-implementation found on ``app.state.phone_replies`` (``services/phone_ports.py``); the answer
+implementation found on ``app.state.phone_replies`` (``services/paging/phone_ports.py``); the answer
 is TwiML built with the library (``MessagingResponse``, ``VoiceResponse``).
 
 Without ``notifications.twilio`` the routes answer 404; configured but with no
@@ -25,10 +25,10 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
-from tocsin.adapters.i18n import gettext as _
 from tocsin.adapters.twilio import voice as spoken_language
 from tocsin.domain.text import storable
-from tocsin.services.phone_ports import PhoneReplies
+from tocsin.platform.i18n import gettext as _
+from tocsin.services.paging.phone_ports import PhoneReplies
 from tocsin.web.context import container_of
 from tocsin.web.errors import problem
 

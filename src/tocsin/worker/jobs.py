@@ -18,24 +18,18 @@ import structlog
 
 from tocsin.domain.delivery import RetryPolicy
 from tocsin.domain.events import JobKind
-from tocsin.services import (
-    breach_communication,
-    breach_reminders,
-    customer_email,
-    deploys,
-    escalation,
-    github,
-    github_actions,
-    notify,
-    postmortem_reminders,
-    slack,
-    slack_channels,
-    statuspage_export,
-    timers,
-)
-from tocsin.services import subscribers as statuspage_subscribers
 from tocsin.services.context import Services
+from tocsin.services.github import actions as github_actions
+from tocsin.services.github import github
+from tocsin.services.incidents import deploys, postmortem_reminders, timers
+from tocsin.services.paging import escalation, notify
 from tocsin.services.ports import UnitOfWork
+from tocsin.services.security import breach_communication, breach_reminders
+from tocsin.services.slack import channels as slack_channels
+from tocsin.services.slack import slack
+from tocsin.services.statuspage import customer_email
+from tocsin.services.statuspage import export as statuspage_export
+from tocsin.services.statuspage import subscribers as statuspage_subscribers
 
 log = structlog.get_logger(__name__)
 

@@ -26,12 +26,12 @@ from datetime import timedelta
 
 import structlog
 
-from tocsin.adapters import i18n
 from tocsin.bootstrap import Container
 from tocsin.domain.delivery import MAX_WAITS, DeliveryFailed, RetryAfter
 from tocsin.domain.events import JobKind
-from tocsin.services import statuspage_export
+from tocsin.platform import i18n
 from tocsin.services.ports import Job, UnitOfWork
+from tocsin.services.statuspage import export as statuspage_export
 from tocsin.worker.heartbeat import Heartbeat
 from tocsin.worker.jobs import JOBS, JobSpec
 from tocsin.worker.lanes import Lanes

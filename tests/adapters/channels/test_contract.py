@@ -23,7 +23,7 @@ from tocsin.adapters.channels.email import EmailChannel, SmtpOptions
 from tocsin.adapters.channels.webhook import Endpoint, WebhookChannel
 from tocsin.domain.delivery import DeliveryFailed
 from tocsin.domain.notification import Notification, Purpose, Trigger
-from tocsin.services.paging import Letter, Post
+from tocsin.services.paging.ports import Letter, Post
 
 AT = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 SECRET = "s3cret-value-never-logged"

@@ -92,7 +92,7 @@ def test_a_refused_login_fails_without_showing_the_password(certificate):
 
 
 def test_a_page_in_french_when_the_job_runs_in_french():
-    from tocsin.adapters import i18n
+    from tocsin.platform import i18n
 
     channel = EmailChannel(SmtpOptions(host="127.0.0.1", port=25, sender="tocsin@example.org"))
     with i18n.using("fr"):

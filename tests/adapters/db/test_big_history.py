@@ -16,7 +16,7 @@ from tocsin.domain.lifecycle import Phase
 from tocsin.domain.severity import Severity
 from tocsin.domain.statuspage import ComponentStatus
 from tocsin.services.ports import IncidentFilter, IncidentKey
-from tocsin.services.statuspage_ports import StatusChange
+from tocsin.services.statuspage.ports import StatusChange
 
 
 def listing(services, **query):

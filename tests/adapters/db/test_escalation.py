@@ -7,7 +7,7 @@ from tocsin.domain import escalation
 from tocsin.domain.escalation import Policy, Step
 from tocsin.domain.notification import Event, Purpose, Trigger, for_people
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents
+from tocsin.services.incidents import incidents
 
 
 def test_escalation_and_deliveries_round_trip(services, responder, clock):

@@ -8,8 +8,8 @@ from tocsin.adapters.db import schema
 from tocsin.adapters.db.uow import SqlUnitOfWork
 from tocsin.domain.events import JobKind, JobRequest
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents
 from tocsin.services.context import Services
+from tocsin.services.incidents import incidents
 
 
 def count(container, table):

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from tests.slack_fake import check_blocks
 from tocsin.adapters.slack.blocks import attachments, blocks, fallback_text
-from tocsin.services.slack_ports import Card
+from tocsin.services.slack.ports import Card
 
 DUE = datetime(2026, 11, 27, 14, 45, tzinfo=UTC)
 
@@ -60,7 +60,7 @@ def test_diagnostics_links_fit_the_card_each_in_its_own_element():
 
 
 def test_the_card_labels_in_french():
-    from tocsin.adapters import i18n
+    from tocsin.platform import i18n
 
     with i18n.using("fr"):
         text = str(blocks(a_card()))

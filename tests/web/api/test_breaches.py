@@ -15,7 +15,7 @@ from tocsin.config import Settings
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.note import NoteKind
 from tocsin.domain.severity import Severity
-from tocsin.services import flags, incidents
+from tocsin.services.incidents import flags, incidents
 
 SAM = Actor("sam", Role.SECURITY)
 API = "/api/v1/incidents"

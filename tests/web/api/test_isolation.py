@@ -10,7 +10,7 @@ import pytest
 from tests.waf_fake import TOKEN, action, running, settings_with
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.severity import Severity
-from tocsin.services import flags, incidents
+from tocsin.services.incidents import flags, incidents
 
 API = "/api/v1/incidents"
 

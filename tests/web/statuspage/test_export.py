@@ -8,7 +8,7 @@ import stat
 import threading
 from pathlib import Path
 
-from tocsin.services.statuspage_view import snapshot
+from tocsin.services.statuspage.view import snapshot
 from tocsin.web.statuspage.export import MARKER, DirectorySite
 
 

@@ -8,7 +8,7 @@ import re
 from datetime import timedelta
 
 from tests.paging_plan import drain
-from tocsin.services import subscribers
+from tocsin.services.statuspage import subscribers
 
 WINDOW = {
     "name": "Payment provider migration",

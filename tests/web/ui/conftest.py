@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from tocsin import bootstrap
 from tocsin.adapters.passwords import Argon2Passwords
 from tocsin.domain.access import Actor, Role
-from tocsin.services.users import create_user
+from tocsin.services.access.users import create_user
 
 PASSWORD = "correct horse battery staple"
 EMAILS = {role: f"{role.value}@example.org" for role in Role}

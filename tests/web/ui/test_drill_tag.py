@@ -9,8 +9,8 @@ import pytest
 
 from tocsin.domain.access import Role
 from tocsin.domain.severity import Severity
-from tocsin.services import drill
-from tocsin.services.incidents import declare_incident
+from tocsin.services.drill import drill
+from tocsin.services.incidents.incidents import declare_incident
 from tocsin.worker.runner import Worker
 
 TAG = '<span class="tag tag-drill"'

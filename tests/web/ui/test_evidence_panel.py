@@ -10,7 +10,7 @@ from tests.web.evidence_helpers import multipart, rows, security_incident
 from tocsin.config import Settings
 from tocsin.domain.access import Role
 from tocsin.domain.severity import Severity
-from tocsin.services.incidents import declare_incident
+from tocsin.services.incidents.incidents import declare_incident
 
 LIMIT = 2048
 

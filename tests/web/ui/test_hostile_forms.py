@@ -7,7 +7,7 @@ import pytest
 
 from tocsin.domain.access import Role
 from tocsin.domain.severity import Severity
-from tocsin.services.incidents import declare_incident, get_incident, get_timeline
+from tocsin.services.incidents.incidents import declare_incident, get_incident, get_timeline
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from tests.web.ui.conftest import csrf_of
 from tocsin.config import Settings
 from tocsin.domain.access import Role
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents
+from tocsin.services.incidents import incidents
 
 FRENCH = {"Accept-Language": "fr-BE,fr;q=0.9,en;q=0.5"}
 

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from tocsin.config import load_settings
 from tocsin.domain.access import Role
-from tocsin.services import oncall
+from tocsin.services.paging import oncall
 from tocsin.web.app import create_app
 
 SRE = {"Sofia Lambert", "Théo Dubois", "Nora Janssens"}

@@ -11,7 +11,7 @@ from tocsin.domain.access import Actor, Role
 from tocsin.domain.events import EventKind, TimelineEvent
 from tocsin.domain.lifecycle import Phase
 from tocsin.domain.severity import Severity
-from tocsin.services.incidents import declare_incident, get_incident, get_timeline
+from tocsin.services.incidents.incidents import declare_incident, get_incident, get_timeline
 
 
 @pytest.fixture

@@ -8,7 +8,12 @@ import re
 from tocsin.domain.access import Role
 from tocsin.domain.note import NoteKind
 from tocsin.domain.severity import Severity
-from tocsin.services.incidents import acknowledge_incident, add_note, declare_incident, resolve_incident
+from tocsin.services.incidents.incidents import (
+    acknowledge_incident,
+    add_note,
+    declare_incident,
+    resolve_incident,
+)
 
 
 def flash(html: str) -> str:

@@ -17,7 +17,7 @@ from tocsin.adapters.passwords import Argon2Passwords
 from tocsin.config import Settings
 from tocsin.domain.access import Role
 from tocsin.domain.contacts import DEFAULT_RULE, QuietHours, RuleEntry
-from tocsin.services import contacts, profile
+from tocsin.services.paging import contacts, profile
 
 NORA = "responder@example.org"  # the responder account is Nora of the plan's people
 CONFIG_VOICE = "+32470000001"

@@ -16,7 +16,7 @@ from tests.web.test_app import walk
 from tocsin.config import Settings
 from tocsin.domain.access import Role
 from tocsin.domain.impact import Impact
-from tocsin.services import incidents
+from tocsin.services.incidents import incidents
 
 TOKEN = "am-token"
 MARK = "quokka"  # in every word of the restricted incident; never in a page a viewer gets

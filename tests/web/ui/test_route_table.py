@@ -11,7 +11,7 @@ import pytest
 from tests.web.test_app import walk
 from tocsin.domain.access import Role
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents
+from tocsin.services.incidents import incidents
 
 PUBLIC = {
     ("GET", "/api/v1/openapi.json"): "the API's description: no data",

@@ -11,8 +11,13 @@ import pytest
 from tocsin.config import Settings
 from tocsin.domain.access import SYSTEM, Role
 from tocsin.domain.severity import Severity
-from tocsin.services.incidents import close_incident, declare_incident, get_timeline, resolve_incident
-from tocsin.services.postmortem import waive
+from tocsin.services.incidents.incidents import (
+    close_incident,
+    declare_incident,
+    get_timeline,
+    resolve_incident,
+)
+from tocsin.services.incidents.postmortem import waive
 
 COMPONENTS = {"login": {"name": "Login"}, "db": {"name": "db-1.internal", "public": False}}
 

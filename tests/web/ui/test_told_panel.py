@@ -13,7 +13,7 @@ from tests.paging_plan import drain, plan
 from tocsin.config import Settings
 from tocsin.domain.access import Role
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents
+from tocsin.services.incidents import incidents
 from tocsin.web.app import create_app
 
 

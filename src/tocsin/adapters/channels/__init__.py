@@ -1,2 +1,2 @@
 """Notification channels: email (SMTP), outbound webhooks and the console, each implementing
-``tocsin.services.paging.Channel``."""
+``tocsin.services.paging.ports.Channel``."""

@@ -9,7 +9,7 @@ from typing import TextIO
 
 from tocsin.domain.delivery import DeliveryFailed
 from tocsin.domain.notification import Notification
-from tocsin.services.paging import Letter, Post
+from tocsin.services.paging.ports import Letter, Post
 
 
 class ConsoleChannel:

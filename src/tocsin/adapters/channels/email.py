@@ -20,7 +20,7 @@ from email.utils import format_datetime, formataddr, formatdate
 from tocsin.adapters.channels.templates import render_html, render_subject, render_text
 from tocsin.domain.delivery import DeliveryFailed
 from tocsin.domain.notification import Notification
-from tocsin.services.paging import Letter
+from tocsin.services.paging.ports import Letter
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from html import escape
 
-from tocsin.adapters.i18n import N_
-from tocsin.adapters.i18n import gettext as _
 from tocsin.domain.notification import POSSIBLE_REPEAT, Notification, Purpose
+from tocsin.platform.i18n import N_
+from tocsin.platform.i18n import gettext as _
 
 _DRILL = "DRILL: an exercise run with `tocsin drill`, not a real outage."
 
@@ -78,7 +78,7 @@ _LINKS_NOTE = N_("Each link is yours, works once and for 24 hours; it asks befor
 
 
 def _link_lines(notification: Notification) -> list[str]:
-    """The page's own acknowledge and escalate links (``services.page_links``), when it has them."""
+    """The page's own acknowledge and escalate links (``services.paging.page_links``), when it has them."""
     if not notification.ack_url:
         return []
     return [

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from tocsin.adapters.db.schema import contact_methods, person_rules
 from tocsin.domain.contacts import ATTESTED, ContactMethod, PersonRule, QuietHours, RuleEntry
-from tocsin.services.contact_ports import PendingCode
+from tocsin.services.paging.contact_ports import PendingCode
 
 
 def _method(row: RowMapping) -> ContactMethod:

@@ -14,7 +14,7 @@ from tocsin.adapters.db.schema import deliveries, escalations
 from tocsin.domain.escalation import Escalation, Policy, Status, Step
 from tocsin.domain.notification import Notification
 from tocsin.domain.severity import Severity
-from tocsin.services.paging import Delivery
+from tocsin.services.paging.ports import Delivery
 
 _INSERT_DELIVERY = {
     "postgresql": postgresql.insert(deliveries).on_conflict_do_nothing(

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from tocsin.adapters.db.schema import calendar_feeds
-from tocsin.services.paging import Feed
+from tocsin.services.paging.ports import Feed
 
 
 class SqlFeedRepository:

@@ -10,7 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, RowMapping
 
 from tocsin.adapters.db.schema import github_deliveries, github_issues
-from tocsin.services.github_ports import IssueLink
+from tocsin.services.github.ports import IssueLink
 
 _INSERT_DELIVERY = {
     "postgresql": postgresql.insert(github_deliveries)

@@ -1,4 +1,4 @@
-"""``SendRepository`` over the ``outbound_sends`` table (see ``services.outbound``)."""
+"""``SendRepository`` over the ``outbound_sends`` table (see ``services.outbound.sends``)."""
 
 from __future__ import annotations
 

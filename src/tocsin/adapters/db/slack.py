@@ -8,7 +8,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from tocsin.adapters.db.schema import slack_channels, slack_messages
-from tocsin.services.slack_ports import IncidentChannel, Posted
+from tocsin.services.slack.ports import IncidentChannel, Posted
 
 _INSERT = {
     "postgresql": postgresql.insert(slack_messages).on_conflict_do_nothing(

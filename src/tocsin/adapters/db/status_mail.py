@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tocsin.adapters.db.schema import deliveries, status_customer_emails, status_subscribers
 from tocsin.domain.errors import Conflict
-from tocsin.services.statuspage_ports import CustomerEmail, Mail, Subscriber
+from tocsin.services.statuspage.ports import CustomerEmail, Mail, Subscriber
 
 MAIL = "mail"
 """The purpose of a status-page or customer mail in ``deliveries`` (pages: ``page``, ``fyi``)."""

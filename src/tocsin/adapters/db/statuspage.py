@@ -25,7 +25,7 @@ from tocsin.domain.statuspage import (
     PublicUpdate,
     UpdateStatus,
 )
-from tocsin.services.statuspage_ports import StatusChange
+from tocsin.services.statuspage.ports import StatusChange
 
 
 def _change_json(change: ComponentChange) -> dict[str, str]:

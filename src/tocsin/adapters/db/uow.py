@@ -28,21 +28,21 @@ from tocsin.adapters.db.slack import SqlSlackChannelRepository, SqlSlackMessageR
 from tocsin.adapters.db.statuspage import SqlStatusPageRepository
 from tocsin.adapters.db.users import SqlSessionRepository, SqlUserRepository
 from tocsin.adapters.db.wakeup import CHANNEL, Wakeup
-from tocsin.services.breach_ports import BreachRepository
-from tocsin.services.contact_ports import ContactRepository
-from tocsin.services.deploy_ports import DeployRepository
-from tocsin.services.evidence_ports import EvidenceRepository
-from tocsin.services.github_ports import GithubRepository
+from tocsin.services.access.ports import SessionRepository, UserRepository
+from tocsin.services.github.ports import GithubRepository
+from tocsin.services.incidents.deploy_ports import DeployRepository
+from tocsin.services.incidents.postmortem_ports import ComplianceReader, PostMortemRepository
 from tocsin.services.intake.ports import AlertRepository
-from tocsin.services.outbound_ports import SendRepository
-from tocsin.services.page_link_ports import InstallSecretRepository, PageLinkRepository
-from tocsin.services.paging import DeliveryRepository, EscalationRepository, FeedRepository
+from tocsin.services.outbound.ports import SendRepository
+from tocsin.services.paging.contact_ports import ContactRepository
+from tocsin.services.paging.page_link_ports import InstallSecretRepository, PageLinkRepository
+from tocsin.services.paging.ports import DeliveryRepository, EscalationRepository, FeedRepository
 from tocsin.services.ports import Clock, IncidentRepository, JobQueue, TimelineRepository, TokenRepository
-from tocsin.services.postmortem_ports import ComplianceReader, PostMortemRepository
-from tocsin.services.slack_ports import SlackChannelRepository, SlackMessageRepository
-from tocsin.services.statuspage_export import export_job
-from tocsin.services.statuspage_ports import StatusPageRepository
-from tocsin.services.user_ports import SessionRepository, UserRepository
+from tocsin.services.security.breach_ports import BreachRepository
+from tocsin.services.security.evidence_ports import EvidenceRepository
+from tocsin.services.slack.ports import SlackChannelRepository, SlackMessageRepository
+from tocsin.services.statuspage.export import export_job
+from tocsin.services.statuspage.ports import StatusPageRepository
 
 
 class SqlUnitOfWork:

@@ -28,7 +28,7 @@ from typing import Any
 
 import httpx
 
-from tocsin.services.github_ports import Issue, TrackerError, TrackerRateLimited
+from tocsin.services.github.ports import Issue, TrackerError, TrackerRateLimited
 
 API_VERSION = "2022-11-28"
 _UNKNOWN = object()

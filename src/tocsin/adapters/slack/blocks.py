@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from tocsin.adapters.i18n import N_
-from tocsin.adapters.i18n import gettext as _
 from tocsin.domain.markup import slack as esc
-from tocsin.services.slack_ops import ACK, ESCALATE, RESOLVE, SEVERITY
-from tocsin.services.slack_ports import Card
+from tocsin.platform.i18n import N_
+from tocsin.platform.i18n import gettext as _
+from tocsin.services.slack.ops import ACK, ESCALATE, RESOLVE, SEVERITY
+from tocsin.services.slack.ports import Card
 
 SEVERITIES = ("P0", "P1", "P2", "P3")
 

@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from tocsin.adapters.slack.blocks import attachments, blocks, fallback_text
-from tocsin.services.slack_ports import CARD_EVENT, Card, Posted, SlackRateLimited, SlackUnavailable
+from tocsin.services.slack.ports import CARD_EVENT, Card, Posted, SlackRateLimited, SlackUnavailable
 
 T = TypeVar("T")
 DEFAULT_RETRY_AFTER = 30.0

@@ -1,6 +1,6 @@
 """The ``slack`` notification channel: a direct message to the paged person.
 
-Implements the ``Channel`` Protocol (``services.paging``) next to email, webhook and console,
+Implements the ``Channel`` Protocol (``services.paging.ports``) next to email, webhook and console,
 so paging, FYIs, retries and the delivery record work as for any channel. The person is
 found by ``people[].slack_user_id``; one without it cannot be reached here (DeliveryFailed).
 """

@@ -3,7 +3,7 @@
 ``ingest_alerts`` classifies each alert with the source's label rules, finds the group's
 current incident (row-locked), lets ``domain.grouping`` decide, and writes alerts, incident,
 timeline and jobs together: ONE ``Change`` per notification, persisted once
-(``services.incidents.persist``, which every incident change goes through), so its reactions run
+(``services.incidents.incidents.persist``, which every incident change goes through), so its reactions run
 once — a new incident is announced once. When two transactions open an incident for the same
 group at once, the schema refuses the second (``Conflict``); it is rolled back and run again,
 and then attaches.
@@ -21,7 +21,7 @@ from tocsin.domain.grouping import GroupState, Intake, Outcome, Route
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.source import SourcePolicy
 from tocsin.services.context import Services
-from tocsin.services.incidents import persist
+from tocsin.services.incidents.incidents import persist
 from tocsin.services.ports import UnitOfWork
 
 MAX_ATTEMPTS = 5

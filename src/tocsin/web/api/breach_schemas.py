@@ -10,8 +10,8 @@ from tocsin.domain.breach import Assessment, Method, Notice, NoticeKind, Risk
 from tocsin.domain.breach_commands import MAX_COUNT
 from tocsin.domain.breach_communication import DeliveryState, Recipient, Summary
 from tocsin.domain.incident import MAX_TEXT
-from tocsin.services.breach_communication import CommunicationView
-from tocsin.services.breaches import BreachView
+from tocsin.services.security.breach_communication import CommunicationView
+from tocsin.services.security.breaches import BreachView
 from tocsin.web.schemas import BreachClockOut, UtcDatetime
 
 Label = Annotated[str, Field(min_length=1, max_length=200)]

@@ -17,10 +17,10 @@ from tocsin.domain.access import Actor
 from tocsin.domain.breach_communication import DeliveryState
 from tocsin.domain.errors import InvalidInput
 from tocsin.domain.incident import IncidentId
-from tocsin.services import breach_communication as communication
-from tocsin.services import breaches as use_cases
-from tocsin.services import incidents
-from tocsin.services.breaches import BreachView
+from tocsin.services.incidents import incidents
+from tocsin.services.security import breach_communication as communication
+from tocsin.services.security import breaches as use_cases
+from tocsin.services.security.breaches import BreachView
 from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES
 from tocsin.web.api.breach_schemas import (
     AssessmentIn,

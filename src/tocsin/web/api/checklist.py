@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tocsin.domain.checklist_ticks import MAX_NOTE
 from tocsin.domain.incident import IncidentId
-from tocsin.services import checklist as use_cases
+from tocsin.services.incidents import checklist as use_cases
 from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES
 from tocsin.web.api.incidents import IncidentPath
 from tocsin.web.auth import CurrentActor, current_actor

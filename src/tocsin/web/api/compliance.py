@@ -15,7 +15,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 from tocsin.domain.access import Actor
 from tocsin.domain.compliance import Check, SeverityFigures
 from tocsin.domain.incident import IncidentId
-from tocsin.services import compliance as use_cases
+from tocsin.services.incidents import compliance as use_cases
 from tocsin.web.api import API_PREFIX
 from tocsin.web.api.incidents import IncidentPath
 from tocsin.web.auth import CurrentActor, current_actor

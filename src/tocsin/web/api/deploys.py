@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 
 from tocsin.domain.deploy import Deploy
-from tocsin.services.deploys import list_deploys
+from tocsin.services.incidents.deploys import list_deploys
 from tocsin.web.api import API_PREFIX
 from tocsin.web.auth import CurrentActor, current_actor
 from tocsin.web.context import services_of

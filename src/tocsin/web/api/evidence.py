@@ -18,10 +18,10 @@ from starlette.concurrency import run_in_threadpool
 from tocsin.domain import restriction
 from tocsin.domain.access import Actor
 from tocsin.domain.incident import IncidentId
-from tocsin.services import evidence
-from tocsin.services import incidents as incident_cases
-from tocsin.services.evidence_logs import preserve_logs
-from tocsin.services.evidence_ports import LogSourceError, Receiver, TooLarge, chunks
+from tocsin.services.incidents import incidents as incident_cases
+from tocsin.services.security import evidence
+from tocsin.services.security.evidence_logs import preserve_logs
+from tocsin.services.security.evidence_ports import LogSourceError, Receiver, TooLarge, chunks
 from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES
 from tocsin.web.api.evidence_schemas import (
     BreakOut,

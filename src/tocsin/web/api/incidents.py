@@ -1,4 +1,4 @@
-"""``/api/v1/incidents``: each route parses, calls one use case from ``services.incidents``,
+"""``/api/v1/incidents``: each route parses, calls one use case from ``services.incidents.incidents``,
 renders. Roles are checked by the services; transactions are theirs too, so an error leaves
 nothing half-written."""
 
@@ -13,9 +13,10 @@ from tocsin.domain.access import Actor
 from tocsin.domain.alert import AlertCounts
 from tocsin.domain.breach import BreachClock
 from tocsin.domain.incident import Incident, IncidentId
-from tocsin.services import breaches, flags
-from tocsin.services import incidents as use_cases
+from tocsin.services.incidents import flags
+from tocsin.services.incidents import incidents as use_cases
 from tocsin.services.intake.alerts import alert_counts
+from tocsin.services.security import breaches
 from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES
 from tocsin.web.auth import CurrentActor, current_actor
 from tocsin.web.context import container_of, services_of

@@ -20,7 +20,8 @@ from tocsin.domain import restriction
 from tocsin.domain.access import Actor
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.isolation_record import ActionState, Attempt, Status
-from tocsin.services import incidents, isolation
+from tocsin.services.incidents import incidents
+from tocsin.services.security import isolation
 from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES
 from tocsin.web.api.incidents import IncidentPath
 from tocsin.web.auth import CurrentActor, current_actor

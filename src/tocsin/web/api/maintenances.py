@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from tocsin.domain.maintenance import Maintenance, MaintenanceStatus
-from tocsin.services import maintenance as use_cases
+from tocsin.services.statuspage import maintenance as use_cases
 from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES
 from tocsin.web.auth import CurrentActor, current_actor
 from tocsin.web.context import services_of

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from tocsin.adapters import ical
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.oncall import Shift
-from tocsin.services import escalation, feeds, oncall
+from tocsin.services.paging import escalation, feeds, oncall
 from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES
 from tocsin.web.auth import CurrentActor, current_actor
 from tocsin.web.context import container_of, services_of

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel
 
 from tocsin.domain.incident import IncidentId
-from tocsin.services import pages
+from tocsin.services.paging import pages
 from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES
 from tocsin.web.auth import CurrentActor, current_actor
 from tocsin.web.context import services_of

@@ -1,5 +1,5 @@
 """``/api/v1/incidents/{id}/postmortem`` and ``…/report.md``: the plan's Phase 4 over HTTP. Each
-route calls one use case of ``services.postmortem``; roles and transactions are theirs."""
+route calls one use case of ``services.incidents.postmortem``; roles and transactions are theirs."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import PlainTextResponse
 
 from tocsin.domain.incident import IncidentId
-from tocsin.services import postmortem as use_cases
+from tocsin.services.incidents import postmortem as use_cases
 from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES
 from tocsin.web.api.incidents import IncidentPath
 from tocsin.web.api.postmortem_schemas import PostMortemOut, PostMortemPatch, WaiveRequest

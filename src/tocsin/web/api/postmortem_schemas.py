@@ -9,8 +9,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from tocsin.domain import postmortem as domain
 from tocsin.domain.incident_report import Entry
-from tocsin.services.postmortem import PostMortemView
-from tocsin.services.postmortem_edit import Edit
+from tocsin.services.incidents.postmortem import PostMortemView
+from tocsin.services.incidents.postmortem_edit import Edit
 from tocsin.web.api import MAX_INT
 
 Line = Annotated[str, Field(max_length=domain.MAX_LINE * 2)]

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.security_steps import MAX_NOTE, MAX_OWNER, StepState, StepStatus
-from tocsin.services import security_procedure as use_cases
+from tocsin.services.security import procedure as use_cases
 from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES
 from tocsin.web.api.incidents import IncidentPath
 from tocsin.web.auth import CurrentActor, current_actor

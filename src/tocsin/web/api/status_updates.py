@@ -12,8 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.statuspage import ComponentStatus, PublicIncident, UpdateStatus
-from tocsin.services import customer_email
-from tocsin.services import statuspage as use_cases
+from tocsin.services.statuspage import customer_email
+from tocsin.services.statuspage import statuspage as use_cases
 from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES
 from tocsin.web.auth import CurrentActor, current_actor
 from tocsin.web.context import services_of

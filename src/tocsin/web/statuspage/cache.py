@@ -23,9 +23,9 @@ from typing import Any
 import structlog
 from starlette.concurrency import run_in_threadpool
 
-from tocsin.adapters import i18n
+from tocsin.platform import i18n
 from tocsin.services.context import Services
-from tocsin.services.statuspage_view import Snapshot, snapshot, version
+from tocsin.services.statuspage.view import Snapshot, snapshot, version
 from tocsin.web.headers import add_missing
 from tocsin.web.middleware import RequestObserver
 from tocsin.web.statuspage.pages import Renderer

@@ -1,5 +1,5 @@
 """The public page as files in a local directory: what ``statuspage.export_dir`` and
-``tocsin status export DIR`` write (``services.statuspage_export`` decides when).
+``tocsin status export DIR`` write (``services.statuspage.export`` decides when).
 
 Links are rooted at ``/``: serve the directory as the root of the status host. Besides the
 documents, the directory holds ``.tocsin-revision``, the status revision it shows.
@@ -14,14 +14,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tocsin.services.statuspage_view import Snapshot
+from tocsin.services.statuspage.view import Snapshot
 from tocsin.web.statuspage.pages import Renderer
 
 MARKER = ".tocsin-revision"
 
 
 class DirectorySite:
-    """A ``services.statuspage_export.StaticSite`` over ``directory`` (created when missing)."""
+    """A ``services.statuspage.export.StaticSite`` over ``directory`` (created when missing)."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory

@@ -11,7 +11,7 @@ from xml.sax.saxutils import escape
 
 from tocsin.domain.maintenance import Maintenance, MaintenanceUpdate
 from tocsin.domain.statuspage import PublicIncident, PublicUpdate
-from tocsin.services.statuspage_view import Snapshot, maintenance_path
+from tocsin.services.statuspage.view import Snapshot, maintenance_path
 from tocsin.web.statuspage.v2 import stable_id, ts
 
 

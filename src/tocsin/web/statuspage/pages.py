@@ -6,8 +6,8 @@ import json
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from tocsin.adapters import i18n
-from tocsin.services.statuspage_view import Snapshot
+from tocsin.platform import i18n
+from tocsin.services.statuspage.view import Snapshot
 from tocsin.web import i18n as web_i18n
 from tocsin.web.statuspage import feeds, v2
 

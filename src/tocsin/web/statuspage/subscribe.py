@@ -10,10 +10,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse
 
-from tocsin.adapters import i18n
-from tocsin.adapters.i18n import N_
 from tocsin.domain.errors import InvalidInput, NotFound
-from tocsin.services import subscribers
+from tocsin.platform import i18n
+from tocsin.platform.i18n import N_
+from tocsin.services.statuspage import subscribers
 from tocsin.web.context import services_of
 from tocsin.web.i18n import request_language
 from tocsin.web.statuspage.pages import environment

@@ -13,7 +13,7 @@ from typing import Any
 
 from tocsin.domain.maintenance import Maintenance, MaintenanceStatus, MaintenanceUpdate
 from tocsin.domain.statuspage import PublicIncident, PublicUpdate
-from tocsin.services.statuspage_view import ComponentView, Snapshot
+from tocsin.services.statuspage.view import ComponentView, Snapshot
 
 Json = dict[str, Any]
 

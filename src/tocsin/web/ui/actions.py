@@ -11,14 +11,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Request, Response
 
-from tocsin.adapters.i18n import gettext as _
 from tocsin.domain.errors import DomainError, InvalidInput, NotFound, PermissionDenied
 from tocsin.domain.incident import MAX_TEXT, Impact, Incident, IncidentId
 from tocsin.domain.note import NoteKind
 from tocsin.domain.security_steps import MAX_OWNER, StepState
 from tocsin.domain.severity import Severity
-from tocsin.services import checklist, escalation, flags, security_procedure
-from tocsin.services import incidents as use_cases
+from tocsin.platform.i18n import gettext as _
+from tocsin.services.incidents import checklist, flags
+from tocsin.services.incidents import incidents as use_cases
+from tocsin.services.paging import escalation
+from tocsin.services.security import procedure as security_procedure
 from tocsin.web.api import MAX_BODY_BYTES
 from tocsin.web.context import services_of
 from tocsin.web.ui.render import fragment, redirect

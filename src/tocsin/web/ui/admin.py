@@ -9,9 +9,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 from sqlalchemy.engine import make_url
 
-from tocsin.adapters.i18n import gettext as _
 from tocsin.domain.access import Role
 from tocsin.domain.severity import Severity
+from tocsin.platform.i18n import gettext as _
 from tocsin.services.ports import JobStatus
 from tocsin.web.api import MAX_BIGINT, MAX_BODY_BYTES
 from tocsin.web.context import container_of

@@ -11,15 +11,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
-from tocsin.adapters.i18n import gettext as _
 from tocsin.domain import restriction
 from tocsin.domain.access import Actor
 from tocsin.domain.breach import Risk
 from tocsin.domain.errors import DomainError, NotFound, PermissionDenied
 from tocsin.domain.incident import Incident, IncidentId
-from tocsin.services import breach_communication as communication
-from tocsin.services import breaches as use_cases
-from tocsin.services import incidents
+from tocsin.platform.i18n import gettext as _
+from tocsin.services.incidents import incidents
+from tocsin.services.security import breach_communication as communication
+from tocsin.services.security import breaches as use_cases
 from tocsin.web.api import MAX_BODY_BYTES
 from tocsin.web.api.breaches import STYLESHEET, csv_text
 from tocsin.web.breach_html import dossier_html

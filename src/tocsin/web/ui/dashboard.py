@@ -9,8 +9,8 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents as use_cases
-from tocsin.services import postmortem
+from tocsin.services.incidents import incidents as use_cases
+from tocsin.services.incidents import postmortem
 from tocsin.services.ports import IncidentFilter
 from tocsin.web.context import container_of, services_of
 from tocsin.web.ui import views

@@ -12,14 +12,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Path, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from tocsin.adapters.i18n import gettext as _
 from tocsin.domain import restriction
 from tocsin.domain.access import Role
 from tocsin.domain.errors import DomainError, PermissionDenied
 from tocsin.domain.incident import Incident, IncidentId
-from tocsin.services import evidence
-from tocsin.services.evidence_logs import preserve_logs
-from tocsin.services.evidence_ports import LogSourceError, Receiver, TooLarge
+from tocsin.platform.i18n import gettext as _
+from tocsin.services.security import evidence
+from tocsin.services.security.evidence_logs import preserve_logs
+from tocsin.services.security.evidence_ports import LogSourceError, Receiver, TooLarge
 from tocsin.web.api import MAX_BODY_BYTES
 from tocsin.web.api.evidence import cleared, file_response
 from tocsin.web.context import container_of, services_of

@@ -12,7 +12,7 @@ from tocsin.domain.errors import DomainError, PermissionDenied
 from tocsin.domain.incident import MAX_TEXT, MAX_TITLE
 from tocsin.domain.lifecycle import Phase
 from tocsin.domain.severity import Severity
-from tocsin.services import incidents as use_cases
+from tocsin.services.incidents import incidents as use_cases
 from tocsin.services.ports import IncidentFilter
 from tocsin.web.api import MAX_BODY_BYTES
 from tocsin.web.context import container_of, services_of

@@ -18,7 +18,8 @@ from tocsin.domain.access import Role
 from tocsin.domain.errors import DomainError, InvalidInput, PermissionDenied
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.isolation import MAX_PARAM
-from tocsin.services import incidents, isolation
+from tocsin.services.incidents import incidents
+from tocsin.services.security import isolation
 from tocsin.web.api import MAX_BODY_BYTES
 from tocsin.web.context import services_of
 from tocsin.web.ui.render import page, redirect

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tocsin.domain.severity import Severity
-from tocsin.services import oncall
 from tocsin.services.context import Services
+from tocsin.services.paging import oncall
 
 
 @dataclass(frozen=True, slots=True)

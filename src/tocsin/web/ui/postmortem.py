@@ -9,11 +9,11 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, StringConstraints
 
-from tocsin.adapters.i18n import gettext as _
 from tocsin.domain.errors import DomainError, PermissionDenied
 from tocsin.domain.incident import IncidentId
-from tocsin.services import postmortem as use_cases
-from tocsin.services.postmortem_edit import Edit
+from tocsin.platform.i18n import gettext as _
+from tocsin.services.incidents import postmortem as use_cases
+from tocsin.services.incidents.postmortem_edit import Edit
 from tocsin.web.api import MAX_BODY_BYTES
 from tocsin.web.context import container_of, services_of
 from tocsin.web.ui.actions import IncidentPath

@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime
 
 from tocsin.domain import postmortem as domain
 from tocsin.domain.errors import InvalidInput
-from tocsin.services.postmortem import PostMortemView
-from tocsin.services.postmortem_edit import Edit
+from tocsin.services.incidents.postmortem import PostMortemView
+from tocsin.services.incidents.postmortem_edit import Edit
 
 _ITEM = re.compile(r"^(?:#(?P<id>\d{1,9})\s+)?(?:\[(?P<done>[ xX])\]\s*)?(?P<rest>.*)$")
 

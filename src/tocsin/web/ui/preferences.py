@@ -7,10 +7,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 
-from tocsin.adapters import i18n
-from tocsin.adapters.i18n import gettext as _
 from tocsin.domain.errors import InvalidInput
-from tocsin.services import users
+from tocsin.platform import i18n
+from tocsin.platform.i18n import gettext as _
+from tocsin.services.access import users
 from tocsin.web import i18n as web_i18n
 from tocsin.web.api import MAX_BODY_BYTES
 from tocsin.web.context import services_of

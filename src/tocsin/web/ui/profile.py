@@ -14,16 +14,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, Response
 
-from tocsin.adapters.i18n import gettext as _
-from tocsin.adapters.i18n import ngettext
 from tocsin.domain import contacts as domain
 from tocsin.domain.access import Role
 from tocsin.domain.contacts import DEFAULT_RULE, PersonRule, QuietHours, RuleEntry
 from tocsin.domain.errors import InvalidInput, NotFound
 from tocsin.domain.notification import Person
 from tocsin.domain.user import WebSession
-from tocsin.services import contacts, profile
-from tocsin.services.profile import CodeCheck
+from tocsin.platform.i18n import gettext as _
+from tocsin.platform.i18n import ngettext
+from tocsin.services.paging import contacts, profile
+from tocsin.services.paging.profile import CodeCheck
 from tocsin.web.api import MAX_BODY_BYTES
 from tocsin.web.context import services_of
 from tocsin.web.ui.render import page, redirect

@@ -14,11 +14,11 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from tocsin import __version__
-from tocsin.adapters import i18n
-from tocsin.adapters.i18n import gettext as _
 from tocsin.domain import localtime
 from tocsin.domain.access import Role
 from tocsin.domain.user import WebSession
+from tocsin.platform import i18n
+from tocsin.platform.i18n import gettext as _
 from tocsin.web import i18n as web_i18n
 from tocsin.web import labels
 from tocsin.web.context import container_of

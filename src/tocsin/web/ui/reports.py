@@ -8,11 +8,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 
-from tocsin.adapters.i18n import gettext as _
 from tocsin.domain.compliance import SeverityFigures
 from tocsin.domain.duration import format_duration
 from tocsin.domain.errors import InvalidInput
-from tocsin.services import compliance
+from tocsin.platform.i18n import gettext as _
+from tocsin.services.incidents import compliance
 from tocsin.web.context import container_of, services_of
 from tocsin.web.ui.charts import Bar, bars
 from tocsin.web.ui.render import page

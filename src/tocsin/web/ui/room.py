@@ -10,12 +10,14 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path, Query, Request, Response
 from markupsafe import Markup
 
-from tocsin.adapters.i18n import N_
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.security_steps import StepState, StepStatus
 from tocsin.domain.severity import Severity
-from tocsin.services import checklist, compliance, diagnostics, pages, runbooks, security_procedure
-from tocsin.services import incidents as use_cases
+from tocsin.platform.i18n import N_
+from tocsin.services.incidents import checklist, compliance, diagnostics, runbooks
+from tocsin.services.incidents import incidents as use_cases
+from tocsin.services.paging import pages
+from tocsin.services.security import procedure as security_procedure
 from tocsin.web.context import container_of, services_of
 from tocsin.web.labels import event_label
 from tocsin.web.markdown import render_markdown

@@ -11,9 +11,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIRoute
 
-from tocsin.adapters.i18n import gettext as _
 from tocsin.domain.errors import DomainError
-from tocsin.services.signin import TooManyAttempts
+from tocsin.platform.i18n import gettext as _
+from tocsin.services.access.signin import TooManyAttempts
 from tocsin.web import i18n
 from tocsin.web.errors import (
     DOMAIN_STATUS,

@@ -17,7 +17,7 @@ from fastapi import Depends, Request, Response
 
 from tocsin.domain.access import Role
 from tocsin.domain.user import SESSION_LIFETIME, WebSession
-from tocsin.services import signin
+from tocsin.services.access import signin
 from tocsin.web import i18n
 from tocsin.web.context import container_of, services_of
 

@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request, Response
 
-from tocsin.adapters.i18n import gettext as _
 from tocsin.domain.errors import DomainError
-from tocsin.services import signin
+from tocsin.platform.i18n import gettext as _
+from tocsin.services.access import signin
 from tocsin.web import i18n
 from tocsin.web.api import MAX_BODY_BYTES
 from tocsin.web.context import container_of, services_of

@@ -8,11 +8,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path, Request, Response
 
-from tocsin.adapters.i18n import gettext as _
 from tocsin.domain.errors import DomainError, InvalidInput, PermissionDenied
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.statuspage import MAX_BODY, UpdateStatus
-from tocsin.services import statuspage
+from tocsin.platform.i18n import gettext as _
+from tocsin.services.statuspage import statuspage
 from tocsin.web.api import MAX_BODY_BYTES
 from tocsin.web.context import services_of
 from tocsin.web.ui.render import redirect

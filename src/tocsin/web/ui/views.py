@@ -7,11 +7,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from tocsin.adapters.i18n import N_
-from tocsin.adapters.i18n import gettext as _
 from tocsin.domain.incident import Incident
 from tocsin.domain.severity import Plan, SeverityLevel
 from tocsin.domain.sla import SlaState
+from tocsin.platform.i18n import N_
+from tocsin.platform.i18n import gettext as _
 from tocsin.web.ui.render import duration
 
 # How the severity reads without colour: a shape and the plan's own words.
