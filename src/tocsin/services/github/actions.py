@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from tocsin.domain import drill, markup
-from tocsin.domain.events import EventKind, JobKind, JobRequest, TimelineEvent
+from tocsin.domain.events import EventKind, TimelineEvent
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.postmortem import ActionItem
 from tocsin.services.context import Services
@@ -30,15 +30,6 @@ _MARK = re.compile(r"<!-- tocsin-action-(\d+)-(\d+) -->")
 
 def marker(incident_id: int, item_id: int) -> str:
     return f"<!-- tocsin-action-{incident_id}-{item_id} -->"
-
-
-def sync_job(incident_id: int, at: datetime) -> JobRequest:
-    return JobRequest(
-        JobKind.GITHUB_ACTIONS,
-        at,
-        {"incident_id": incident_id},
-        f"github.actions:{incident_id}:{at.isoformat()}",
-    )
 
 
 def _body(svc: Services, incident_id: int, title: str, item: ActionItem) -> str:

@@ -20,7 +20,6 @@ from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.lifecycle import Phase
 from tocsin.domain.postmortem import PostMortem
 from tocsin.services.context import Services
-from tocsin.services.github import actions as github_actions
 from tocsin.services.incidents.postmortem_edit import Edit, apply_edit
 from tocsin.services.ports import UnitOfWork
 
@@ -195,7 +194,7 @@ def edit(svc: Services, incident_id: IncidentId, change: Edit, *, by: Actor) -> 
         if updated != pm:
             uow.postmortems.save(updated, at)
             if svc.github is not None and updated.action_items != pm.action_items:
-                uow.jobs.enqueue([github_actions.sync_job(incident_id, at)])
+                uow.jobs.enqueue([actions_job(incident_id, at)])
             uow.commit()
     return updated
 
@@ -259,3 +258,14 @@ def overdue(svc: Services, *, by: Actor) -> list[tuple[PostMortem, Incident]]:
     with svc.read() as uow:
         late = uow.postmortems.overdue(svc.clock.now())
         return [(pm, restriction.view(by, uow.incidents.get(IncidentId(pm.incident_id)))) for pm in late]
+
+
+def actions_job(incident_id: int, at: datetime) -> JobRequest:
+    """The ``github.actions`` job that aligns the action items' GitHub issues (the GitHub feature
+    handles it; the post-mortem only says that its items changed)."""
+    return JobRequest(
+        JobKind.GITHUB_ACTIONS,
+        at,
+        {"incident_id": incident_id},
+        f"github.actions:{incident_id}:{at.isoformat()}",
+    )
