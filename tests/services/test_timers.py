@@ -2,7 +2,8 @@ from datetime import timedelta
 
 from tocsin.domain.events import EventKind
 from tocsin.domain.severity import Severity
-from tocsin.services.incidents import incidents, timers
+from tocsin.services.incidents import incidents
+from tocsin.services.paging import timers
 
 
 def fire(container, services, payload):

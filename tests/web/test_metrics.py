@@ -14,7 +14,7 @@ from structlog.testing import capture_logs
 from tocsin import bootstrap
 from tocsin.config import Settings
 from tocsin.domain.events import JobKind, JobRequest
-from tocsin.services.incidents import timers
+from tocsin.services.paging import timers
 from tocsin.web.app import create_app
 from tocsin.web.metrics import CachedHistograms
 

@@ -19,7 +19,7 @@ config = typer.Typer(help="The plan as configuration (tocsin.yaml).", no_args_is
 @db.command()
 def upgrade() -> None:
     """Apply every pending migration (safe to run repeatedly)."""
-    from tocsin.adapters.db import migrate
+    from tocsin.bootstrap.database import migrate
 
     url = settings().database.url
     migrate.upgrade(url)
@@ -31,8 +31,8 @@ def backup(
     destination: Annotated[Path, typer.Argument(help="The file to write (it must not exist).")],
 ) -> None:
     """A consistent copy of the database while tocsin runs (SQLite online backup, or pg_dump)."""
-    from tocsin.adapters.db.backup import BackupError
-    from tocsin.adapters.db.backup import backup as copy
+    from tocsin.bootstrap.database import BackupError
+    from tocsin.bootstrap.database import backup as copy
 
     if destination.exists():
         raise fail(f"{destination} exists: choose a new file name (backups are never overwritten)", 2)
@@ -47,7 +47,7 @@ def backup(
 @db.command()
 def current() -> None:
     """The schema revision of the database, and whether it is up to date."""
-    from tocsin.adapters.db import migrate
+    from tocsin.bootstrap.database import migrate
 
     url = settings().database.url
     revision = migrate.current(url)

@@ -12,7 +12,7 @@ import uvicorn
 from starlette.types import ASGIApp
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from tocsin.adapters.db import migrate
+from tocsin.bootstrap.database import migrate
 from tocsin.cli.runtime import build_container, fail, out, settings
 from tocsin.config import Settings
 from tocsin.config.secrets import secret_values

@@ -11,8 +11,8 @@ from typing import Protocol
 from fastapi import Depends, FastAPI
 from starlette.types import Receive, Scope, Send
 
-from tocsin.adapters.db.migrate import head
 from tocsin.bootstrap import Container
+from tocsin.bootstrap.database import migrate
 from tocsin.services.paging.phone_replies import PhoneReplyService
 from tocsin.web import deploy_hook, docs, github_hook, health, intake, slack
 from tocsin.web import page_link as page_link_routes
@@ -70,7 +70,7 @@ def create_app(container: Container) -> TocsinApp:
         dependencies=[Depends(refuse_unstorable)],  # every route: no text the database cannot store
     )
     app.state.container = container
-    app.state.schema_head = head()
+    app.state.schema_head = migrate.head()
     app.state.phone_replies = PhoneReplyService(container.services)  # web/twilio_hook.py
     app.state.metrics = AppMetrics(container.engine, container.jobs, container.clock)
     install_error_handlers(app)

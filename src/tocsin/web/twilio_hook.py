@@ -25,7 +25,7 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
-from tocsin.adapters.twilio import voice as spoken_language
+from tocsin.bootstrap.formats import spoken_language
 from tocsin.domain.text import storable
 from tocsin.platform.i18n import gettext as _
 from tocsin.services.paging.phone_ports import PhoneReplies

@@ -16,7 +16,7 @@ from types import TracebackType
 
 import structlog
 
-from tocsin.adapters.db.jobs import JobStore
+from tocsin.bootstrap.database import JobStore
 from tocsin.services.ports import Clock, Job
 
 log = structlog.get_logger(__name__)

@@ -21,8 +21,8 @@ from tocsin.domain.events import JobKind
 from tocsin.services.context import Services
 from tocsin.services.github import actions as github_actions
 from tocsin.services.github import github
-from tocsin.services.incidents import deploys, postmortem_reminders, timers
-from tocsin.services.paging import escalation, notify
+from tocsin.services.incidents import deploys, postmortem_reminders
+from tocsin.services.paging import escalation, notify, timers
 from tocsin.services.ports import UnitOfWork
 from tocsin.services.security import breach_communication, breach_reminders
 from tocsin.services.slack import channels as slack_channels

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel, ConfigDict
 
-from tocsin.adapters import ical
+from tocsin.bootstrap.formats import ical
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.oncall import Shift
 from tocsin.services.paging import escalation, feeds, oncall
