@@ -93,7 +93,7 @@ def test_a_public_update_enqueues_its_export_in_the_same_transaction(container, 
     assert job.status == "pending"
 
 
-def test_a_change_rolled_back_enqueues_nothing(container, services, clock):
+def test_a_change_rolled_back_enqueues_nothing(container, services, clock, responder):
     planned = a_maintenance(
         "m1",
         "u1",
@@ -106,12 +106,19 @@ def test_a_change_rolled_back_enqueues_nothing(container, services, clock):
     )
     with services.uow() as uow:
         uow.statuspage.save_maintenance(planned)
+        statuspage_export.public_changed(services, uow)  # what a use case says before committing
         uow.rollback()
         uow.commit()  # the next transaction changed nothing public
     assert _exports(container) == []
-    with services.uow() as uow:
-        uow.statuspage.save_maintenance(planned)
-        uow.commit()
+    maintenance.schedule(
+        services,
+        name="Database upgrade",
+        message="Planned.",
+        scheduled_for=clock.now() + timedelta(days=1),
+        scheduled_until=clock.now() + timedelta(days=1, hours=1),
+        components=["api"],
+        by=responder,
+    )
     assert [j.key for j in _exports(container)] == [f"statuspage.export:{version(services)}"]
 
 

@@ -74,13 +74,10 @@ def build(
     clock = clock or SystemClock()
     engine = create_engine(settings.database.url, echo=settings.database.echo)
     max_attempts = settings.worker.max_attempts
-    status_export = settings.statuspage.export_dir is not None
     wakeup = Wakeup()
 
     def unit_of_work() -> SqlUnitOfWork:
-        return SqlUnitOfWork(
-            engine, clock, max_attempts=max_attempts, status_export=status_export, wakeup=wakeup
-        )
+        return SqlUnitOfWork(engine, clock, max_attempts=max_attempts, wakeup=wakeup)
 
     def read_only() -> SqlUnitOfWork:
         return SqlUnitOfWork(engine, clock, max_attempts=max_attempts, read_only=True)

@@ -18,6 +18,8 @@ def build_statuspage(settings: Settings, static_site: SiteFactory | None = None)
     """``static_site`` opens ``statuspage.export_dir``: the renderer it needs lives in the web
     layer, out of this module's reach, so the entrypoint passes it in."""
     config = settings.statuspage.to_domain(settings.server.base_url)
+    if settings.statuspage.export_dir is not None:
+        config = replace(config, exports=True)
     if settings.statuspage.export_dir is not None and static_site is not None:
         config = replace(config, export=static_site(Path(settings.statuspage.export_dir)))
     hooks = settings.statuspage.webhooks

@@ -74,8 +74,6 @@ class SqlStatusPageRepository(SqlStatusMailRows):
 
     def __init__(self, conn: Connection) -> None:
         super().__init__(conn)
-        self.bumped = False
-        """The revision was bumped in this transaction (the unit of work resets it)."""
 
     def _public(self, row: RowMapping | None) -> PublicIncident | None:
         if row is None:
@@ -176,7 +174,6 @@ class SqlStatusPageRepository(SqlStatusMailRows):
             self._bump()
 
     def _bump(self) -> None:
-        self.bumped = True
         done = self._conn.execute(
             status_revision.update()
             .where(status_revision.c.id == 1)

@@ -41,7 +41,6 @@ from tocsin.services.ports import Clock, IncidentRepository, JobQueue, TimelineR
 from tocsin.services.security.breach_ports import BreachRepository
 from tocsin.services.security.evidence_ports import EvidenceRepository
 from tocsin.services.slack.ports import SlackChannelRepository, SlackMessageRepository
-from tocsin.services.statuspage.export import export_job
 from tocsin.services.statuspage.ports import StatusPageRepository
 
 
@@ -54,9 +53,6 @@ class SqlUnitOfWork:
     The transaction begins at the first statement (on SQLite with ``BEGIN IMMEDIATE``). After
     ``commit()`` or ``rollback()`` the next statement begins a new transaction; leaving the
     block rolls back whatever was not committed and returns the connection to the pool.
-
-    With ``status_export``, committing a transaction that changed the public status page
-    enqueues the ``statuspage.export`` job for the revision it reached, in that transaction.
     """
 
     incidents: IncidentRepository
@@ -82,7 +78,6 @@ class SqlUnitOfWork:
     page_links: PageLinkRepository
     install_secrets: InstallSecretRepository
     contacts: ContactRepository
-    _statuspage: SqlStatusPageRepository
     _queue: SqlJobQueue
 
     def __init__(
@@ -92,12 +87,10 @@ class SqlUnitOfWork:
         *,
         max_attempts: int,
         read_only: bool = False,
-        status_export: bool = False,
         wakeup: Wakeup | None = None,
     ) -> None:
         self._engine = engine
         self._read_only = read_only
-        self._status_export = status_export
         self._clock = clock
         self._max_attempts = max_attempts
         self._conn: Connection | None = None
@@ -130,7 +123,7 @@ class SqlUnitOfWork:
         self.github = SqlGithubRepository(conn)
         self.slack_messages = SqlSlackMessageRepository(conn)
         self.slack_channels = SqlSlackChannelRepository(conn)
-        self.statuspage = self._statuspage = SqlStatusPageRepository(conn)
+        self.statuspage = SqlStatusPageRepository(conn)
         self.postmortems = SqlPostMortemRepository(conn)
         self.compliance = SqlComplianceReader(conn)
         self.deploys = SqlDeployRepository(conn)
@@ -161,21 +154,16 @@ class SqlUnitOfWork:
         if self._read_only:
             raise RuntimeError("a read-only unit of work cannot commit")
         conn = self.connection
-        if self._status_export and self._statuspage.bumped:
-            revision = int(self._statuspage.version())
-            self.jobs.enqueue([export_job(revision, self._clock.now())])
         wakeup = self._wakeup if self._queue.due_soon else None  # a job due (soon): wake the workers
         if wakeup is not None and is_postgresql(conn):  # delivered to other processes if this commits
             conn.execute(sa.select(sa.func.pg_notify(CHANNEL, wakeup.token)))
         conn.commit()
-        self._statuspage.bumped = False
         self._queue.due_soon = False
         if wakeup is not None:
             wakeup.notify()
 
     def rollback(self) -> None:
         self.connection.rollback()
-        self._statuspage.bumped = False
         self._queue.due_soon = False
 
     def hold(self, topic: str, key: int) -> None:

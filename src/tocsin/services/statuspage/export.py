@@ -59,6 +59,14 @@ def export_job(revision: int, at: datetime) -> JobRequest:
     )
 
 
+def public_changed(svc: Services, uow: UnitOfWork) -> None:
+    """A use case that changed the public page (a published update, component statuses, a
+    maintenance) says so before it commits: with an export directory, this enqueues the
+    ``statuspage.export`` job of the revision the change reached, in the same transaction."""
+    if svc.statuspage.exports:
+        uow.jobs.enqueue([export_job(int(uow.statuspage.version()), svc.clock.now())])
+
+
 def export(svc: Services, site: StaticSite, *, force: bool = False) -> Exported:
     """Write the current page into ``site`` unless it already holds the current revision
     (``force`` writes anyway: ``tocsin status export`` into a directory of the user's choice).

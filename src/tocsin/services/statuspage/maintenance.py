@@ -10,7 +10,7 @@ from tocsin.domain.access import Actor, Role
 from tocsin.domain.errors import InvalidInput, NotFound
 from tocsin.domain.maintenance import Maintenance, MaintenanceStatus
 from tocsin.services.context import Services
-from tocsin.services.statuspage import subscribers
+from tocsin.services.statuspage import export, subscribers
 from tocsin.services.statuspage.statuspage import new_public_id
 
 
@@ -55,6 +55,7 @@ def schedule(
         uow.statuspage.save_maintenance(created)
         subscribers.notify_maintenance_webhooks(svc, uow, created)
         subscribers.notify_maintenance(svc, uow, created)
+        export.public_changed(svc, uow)
         uow.commit()
     return created
 
@@ -71,6 +72,7 @@ def post_update(
         uow.statuspage.save_maintenance(updated)
         subscribers.notify_maintenance_webhooks(svc, uow, updated)
         subscribers.notify_maintenance(svc, uow, updated)
+        export.public_changed(svc, uow)
         uow.commit()
     return updated
 

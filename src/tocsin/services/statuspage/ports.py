@@ -31,6 +31,9 @@ class StatusPageConfig:
     webhook_poster: WebhookPoster | None = field(default=None, compare=False)
     export: StaticSite | None = field(default=None, compare=False)
     """``statuspage.export_dir``, kept up to date by the ``statuspage.export`` job (None: off)."""
+    exports: bool = False
+    """``statuspage.export_dir`` is set: a use case that changes the public page enqueues the
+    export job, even in a process that cannot write the directory (``export`` None there)."""
 
     def component(self, key: str) -> Component | None:
         return next((c for c in self.components if c.key == key), None)

@@ -21,7 +21,7 @@ from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.statuspage import ComponentChange, ComponentStatus, PublicIncident, UpdateStatus
 from tocsin.services.context import Services
 from tocsin.services.ports import UnitOfWork
-from tocsin.services.statuspage import customer_email, subscribers
+from tocsin.services.statuspage import customer_email, export, subscribers
 from tocsin.services.statuspage.ports import StatusChange
 
 SYSTEM_ACTOR = "tocsin"
@@ -180,6 +180,7 @@ def post_status_update(
         uow.timeline.append(
             incident.id, [_posted_event(incident, posted, by.name, first=not public.published)]
         )
+        export.public_changed(svc, uow)
         uow.commit()
     return posted
 
