@@ -37,7 +37,7 @@ def test_the_names_of_the_walk_are_defined_in_the_files_it_names():
         "domain/grouping.py": ["def route", "def open_group", "def absorb"],
         "services/paging/escalation.py": ["def react"],
         "services/paging/notify.py": ["def announce", "def deliver"],
-        "services/incidents/timers.py": ["def fire_ack_deadline"],
+        "services/paging/timers.py": ["def fire_ack_deadline"],
         "adapters/channels/email.py": ["class EmailChannel", "def send"],
     }
     missing = [(f, name) for f, names in named.items() for name in names if name not in sources[f]]
