@@ -13,7 +13,6 @@ answers 403 as GitHub does for an App installation token (``app_token``).
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -22,8 +21,9 @@ from typing import Any
 
 from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
+
+from tests import wsgi_server
 
 SPEC = Path(__file__).resolve().parent / "data" / "contracts" / "github-issues.openapi.json"
 TOKEN = "github_pat_test_token"
@@ -261,33 +261,9 @@ def _openapi(base_url: str) -> OpenAPI:
     return OpenAPI.from_dict(spec)
 
 
-@dataclass
-class Server:
-    """One server for the session; ``fake`` is swapped for a fresh one per test."""
-
-    url: str
-    fake: FakeGitHub
-    stop: Any
-
-    def reset(self) -> FakeGitHub:
-        self.fake = FakeGitHub(base_url=self.url)
-        return self.fake
+Server = wsgi_server.Server[FakeGitHub]
 
 
 def serve() -> Server:
-    holder: list[Server] = []
-
-    def app(environ: Any, start_response: Any) -> Iterator[bytes]:
-        return holder[0].fake.wsgi(environ, start_response)
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    url = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-
-    def stop() -> None:
-        server.shutdown()
-        thread.join(5)
-
-    holder.append(Server(url, FakeGitHub(base_url=url), stop))
-    return holder[0]
+    """One server for the session; ``reset`` swaps in a fresh fake per test."""
+    return wsgi_server.serve(lambda url: FakeGitHub(base_url=url))

@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jsonschema
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
+
+from tests import wsgi_server
 
 TOKEN = "tk_ntfytesttokenneverlogged0000"
 TOPIC = {"type": "string", "pattern": "^[-_A-Za-z0-9]{1,64}$"}
@@ -125,30 +126,9 @@ def _answer(status: int, body: dict[str, Any]) -> Response:
     return Response(json.dumps(body), status=status, content_type="application/json")
 
 
-@dataclass
-class Server:
-    url: str
-    fake: FakeNtfy
-    stop: Any
-
-    def reset(self) -> FakeNtfy:
-        self.fake = FakeNtfy()
-        return self.fake
+Server = wsgi_server.Server[FakeNtfy]
 
 
 def serve() -> Server:
-    holder: list[Server] = []
-
-    def app(environ: Any, start_response: Any) -> Iterator[bytes]:
-        return holder[0].fake.wsgi(environ, start_response)
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-
-    def stop() -> None:
-        server.shutdown()
-        thread.join(5)
-
-    holder.append(Server(f"http://127.0.0.1:{server.server_port}", FakeNtfy(), stop))
-    return holder[0]
+    """One server for the session; ``reset`` swaps in a fresh fake per test."""
+    return wsgi_server.serve(lambda url: FakeNtfy())

@@ -35,8 +35,9 @@ import httpx
 from openapi_core import OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
 from twilio.request_validator import RequestValidator
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
+
+from tests import wsgi_server
 
 SPEC = Path(__file__).resolve().parent / "data" / "contracts" / "twilio-messages-calls.openapi.json"
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
@@ -267,33 +268,9 @@ def _json(status: int, body: dict[str, Any]) -> Response:
     return Response(json.dumps(body), status=status, content_type="application/json; charset=utf-8")
 
 
-@dataclass
-class Server:
-    """One server; ``fake`` is swapped for a fresh one per test (``reset``)."""
-
-    url: str
-    fake: FakeTwilio
-    stop: Any
-
-    def reset(self) -> FakeTwilio:
-        self.fake = FakeTwilio(base_url=self.url)
-        return self.fake
+Server = wsgi_server.Server[FakeTwilio]
 
 
 def serve() -> Server:
-    holder: list[Server] = []
-
-    def app(environ: Any, start_response: Any) -> Iterator[bytes]:
-        return holder[0].fake.wsgi(environ, start_response)
-
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    url = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-
-    def stop() -> None:
-        server.shutdown()
-        thread.join(5)
-
-    holder.append(Server(url, FakeTwilio(base_url=url), stop))
-    return holder[0]
+    """One server for the session; ``reset`` swaps in a fresh fake per test."""
+    return wsgi_server.serve(lambda url: FakeTwilio(base_url=url))
