@@ -153,7 +153,7 @@ def test_a_scrape_never_waits_for_the_sqlite_write_lock(client, container, db_ur
 
 
 def test_histograms_are_served_from_the_last_reading_and_refreshed_when_old(container):
-    histograms = CachedHistograms(container.engine, max_age=0.0)
+    histograms = CachedHistograms(container.figures, max_age=0.0)
     first = histograms.get()
     assert histograms.get() is first  # stale: served as is, re-read in the background
     deadline = time.monotonic() + 5

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 
 from tocsin.adapters.clock import SystemClock
 from tocsin.adapters.db.engine import create_engine
+from tocsin.adapters.db.figures import SqlIncidentFigures
 from tocsin.adapters.db.jobs import JobStore
 from tocsin.adapters.db.uow import SqlUnitOfWork
 from tocsin.adapters.db.wakeup import Listener, Wakeup
@@ -33,6 +34,7 @@ from tocsin.config import Settings
 from tocsin.config.checklists import build_checklists
 from tocsin.services.access.ports import PasswordHasher
 from tocsin.services.context import Services
+from tocsin.services.incidents.figures import IncidentFigures
 from tocsin.services.intake.kinds import HookKinds
 from tocsin.services.ports import Clock
 from tocsin.services.statuspage.export import SiteFactory
@@ -48,6 +50,11 @@ class Container:
     passwords: PasswordHasher
     wakeup: Wakeup = field(default_factory=Wakeup)  # rung when a commit enqueued jobs due now
     hook_kinds: HookKinds = HOOK_KINDS  # the webhook source kinds: route, parser, credentials, label
+
+    @property
+    def figures(self) -> IncidentFigures:
+        """The read model behind ``/metrics`` (aggregate queries, read-only)."""
+        return SqlIncidentFigures(self.engine)
 
     def close(self) -> None:
         """Close the engine's pooled connections; the container is unusable afterwards."""

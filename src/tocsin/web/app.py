@@ -72,7 +72,7 @@ def create_app(container: Container) -> TocsinApp:
     app.state.container = container
     app.state.schema_head = migrate.head()
     app.state.phone_replies = PhoneReplyService(container.services)  # web/twilio_hook.py
-    app.state.metrics = AppMetrics(container.engine, container.jobs, container.clock)
+    app.state.metrics = AppMetrics(container.figures, container.jobs, container.clock)
     install_error_handlers(app)
     document_problems(app)  # every error a problem document, in the published schema too
     app.include_router(incidents.router)

@@ -21,29 +21,21 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Literal, Protocol
 
-import sqlalchemy as sa
 import structlog
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily, Metric
 from prometheus_client.registry import Collector
-from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from tocsin.adapters.db.engine import read_connection, selective_in
-from tocsin.adapters.db.schema import incidents, timeline_events
-from tocsin.domain.events import EventKind
-from tocsin.domain.lifecycle import Phase
-from tocsin.domain.severity import Severity
+from tocsin.services.incidents.figures import IncidentFigures
 from tocsin.services.ports import Clock
 
 _log = structlog.get_logger("tocsin.web.metrics")
 
-OPEN_PHASES = tuple(phase.value for phase in Phase if phase.is_open)
 # Anything else is counted as "other": a client must not be able to mint label values.
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
@@ -56,67 +48,22 @@ class JobStats(Protocol):
     def count_dead(self) -> int: ...
 
 
-@dataclass(frozen=True, slots=True)
-class IncidentCounts:
-    open_by_severity: Mapping[Severity, int]
-    sla_breaches: int
-
-
-def incident_counts(engine: Engine) -> IncidentCounts:
-    """Read-only (never the write lock): open incidents per severity (zero for absent ones) and
-    the response-time breaches recorded (one ``sla_breached`` timeline event each, counted on
-    ``ix_timeline_events_kind``), in one short transaction.
-
-    Here until the repositories offer a read model for it."""
-    breaches = sa.select(sa.func.count()).where(timeline_events.c.kind == EventKind.SLA_BREACHED.value)
-    with read_connection(engine) as conn:
-        by_severity = (
-            sa.select(incidents.c.severity, sa.func.count())
-            .where(selective_in(conn, incidents.c.phase, OPEN_PHASES))
-            .group_by(incidents.c.severity)
-        )
-        counts = {str(severity): int(n) for severity, n in conn.execute(by_severity)}
-        breached = int(conn.execute(breaches).scalar_one())
-    return IncidentCounts({s: counts.get(s.value, 0) for s in Severity}, breached)
-
-
 TTA_BUCKETS = (60.0, 300.0, 900.0, 1800.0, 3600.0, 4 * 3600.0, 24 * 3600.0)
 TTR_BUCKETS = (300.0, 900.0, 1800.0, 3600.0, 4 * 3600.0, 12 * 3600.0, 24 * 3600.0, 72 * 3600.0)
 
 
-def _seconds_between(engine: Engine, start: sa.ColumnElement[Any], end: sa.ColumnElement[Any]) -> Any:
-    if engine.dialect.name == "sqlite":  # UTC text without offset: julian days
-        return sa.func.round((sa.func.julianday(end) - sa.func.julianday(start)) * 86400.0, 3)
-    return sa.func.extract("epoch", end - start)
-
-
-def duration_histograms(engine: Engine) -> list[Metric]:
-    """Time to acknowledge and to resolve per severity, bucketed in the database (one query
-    each, whatever the history's size)."""
+def duration_histograms(figures: IncidentFigures) -> list[Metric]:
+    """Time to acknowledge and to resolve per severity (bucketed by the store, one query each)."""
     families: list[Metric] = []
-    for name, column, buckets, help_text in (
-        (
-            "tocsin_time_to_acknowledge_seconds",
-            incidents.c.acknowledged_at,
-            TTA_BUCKETS,
-            "Detection to acknowledgement",
-        ),
-        ("tocsin_time_to_resolve_seconds", incidents.c.resolved_at, TTR_BUCKETS, "Detection to resolution"),
-    ):
-        seconds = _seconds_between(engine, incidents.c.detected_at, column)
-        columns = [sa.func.sum(sa.case((seconds <= b, 1), else_=0)) for b in buckets]
-        query = (
-            sa.select(incidents.c.severity, sa.func.count(), sa.func.sum(seconds), *columns)
-            .where(column.is_not(None))
-            .group_by(incidents.c.severity)
-        )
+    ends: tuple[tuple[str, Literal["acknowledged", "resolved"], tuple[float, ...], str], ...] = (
+        ("tocsin_time_to_acknowledge_seconds", "acknowledged", TTA_BUCKETS, "Detection to acknowledgement"),
+        ("tocsin_time_to_resolve_seconds", "resolved", TTR_BUCKETS, "Detection to resolution"),
+    )
+    for name, end, buckets, help_text in ends:
         family = HistogramMetricFamily(name, help_text + " by severity", labels=["severity"])
-        with read_connection(engine) as conn:
-            found = {str(row[0]): row[1:] for row in conn.execute(query)}
-        for severity in Severity:
-            count, total, *cumulative = found.get(severity.value, (0, 0.0, *([0] * len(buckets))))
-            points = [(str(b), float(c or 0)) for b, c in zip(buckets, cumulative, strict=True)]
-            family.add_metric([severity.value], [*points, ("+Inf", float(count))], float(total or 0.0))
+        for severity, found in figures.durations(end, buckets).items():
+            points = [(str(b), float(c)) for b, c in zip(buckets, found.cumulative, strict=True)]
+            family.add_metric([severity.value], [*points, ("+Inf", float(found.count))], found.total_seconds)
         families.append(family)
     return families
 
@@ -130,8 +77,8 @@ class CachedHistograms:
     figures and, when they are older than ``max_age``, has them recomputed in the background
     (stale while revalidating; only the very first scrape waits for them)."""
 
-    def __init__(self, engine: Engine, max_age: float = HISTOGRAMS_MAX_AGE) -> None:
-        self._engine = engine
+    def __init__(self, figures: IncidentFigures, max_age: float = HISTOGRAMS_MAX_AGE) -> None:
+        self._figures = figures
         self._max_age = max_age
         self._lock = threading.Lock()
         self._families: list[Metric] | None = None
@@ -151,7 +98,7 @@ class CachedHistograms:
         return families
 
     def _read(self) -> list[Metric]:
-        families = duration_histograms(self._engine)
+        families = duration_histograms(self._figures)
         with self._lock:
             self._families, self._read_at = families, time.monotonic()
         return families
@@ -169,11 +116,11 @@ class CachedHistograms:
 class StoreCollector(Collector):
     """Reads the database on each scrape (the duration histograms: see ``CachedHistograms``)."""
 
-    def __init__(self, engine: Engine, jobs: JobStats, clock: Clock) -> None:
-        self._engine = engine
+    def __init__(self, figures: IncidentFigures, jobs: JobStats, clock: Clock) -> None:
+        self._figures = figures
         self._jobs = jobs
         self._clock = clock
-        self._histograms = CachedHistograms(engine)
+        self._histograms = CachedHistograms(figures)
 
     def collect(self) -> Iterator[Metric]:
         try:
@@ -190,7 +137,7 @@ class StoreCollector(Collector):
         open_now = GaugeMetricFamily(
             "tocsin_open_incidents", "Open incidents (detection, triage, resolution)", labels=["severity"]
         )
-        counts = incident_counts(self._engine)
+        counts = self._figures.counts()
         for severity, count in counts.open_by_severity.items():
             open_now.add_metric([severity.value], count)
         yield open_now
@@ -213,7 +160,7 @@ class StoreCollector(Collector):
 class AppMetrics:
     """The registry of one application and the HTTP instruments the middleware feeds."""
 
-    def __init__(self, engine: Engine, jobs: JobStats, clock: Clock) -> None:
+    def __init__(self, figures: IncidentFigures, jobs: JobStats, clock: Clock) -> None:
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "tocsin_http_requests",
@@ -227,7 +174,7 @@ class AppMetrics:
             ["method", "route"],
             registry=self.registry,
         )
-        self.registry.register(StoreCollector(engine, jobs, clock))
+        self.registry.register(StoreCollector(figures, jobs, clock))
 
     def observe(self, *, method: str, route: str, status: int, seconds: float) -> None:
         method = method if method in KNOWN_METHODS else "other"
