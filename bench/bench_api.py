@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import shutil
 import socket
 import subprocess
@@ -34,8 +33,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-import sqlalchemy as sa
 
+from scratch_db import ADMIN_URL, scratch_database  # bench/scratch_db.py
 from tocsin import bootstrap
 from tocsin.adapters.db import migrate
 from tocsin.config import Settings
@@ -43,7 +42,6 @@ from tocsin.domain.access import Actor, Role
 from tocsin.services.access.tokens import create_token
 
 HERE = Path(__file__).resolve().parent
-ADMIN_URL = os.environ.get("TOCSIN_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 THREADS = 2
 ENGINE = os.environ.get("TOCSIN_SERVER__ENGINE", "uvicorn")  # tocsin's server.engine
 
@@ -114,34 +112,6 @@ def wrk(url: str, seconds: float, connections: int, script: str | None = None) -
     if errors:
         print(f"    wrk: {errors.group(0)}", file=sys.stderr)
     return found
-
-
-@contextmanager
-def database(backend: str) -> Iterator[str | None]:
-    if backend == "sqlite":
-        folder = tempfile.mkdtemp(prefix="tocsin-bench-api-")
-        try:
-            yield f"sqlite:///{Path(folder) / 'bench.db'}"
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-        return
-    admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-    try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql("SELECT 1")
-    except sa.exc.OperationalError:
-        admin.dispose()
-        yield None
-        return
-    name = f"tocsin_bench_api_{os.getpid()}_{secrets.token_hex(3)}"
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield sa.engine.make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 @contextmanager
@@ -216,7 +186,7 @@ def main(seconds: float = 5.0, connections: int = 16, backends: str = "both") ->
         f"  p99 {bare['p99']:6.1f} ms"
     )
     for backend in ("sqlite", "postgresql") if backends == "both" else (backends,):
-        with database(backend) as url:
+        with scratch_database(backend, "tocsin-bench-api") as url:
             if url is None:
                 print(f"{backend}: not reachable at {ADMIN_URL}, skipped")
                 continue

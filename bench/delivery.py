@@ -27,7 +27,6 @@ import asyncio
 import json
 import os
 import re
-import secrets
 import socket
 import subprocess
 import sys
@@ -43,9 +42,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src")]  # this checkout's tocsin, as its processes run
 
-import sqlalchemy as sa  # noqa: E402
 import yaml  # noqa: E402
 
+from scratch_db import scratch_database  # noqa: E402  # bench/scratch_db.py
 from tocsin.adapters.db import migrate  # noqa: E402
 
 TOKEN = "bench-delivery-token"
@@ -55,7 +54,6 @@ PROBE_EVERY = 0.25
 BURST_GROUPS = 50  # P0: two pages each
 BURST_PAGES = 2 * BURST_GROUPS
 SUBJECT = re.compile(r"#\d+ (Probe|Burst|Storm)(\d+)")
-ADMIN_URL = os.environ.get("TOCSIN_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 BEFORE = {"wake_on_enqueue": False, "concurrency": 1}
 AFTER: dict[str, Any] = {}  # the defaults: woken on enqueue, 8 at once
@@ -169,31 +167,6 @@ def _wait_ready(port: int, processes: list[subprocess.Popen[bytes]]) -> None:
         except OSError:
             time.sleep(0.05)
     raise RuntimeError(f"nothing listens on {port}")
-
-
-@contextmanager
-def database(backend: str) -> Iterator[str | None]:
-    if backend == "sqlite":
-        with tempfile.TemporaryDirectory(prefix="tocsin-delivery-") as folder:
-            yield f"sqlite:///{Path(folder) / 'tocsin.db'}"
-        return
-    admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-    try:
-        with admin.connect() as conn:
-            conn.exec_driver_sql("SELECT 1")
-    except sa.exc.OperationalError:
-        admin.dispose()
-        yield None
-        return
-    name = f"tocsin_delivery_{os.getpid()}_{secrets.token_hex(3)}"
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield sa.engine.make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 @contextmanager
@@ -364,7 +337,7 @@ def main() -> None:
     for name, backend in (("SQLite", "sqlite"), ("PostgreSQL", "postgresql")):
         figures = {}
         for label, worker in (("before", BEFORE), ("after", AFTER)):
-            with database(backend) as url:
+            with scratch_database(backend, "tocsin-delivery") as url:
                 if url is None:
                     break
                 figures[label] = measure(url, worker, seconds, rate)
