@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tocsin.domain import incident as inc
+from tocsin.domain import incident_record as record
 from tocsin.domain.errors import InvalidInput, InvalidTransition
 from tocsin.domain.events import EventKind, JobKind
 from tocsin.domain.incident import Impact, IncidentId
@@ -112,7 +113,7 @@ def test_setting_the_same_severity_is_refused():
 def test_assessing_impact_during_triage_moves_to_resolution():
     acked = inc.acknowledge(declared(), at=T0, by="bob").incident
     impact = Impact(users_affected=1200, features_down=("login",), data_risk=True)
-    change = inc.assess_impact(acked, impact, at=T0 + MIN, by="bob")
+    change = record.assess_impact(acked, impact, at=T0 + MIN, by="bob")
     assert change.incident.phase is Phase.RESOLUTION
     assert change.incident.impact.users_affected == 1200
     assert change.incident.impact.assessed_at == T0 + MIN
@@ -123,7 +124,7 @@ def test_assessing_impact_during_triage_moves_to_resolution():
 
 
 def test_a_security_risk_marks_a_security_incident():
-    change = inc.assess_impact(declared(), Impact(security_risk=True), at=T0, by="bob")
+    change = record.assess_impact(declared(), Impact(security_risk=True), at=T0, by="bob")
     assert change.incident.security
     assert change.incident.phase is Phase.DETECTION
     assert any("security incident" in e.text for e in change.events)
@@ -131,7 +132,7 @@ def test_a_security_risk_marks_a_security_incident():
 
 def test_negative_users_affected_is_refused():
     with pytest.raises(InvalidInput, match="users_affected"):
-        inc.assess_impact(declared(), Impact(users_affected=-1), at=T0, by="bob")
+        record.assess_impact(declared(), Impact(users_affected=-1), at=T0, by="bob")
 
 
 def test_resolve_a_p1_sets_the_postmortem_due_48h_later():
@@ -222,15 +223,15 @@ def test_commands_never_mutate_their_input():
 
 def test_notes_are_timeline_only_and_must_say_something():
     incident = declared()
-    change = inc.add_note(incident, "  restarted api-1  ", at=T0, by="bob")
+    change = record.add_note(incident, "  restarted api-1  ", at=T0, by="bob")
     assert change.incident == incident
     assert change.events[0].text == "restarted api-1"
     with pytest.raises(InvalidInput, match="text"):
-        inc.add_note(incident, " ", at=T0, by="bob")
+        record.add_note(incident, " ", at=T0, by="bob")
 
 
 def test_rename_records_the_old_and_new_title():
-    change = inc.rename(declared(), "Login failing for EU users", at=T0, by="bob")
+    change = record.rename(declared(), "Login failing for EU users", at=T0, by="bob")
     assert change.incident.title == "Login failing for EU users"
     assert change.events[0].data == {"old": "API P99 > 5s", "new": "Login failing for EU users"}
 

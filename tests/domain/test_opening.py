@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from tests.domain.conftest import T0
-from tocsin.domain import grouping
+from tocsin.domain import grouping, incident_title
 from tocsin.domain.alert import Alert, AlertStatus, Notification
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.severity import Severity
@@ -45,7 +45,7 @@ def alert(
     ],
 )
 def test_the_most_severe_firing_alert_leads(alerts, leader):
-    assert grouping.lead(alerts).fingerprint == leader
+    assert incident_title.lead(alerts).fingerprint == leader
 
 
 LONG = "x" * (MAX_TITLE + 50)
@@ -70,8 +70,8 @@ LONG = "x" * (MAX_TITLE + 50)
 )
 def test_the_title_is_the_leading_alerts_name_and_summary_cut_to_the_limit(name, annotations, title, summary):
     lead = alert("fp", name=name, **annotations)
-    assert grouping.title_of(lead) == (title, summary)
-    assert len(grouping.title_of(lead)[0]) <= MAX_TITLE
+    assert incident_title.title_of(lead) == (title, summary)
+    assert len(incident_title.title_of(lead)[0]) <= MAX_TITLE
 
 
 def notification(*alerts: Alert) -> Notification:

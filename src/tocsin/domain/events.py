@@ -106,6 +106,11 @@ class TimelineEvent:
     data: Mapping[str, Any] = field(default_factory=dict)
 
 
+def timeline_event(kind: EventKind, at: datetime, by: str, text: str, **data: object) -> TimelineEvent:
+    """A timeline line of ``kind`` by ``by`` at ``at``; ``data`` are its facts."""
+    return TimelineEvent(kind=kind, at=at, actor=by, text=text, data=data)
+
+
 @dataclass(frozen=True, slots=True)
 class JobRequest:
     """A job to enqueue. ``key`` makes enqueueing idempotent: a second request with the same

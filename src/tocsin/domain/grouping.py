@@ -12,17 +12,12 @@ Per alert, by identity (fingerprint) within the incident:
   with an older one it is a replay → ``duplicate``;
 - firing, now resolved → ``resolved`` (timeline); resolved twice → ``duplicate``.
 
-When the last firing alert resolves the timeline says "all alerts cleared" and prompts the
-responder; P2/P3 incidents may resolve themselves if the source says so, P0/P1 never do (their
-post-mortem comes first). A resolved incident whose alert fires again within the reopen window
-is reopened (flapping); later, a new incident opens.
+A resolved incident whose alert fires again within the reopen window is reopened (flapping);
+later, a new incident opens. What the alerts do to the incident besides (its severity, "all
+alerts cleared", auto-resolution) is ``alert_effects``.
 
-Severity: an incident is as severe as its most severe alert, unless a person set its
-severity; alerts then never change it, and a more severe alert is recorded as a proposal.
-
-Opening (``open_group``): the most severe firing alert leads (the first of equals), its name and
-summary make the title (cut to ``MAX_TITLE``), and the declaration and the notification's
-alerts are ONE change, written once.
+Opening (``open_group``): the leading alert names the incident (``incident_title``), and the
+declaration and the notification's alerts are ONE change, written once.
 """
 
 from __future__ import annotations
@@ -32,14 +27,14 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from tocsin.domain import alert_effects as effects
 from tocsin.domain import incident as incidents
 from tocsin.domain.alert import Alert, AlertGroup, AlertStatus, AlertSummary, Notification, StoredAlert
-from tocsin.domain.events import Change, EventKind, JobRequest, TimelineEvent
-from tocsin.domain.incident import MAX_TEXT, MAX_TITLE, Incident, IncidentId
-from tocsin.domain.severity import Plan, Severity
+from tocsin.domain.events import Change, EventKind, TimelineEvent, timeline_event
+from tocsin.domain.incident import Incident, IncidentId
+from tocsin.domain.incident_title import lead, title_of
+from tocsin.domain.severity import Plan
 from tocsin.domain.source import SourcePolicy
-
-AUTO_RESOLVABLE = frozenset({Severity.P2, Severity.P3})
 
 
 class Route(StrEnum):
@@ -89,10 +84,6 @@ class Intake:
     group: AlertGroup
 
 
-def most_severe(severities: Sequence[Severity], default: Severity = Severity.P3) -> Severity:
-    return min(severities, key=lambda s: s.rank, default=default)
-
-
 def unique_alerts(alerts: Sequence[Alert]) -> list[Alert]:
     """One alert per fingerprint (the last one wins), in first-seen order."""
     latest = {alert.fingerprint: alert for alert in alerts}
@@ -127,10 +118,6 @@ def route(
     if incident.resolved_at is not None and at - incident.resolved_at <= reopen_window:
         return Route.REOPEN
     return Route.OPEN
-
-
-def _event(kind: EventKind, at: datetime, by: str, text: str, **data: object) -> TimelineEvent:
-    return TimelineEvent(kind=kind, at=at, actor=by, text=text, data=data)
 
 
 def _describe(alert: Alert) -> str:
@@ -183,13 +170,13 @@ def _one_alert(
             return (
                 Outcome.FIRED,
                 row,
-                _event(
+                timeline_event(
                     EventKind.ALERT_FIRED, at, by, f"Alert fired: {_describe(alert)}", **_facts(alert, fp)
                 ),
             )
         row = replace(row, first_seen_at=known.first_seen_at, id=known.id)
         text = f"Alert fired again: {_describe(alert)}"
-        return Outcome.REFIRED, row, _event(EventKind.ALERT_FIRED, at, by, text, **_facts(alert, fp))
+        return Outcome.REFIRED, row, timeline_event(EventKind.ALERT_FIRED, at, by, text, **_facts(alert, fp))
     if alert.firing:
         if known is not None and known.status is AlertStatus.FIRING:
             return Outcome.REFRESHED, replace(known, last_seen_at=at), None
@@ -202,7 +189,7 @@ def _one_alert(
     else:
         row = replace(known, status=AlertStatus.RESOLVED, ends_at=ends_at, last_seen_at=at)
     text = f"Alert resolved: {row.name}"
-    return Outcome.RESOLVED, row, _event(EventKind.ALERT_RESOLVED, at, by, text, fingerprint=fp)
+    return Outcome.RESOLVED, row, timeline_event(EventKind.ALERT_RESOLVED, at, by, text, fingerprint=fp)
 
 
 def _apply_alerts(
@@ -220,86 +207,6 @@ def _apply_alerts(
         if event is not None:
             events.append(event)
     return outcomes, rows, events
-
-
-def _merge(changes: Sequence[Change], final: Incident, extra: Sequence[TimelineEvent] = ()) -> Change:
-    """The changes as one, in order; a job a later change cancels is not enqueued at all (the
-    cancellation stays, for jobs written before)."""
-    jobs: list[JobRequest] = []
-    for change in changes:
-        jobs = [j for j in jobs if j.key not in change.cancel_keys] + list(change.jobs)
-    return Change(
-        final,
-        events=tuple(e for c in changes for e in c.events) + tuple(extra),
-        jobs=tuple(jobs),
-        cancel_keys=tuple(k for c in changes for k in c.cancel_keys),
-    )
-
-
-def _worst(rows: Mapping[str, StoredAlert], others: AlertSummary) -> Severity | None:
-    severities = [r.severity for r in rows.values()] + ([others.worst] if others.worst else [])
-    return most_severe(severities) if severities else None
-
-
-def _severity(
-    state: GroupState,
-    incident: Incident,
-    rows: Mapping[str, StoredAlert],
-    *,
-    at: datetime,
-    by: str,
-    plan: Plan,
-) -> tuple[Change | None, AlertGroup]:
-    """Raise the incident to its most severe alert, or propose it if a person set the severity."""
-    before = _worst(state.alerts, state.others)
-    after = _worst({**state.alerts, **rows}, state.others)
-    human = state.severity_set_by_human
-    group = replace(state.group, human_severity=human)
-    if after is None or after.rank >= incident.severity.rank or not incident.phase.is_open:
-        return None, group
-    if human:
-        if before is not None and after.rank >= before.rank:
-            return None, group  # proposed already, when that alert first came
-        text = f"Alerts suggest {after.value}; a person set the severity, it stays {incident.severity.value}"
-        event = _event(EventKind.SEVERITY_PROPOSED, at, by, text, proposed=after.value)
-        return Change(incident, events=(event,)), group
-    worst = next((r.name for r in rows.values() if r.severity is after), "")
-    reason = f"alert {worst}" if worst else "its alerts"
-    change = incidents.set_severity(incident, after, reason=reason, at=at, by=by, plan=plan)
-    return change, replace(group, alert_severity=after)
-
-
-def _cleared(
-    state: GroupState,
-    incident: Incident,
-    rows: Mapping[str, StoredAlert],
-    *,
-    at: datetime,
-    by: str,
-    auto_resolve: bool,
-    plan: Plan,
-) -> Change | None:
-    """ "All alerts cleared" when this notification resolved the last firing alert."""
-    merged = {**state.alerts, **rows}
-    resolved_now = any(r.status is AlertStatus.RESOLVED for r in rows.values())
-    firing = state.others.firing + sum(a.status is AlertStatus.FIRING for a in merged.values())
-    if not resolved_now or firing or not incident.phase.is_open:
-        return None
-    total = state.others.total + len(merged)
-    if auto_resolve and incident.severity in AUTO_RESOLVABLE:
-        text = f"All alerts cleared ({total}): resolving, as this source allows for P2/P3"
-        event = _event(EventKind.ALERTS_CLEARED, at, by, text, prompt=False)
-        resolved = incidents.resolve(incident, summary="all alerts cleared", at=at, by=by, plan=plan)
-        return Change(resolved.incident, (event, *resolved.events), resolved.jobs, resolved.cancel_keys)
-    text = f"All alerts cleared ({total}): confirm that service is restored, then resolve the incident"
-    return Change(incident, events=(_event(EventKind.ALERTS_CLEARED, at, by, text, prompt=True),))
-
-
-def _truncated(group: AlertGroup, n: Notification, at: datetime, by: str) -> TimelineEvent | None:
-    if n.truncated <= 0 or n.truncated == group.truncated:
-        return None
-    text = f"The sender left out {n.truncated} alert(s) of this group (max_alerts): not all are shown"
-    return _event(EventKind.ALERTS_TRUNCATED, at, by, text, truncated=n.truncated)
 
 
 def absorb(
@@ -322,37 +229,27 @@ def absorb(
         incident = changes[-1].incident
     outcomes, rows, events = _apply_alerts(replace(state, incident=incident), n, at, by)
     changes.append(Change(incident, events=tuple(events)))
-    severity, group = _severity(state, incident, rows, at=at, by=by, plan=plan)
+    known, others = state.alerts, state.others
+    severity, group = effects.severity(
+        incident, state.group, known, others, rows, human=state.severity_set_by_human, at=at, by=by, plan=plan
+    )
     if severity is not None:
         changes.append(severity)
         incident = severity.incident
-    cleared = _cleared(state, incident, rows, at=at, by=by, auto_resolve=auto_resolve, plan=plan)
+    cleared = effects.cleared(
+        incident, known, others, rows, at=at, by=by, auto_resolve=auto_resolve, plan=plan
+    )
     if cleared is not None:
         changes.append(cleared)
         incident = cleared.incident
-    truncated = _truncated(group, n, at, by)
-    group = replace(group, truncated=n.truncated, tally=group.tally.updated(state.alerts, rows.values()))
+    truncated = effects.truncated(group, n, at, by)
+    group = replace(group, truncated=n.truncated, tally=group.tally.updated(known, rows.values()))
     return Intake(
-        _merge(changes, incident, (truncated,) if truncated else ()), tuple(rows.values()), outcomes, group
+        effects.merge(changes, incident, (truncated,) if truncated else ()),
+        tuple(rows.values()),
+        outcomes,
+        group,
     )
-
-
-def lead(alerts: Sequence[Alert]) -> Alert:
-    """The alert that names a new incident: the most severe firing one, the first of equals."""
-    return min((a for a in alerts if a.firing), key=lambda a: a.severity.rank)
-
-
-def title_of(alert: Alert) -> tuple[str, str]:
-    """The incident's title and summary from its leading alert: ``name: summary`` with runs of
-    white space made one space, cut to ``MAX_TITLE`` with an ellipsis; the summary is the
-    ``description`` annotation, else the alert's summary, cut to ``MAX_TEXT``."""
-    name = " ".join(alert.name.split()) or alert.fingerprint
-    summary = " ".join(alert.summary.split())
-    title = f"{name}: {summary}" if summary else name
-    if len(title) > MAX_TITLE:
-        title = title[: MAX_TITLE - 1] + "…"
-    description = alert.annotations.get("description", "") or alert.summary
-    return title, description.strip()[:MAX_TEXT]
 
 
 @dataclass(frozen=True, slots=True)
@@ -387,5 +284,5 @@ def open_group(
     group = AlertGroup(source=n.source, group_key=n.group_key, alert_severity=first.severity)
     state = GroupState(declared.incident, group, {})
     absorbed = absorb(state, n, at=at, by=policy.actor, plan=plan, auto_resolve=policy.auto_resolve)
-    change = _merge((declared, absorbed.change), absorbed.change.incident)
+    change = effects.merge((declared, absorbed.change), absorbed.change.incident)
     return Opening(replace(absorbed, change=change), state)

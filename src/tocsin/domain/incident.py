@@ -4,6 +4,9 @@ Each command checks the lifecycle, returns a ``Change`` (new incident, timeline 
 and never mutates its input. ``generation`` is the fencing token of the incident's timers: any
 command that makes a pending timer meaningless bumps it, so the timer is a no-op when it fires.
 
+What responders record without touching the clock (the title, the impact, notes) is in
+``incident_record``.
+
 The response time in force is frozen onto the incident when its clock is armed (declare, a
 severity change while unacknowledged, reopening an unacknowledged incident): editing the plan
 later never rewrites an open incident's deadline or its history.
@@ -18,27 +21,14 @@ from typing import NewType
 from tocsin.domain import lateness, lifecycle, sla
 from tocsin.domain.duration import format_duration
 from tocsin.domain.errors import InvalidInput
-from tocsin.domain.events import Change, EventKind, JobKind, JobRequest, TimelineEvent
-from tocsin.domain.impact import MAX_USERS, Impact
+from tocsin.domain.events import Change, EventKind, JobKind, JobRequest, timeline_event
+from tocsin.domain.impact import Impact
 from tocsin.domain.lifecycle import Phase
-from tocsin.domain.note import NoteKind
 from tocsin.domain.severity import Plan, Severity
-from tocsin.domain.text import (
-    MAX_TEXT,
-    MAX_TITLE,
-)
-from tocsin.domain.text import (
-    clean_optional as _clean_optional,
-)
-from tocsin.domain.text import (
-    clean_text as _clean_text,
-)
-from tocsin.domain.text import (
-    clean_title as _clean_title,
-)
-from tocsin.domain.text import (
-    require_aware as _require_aware,
-)
+from tocsin.domain.text import MAX_TEXT, MAX_TITLE
+from tocsin.domain.text import clean_optional as _clean_optional
+from tocsin.domain.text import clean_title as _clean_title
+from tocsin.domain.text import require_aware as _require_aware
 
 IncidentId = NewType("IncidentId", int)
 
@@ -100,10 +90,6 @@ def _ack_timer(incident: Incident) -> JobRequest:
     )
 
 
-def _event(kind: EventKind, at: datetime, by: str, text: str, **data: object) -> TimelineEvent:
-    return TimelineEvent(kind=kind, at=at, actor=by, text=text, data=data)
-
-
 def declare(
     incident_id: IncidentId,
     *,
@@ -142,7 +128,7 @@ def declare(
     if security:
         text += "; a security incident: the security procedure applies, details restricted"
     flags: dict[str, object] = {"drill": True} if drill else {}
-    event = _event(
+    event = timeline_event(
         EventKind.DECLARED, at, by, text, severity=severity.value, source=source, security=security, **flags
     )
     return Change(incident, events=(event,), jobs=(_ack_timer(incident),))
@@ -162,7 +148,7 @@ def acknowledge(incident: Incident, *, at: datetime, by: str) -> Change:
     )
     elapsed = format_duration(at - incident.detected_at)
     verdict = "after the response time" if late else "within the response time"
-    event = _event(
+    event = timeline_event(
         EventKind.ACKNOWLEDGED, at, by, f"Acknowledged by {by} after {elapsed} ({verdict})", late=late
     )
     return Change(acked, events=(event,), cancel_keys=(ack_deadline_key(incident.id, incident.generation),))
@@ -205,7 +191,7 @@ def set_severity(
         text += f": {reason}"
     if clock_running:
         text += f" (acknowledge by {_hhmm(changed.ack_due_at)})"
-    event = _event(
+    event = timeline_event(
         EventKind.SEVERITY_CHANGED,
         at,
         by,
@@ -215,67 +201,6 @@ def set_severity(
         reason=reason,
     )
     return Change(changed, events=(event,), jobs=jobs, cancel_keys=cancel)
-
-
-def rename(incident: Incident, title: str, *, at: datetime, by: str) -> Change:
-    _require_aware(at)
-    lifecycle.require("rename", incident.phase)
-    cleaned = _clean_title(title)
-    if cleaned == incident.title:
-        return Change(incident)
-    event = _event(
-        EventKind.RENAMED, at, by, f"Title changed to “{cleaned}”", old=incident.title, new=cleaned
-    )
-    return Change(replace(incident, title=cleaned), events=(event,))
-
-
-def assess_impact(incident: Incident, impact: Impact, *, at: datetime, by: str) -> Change:
-    """Record the triage answers; assessing during triage moves the incident to resolution.
-
-    An answer names what is down (features or components) or a security/data risk; an empty
-    assessment is refused, so "triage done" always means something was assessed.
-
-    A security risk marks the incident as a security incident (the plan's special procedure).
-    """
-    _require_aware(at)
-    lifecycle.require("assess impact", incident.phase)
-    if impact.users_affected is not None and not 0 <= impact.users_affected <= MAX_USERS:
-        raise InvalidInput(f"users_affected: a number from 0 to {MAX_USERS:,}")
-    if not (impact.features_down or impact.components_down or impact.security_risk or impact.data_risk):
-        raise InvalidInput(
-            "features_down: name the features or components (components_down) that are down, or flag"
-            " a security or data risk: triage needs a real answer to move on"
-        )
-    assessed = replace(impact, assessed_at=at)
-    changed = replace(incident, impact=assessed, security=incident.security or impact.security_risk)
-    events = [_event(EventKind.IMPACT_ASSESSED, at, by, f"Impact assessed: {assessed.describe()}")]
-    if impact.security_risk and not incident.security:
-        events.append(
-            _event(EventKind.NOTE, at, by, "Marked as a security incident: the security procedure applies")
-        )
-    if incident.phase is Phase.TRIAGE:
-        changed = replace(changed, phase=Phase.RESOLUTION)
-        events.append(_phase_event(Phase.TRIAGE, Phase.RESOLUTION, at, by))
-    return Change(changed, events=tuple(events))
-
-
-def _phase_event(old: Phase, new: Phase, at: datetime, by: str) -> TimelineEvent:
-    return _event(
-        EventKind.PHASE_CHANGED, at, by, f"Phase {old.value} → {new.value}", old=old.value, new=new.value
-    )
-
-
-def add_note(incident: Incident, text: str, *, kind: NoteKind | None = None, at: datetime, by: str) -> Change:
-    """A note on the timeline; a typed note reads as the Incident Report writes it
-    ("Root cause identified: …", "Mitigation: …")."""
-    _require_aware(at)
-    lifecycle.require("add note", incident.phase)
-    cleaned = _clean_text("text", text)
-    if kind is None:
-        return Change(incident, events=(_event(EventKind.NOTE, at, by, cleaned),))
-    data = {"kind": kind.value, "note": cleaned}
-    event = TimelineEvent(kind=EventKind.NOTE, at=at, actor=by, text=f"{kind.label}: {cleaned}", data=data)
-    return Change(incident, events=(event,))
 
 
 def resolve(incident: Incident, *, summary: str = "", at: datetime, by: str, plan: Plan) -> Change:
@@ -298,7 +223,7 @@ def resolve(incident: Incident, *, summary: str = "", at: datetime, by: str, pla
     if postmortem_due_at is not None:
         text += f" — post-mortem required by {postmortem_due_at.strftime('%Y-%m-%d %H:%M UTC')}"
     cancel = () if incident.acknowledged_at else (ack_deadline_key(incident.id, incident.generation),)
-    event = _event(EventKind.RESOLVED, at, by, text, summary=summary)
+    event = timeline_event(EventKind.RESOLVED, at, by, text, summary=summary)
     return Change(resolved, events=(event,), cancel_keys=cancel)
 
 
@@ -322,14 +247,14 @@ def reopen(incident: Incident, *, reason: str = "", at: datetime, by: str, plan:
         jobs = (_ack_timer(reopened),)
     reason = _clean_optional("reason", reason)
     text = "Reopened" + (f": {reason}" if reason else "")
-    return Change(reopened, events=(_event(EventKind.REOPENED, at, by, text),), jobs=jobs)
+    return Change(reopened, events=(timeline_event(EventKind.REOPENED, at, by, text),), jobs=jobs)
 
 
 def close(incident: Incident, *, at: datetime, by: str) -> Change:
     _require_aware(at)
     lifecycle.require("close", incident.phase)
     closed = replace(incident, phase=Phase.CLOSED, closed_at=at)
-    return Change(closed, events=(_event(EventKind.CLOSED, at, by, "Closed"),))
+    return Change(closed, events=(timeline_event(EventKind.CLOSED, at, by, "Closed"),))
 
 
 def breach_ack_deadline(incident: Incident, *, generation: int, at: datetime) -> Change | None:
@@ -351,5 +276,5 @@ def breach_ack_deadline(incident: Incident, *, generation: int, at: datetime) ->
     )
     text = lateness.with_note(text, incident.ack_due_at, at)
     data = {"due_at": incident.ack_due_at.isoformat(), **lateness.late_data(incident.ack_due_at, at)}
-    event = _event(EventKind.SLA_BREACHED, at, "tocsin", text, **data)
+    event = timeline_event(EventKind.SLA_BREACHED, at, "tocsin", text, **data)
     return Change(breached, events=(event,))  # the timer's handler escalates in the same change

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from tocsin.domain import incident as domain
-from tocsin.domain import restriction
+from tocsin.domain import incident_record, restriction
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.alert import AlertCounts
 from tocsin.domain.errors import InvalidInput
@@ -169,7 +169,7 @@ def update_incident(
     def command(inc: Incident, at: datetime) -> Change:
         changes: list[Change] = []
         if title is not None:
-            changes.append(domain.rename(inc, title, at=at, by=by.name))
+            changes.append(incident_record.rename(inc, title, at=at, by=by.name))
             inc = changes[-1].incident
         if severity is not None and severity is not inc.severity:
             changes.append(
@@ -201,7 +201,7 @@ def assess_impact(svc: Services, incident_id: IncidentId, impact: Impact, *, by:
         incident_id,
         by,
         "assessing impact",
-        lambda inc, at: domain.assess_impact(inc, impact, at=at, by=by.name),
+        lambda inc, at: incident_record.assess_impact(inc, impact, at=at, by=by.name),
     )
 
 
@@ -213,7 +213,7 @@ def add_note(
         incident_id,
         by,
         "adding a note",
-        lambda inc, at: domain.add_note(inc, text, kind=kind, at=at, by=by.name),
+        lambda inc, at: incident_record.add_note(inc, text, kind=kind, at=at, by=by.name),
     )
 
 
