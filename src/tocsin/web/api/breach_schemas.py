@@ -12,7 +12,8 @@ from tocsin.domain.breach_communication import DeliveryState, Recipient, Summary
 from tocsin.domain.incident import MAX_TEXT
 from tocsin.services.security.breach_communication import CommunicationView
 from tocsin.services.security.breaches import BreachView
-from tocsin.web.schemas import BreachClockOut, UtcDatetime
+from tocsin.web.incident_out import BreachClockOut
+from tocsin.web.schemas import UtcDatetime
 
 Label = Annotated[str, Field(min_length=1, max_length=200)]
 Text = Annotated[str, Field(max_length=MAX_TEXT)]

@@ -21,11 +21,10 @@ from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES
 from tocsin.web.auth import CurrentActor, current_actor
 from tocsin.web.context import container_of, services_of
 from tocsin.web.errors import PROBLEM_JSON
+from tocsin.web.incident_out import IncidentOut, IncidentPage, TimelineEventOut
 from tocsin.web.schemas import (
     ImpactIn,
     IncidentCreate,
-    IncidentOut,
-    IncidentPage,
     IncidentQuery,
     IncidentUpdate,
     NoteCreate,
@@ -33,7 +32,6 @@ from tocsin.web.schemas import (
     ReopenRequest,
     ResolveRequest,
     SecurityRequest,
-    TimelineEventOut,
     encode_cursor,
 )
 

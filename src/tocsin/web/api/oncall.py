@@ -16,7 +16,7 @@ from tocsin.services.paging import escalation, feeds, oncall
 from tocsin.web.api import API_PREFIX, MAX_BODY_BYTES
 from tocsin.web.auth import CurrentActor, current_actor
 from tocsin.web.context import container_of, services_of
-from tocsin.web.schemas import IncidentOut
+from tocsin.web.incident_out import IncidentOut
 
 router = APIRouter(prefix=API_PREFIX, tags=["on call"], max_body_size=MAX_BODY_BYTES)
 # The feeds live outside /api/v1, where every route takes a bearer token: calendar clients

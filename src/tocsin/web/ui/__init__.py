@@ -21,6 +21,7 @@ from tocsin.web.ui.isolation import router as isolation
 from tocsin.web.ui.postmortem import router as postmortem
 from tocsin.web.ui.preferences import router as preferences
 from tocsin.web.ui.profile import router as profile
+from tocsin.web.ui.profile_methods import router as profile_methods
 from tocsin.web.ui.render import Templates
 from tocsin.web.ui.reports import router as reports
 from tocsin.web.ui.room import router as room
@@ -52,6 +53,7 @@ def install_ui(app: FastAPI) -> None:
         admin,
         preferences,
         profile,
+        profile_methods,
     ):
         app.include_router(router)
     app.mount(STATIC_PREFIX, StaticFiles(packages=[("tocsin", "static")]), name="static")
