@@ -3,62 +3,29 @@ documented JSON fields): priority, click link, the two action buttons, the token
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
-from tests import ntfy_fake
+from tests import ntfy_fake, phone_helpers
+from tests.phone_helpers import LINKED, PUBLIC
 from tocsin.adapters.ntfy import NtfyOptions, PushChannel
 from tocsin.domain.delivery import DeliveryFailed, Undeliverable
 from tocsin.domain.notification import Notification, Purpose, Trigger
 
-PUBLIC = "https://tocsin.example.org"
 
-
-@pytest.fixture(scope="module")
-def server():
-    server = ntfy_fake.serve()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def fake(server):
-    fake = server.reset()
-    yield fake
-    assert fake.errors == []
-
-
-def channel(server, token: str | None = ntfy_fake.TOKEN) -> PushChannel:
-    return PushChannel(NtfyOptions(server.url, token=token, timeout=5))
+def channel(ntfy_server, token: str | None = ntfy_fake.TOKEN) -> PushChannel:
+    return PushChannel(NtfyOptions(ntfy_server.url, token=token, timeout=5))
 
 
 def page(**kw) -> Notification:
-    values = {
-        "key": "notify:12:3:nora:push",
-        "channel": "push",
-        "recipient": "nora",
-        "name": "Nora Lemaire",
-        "address": "nora-pages",
-        "purpose": Purpose.PAGE,
-        "trigger": Trigger.OPENED,
-        "incident_id": 12,
-        "severity": "P1",
-        "title": "Checkout API down",
-        "phase": "detection",
-        "text": "Escalation step 1/2 (P1 policy, incident opened)",
-        "at": datetime(2026, 12, 4, 3, 0, tzinfo=UTC),
-        "url": f"{PUBLIC}/incidents/12",
-        "ack_url": f"{PUBLIC}/p/ack-token",
-        "escalate_url": f"{PUBLIC}/p/esc-token",
-    }
-    return Notification(**(values | kw))
+    text = "Escalation step 1/2 (P1 policy, incident opened)"
+    values = LINKED | {"address": "nora-pages", "severity": "P1", "text": text}
+    return phone_helpers.page("push", **(values | kw))
 
 
-def test_an_urgent_page_rings_with_a_link_to_the_room_and_two_buttons(server, fake):
-    reference = channel(server).send(paged := page(), paged.key)
+def test_an_urgent_page_rings_with_a_link_to_the_room_and_two_buttons(ntfy_server, ntfy):
+    reference = channel(ntfy_server).send(paged := page(), paged.key)
 
-    [published] = fake.published
+    [published] = ntfy.published
     assert reference == "msg000000001"
     assert published.body == {
         "topic": "nora-pages",
@@ -89,44 +56,44 @@ def test_an_urgent_page_rings_with_a_link_to_the_room_and_two_buttons(server, fa
 
 
 @pytest.mark.parametrize(("severity", "priority"), [("P0", 5), ("P1", 5), ("P2", 3), ("P3", 3)])
-def test_p0_and_p1_are_urgent_the_others_default(server, fake, severity, priority):
-    channel(server).send(paged := page(severity=severity), paged.key)
-    assert fake.to("nora-pages")[0]["priority"] == priority
+def test_p0_and_p1_are_urgent_the_others_default(ntfy_server, ntfy, severity, priority):
+    channel(ntfy_server).send(paged := page(severity=severity), paged.key)
+    assert ntfy.to("nora-pages")[0]["priority"] == priority
 
 
-def test_a_page_without_personal_links_has_no_buttons_and_an_fyi_never_has(server, fake):
-    channel(server).send(paged := page(ack_url="", escalate_url=""), paged.key)
+def test_a_page_without_personal_links_has_no_buttons_and_an_fyi_never_has(ntfy_server, ntfy):
+    channel(ntfy_server).send(paged := page(ack_url="", escalate_url=""), paged.key)
     fyi = page(purpose=Purpose.FYI, trigger=Trigger.RESOLVED, severity="P0")
-    channel(server).send(fyi, fyi.key)
+    channel(ntfy_server).send(fyi, fyi.key)
 
-    without_links, fyi = fake.to("nora-pages")
+    without_links, fyi = ntfy.to("nora-pages")
     assert "actions" not in without_links
     assert "actions" not in fyi
     assert fyi["priority"] == 3
     assert fyi["title"] == "[FYI] [P0] #12 Checkout API down"
 
 
-def test_a_forbidden_topic_or_bad_token_is_undeliverable_with_ntfys_error(server, fake):
-    fake.forbidden.add("nora-pages")
+def test_a_forbidden_topic_or_bad_token_is_undeliverable_with_ntfys_error(ntfy_server, ntfy):
+    ntfy.forbidden.add("nora-pages")
     with pytest.raises(Undeliverable, match="HTTP 403, ntfy error 40301: forbidden"):
-        channel(server).send(paged := page(), paged.key)
+        channel(ntfy_server).send(paged := page(), paged.key)
     with pytest.raises(Undeliverable, match="HTTP 401") as refused:
-        channel(server, token="tk_wrong-token-value").send(paged := page(address="other"), paged.key)
+        channel(ntfy_server, token="tk_wrong-token-value").send(paged := page(address="other"), paged.key)
     assert "tk_wrong-token-value" not in str(refused.value)
-    assert fake.published == []
+    assert ntfy.published == []
 
 
-def test_a_topic_ntfy_would_refuse_is_refused_before_sending(server, fake):
+def test_a_topic_ntfy_would_refuse_is_refused_before_sending(ntfy_server, ntfy):
     with pytest.raises(Undeliverable, match="not an ntfy topic"):
-        channel(server).send(paged := page(address="nora pages/../x"), paged.key)
-    assert fake.published == []
+        channel(ntfy_server).send(paged := page(address="nora pages/../x"), paged.key)
+    assert ntfy.published == []
 
 
 @pytest.mark.parametrize("status", [429, 500, 503])
-def test_a_5xx_or_429_is_retried_later(server, fake, status):
-    fake.status.append(status)
+def test_a_5xx_or_429_is_retried_later(ntfy_server, ntfy, status):
+    ntfy.status.append(status)
     with pytest.raises(DeliveryFailed) as failure:
-        channel(server).send(paged := page(), paged.key)
+        channel(ntfy_server).send(paged := page(), paged.key)
     assert not isinstance(failure.value, Undeliverable)
     assert f"HTTP {status}" in str(failure.value)
 

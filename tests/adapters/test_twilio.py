@@ -6,73 +6,33 @@ from __future__ import annotations
 
 import base64
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
-from tests import twilio_fake
+from tests import phone_helpers, twilio_fake
+from tests.phone_helpers import LINKED, NORA, PUBLIC, twilio_settings
 from tocsin.adapters.twilio import SmsChannel, TwilioOptions, VoiceChannel
 from tocsin.domain.delivery import DeliveryFailed, Undeliverable
 from tocsin.domain.notification import Notification, Purpose, Trigger
 
-PUBLIC = "https://tocsin.example.org"
-NORA = "+33612345678"
 
-
-@pytest.fixture(scope="module")
-def server():
-    server = twilio_fake.serve()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def fake(server):
-    fake = server.reset()
-    yield fake
-    assert fake.errors == []  # every request tocsin sent matched Twilio's description
-
-
-def options(server, **kw) -> TwilioOptions:
-    values = {
-        "account_sid": twilio_fake.ACCOUNT_SID,
-        "auth_token": twilio_fake.AUTH_TOKEN,
-        "from_number": twilio_fake.FROM_NUMBER,
-        "public_url": PUBLIC,
-        "base_url": server.url,
-        "timeout": 5,
-    }
+def options(twilio_server, **kw) -> TwilioOptions:
+    values = twilio_settings(twilio_server.url) | {"public_url": PUBLIC, "timeout": 5}
     return TwilioOptions(**(values | kw))
 
 
 def page(channel: str = "sms", **kw) -> Notification:
-    values = {
-        "key": f"notify:12:3:nora:{channel}",
-        "channel": channel,
-        "recipient": "nora",
-        "name": "Nora Lemaire",
-        "address": NORA,
-        "purpose": Purpose.PAGE,
-        "trigger": Trigger.OPENED,
-        "incident_id": 12,
-        "severity": "P0",
-        "title": "Checkout API down",
-        "phase": "detection",
-        "text": "Escalation step 1/2 (P0 policy, incident opened)",
-        "at": datetime(2026, 12, 4, 3, 0, tzinfo=UTC),
-        "url": f"{PUBLIC}/incidents/12",
-        "ack_url": f"{PUBLIC}/p/ack-token",
-        "escalate_url": f"{PUBLIC}/p/esc-token",
-    }
-    return Notification(**(values | kw))
+    return phone_helpers.page(
+        channel, **(LINKED | {"text": "Escalation step 1/2 (P0 policy, incident opened)"} | kw)
+    )
 
 
-def test_an_sms_page_is_a_message_with_the_reply_instructions_and_a_signed_callback(server, fake):
-    sid = SmsChannel(options(server)).send(paged := page(), paged.key)
+def test_an_sms_page_is_a_message_with_the_reply_instructions_and_a_signed_callback(twilio_server, twilio):
+    sid = SmsChannel(options(twilio_server)).send(paged := page(), paged.key)
 
-    [sent] = fake.messages()
+    [sent] = twilio.messages()
     assert sid == sent.sid
     assert sid.startswith("SM")
     assert sent.form == {
@@ -89,21 +49,21 @@ def test_an_sms_page_is_a_message_with_the_reply_instructions_and_a_signed_callb
     assert sent.headers["Content-Type"] == "application/x-www-form-urlencoded"
 
 
-def test_an_fyi_sms_says_what_happened_without_asking_for_a_reply(server, fake):
-    SmsChannel(options(server)).send(
+def test_an_fyi_sms_says_what_happened_without_asking_for_a_reply(twilio_server, twilio):
+    SmsChannel(options(twilio_server)).send(
         paged := page(purpose=Purpose.FYI, trigger=Trigger.ACKNOWLEDGED, drill=True), paged.key
     )
 
-    [sent] = fake.messages()
+    [sent] = twilio.messages()
     assert (
         sent.one("Body") == f"[FYI] [DRILL] [P0] #12 Checkout API down — acknowledged\n{PUBLIC}/incidents/12"
     )
 
 
-def test_a_call_speaks_the_page_and_gathers_one_key_posted_back_to_tocsin(server, fake):
-    sid = VoiceChannel(options(server)).send(paged := page("voice"), paged.key)
+def test_a_call_speaks_the_page_and_gathers_one_key_posted_back_to_tocsin(twilio_server, twilio):
+    sid = VoiceChannel(options(twilio_server)).send(paged := page("voice"), paged.key)
 
-    [sent] = fake.calls()
+    [sent] = twilio.calls()
     assert sid == sent.sid
     assert sid.startswith("CA")
     assert sent.one("To") == NORA
@@ -124,51 +84,55 @@ def test_a_call_speaks_the_page_and_gathers_one_key_posted_back_to_tocsin(server
     assert twiml.findtext("Say") == "No key was pressed. Goodbye."  # after the Gather timed out
 
 
-def test_a_title_with_markup_stays_text_in_the_twiml(server, fake):
-    VoiceChannel(options(server)).send(paged := page("voice", title="<Hangup/> & friends"), paged.key)
+def test_a_title_with_markup_stays_text_in_the_twiml(twilio_server, twilio):
+    VoiceChannel(options(twilio_server)).send(paged := page("voice", title="<Hangup/> & friends"), paged.key)
 
-    said = fake.gather(fake.calls()[0].sid).findtext("Say") or ""
+    said = twilio.gather(twilio.calls()[0].sid).findtext("Say") or ""
     assert "<Hangup/> & friends" in said  # escaped by the TwiML builder, read back as text
 
 
-def test_a_bad_number_is_undeliverable_with_twilios_error_and_never_the_token(server, fake):
+def test_a_bad_number_is_undeliverable_with_twilios_error_and_never_the_token(twilio_server, twilio):
     with pytest.raises(Undeliverable) as refused:
-        SmsChannel(options(server)).send(paged := page(address=twilio_fake.INVALID_NUMBER), paged.key)
+        SmsChannel(options(twilio_server)).send(paged := page(address=twilio_fake.INVALID_NUMBER), paged.key)
 
     text = str(refused.value)
     assert "HTTP 400" in text
     assert "21211" in text
     assert "is not a valid phone number" in text
     assert twilio_fake.AUTH_TOKEN not in text
-    assert fake.messages() == []
+    assert twilio.messages() == []
 
 
-def test_wrong_credentials_are_undeliverable_without_the_token(server, fake):
+def test_wrong_credentials_are_undeliverable_without_the_token(twilio_server, twilio):
     with pytest.raises(Undeliverable) as refused:
-        VoiceChannel(options(server, auth_token="not-the-token")).send(paged := page("voice"), paged.key)
+        VoiceChannel(options(twilio_server, auth_token="not-the-token")).send(
+            paged := page("voice"), paged.key
+        )
 
     assert "HTTP 401" in str(refused.value)
     assert "20003" in str(refused.value)
     assert "not-the-token" not in str(refused.value)
 
 
-def test_an_address_that_is_no_phone_number_is_refused_without_calling_twilio(server, fake):
+def test_an_address_that_is_no_phone_number_is_refused_without_calling_twilio(twilio_server, twilio):
     with pytest.raises(Undeliverable, match=r"not an E\.164 phone number"):
-        SmsChannel(options(server)).send(paged := page(address="nora@example.org"), paged.key)
-    assert fake.requests == 0
+        SmsChannel(options(twilio_server)).send(paged := page(address="nora@example.org"), paged.key)
+    assert twilio.requests == 0
 
 
 @pytest.mark.parametrize("status", [500, 503, 429])
-def test_a_5xx_or_429_is_retried_later_not_undeliverable(server, fake, status):
-    fake.script.append((status, {"code": 20500, "message": "Internal Server Error", "status": status}))
+def test_a_5xx_or_429_is_retried_later_not_undeliverable(twilio_server, twilio, status):
+    twilio.script.append((status, {"code": 20500, "message": "Internal Server Error", "status": status}))
 
     with pytest.raises(DeliveryFailed) as failure:
-        SmsChannel(options(server)).send(paged := page(), paged.key)
+        SmsChannel(options(twilio_server)).send(paged := page(), paged.key)
 
     assert not isinstance(failure.value, Undeliverable)  # the worker retries it with back-off
     assert f"HTTP {status}" in str(failure.value)
-    SmsChannel(options(server)).send(paged := page(), paged.key)  # the retry goes through once Twilio is back
-    assert len(fake.messages()) == 1
+    SmsChannel(options(twilio_server)).send(
+        paged := page(), paged.key
+    )  # the retry goes through once Twilio is back
+    assert len(twilio.messages()) == 1
 
 
 def test_twilio_unreachable_is_retried_later():
@@ -206,19 +170,19 @@ def test_the_base_url_may_carry_a_path_for_a_compatible_provider():
     )
 
 
-def test_a_french_speaking_tocsin_texts_and_speaks_french(server, fake):
+def test_a_french_speaking_tocsin_texts_and_speaks_french(twilio_server, twilio):
     from tocsin.platform.i18n import using
 
     with using("fr"):
-        SmsChannel(options(server)).send(paged := page(), paged.key)
-        VoiceChannel(options(server)).send(paged := page("voice"), paged.key)
+        SmsChannel(options(twilio_server)).send(paged := page(), paged.key)
+        VoiceChannel(options(twilio_server)).send(paged := page("voice"), paged.key)
 
-    [sms] = fake.messages()
+    [sms] = twilio.messages()
     assert sms.one("Body").startswith(
         "[P0] #12 Checkout API down — répondez 1 pour acquitter, 2 pour escalader\n"
         f"Acquitter : {PUBLIC}/p/ack-token"
     )
-    say = fake.gather(fake.calls()[0].sid).find("Say")
+    say = twilio.gather(twilio.calls()[0].sid).find("Say")
     assert say is not None
     assert say.attrib["language"] == "fr-FR"
     assert say.text == (

@@ -10,33 +10,11 @@ import yaml
 from typer.testing import CliRunner
 
 from tests.github_fake import TOKEN
-from tests.github_fake import serve as serve_github
-from tests.slack_fake import FakeSlack, slack_plan, start, stop
+from tests.slack_fake import FakeSlack, slack_plan
 from tests.smtp_sink import smtp_settings
 from tocsin.cli import app
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def slack_fake():
-    server = start()
-    yield server
-    stop(server)
-
-
-@pytest.fixture(scope="module")
-def github_server():
-    server = serve_github()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def github_fake(github_server):
-    fake = github_server.reset()
-    yield fake
-    assert fake.errors == []
 
 
 @pytest.fixture

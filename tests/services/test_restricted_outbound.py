@@ -9,12 +9,9 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-import pytest
-
 from tests.github_fake import TOKEN
-from tests.github_fake import serve as serve_github
 from tests.paging_plan import drain
-from tests.slack_fake import FakeSlack, slack_plan, start, stop
+from tests.slack_fake import FakeSlack, slack_plan
 from tocsin import bootstrap
 from tocsin.config import Settings
 from tocsin.domain.access import Actor, Role
@@ -24,27 +21,6 @@ from tocsin.services.incidents import flags, incidents
 ADA = Actor("Ada", Role.SECURITY)
 MARK = "quokka"
 PRIVATE = "G0SECURE1"
-
-
-@pytest.fixture
-def slack_fake():
-    server = start()
-    yield server
-    stop(server)
-
-
-@pytest.fixture(scope="module")
-def github_server():
-    server = serve_github()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def github_fake(github_server):
-    fake = github_server.reset()
-    yield fake
-    assert fake.errors == []
 
 
 def build(db_url, clock, slack_fake: FakeSlack, github_fake, **security) -> bootstrap.Container:

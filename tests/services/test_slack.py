@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 
 from tests.paging_plan import drain
-from tests.slack_fake import FakeSlack, slack_plan, start, stop
+from tests.slack_fake import FakeSlack, slack_plan
 from tocsin import bootstrap
 from tocsin.adapters.slack.client import SlackWebApi
 from tocsin.config import Settings
@@ -37,60 +37,55 @@ RATE_LIMITED = (
 
 
 @pytest.fixture
-def fake():
-    server = start()
-    yield server
-    stop(server)
-
-
-@pytest.fixture
-def settings(db_url: str, fake: FakeSlack) -> Settings:
+def settings(db_url: str, slack_fake: FakeSlack) -> Settings:
     # no direct messages here: only the announcement goes to Slack (DMs: test_contract, web/test_slack)
-    return Settings.model_validate(slack_plan(db_url, fake, direct_messages=False))
+    return Settings.model_validate(slack_plan(db_url, slack_fake, direct_messages=False))
 
 
 def declare(services, severity=Severity.P1, title="Checkout down"):
     return incidents.declare_incident(services, title=title, severity=severity, by=RITA)
 
 
-def test_429_waits_for_retry_after_then_posts_once(container, services, clock, fake):
-    fake.script.append(RATE_LIMITED)
+def test_429_waits_for_retry_after_then_posts_once(container, services, clock, slack_fake):
+    slack_fake.script.append(RATE_LIMITED)
     declare(services)
     drain(container)
-    assert fake.top_level() == []
+    assert slack_fake.top_level() == []
     clock.advance(timedelta(seconds=29))
     drain(container)
-    assert fake.top_level() == []  # not before Retry-After
+    assert slack_fake.top_level() == []  # not before Retry-After
     clock.advance(timedelta(seconds=2))
     drain(container)
-    assert len(fake.top_level()) == 1
-    assert len(fake.calls_to("chat.postMessage")) == 2  # the 429 and the post
-    assert fake.violations == []
+    assert len(slack_fake.top_level()) == 1
+    assert len(slack_fake.calls_to("chat.postMessage")) == 2  # the 429 and the post
+    assert slack_fake.violations == []
 
 
-def test_slack_down_for_a_while_then_one_message_then_updates_in_place(container, services, clock, fake):
-    fake.down = True
+def test_slack_down_for_a_while_then_one_message_then_updates_in_place(
+    container, services, clock, slack_fake
+):
+    slack_fake.down = True
     incident = declare(services)
     for _ in range(4):
         drain(container)
         clock.advance(timedelta(minutes=2))
-    assert fake.top_level() == []
-    fake.down = False
+    assert slack_fake.top_level() == []
+    slack_fake.down = False
     clock.advance(timedelta(minutes=10))
     drain(container)
-    (message,) = fake.top_level()
+    (message,) = slack_fake.top_level()
     incidents.acknowledge_incident(services, incident.id, by=RITA)
     drain(container)
-    (updated,) = fake.top_level()
+    (updated,) = slack_fake.top_level()
     assert updated["ts"] == message["ts"]
     assert "Acknowledged by Rita" in json.dumps(updated["blocks"])
-    assert fake.violations == []
+    assert slack_fake.violations == []
 
 
-def test_the_card_links_the_github_issue_once_there_is_one(container, services, clock, fake):
+def test_the_card_links_the_github_issue_once_there_is_one(container, services, clock, slack_fake):
     incident = declare(services)
     drain(container)
-    (message,) = fake.top_level()
+    (message,) = slack_fake.top_level()
     assert "GitHub issue" not in json.dumps(message["blocks"])
     url = "https://github.example.org/acme/ops/issues/7"
     with services.uow() as uow:
@@ -98,34 +93,36 @@ def test_the_card_links_the_github_issue_once_there_is_one(container, services, 
         uow.commit()
     incidents.acknowledge_incident(services, incident.id, by=RITA)
     drain(container)
-    (updated,) = fake.top_level()
+    (updated,) = slack_fake.top_level()
     assert f"<{url}|GitHub issue>" in json.dumps(updated["blocks"])
-    assert fake.violations == []
+    assert slack_fake.violations == []
 
 
-def test_the_announcement_job_run_twice_posts_once(container, services, fake):
+def test_the_announcement_job_run_twice_posts_once(container, services, slack_fake):
     incident = declare(services)
     for _ in range(2):
         with services.uow() as uow:
             slack.announce(services, uow, {"incident_id": int(incident.id)})
             uow.commit()
-    assert len(fake.top_level()) == 1
+    assert len(slack_fake.top_level()) == 1
 
 
-def test_only_the_configured_severities_are_announced(db_url, clock, fake):
-    settings = Settings.model_validate(slack_plan(db_url, fake, announce=["P0", "P1"], direct_messages=False))
+def test_only_the_configured_severities_are_announced(db_url, clock, slack_fake):
+    settings = Settings.model_validate(
+        slack_plan(db_url, slack_fake, announce=["P0", "P1"], direct_messages=False)
+    )
     container = bootstrap.build(settings, clock=clock)
     try:
         services = container.services
         incident = declare(services, severity=Severity.P3, title="Slow report")
         incidents.add_note(services, incident.id, "looking", by=RITA)
         drain(container)
-        assert fake.calls == []
+        assert slack_fake.calls == []
         incidents.update_incident(
             services, IncidentId(incident.id), severity=Severity.P1, reason="checkout affected", by=RITA
         )
         drain(container)
-        (message,) = fake.top_level()
+        (message,) = slack_fake.top_level()
         assert "P1" in message["blocks"][0]["text"]["text"]
     finally:
         container.close()
@@ -151,18 +148,18 @@ def test_an_unreachable_slack_is_a_retryable_failure_without_the_token(clock):
     assert "xoxb-secret-value" not in str(raised.value)
 
 
-def test_a_manual_escalation_reaches_the_thread(container, services, fake):
+def test_a_manual_escalation_reaches_the_thread(container, services, slack_fake):
     incident = declare(services)
     drain(container)
-    (message,) = fake.top_level()
+    (message,) = slack_fake.top_level()
     escalation.escalate_incident(services, incident.id, by=RITA)
     drain(container)
-    assert any("Escalation step" in str(reply.get("text", "")) for reply in fake.replies(message["ts"]))
-    assert fake.violations == []
+    assert any("Escalation step" in str(reply.get("text", "")) for reply in slack_fake.replies(message["ts"]))
+    assert slack_fake.violations == []
 
 
 @pytest.mark.postgres
-def test_two_workers_editing_one_card_leave_the_newest_state(container, services, clock, fake, db_url):
+def test_two_workers_editing_one_card_leave_the_newest_state(container, services, clock, slack_fake, db_url):
     """Worker A renders the card, then stalls before sending it; meanwhile the incident is
     acknowledged and worker B edits the card. A's older rendering must not land last."""
     if not db_url.startswith("postgresql"):
@@ -207,6 +204,6 @@ def test_two_workers_editing_one_card_leave_the_newest_state(container, services
     a.join()
     b.join()
 
-    (card,) = fake.top_level()
+    (card,) = slack_fake.top_level()
     assert "Acknowledged by Rita" in json.dumps(card["blocks"])
-    assert fake.violations == []
+    assert slack_fake.violations == []

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from tests.paging_plan import drain
-from tests.slack_fake import SLACK_PEOPLE, FakeSlack, slack_plan, start, stop
+from tests.slack_fake import SLACK_PEOPLE, FakeSlack, slack_plan
 from tocsin.config import Settings
 from tocsin.config.slack import SlackSettings
 from tocsin.domain.access import Actor, Role
@@ -25,16 +25,9 @@ ADMIN = Actor("alice", Role.ADMIN)
 
 
 @pytest.fixture
-def fake():
-    server = start()
-    yield server
-    stop(server)
-
-
-@pytest.fixture
-def settings(db_url: str, fake: FakeSlack) -> Settings:
+def settings(db_url: str, slack_fake: FakeSlack) -> Settings:
     return Settings.model_validate(
-        slack_plan(db_url, fake, direct_messages=False, incident_channels=["P0", "P1"])
+        slack_plan(db_url, slack_fake, direct_messages=False, incident_channels=["P0", "P1"])
     )
 
 
@@ -48,8 +41,8 @@ def close(services, incident_id):
     incidents.close_incident(services, incident_id, by=RITA)
 
 
-def the_channel(fake: FakeSlack) -> tuple[str, dict]:
-    ((ident, channel),) = fake.channels.items()
+def the_channel(slack_fake: FakeSlack) -> tuple[str, dict]:
+    ((ident, channel),) = slack_fake.channels.items()
     return ident, channel
 
 
@@ -77,41 +70,41 @@ def test_channels_are_on_for_p0_and_p1_by_default():
     assert SlackSettings().incident_channels == [Severity.P0, Severity.P1]
 
 
-def test_a_p1_gets_its_channel_with_the_paged_people_and_the_summary(container, services, fake):
+def test_a_p1_gets_its_channel_with_the_paged_people_and_the_summary(container, services, slack_fake):
     incident = declare(services, title="Checkout down. Payments failing")
     drain(container)
 
-    ident, channel = the_channel(fake)
-    (create,) = fake.calls_to("conversations.create")
+    ident, channel = the_channel(slack_fake)
+    (create,) = slack_fake.calls_to("conversations.create")
     assert create.params["name"] == f"inc-{incident.id}-checkout-down-payments-failing"
-    assert create.headers["authorization"] == f"Bearer {fake.token}"
+    assert create.headers["authorization"] == f"Bearer {slack_fake.token}"
     paged = escalation.get_escalation(services, incident.id, by=ADMIN).notified
     expected = [SLACK_PEOPLE[p] for p in paged if p in SLACK_PEOPLE]
     assert expected  # the step-1 responder has a Slack id
     assert channel["members"] == expected
-    (summary,) = fake.in_channel(ident)
+    (summary,) = slack_fake.in_channel(ident)
     assert f"#{incident.id} [P1] Checkout down. Payments failing" in summary["text"]
-    assert len(fake.top_level()) == 1  # the #incidents card, not the summary
-    assert fake.violations == []
+    assert len(slack_fake.top_level()) == 1  # the #incidents card, not the summary
+    assert slack_fake.violations == []
 
 
-def test_closing_archives_the_channel_once(container, services, fake):
+def test_closing_archives_the_channel_once(container, services, slack_fake):
     incident = declare(services)
     drain(container)
-    ident, _ = the_channel(fake)
+    ident, _ = the_channel(slack_fake)
     close(services, incident.id)
     drain(container)
-    assert fake.channels[ident]["archived"] is True
-    (archive,) = fake.calls_to("conversations.archive")
+    assert slack_fake.channels[ident]["archived"] is True
+    (archive,) = slack_fake.calls_to("conversations.archive")
     assert archive.params["channel"] == ident
     with services.uow() as uow:
         slack_channels.archive_channel(services, uow, {"incident_id": int(incident.id)})
         uow.commit()
-    assert len(fake.calls_to("conversations.archive")) == 1
-    assert fake.violations == []
+    assert len(slack_fake.calls_to("conversations.archive")) == 1
+    assert slack_fake.violations == []
 
 
-def test_each_job_run_twice_has_one_effect(container, services, fake):
+def test_each_job_run_twice_has_one_effect(container, services, slack_fake):
     incident = declare(services)
     payload = {"incident_id": int(incident.id)}
     for _ in range(2):
@@ -120,69 +113,69 @@ def test_each_job_run_twice_has_one_effect(container, services, fake):
                 handler(services, uow, payload)
                 uow.commit()
     drain(container)  # and the queued jobs run as well
-    ident, channel = the_channel(fake)
-    assert len(fake.calls_to("conversations.create")) == 1
-    assert len(fake.in_channel(ident)) == 1
+    ident, channel = the_channel(slack_fake)
+    assert len(slack_fake.calls_to("conversations.create")) == 1
+    assert len(slack_fake.in_channel(ident)) == 1
     assert len(channel["members"]) == len(set(channel["members"])) >= 1
     # a later change of the incident queues nothing new
     incidents.add_note(services, incident.id, "looking", by=RITA)
     drain(container)
-    assert len(fake.channels) == 1
-    assert len(fake.calls_to("conversations.create")) == 1
-    assert fake.violations == []
+    assert len(slack_fake.channels) == 1
+    assert len(slack_fake.calls_to("conversations.create")) == 1
+    assert slack_fake.violations == []
 
 
-def test_a_p2_gets_no_channel_until_raised_to_p1(container, services, fake):
+def test_a_p2_gets_no_channel_until_raised_to_p1(container, services, slack_fake):
     incident = declare(services, severity=Severity.P2)
     drain(container)
-    assert fake.channels == {}
+    assert slack_fake.channels == {}
     incidents.update_incident(
         services, incident.id, severity=Severity.P1, reason="checkout affected", by=RITA
     )
     drain(container)
-    assert len(fake.channels) == 1
+    assert len(slack_fake.channels) == 1
 
 
-def test_a_429_waits_for_retry_after_then_creates_one_channel(container, services, clock, fake):
+def test_a_429_waits_for_retry_after_then_creates_one_channel(container, services, clock, slack_fake):
     body = json.dumps({"ok": False, "error": "ratelimited"}).encode()
-    fake.script.append(("conversations.create", 429, {"Retry-After": "20"}, body))
+    slack_fake.script.append(("conversations.create", 429, {"Retry-After": "20"}, body))
     declare(services)
     drain(container)
-    assert fake.channels == {}
+    assert slack_fake.channels == {}
     clock.advance(timedelta(seconds=19))
     drain(container)
-    assert fake.channels == {}
+    assert slack_fake.channels == {}
     clock.advance(timedelta(seconds=2))
     drain(container)
-    assert len(fake.channels) == 1
-    assert len(fake.calls_to("conversations.create")) == 2
-    assert fake.violations == []
+    assert len(slack_fake.channels) == 1
+    assert len(slack_fake.calls_to("conversations.create")) == 2
+    assert slack_fake.violations == []
 
 
-def test_slack_down_then_the_channel_arrives_once(container, services, clock, fake):
-    fake.down = True
+def test_slack_down_then_the_channel_arrives_once(container, services, clock, slack_fake):
+    slack_fake.down = True
     declare(services)
     for _ in range(3):
         drain(container)
         clock.advance(timedelta(minutes=2))
-    fake.down = False
+    slack_fake.down = False
     clock.advance(timedelta(minutes=10))
     drain(container)
-    ident, channel = the_channel(fake)
+    ident, channel = the_channel(slack_fake)
     assert channel["members"]
-    assert len(fake.in_channel(ident)) == 1
-    assert fake.violations == []
+    assert len(slack_fake.in_channel(ident)) == 1
+    assert slack_fake.violations == []
 
 
-def test_turned_off_no_channel(db_url, clock, fake):
+def test_turned_off_no_channel(db_url, clock, slack_fake):
     from tocsin import bootstrap
 
-    settings = Settings.model_validate(slack_plan(db_url, fake, direct_messages=False))
+    settings = Settings.model_validate(slack_plan(db_url, slack_fake, direct_messages=False))
     container = bootstrap.build(settings, clock=clock)
     try:
         declare(container.services, severity=Severity.P0)
         drain(container)
-        assert fake.channels == {}
-        assert fake.calls_to("conversations.create") == []
+        assert slack_fake.channels == {}
+        assert slack_fake.calls_to("conversations.create") == []
     finally:
         container.close()

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from tests.paging_plan import drain
-from tests.slack_fake import FakeSlack, slack_plan, start, stop
+from tests.slack_fake import FakeSlack, slack_plan
 from tocsin.adapters.db.slack import SqlSlackMessageRepository
 from tocsin.adapters.slack.blocks import POSSIBLE_REPEAT
 from tocsin.config import Settings
@@ -31,15 +31,8 @@ CHANNEL = "C0INCIDENTS"
 
 
 @pytest.fixture
-def fake():
-    server = start()
-    yield server
-    stop(server)
-
-
-@pytest.fixture
-def values(db_url: str, fake: FakeSlack):
-    return slack_plan(db_url, fake, direct_messages=False, channel=CHANNEL)
+def values(db_url: str, slack_fake: FakeSlack):
+    return slack_plan(db_url, slack_fake, direct_messages=False, channel=CHANNEL)
 
 
 @pytest.fixture
@@ -56,20 +49,20 @@ def stored_ts(services, incident_id):
         return uow.slack_messages.get(incident_id).ts
 
 
-def test_every_card_carries_the_incident_in_its_metadata(container, services, fake):
+def test_every_card_carries_the_incident_in_its_metadata(container, services, slack_fake):
     incident = declare(services)
     drain(container)
-    [card] = fake.cards_of(incident.id)
+    [card] = slack_fake.cards_of(incident.id)
     assert card["metadata"] == {
         "event_type": "tocsin_incident",
         "event_payload": {"incident_id": incident.id},
     }
-    assert fake.calls_to("conversations.history") == []  # a first attempt looks nothing up
-    assert fake.violations == []
+    assert slack_fake.calls_to("conversations.history") == []  # a first attempt looks nothing up
+    assert slack_fake.violations == []
 
 
 def test_a_worker_killed_after_slacks_200_does_not_post_a_second_card(
-    container, services, values, clock, fake, tmp_path
+    container, services, values, clock, slack_fake, tmp_path
 ):
     incident = declare(services)
     marker = tmp_path / "posted"
@@ -85,22 +78,22 @@ def test_a_worker_killed_after_slacks_200_does_not_post_a_second_card(
     finally:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
-    [first] = fake.cards_of(incident.id)
+    [first] = slack_fake.cards_of(incident.id)
     assert marker.read_text() == f"slack:{first['ts']}"
 
     clock.advance(timedelta(seconds=container.settings.worker.lease_seconds))
     drain(container)
 
-    assert fake.cards_of(incident.id) == [first]  # found again, not posted twice
-    [lookup] = fake.calls_to("conversations.history")
+    assert slack_fake.cards_of(incident.id) == [first]  # found again, not posted twice
+    [lookup] = slack_fake.calls_to("conversations.history")
     assert lookup.params["channel"] == CHANNEL
     assert lookup.params["include_all_metadata"] in ("true", "1", True)
     assert stored_ts(services, incident.id) == first["ts"]
     incidents.acknowledge_incident(services, incident.id, by=RITA)
     drain(container)
-    [card] = fake.cards_of(incident.id)
+    [card] = slack_fake.cards_of(incident.id)
     assert "Acknowledged by Rita" in json.dumps(card["blocks"])  # the one card, edited in place
-    assert fake.violations == []
+    assert slack_fake.violations == []
 
 
 def vanish_once(monkeypatch):
@@ -119,25 +112,27 @@ def vanish_once(monkeypatch):
 
 
 def test_the_database_lost_after_slacks_200_then_the_card_is_found(
-    container, services, clock, fake, monkeypatch
+    container, services, clock, slack_fake, monkeypatch
 ):
     lost = vanish_once(monkeypatch)
     incident = declare(services)
     drain(container)
     clock.advance(timedelta(minutes=1))
     drain(container)
-    assert fake.violations == []
-    [card] = fake.cards_of(incident.id)
+    assert slack_fake.violations == []
+    [card] = slack_fake.cards_of(incident.id)
     assert lost[0].ts == card["ts"] == stored_ts(services, incident.id)
-    assert fake.violations == []
+    assert slack_fake.violations == []
 
 
 def test_a_channel_given_by_name_cannot_be_read_back_so_the_repeat_is_marked(
-    db_url, clock, fake, monkeypatch
+    db_url, clock, slack_fake, monkeypatch
 ):
     from tocsin import bootstrap
 
-    settings = Settings.model_validate(slack_plan(db_url, fake, direct_messages=False, channel="#incidents"))
+    settings = Settings.model_validate(
+        slack_plan(db_url, slack_fake, direct_messages=False, channel="#incidents")
+    )
     container = bootstrap.build(settings, clock=clock)
     try:
         vanish_once(monkeypatch)
@@ -145,10 +140,10 @@ def test_a_channel_given_by_name_cannot_be_read_back_so_the_repeat_is_marked(
         drain(container)
         clock.advance(timedelta(minutes=1))
         drain(container)
-        first, second = sorted(fake.cards_of(incident.id), key=lambda m: m["ts"])
+        first, second = sorted(slack_fake.cards_of(incident.id), key=lambda m: m["ts"])
     finally:
         container.close()
     assert POSSIBLE_REPEAT not in json.dumps(first["blocks"])
     assert "Possible repeat" in json.dumps(second["blocks"])
-    assert fake.calls_to("conversations.history") == []
-    assert fake.violations == []
+    assert slack_fake.calls_to("conversations.history") == []
+    assert slack_fake.violations == []

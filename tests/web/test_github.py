@@ -14,7 +14,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.github_fake import TOKEN, serve
+from tests.github_fake import TOKEN
 from tests.intake_fixtures import am_raw
 from tests.paging_plan import drain
 from tocsin.domain.access import SYSTEM
@@ -28,13 +28,6 @@ from tocsin.worker.runner import Worker
 
 SECRET = "It's a Secret to Everybody"
 AM_TOKEN = "am-token"
-
-
-@pytest.fixture(scope="session")
-def github_server():
-    server = serve()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

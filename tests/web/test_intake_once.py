@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 
 from tests.intake_fixtures import am
-from tests.slack_fake import AM_TOKEN, FakeSlack, slack_plan, start, stop
+from tests.slack_fake import AM_TOKEN, FakeSlack, slack_plan
 from tocsin.config import Settings
 from tocsin.domain.events import EventKind, JobKind
 from tocsin.domain.incident import IncidentId
@@ -20,15 +20,8 @@ SLACK = {JobKind.SLACK_ANNOUNCE, JobKind.SLACK_UPDATE, JobKind.SLACK_THREAD}
 
 
 @pytest.fixture
-def fake():
-    server = start()
-    yield server
-    stop(server)
-
-
-@pytest.fixture
-def settings(db_url: str, fake: FakeSlack) -> Settings:
-    return Settings.model_validate(slack_plan(db_url, fake, direct_messages=False))
+def settings(db_url: str, slack_fake: FakeSlack) -> Settings:
+    return Settings.model_validate(slack_plan(db_url, slack_fake, direct_messages=False))
 
 
 def slack_jobs(container) -> Counter[JobKind]:

@@ -14,10 +14,9 @@ import pytest
 import structlog
 
 from tests.github_fake import TOKEN as GITHUB_TOKEN
-from tests.github_fake import serve as serve_github
 from tests.intake_fixtures import am
 from tests.paging_plan import drain
-from tests.slack_fake import AM_TOKEN, SIGNING_SECRET, sign, slack_plan, start, stop
+from tests.slack_fake import AM_TOKEN, SIGNING_SECRET, sign, slack_plan
 from tocsin.config import Settings
 from tocsin.config.secrets import secret_values
 from tocsin.platform.logs import configure_logging
@@ -30,23 +29,9 @@ SMTP_PASSWORD = "smtp-pass-0c9d2e"
 
 
 @pytest.fixture
-def slack_server():
-    server = start()
-    yield server
-    stop(server)
-
-
-@pytest.fixture(scope="module")
-def github_server():
-    server = serve_github()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def settings(db_url, slack_server, github_server, sink):
+def settings(db_url, slack_fake, github_server, sink):
     fake = github_server.reset()
-    config = slack_plan(db_url, slack_server, incident_channels=["P1"])
+    config = slack_plan(db_url, slack_fake, incident_channels=["P1"])
     config["sources"]["mon"] = {"kind": "generic", "username": "monitor", "password": BASIC_PASSWORD}
     config["notifications"] = {
         "email": {"enabled": True, "port": sink.port, "username": "tocsin", "password": SMTP_PASSWORD},

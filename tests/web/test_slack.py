@@ -12,7 +12,7 @@ import pytest
 
 from tests.intake_fixtures import am
 from tests.paging_plan import drain
-from tests.slack_fake import AM_TOKEN, SIGNING_SECRET, FakeSlack, sign, slack_plan, start, stop
+from tests.slack_fake import AM_TOKEN, SIGNING_SECRET, FakeSlack, sign, slack_plan
 from tocsin.config import Settings
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.escalation import Status
@@ -27,21 +27,14 @@ ADMIN = Actor("alice", Role.ADMIN)
 
 
 @pytest.fixture
-def fake():
-    server = start()
-    yield server
-    stop(server)
-
-
-@pytest.fixture
 def extra() -> dict:
     """More of tocsin.yaml (a test parametrizes it to turn a feature on)."""
     return {}
 
 
 @pytest.fixture
-def settings(db_url: str, fake: FakeSlack, extra: dict) -> Settings:
-    return Settings.model_validate({**slack_plan(db_url, fake), **extra})
+def settings(db_url: str, slack_fake: FakeSlack, extra: dict) -> Settings:
+    return Settings.model_validate({**slack_plan(db_url, slack_fake), **extra})
 
 
 def alert(client, name: str = "firing_BackupNotRunRecently") -> int:
@@ -84,8 +77,8 @@ def escalation_of(container, incident_id: int):
     return escalation.get_escalation(container.services, IncidentId(incident_id), by=ADMIN)
 
 
-def card(fake: FakeSlack) -> dict:
-    (message,) = fake.top_level()
+def card(slack_fake: FakeSlack) -> dict:
+    (message,) = slack_fake.top_level()
     return message
 
 
@@ -94,14 +87,14 @@ def actions_of(message: dict) -> list[dict]:
     return block["elements"]
 
 
-def test_a_p1_alert_is_announced_then_acknowledged_from_slack(client, container, clock, fake):
+def test_a_p1_alert_is_announced_then_acknowledged_from_slack(client, container, clock, slack_fake):
     incident_id = alert(client)
     drain(container)
 
-    (post,) = [c for c in fake.calls_to("chat.postMessage") if c.params["channel"] == "#incidents"]
-    assert post.headers["authorization"] == f"Bearer {fake.token}"
+    (post,) = [c for c in slack_fake.calls_to("chat.postMessage") if c.params["channel"] == "#incidents"]
+    assert post.headers["authorization"] == f"Bearer {slack_fake.token}"
     assert post.params["channel"] == "#incidents"
-    message = card(fake)
+    message = card(slack_fake)
     header = message["blocks"][0]["text"]["text"]
     assert "P1" in header
     assert f"#{incident_id}" in header
@@ -116,7 +109,7 @@ def test_a_p1_alert_is_announced_then_acknowledged_from_slack(client, container,
     assert [o["value"] for o in select["options"]] == ["P0", "P1", "P2", "P3"]
     assert message["attachments"][0]["color"] == "#f57c00"
     assert escalation_of(container, incident_id).status is Status.ACTIVE
-    (page,) = fake.direct_messages("U0SOFIA")  # the on-call SRE, paged at step 1
+    (page,) = slack_fake.direct_messages("U0SOFIA")  # the on-call SRE, paged at step 1
     assert "[PAGE] [P1]" in page["text"]
 
     response = press(client, clock, incident_id)
@@ -127,16 +120,16 @@ def test_a_p1_alert_is_announced_then_acknowledged_from_slack(client, container,
     state = escalation_of(container, incident_id)
     assert state.status is Status.STOPPED
     drain(container)
-    updates = fake.calls_to("chat.update")
+    updates = slack_fake.calls_to("chat.update")
     assert {(u.params["channel"], u.params["ts"]) for u in updates} == {("C0INCIDENTS", message["ts"])}
-    assert "Acknowledged by Camille Martin" in json.dumps(card(fake)["blocks"])
-    replies = fake.replies(message["ts"])
+    assert "Acknowledged by Camille Martin" in json.dumps(card(slack_fake)["blocks"])
+    replies = slack_fake.replies(message["ts"])
     assert any("Camille Martin" in r["text"] for r in replies)
-    assert len(fake.top_level()) == 1
-    assert fake.violations == []
+    assert len(slack_fake.top_level()) == 1
+    assert slack_fake.violations == []
 
 
-def test_severity_select_and_resolve_buttons(client, container, clock, fake):
+def test_severity_select_and_resolve_buttons(client, container, clock, slack_fake):
     incident_id = alert(client)
     drain(container)
     press(client, clock, incident_id, "incident_severity", selected_option={"value": "P0"})
@@ -146,10 +139,10 @@ def test_severity_select_and_resolve_buttons(client, container, clock, fake):
     assert resolved.phase is not Phase.DETECTION
     assert resolved.resolved_at is not None
     drain(container)
-    final = card(fake)
+    final = card(slack_fake)
     assert "P0" in final["blocks"][0]["text"]["text"]
     assert not [b for b in final["blocks"] if b["type"] == "actions"]  # no buttons once resolved
-    assert fake.violations == []
+    assert slack_fake.violations == []
 
 
 @pytest.mark.parametrize(
@@ -157,7 +150,9 @@ def test_severity_select_and_resolve_buttons(client, container, clock, fake):
     [("wrong-secret", 0), (SIGNING_SECRET, 301), (SIGNING_SECRET, -301)],
     ids=["bad-signature", "stale", "future"],
 )
-def test_unsigned_or_stale_requests_get_401_and_change_nothing(client, container, clock, fake, secret, age):
+def test_unsigned_or_stale_requests_get_401_and_change_nothing(
+    client, container, clock, slack_fake, secret, age
+):
     incident_id = alert(client)
     payload = {
         "type": "block_actions",
@@ -199,7 +194,7 @@ def test_slacks_published_signature_vector_passes(clock):
     assert not verify("8f742231b10e8888abcd99yyyzzz85a5", clock, body, headers)
 
 
-def test_incident_declare_opens_an_incident_as_the_slack_user(client, container, clock, fake):
+def test_incident_declare_opens_an_incident_as_the_slack_user(client, container, clock, slack_fake):
     response = command(client, clock, "declare Checkout is failing P1")
     assert response.status_code == 200
     assert response.json()["response_type"] == "ephemeral"
@@ -212,10 +207,10 @@ def test_incident_declare_opens_an_incident_as_the_slack_user(client, container,
     )
     assert incident.declared_by == "Camille Martin"
     drain(container)
-    assert "Checkout is failing" in card(fake)["text"]
+    assert "Checkout is failing" in card(slack_fake)["text"]
 
 
-def test_commands_ack_sev_resolve_help_oncall_status(client, container, clock, fake):
+def test_commands_ack_sev_resolve_help_oncall_status(client, container, clock, slack_fake):
     command(client, clock, "declare Queue stuck")
     assert "Acknowledged #1" in command(client, clock, "ack", user="U0DAVID").json()["text"]
     assert get(container, 1).acknowledged_by == "David Peeters"
@@ -235,27 +230,27 @@ def test_commands_ack_sev_resolve_help_oncall_status(client, container, clock, f
     assert "Unknown command" in command(client, clock, "frobnicate").json()["text"]
 
 
-def test_an_unmapped_user_is_told_why_and_nothing_happens(client, container, clock, fake):
+def test_an_unmapped_user_is_told_why_and_nothing_happens(client, container, clock, slack_fake):
     incident_id = alert(client)
     drain(container)
     assert press(client, clock, incident_id, user="U0STRANGER").status_code == 200
     assert get(container, incident_id).acknowledged_at is None
     drain(container)
-    (note,) = fake.calls_to("chat.postEphemeral")
+    (note,) = slack_fake.calls_to("chat.postEphemeral")
     assert note.params["user"] == "U0STRANGER"
     assert "not linked" in note.params["text"]
     reply = command(client, clock, "declare Something", user="U0STRANGER").json()["text"]
     assert "not linked" in reply
     assert incidents.list_incidents(container.services, _all(), by=ADMIN).total == 1
-    assert fake.violations == []
+    assert slack_fake.violations == []
 
 
-def test_a_refused_action_is_explained_privately(client, container, clock, fake):
+def test_a_refused_action_is_explained_privately(client, container, clock, slack_fake):
     incident_id = alert(client)
     press(client, clock, incident_id)
     press(client, clock, incident_id, user="U0DAVID")  # already acknowledged
     drain(container)
-    (note,) = fake.calls_to("chat.postEphemeral")
+    (note,) = slack_fake.calls_to("chat.postEphemeral")
     assert note.params["user"] == "U0DAVID"
     assert note.params["text"].startswith("Nothing done")
 
@@ -270,7 +265,7 @@ STATUSPAGE = {
 
 
 @pytest.mark.parametrize("extra", [STATUSPAGE])
-def test_incident_status_posts_a_public_update_as_the_slack_user(client, container, clock, fake):
+def test_incident_status_posts_a_public_update_as_the_slack_user(client, container, clock, slack_fake):
     command(client, clock, "declare Checkout down P1")
     reply = command(client, clock, "status #1 identified Bad deploy rolled back").json()
     assert reply["response_type"] == "ephemeral"
@@ -292,7 +287,7 @@ def test_incident_status_posts_a_public_update_as_the_slack_user(client, contain
         ("status abc investigating x", "not an incident id"),
     ],
 )
-def test_incident_status_errors_come_back_privately(client, container, clock, fake, text, expected):
+def test_incident_status_errors_come_back_privately(client, container, clock, slack_fake, text, expected):
     command(client, clock, "declare Checkout down P1")
     reply = command(client, clock, text).json()
     assert reply["response_type"] == "ephemeral"
@@ -301,7 +296,7 @@ def test_incident_status_errors_come_back_privately(client, container, clock, fa
     assert not [e for e in events if e.kind.value == "status_posted"]
 
 
-def test_incident_status_without_a_status_page_says_so(client, container, clock, fake):
+def test_incident_status_without_a_status_page_says_so(client, container, clock, slack_fake):
     command(client, clock, "declare Checkout down P1")
     assert "not enabled" in command(client, clock, "status 1 investigating looking").json()["text"]
     assert "Unknown command" not in command(client, clock, "status 1 resolved ok").json()["text"]

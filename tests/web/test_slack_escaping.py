@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.paging_plan import drain
-from tests.slack_fake import FakeSlack, slack_plan, start, stop
+from tests.slack_fake import FakeSlack, slack_plan
 from tests.web.test_slack import command, press
 from tocsin.config import Settings
 from tocsin.domain.access import SYSTEM
@@ -21,15 +21,8 @@ CONTROL = ("<!channel", "<https://evil", "<@U0CAMILLE")
 
 
 @pytest.fixture
-def fake():
-    server = start()
-    yield server
-    stop(server)
-
-
-@pytest.fixture
-def settings(db_url: str, fake: FakeSlack) -> Settings:
-    return Settings.model_validate(slack_plan(db_url, fake, incident_channels=["P0", "P1"]))
+def settings(db_url: str, slack_fake: FakeSlack) -> Settings:
+    return Settings.model_validate(slack_plan(db_url, slack_fake, incident_channels=["P0", "P1"]))
 
 
 def mrkdwn_texts(value: Any, *, top: bool = True) -> list[str]:
@@ -47,7 +40,9 @@ def mrkdwn_texts(value: Any, *, top: bool = True) -> list[str]:
     return found
 
 
-def test_no_text_sent_to_slack_carries_a_live_control_sequence(client, container, clock, fake, as_admin):
+def test_no_text_sent_to_slack_carries_a_live_control_sequence(
+    client, container, clock, slack_fake, as_admin
+):
     declared = client.post(
         "/api/v1/incidents", json={"title": HOSTILE, "severity": "P1"}, headers=as_admin
     ).json()
@@ -59,19 +54,19 @@ def test_no_text_sent_to_slack_carries_a_live_control_sequence(client, container
     reply = command(client, clock, f"note {incident_id} {HOSTILE}").json()["text"]
     drain(container)
 
-    sent = [(call.method, text) for call in fake.calls for text in mrkdwn_texts(call.params)]
+    sent = [(call.method, text) for call in slack_fake.calls for text in mrkdwn_texts(call.params)]
     methods = {method for method, _ in sent}
     assert {"chat.postMessage", "chat.update", "chat.postEphemeral"} <= methods
     assert any("&lt;!channel&gt;" in text for _, text in sent), "the title is shown, escaped"
-    assert [m for m in fake.messages.values() if m["channel"].startswith("D")], "a page went by DM"
-    assert any(m["channel"] in fake.channels for m in fake.messages.values()), "a channel summary"
+    assert [m for m in slack_fake.messages.values() if m["channel"].startswith("D")], "a page went by DM"
+    assert any(m["channel"] in slack_fake.channels for m in slack_fake.messages.values()), "a channel summary"
     for method, text in [*sent, ("reply", reply)]:
         for control in CONTROL:
             assert control not in text, (method, text)
     assert "&lt;!channel&gt;" in reply
 
 
-def test_slash_command_text_arrives_escaped_and_is_stored_as_typed(client, container, clock, fake):
+def test_slash_command_text_arrives_escaped_and_is_stored_as_typed(client, container, clock, slack_fake):
     """Slack sends ``&``, ``<``, ``>`` as entities; the title keeps the characters people typed."""
     reply = command(client, clock, "declare Login &lt;fails&gt; &amp; retries P2").json()["text"]
     incident = incidents.get_incident(container.services, 1, by=SYSTEM)

@@ -6,19 +6,17 @@ asked of ``PhoneReplies`` (a recording fake here: the real one is the CORE servi
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
 from twilio.request_validator import RequestValidator
 
-from tests import twilio_fake
+from tests import phone_helpers, twilio_fake
+from tests.phone_helpers import NORA, PUBLIC, twilio_settings
 from tocsin.adapters.twilio import SmsChannel, TwilioOptions, VoiceChannel
-from tocsin.domain.notification import Notification, Purpose, Trigger
+from tocsin.domain.notification import Notification
 from tocsin.web.app import create_app
 
-PUBLIC = "https://tocsin.example.org"
-NORA = "+33612345678"
 SMS_URL = f"{PUBLIC}/hooks/twilio/sms"
 
 
@@ -40,38 +38,15 @@ class RecordingReplies:
         self.calls.append(("delivery_status", (key, reference, status, error_code)))
 
 
-@pytest.fixture(scope="module")
-def twilio_server():
-    server = twilio_fake.serve()
-    yield server
-    server.stop()
-
-
 @pytest.fixture
-def fake(twilio_server):
-    fake = twilio_server.reset()
-    yield fake
-    assert fake.errors == []
-
-
-def twilio_settings(fake) -> dict[str, object]:
-    return {
-        "account_sid": twilio_fake.ACCOUNT_SID,
-        "auth_token": twilio_fake.AUTH_TOKEN,
-        "from_number": twilio_fake.FROM_NUMBER,
-        "base_url": fake.base_url,
-    }
-
-
-@pytest.fixture
-def settings(db_url, fake):
+def settings(db_url, twilio):
     from tocsin.config import Settings
 
     return Settings.model_validate(
         {
             "database": {"url": db_url},
             "server": {"base_url": PUBLIC},
-            "notifications": {"twilio": twilio_settings(fake)},
+            "notifications": {"twilio": twilio_settings(twilio.base_url)},
         }
     )
 
@@ -88,29 +63,14 @@ def app(container, replies):
     return app
 
 
-def options(fake) -> TwilioOptions:
+def options(twilio) -> TwilioOptions:
     return TwilioOptions(
-        twilio_fake.ACCOUNT_SID, twilio_fake.AUTH_TOKEN, twilio_fake.FROM_NUMBER, PUBLIC, fake.base_url, 5
+        twilio_fake.ACCOUNT_SID, twilio_fake.AUTH_TOKEN, twilio_fake.FROM_NUMBER, PUBLIC, twilio.base_url, 5
     )
 
 
 def page(channel: str) -> Notification:
-    return Notification(
-        key=f"notify:12:3:nora:{channel}",
-        channel=channel,
-        recipient="nora",
-        name="Nora Lemaire",
-        address=NORA,
-        purpose=Purpose.PAGE,
-        trigger=Trigger.OPENED,
-        incident_id=12,
-        severity="P0",
-        title="Checkout API down",
-        phase="detection",
-        text="Escalation step 1/2",
-        at=datetime(2026, 12, 4, 3, 0, tzinfo=UTC),
-        url=f"{PUBLIC}/incidents/12",
-    )
+    return phone_helpers.page(channel, url=f"{PUBLIC}/incidents/12")
 
 
 def test_twilios_documented_signature_example():
@@ -133,8 +93,8 @@ def test_twilios_documented_signature_example():
     assert not validator.validate(url.replace("bar=2", "bar=3"), params, "0/KCTR6DLpKmkAf8muzZqo1nDgQ=")
 
 
-def test_a_signed_sms_reply_is_answered_with_the_reply_text_as_twiml(client, fake, replies):
-    response = fake.reply(client, SMS_URL, NORA, "1")
+def test_a_signed_sms_reply_is_answered_with_the_reply_text_as_twiml(client, twilio, replies):
+    response = twilio.reply(client, SMS_URL, NORA, "1")
 
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/xml")
@@ -162,15 +122,15 @@ def test_an_unsigned_or_mis_signed_sms_is_403_and_nothing_is_asked(client, repli
     assert replies.calls == []
 
 
-def test_a_request_signed_with_another_token_is_403(client, fake, replies):
+def test_a_request_signed_with_another_token_is_403(client, twilio, replies):
     params = {"From": NORA, "Body": "1", "To": twilio_fake.FROM_NUMBER}
-    response = fake.post_signed(client, SMS_URL, params, token="someone-elses-token")
+    response = twilio.post_signed(client, SMS_URL, params, token="someone-elses-token")
 
     assert response.status_code == 403
     assert replies.calls == []
 
 
-def test_a_signature_for_one_page_does_not_answer_another(client, fake, replies):
+def test_a_signature_for_one_page_does_not_answer_another(client, twilio, replies):
     """The key is in the signed URL: a signed callback replayed for another page is refused."""
     params = {"CallSid": "CA" + "1" * 32, "CallStatus": "completed", "AccountSid": twilio_fake.ACCOUNT_SID}
     signature = twilio_fake.signature(
@@ -187,10 +147,10 @@ def test_a_signature_for_one_page_does_not_answer_another(client, fake, replies)
     assert replies.calls == []
 
 
-def test_pressing_1_during_a_page_call_answers_with_the_voice_response(client, fake, replies):
-    sid = VoiceChannel(options(fake)).send(paged := page("voice"), paged.key)
+def test_pressing_1_during_a_page_call_answers_with_the_voice_response(client, twilio, replies):
+    sid = VoiceChannel(options(twilio)).send(paged := page("voice"), paged.key)
 
-    response = fake.press(client, sid, "1")  # the Gather action tocsin put in the call's TwiML
+    response = twilio.press(client, sid, "1")  # the Gather action tocsin put in the call's TwiML
 
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/xml")
@@ -200,22 +160,22 @@ def test_pressing_1_during_a_page_call_answers_with_the_voice_response(client, f
     assert replies.calls == [("keypress", ("notify:12:3:nora:voice", "1", NORA))]
 
 
-def test_a_call_where_no_key_was_pressed_says_goodbye_without_asking(client, fake, replies):
-    sid = VoiceChannel(options(fake)).send(paged := page("voice"), paged.key)
+def test_a_call_where_no_key_was_pressed_says_goodbye_without_asking(client, twilio, replies):
+    sid = VoiceChannel(options(twilio)).send(paged := page("voice"), paged.key)
 
-    response = fake.press(client, sid, "")
+    response = twilio.press(client, sid, "")
 
     assert ET.fromstring(response.text).findtext("Say") == "No key was pressed. Goodbye."
     assert replies.calls == []
 
 
-def test_delivery_status_callbacks_reach_the_page_they_are_about(client, fake, replies):
-    sms = SmsChannel(options(fake)).send(paged := page("sms"), paged.key)
-    call = VoiceChannel(options(fake)).send(paged := page("voice"), paged.key)
+def test_delivery_status_callbacks_reach_the_page_they_are_about(client, twilio, replies):
+    sms = SmsChannel(options(twilio)).send(paged := page("sms"), paged.key)
+    call = VoiceChannel(options(twilio)).send(paged := page("voice"), paged.key)
 
-    delivered = fake.status(client, sms, "delivered")
-    unanswered = fake.status(client, call, "no-answer")
-    failed = fake.status(client, sms, "undelivered", error_code="30003")
+    delivered = twilio.status(client, sms, "delivered")
+    unanswered = twilio.status(client, call, "no-answer")
+    failed = twilio.status(client, sms, "undelivered", error_code="30003")
 
     assert [r.status_code for r in (delivered, unanswered, failed)] == [204, 204, 204]
     assert replies.calls == [
@@ -225,16 +185,16 @@ def test_delivery_status_callbacks_reach_the_page_they_are_about(client, fake, r
     ]
 
 
-def test_a_signed_callback_without_its_key_is_400(client, fake, replies):
+def test_a_signed_callback_without_its_key_is_400(client, twilio, replies):
     params = {"MessageSid": "SM" + "1" * 32, "MessageStatus": "delivered"}
-    response = fake.post_signed(client, f"{PUBLIC}/hooks/twilio/status", params)
+    response = twilio.post_signed(client, f"{PUBLIC}/hooks/twilio/status", params)
 
     assert response.status_code == 400
     assert "key" in response.json()["detail"]
     assert replies.calls == []
 
 
-def test_without_twilio_configured_the_hooks_are_404(db_url, clock, fake, replies):
+def test_without_twilio_configured_the_hooks_are_404(db_url, clock, twilio, replies):
     from tocsin import bootstrap
     from tocsin.config import Settings
 
@@ -244,7 +204,7 @@ def test_without_twilio_configured_the_hooks_are_404(db_url, clock, fake, replie
         app = create_app(container)
         app.state.phone_replies = replies
         with TestClient(app, base_url="http://127.0.0.1") as client:
-            response = fake.reply(client, SMS_URL, NORA, "1")
+            response = twilio.reply(client, SMS_URL, NORA, "1")
     finally:
         container.close()
     assert response.status_code == 404
@@ -252,7 +212,7 @@ def test_without_twilio_configured_the_hooks_are_404(db_url, clock, fake, replie
     assert replies.calls == []
 
 
-def test_a_signed_request_with_a_repeated_parameter_is_verified(client, fake, replies):
+def test_a_signed_request_with_a_repeated_parameter_is_verified(client, twilio, replies):
     """Twilio signs every value of a repeated parameter (sorted): the hook reads them all."""
     from werkzeug.datastructures import MultiDict
 

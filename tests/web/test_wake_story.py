@@ -17,47 +17,19 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from tests import ntfy_fake, twilio_fake
+from tests import ntfy_fake
 from tests.paging_plan import drain, plan
+from tests.phone_helpers import PUBLIC, twilio_settings
 from tocsin.adapters.clock import ManualClock
 from tocsin.config import Settings
 from tocsin.domain.severity import Severity
 from tocsin.services.incidents import incidents
 from tocsin.web.app import create_app
 
-PUBLIC = "https://tocsin.example.org"
 SMS_HOOK = f"{PUBLIC}/hooks/twilio/sms"
 NIGHT = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)  # 03:00 in Brussels
 CAMILLE = "+32470000001"  # the Lead Engineer
 DAVID = "+32470000002"  # the CTO
-
-
-@pytest.fixture(scope="module")
-def twilio_server() -> Iterator[twilio_fake.Server]:
-    server = twilio_fake.serve()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def ntfy_server() -> Iterator[ntfy_fake.Server]:
-    server = ntfy_fake.serve()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def twilio(twilio_server):
-    fake = twilio_server.reset()
-    yield fake
-    assert fake.errors == []
-
-
-@pytest.fixture
-def ntfy(ntfy_server):
-    fake = ntfy_server.reset()
-    yield fake
-    assert fake.errors == []
 
 
 @pytest.fixture
@@ -69,12 +41,7 @@ def clock() -> ManualClock:
 def settings(db_url, twilio, ntfy_server):
     config = plan(
         db_url,
-        twilio={
-            "account_sid": twilio_fake.ACCOUNT_SID,
-            "auth_token": twilio_fake.AUTH_TOKEN,
-            "from_number": twilio_fake.FROM_NUMBER,
-            "base_url": twilio.base_url,
-        },
+        twilio=twilio_settings(twilio.base_url),
         ntfy={"server_url": ntfy_server.url, "token": ntfy_fake.TOKEN},
     )
     config["server"] = {"base_url": PUBLIC}

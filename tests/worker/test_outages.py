@@ -12,17 +12,17 @@ from collections import Counter
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-import pytest
 from structlog.testing import capture_logs
 
-from tests.github_fake import TOKEN, serve
+from tests.github_fake import TOKEN
 from tests.paging_plan import drain, plan
-from tests.slack_fake import slack_plan, start, stop
+from tests.slack_fake import slack_plan
 from tests.tcp_proxy import TcpProxy
 from tocsin import bootstrap
 from tocsin.config import Settings
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.events import JobKind
+from tocsin.domain.incident import Incident
 from tocsin.domain.severity import Severity
 from tocsin.services.incidents import incidents
 
@@ -59,6 +59,29 @@ def proxied(server_url: str) -> TcpProxy:
     return TcpProxy((url.hostname or "127.0.0.1", url.port or 80)).start()
 
 
+def acknowledged_through_an_outage(values, clock, proxy: TcpProxy) -> Incident:
+    """The outage scenario of one integration reached through ``proxy``: a P1 declared while
+    the proxy is cut, acknowledged five minutes later, the outage ridden out, the proxy restored
+    and every retry run; then nothing is dead or pending. The proxy is stopped after."""
+    container = bootstrap.build(Settings.model_validate(values), clock=clock)
+    try:
+        proxy.cut()
+        incident = incidents.declare_incident(
+            container.services, title="API down", severity=Severity.P1, by=RITA
+        )
+        drain(container)
+        clock.advance(timedelta(minutes=5))
+        incidents.acknowledge_incident(container.services, incident.id, by=RITA)
+        ride_out(container, clock)
+        proxy.restore()
+        recover(container, clock)
+        assert_nothing_dead_or_pending(container)
+    finally:
+        container.close()
+        proxy.stop()
+    return incident
+
+
 def test_the_mail_server_down_for_20_minutes(db_url, sink, clock):
     smtp = {"enabled": True, "host": "127.0.0.1", "port": sink.port, "sender": "tocsin@example.org"}
     values = plan(db_url, email=smtp)
@@ -83,34 +106,12 @@ def test_the_mail_server_down_for_20_minutes(db_url, sink, clock):
     assert not any(m["X-Tocsin-Possible-Repeat"] for m in sink.messages)
 
 
-@pytest.fixture
-def slack_fake():
-    fake = start()
-    yield fake
-    stop(fake)
-
-
 def test_slack_unreachable_for_20_minutes(db_url, slack_fake, clock):
     proxy = proxied(slack_fake.base_url)
     values = slack_plan(db_url, slack_fake, direct_messages=False, channel="C0INCIDENTS")
     values["slack"]["api_url"] = f"http://127.0.0.1:{proxy.port}/api/"
     values["worker"] = {}
-    container = bootstrap.build(Settings.model_validate(values), clock=clock)
-    try:
-        proxy.cut()
-        incident = incidents.declare_incident(
-            container.services, title="API down", severity=Severity.P1, by=RITA
-        )
-        drain(container)
-        clock.advance(timedelta(minutes=5))
-        incidents.acknowledge_incident(container.services, incident.id, by=RITA)
-        ride_out(container, clock)
-        proxy.restore()
-        recover(container, clock)
-        assert_nothing_dead_or_pending(container)
-    finally:
-        container.close()
-        proxy.stop()
+    incident = acknowledged_through_an_outage(values, clock, proxy)
     [card] = slack_fake.cards_of(incident.id)
     assert "Acknowledged by Rita" in json.dumps(card["blocks"])  # the update landed on the one card
     replies = [m["text"] for m in slack_fake.replies(card["ts"])]
@@ -118,13 +119,6 @@ def test_slack_unreachable_for_20_minutes(db_url, slack_fake, clock):
     assert len(replies) == len(set(replies))  # each change told once in the thread
     assert len(slack_fake.calls_to("chat.postMessage")) == 1 + len(replies)
     assert slack_fake.violations == []
-
-
-@pytest.fixture(scope="module")
-def github_server():
-    server = serve()
-    yield server
-    server.stop()
 
 
 def test_github_unreachable_for_20_minutes(db_url, github_server, clock):
@@ -135,22 +129,7 @@ def test_github_unreachable_for_20_minutes(db_url, github_server, clock):
         "database": {"url": db_url},
         "github": {"repository": "acme/shop", "token": TOKEN, "api_url": fake.base_url},
     }
-    container = bootstrap.build(Settings.model_validate(values), clock=clock)
-    try:
-        proxy.cut()
-        incident = incidents.declare_incident(
-            container.services, title="API down", severity=Severity.P1, by=RITA
-        )
-        drain(container)
-        clock.advance(timedelta(minutes=5))
-        incidents.acknowledge_incident(container.services, incident.id, by=RITA)
-        ride_out(container, clock)
-        proxy.restore()
-        recover(container, clock)
-        assert_nothing_dead_or_pending(container)
-    finally:
-        container.close()
-        proxy.stop()
+    acknowledged_through_an_outage(values, clock, proxy)
     assert len(fake.issues) == 1
     [bodies] = fake.comments.values()
     assert len(bodies) == len(set(bodies))

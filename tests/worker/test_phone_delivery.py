@@ -9,40 +9,20 @@ import pytest
 
 from tests import twilio_fake
 from tests.paging_plan import drain, plan
+from tests.phone_helpers import NORA, page, twilio_settings
 from tocsin.config import Settings
 from tocsin.domain.access import SYSTEM
 from tocsin.domain.events import JobKind, JobRequest
-from tocsin.domain.notification import Notification, Purpose, Trigger
+from tocsin.domain.notification import Notification
 from tocsin.domain.severity import Severity
 from tocsin.services.incidents import incidents
 
-NORA = "+33612345678"
-
-
-@pytest.fixture(scope="module")
-def twilio_server():
-    server = twilio_fake.serve()
-    yield server
-    server.stop()
-
 
 @pytest.fixture
-def fake(twilio_server):
-    fake = twilio_server.reset()
-    yield fake
-    assert fake.errors == []
-
-
-@pytest.fixture
-def settings(db_url, fake):
+def settings(db_url, twilio):
     config = plan(
         db_url,
-        twilio={
-            "account_sid": twilio_fake.ACCOUNT_SID,
-            "auth_token": twilio_fake.AUTH_TOKEN,
-            "from_number": twilio_fake.FROM_NUMBER,
-            "base_url": fake.base_url,
-        },
+        twilio=twilio_settings(twilio.base_url),
     )
     config["server"] = {"base_url": "https://tocsin.example.org"}
     config["escalation"] = {}
@@ -52,18 +32,10 @@ def settings(db_url, fake):
 def enqueue_sms(container, incident_id: int) -> Notification:
     """What the personal rules (CORE) will plan: one SMS page to Nora, due now."""
     at = container.clock.now()
-    notification = Notification(
+    notification = page(
+        "sms",
         key=f"notify:{incident_id}:90:nora:sms",
-        channel="sms",
-        recipient="nora",
-        name="Nora Lemaire",
-        address=NORA,
-        purpose=Purpose.PAGE,
-        trigger=Trigger.OPENED,
         incident_id=incident_id,
-        severity="P0",
-        title="Checkout API down",
-        phase="detection",
         text="Escalation step 1/1",
         at=at,
         step=1,
@@ -75,13 +47,13 @@ def enqueue_sms(container, incident_id: int) -> Notification:
     return notification
 
 
-def test_twilio_down_is_retried_and_the_sms_goes_once_it_is_back(container, clock, fake):
+def test_twilio_down_is_retried_and_the_sms_goes_once_it_is_back(container, clock, twilio):
     incident = incidents.declare_incident(
         container.services, title="Checkout API down", severity=Severity.P0, by=SYSTEM
     )
     drain(container)
     sms = enqueue_sms(container, incident.id)
-    fake.down = True
+    twilio.down = True
 
     for _ in range(2):
         drain(container)
@@ -91,13 +63,13 @@ def test_twilio_down_is_retried_and_the_sms_goes_once_it_is_back(container, cloc
     assert (job.status, job.attempts) == ("pending", 2)
     assert "HTTP 503" in (job.last_error or "")
     assert twilio_fake.AUTH_TOKEN not in (job.last_error or "")
-    assert fake.messages() == []
+    assert twilio.messages() == []
 
-    fake.down = False
+    twilio.down = False
     clock.advance(timedelta(minutes=10))
     drain(container)
 
-    [sent] = fake.messages()
+    [sent] = twilio.messages()
     assert sent.one("To") == NORA
     with container.services.read() as uow:
         [delivery] = [d for d in uow.deliveries.list(incident.id) if d.key == sms.key]
