@@ -17,9 +17,10 @@ Secrets are ``SecretStr``: they never appear in a repr, a log line or an error m
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Literal, Self
+from typing import Annotated, Any, Self
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import BeforeValidator, Field, SecretStr, WithJsonSchema, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from tocsin.config.fields import Duration, StringList, error
 from tocsin.config.sections import Section
@@ -30,6 +31,26 @@ from tocsin.domain.severity_rules import Rule, SeverityRules, default_rules, par
 from tocsin.domain.source import DEFAULT_REOPEN_WINDOW, SourceKind, SourcePolicy
 
 MEGABYTE = 1024 * 1024
+SOURCE_KINDS = tuple(kind.value for kind in SourceKind if kind is not SourceKind.REPORT)
+"""The kinds a configured source may have: every ``SourceKind`` but ``report`` (people reporting,
+never configured), that is the webhook kinds of the one table (``adapters.hooks.HOOK_KINDS``,
+which this layer may not import) and ``deploy``; tests/config/test_source_kinds.py keeps them
+the same."""
+
+
+def _source_kind(value: Any) -> Any:
+    if isinstance(value, str) and value in SOURCE_KINDS:
+        return SourceKind(value)
+    *others, last = (repr(kind) for kind in SOURCE_KINDS)
+    expected = f"{', '.join(others)} or {last}"
+    raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": expected})
+
+
+Kind = Annotated[
+    SourceKind,
+    BeforeValidator(_source_kind),
+    WithJsonSchema({"enum": list(SOURCE_KINDS), "type": "string"}),
+]
 
 
 class RuleSettings(Section):
@@ -51,7 +72,7 @@ class RuleSettings(Section):
 
 
 class SourceSettings(Section):
-    kind: Literal["alertmanager", "grafana", "generic", "deploy"]
+    kind: Kind
     token: SecretStr | None = Field(default=None, description="Expected as Authorization: Bearer <token>.")
     username: str | None = Field(default=None, description="Basic auth, with password.")
     password: SecretStr | None = None
@@ -88,7 +109,7 @@ class SourceSettings(Section):
             raise error("credentials", "basic auth needs both username and password")
         if self.token is None and self.username is None and self.hmac_secret is None:
             raise error("credentials", "no credentials: set token, or username and password")
-        if self.hmac_secret is not None and self.kind != "grafana":
+        if self.hmac_secret is not None and self.kind is not SourceKind.GRAFANA:
             raise error("credentials", "hmac_secret is for grafana sources only")
         if self.reopen_window < timedelta(0):
             raise error("duration", "reopen_window must not be negative")
@@ -99,7 +120,7 @@ class SourceSettings(Section):
         rules = SeverityRules(base, self.fallback)
         return SourcePolicy(
             name=name,
-            kind=SourceKind(self.kind),
+            kind=self.kind,
             rules=rules,
             group_by=tuple(self.group_by) or ("alertname",),
             reopen_window=self.reopen_window,
