@@ -35,6 +35,8 @@ def test_the_names_of_the_walk_are_defined_in_the_files_it_names():
         "adapters/hooks.py": ["HOOK_KINDS ="],
         "services/intake/ingest.py": ["def ingest_in", "persist("],
         "domain/grouping.py": ["def route", "def open_group", "def absorb"],
+        "domain/incident_title.py": ["def lead", "def title_of"],
+        "domain/alert_effects.py": ["def severity", "def cleared"],
         "services/paging/escalation.py": ["def react"],
         "services/paging/notify.py": ["def announce", "def deliver"],
         "services/paging/timers.py": ["def fire_ack_deadline"],
