@@ -29,6 +29,7 @@ from tests import github_fake as github
 from tests import ntfy_fake, twilio_fake
 from tests import slack_fake as slack
 from tests.smtp_sink import SmtpSink
+from tests.wsgi_server import fresh, running
 from tocsin import bootstrap
 from tocsin.adapters.clock import ManualClock
 from tocsin.adapters.db import migrate
@@ -214,50 +215,38 @@ def slack_fake() -> Iterator[slack.FakeSlack]:
 @pytest.fixture(scope="session")
 def github_server() -> Iterator[github.Server]:
     """The fake GitHub's server, one for the session (``github_fake`` resets it per test)."""
-    server = github.serve()
-    yield server
-    server.stop()
+    yield from running(github.serve)
 
 
 @pytest.fixture
 def github_fake(github_server: github.Server) -> Iterator[github.FakeGitHub]:
     """The fake GitHub emptied for this test; it must have refused no request tocsin made."""
-    fake = github_server.reset()
-    yield fake
-    assert fake.errors == []
+    yield from fresh(github_server)
 
 
 @pytest.fixture(scope="session")
 def twilio_server() -> Iterator[twilio_fake.Server]:
     """The fake Twilio's server, one for the session (``twilio`` resets it per test)."""
-    server = twilio_fake.serve()
-    yield server
-    server.stop()
+    yield from running(twilio_fake.serve)
 
 
 @pytest.fixture
 def twilio(twilio_server: twilio_fake.Server) -> Iterator[twilio_fake.FakeTwilio]:
     """The fake Twilio emptied for this test; every request tocsin sent matched Twilio's
     description."""
-    fake = twilio_server.reset()
-    yield fake
-    assert fake.errors == []
+    yield from fresh(twilio_server)
 
 
 @pytest.fixture(scope="session")
 def ntfy_server() -> Iterator[ntfy_fake.Server]:
     """The fake ntfy's server, one for the session (``ntfy`` resets it per test)."""
-    server = ntfy_fake.serve()
-    yield server
-    server.stop()
+    yield from running(ntfy_fake.serve)
 
 
 @pytest.fixture
 def ntfy(ntfy_server: ntfy_fake.Server) -> Iterator[ntfy_fake.FakeNtfy]:
     """The fake ntfy emptied for this test; every publish matched ntfy's documented fields."""
-    fake = ntfy_server.reset()
-    yield fake
-    assert fake.errors == []
+    yield from fresh(ntfy_server)
 
 
 @pytest.fixture

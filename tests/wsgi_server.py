@@ -12,6 +12,9 @@ from werkzeug.serving import make_server
 
 
 class Fake(Protocol):
+    errors: list[str]
+    """What the fake refused of the requests it received (its provider would have)."""
+
     def wsgi(self, environ: Any, start_response: Any) -> Iterator[bytes]: ...
 
 
@@ -49,3 +52,17 @@ def serve(make: Callable[[str], F]) -> Server[F]:
 
     holder.append(Server(url, make(url), stop, make))
     return holder[0]
+
+
+def running(serve: Callable[[], Server[F]]) -> Iterator[Server[F]]:
+    """A fixture's body: the server ``serve`` starts, stopped at the end."""
+    server = serve()
+    yield server
+    server.stop()
+
+
+def fresh(server: Server[F]) -> Iterator[F]:
+    """A fixture's body: a fresh fake behind ``server``, which must have refused no request."""
+    fake = server.reset()
+    yield fake
+    assert fake.errors == []
