@@ -33,11 +33,11 @@ import sqlalchemy as sa
 
 from tocsin import bootstrap
 from tocsin.adapters.db import migrate
+from tocsin.bootstrap.services import AppServices
 from tocsin.config import Settings
 from tocsin.domain.events import JobKind
 from tocsin.domain.severity import Severity
 from tocsin.platform.logs import configure_logging
-from tocsin.services.context import Services
 from tocsin.services.incidents.incidents import open_incident
 from tocsin.services.paging import escalation
 from tocsin.services.ports import UnitOfWork
@@ -94,7 +94,7 @@ def work(url: str, worker_id: str, stop: Any, results: Any) -> None:
     container = bootstrap.build(settings_for(url), clock=BenchClock())
     lateness: list[float] = []
 
-    def timed_step(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> object:
+    def timed_step(svc: AppServices, uow: UnitOfWork, payload: Mapping[str, Any]) -> object:
         state = uow.escalations.get(int(payload["incident_id"]))
         fired = escalation.fire_step(svc, uow, payload)
         if fired and state is not None and state.next_step_at is not None:

@@ -34,9 +34,9 @@ from tocsin import bootstrap
 from tocsin.adapters.clock import ManualClock
 from tocsin.adapters.db import migrate
 from tocsin.adapters.db.schema import metadata
+from tocsin.bootstrap.services import AppServices
 from tocsin.config import Settings
 from tocsin.domain.access import Actor, Role
-from tocsin.services.context import Services
 
 # Property tests are judged on their examples, not on how fast a loaded machine runs them.
 hypothesis_settings.register_profile("tocsin", deadline=None)
@@ -269,7 +269,7 @@ def container(settings: Settings, clock: ManualClock) -> Iterator[bootstrap.Cont
 
 
 @pytest.fixture
-def services(container: bootstrap.Container) -> Services:
+def services(container: bootstrap.Container) -> AppServices:
     return container.services
 
 

@@ -28,12 +28,12 @@ from tocsin.bootstrap.evidence import build_locker
 from tocsin.bootstrap.github import build_github
 from tocsin.bootstrap.isolation import build_isolation
 from tocsin.bootstrap.paging import build_paging
+from tocsin.bootstrap.services import AppServices
 from tocsin.bootstrap.slack import build_slack, with_direct_messages
 from tocsin.bootstrap.statuspage import build_statuspage
 from tocsin.config import Settings
 from tocsin.config.checklists import build_checklists
 from tocsin.services.access.ports import PasswordHasher
-from tocsin.services.context import Services
 from tocsin.services.incidents.figures import IncidentFigures
 from tocsin.services.intake.kinds import HookKinds
 from tocsin.services.ports import Clock
@@ -45,7 +45,7 @@ class Container:
     settings: Settings
     engine: Engine
     clock: Clock
-    services: Services
+    services: AppServices
     jobs: JobStore
     passwords: PasswordHasher
     wakeup: Wakeup = field(default_factory=Wakeup)  # rung when a commit enqueued jobs due now
@@ -91,7 +91,7 @@ def build(
 
     paging = build_paging(settings, clock)  # directory, escalation policies, channels
     paging = with_direct_messages(paging, settings)  # + the slack DM channel when Slack is on
-    services = Services(
+    services = AppServices(
         uow=unit_of_work,
         read=read_only,
         clock=clock,

@@ -13,24 +13,36 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Protocol
 
 from tocsin.domain.events import Change, JobRequest
-from tocsin.services.context import Services
 from tocsin.services.github import github
+from tocsin.services.github.context import GitHubContext
 from tocsin.services.incidents import deploys, postmortem
+from tocsin.services.incidents.context import IncidentsContext
 from tocsin.services.paging import escalation
+from tocsin.services.paging.context import PagingContext
 from tocsin.services.ports import UnitOfWork
 from tocsin.services.slack import channels as slack_channels
 from tocsin.services.slack import slack
+from tocsin.services.slack.context import SlackJobContext
 from tocsin.services.statuspage import statuspage
+from tocsin.services.statuspage.context import StatusPageContext
 
-Reaction = Callable[[Services, UnitOfWork, Change], None]
-Jobs = Callable[[Services, Change, datetime], Sequence[JobRequest]]
+
+class ReactionsContext(
+    SlackJobContext, GitHubContext, StatusPageContext, PagingContext, IncidentsContext, Protocol
+):
+    """What the reactions read between them: every feature that follows incidents."""
+
+
+Reaction = Callable[[ReactionsContext, UnitOfWork, Change], None]
+Jobs = Callable[[ReactionsContext, Change, datetime], Sequence[JobRequest]]
 """A pure reaction: the jobs a change implies, given the configuration and the time."""
 
 
 def _enqueued(jobs: Jobs) -> Reaction:
-    def reaction(svc: Services, uow: UnitOfWork, change: Change) -> None:
+    def reaction(svc: ReactionsContext, uow: UnitOfWork, change: Change) -> None:
         found = jobs(svc, change, svc.clock.now())
         if found:
             uow.jobs.enqueue(found)
@@ -51,11 +63,11 @@ REACTIONS: tuple[Reaction, ...] = (
 )
 
 
-def jobs_for(svc: Services, change: Change, at: datetime) -> list[JobRequest]:
+def jobs_for(svc: ReactionsContext, change: Change, at: datetime) -> list[JobRequest]:
     """The jobs the pure reactions derive from ``change`` (nothing written)."""
     return [job for jobs in PURE for job in jobs(svc, change, at)]
 
 
-def react(svc: Services, uow: UnitOfWork, change: Change) -> None:
+def react(svc: ReactionsContext, uow: UnitOfWork, change: Change) -> None:
     for reaction in REACTIONS:
         reaction(svc, uow, change)

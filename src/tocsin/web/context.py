@@ -7,12 +7,12 @@ from typing import cast
 from fastapi import Request
 
 from tocsin.bootstrap import Container
-from tocsin.services.context import Services
+from tocsin.bootstrap.services import AppServices
 
 
 def container_of(request: Request) -> Container:
     return cast(Container, request.app.state.container)
 
 
-def services_of(request: Request) -> Services:
+def services_of(request: Request) -> AppServices:
     return container_of(request).services

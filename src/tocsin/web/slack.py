@@ -17,11 +17,12 @@ from fastapi.responses import JSONResponse
 from slack_sdk.signature import SignatureVerifier
 from starlette.concurrency import run_in_threadpool
 
+from tocsin.bootstrap.services import AppServices
 from tocsin.domain import markup
 from tocsin.domain.errors import DomainError
 from tocsin.domain.text import storable
 from tocsin.platform.payload import load_json
-from tocsin.services.context import Services
+from tocsin.services.paging.context import PagingContext
 from tocsin.services.ports import Clock
 from tocsin.services.slack import ops as slack_ops
 from tocsin.services.slack.ports import Slack
@@ -60,7 +61,7 @@ def verify(secret: str, clock: Clock, body: bytes, headers: Any) -> bool:
     return verifier.is_valid(body=body, timestamp=timestamp, signature=signature)
 
 
-async def _verified_form(request: Request) -> tuple[Services, Slack, dict[str, str]]:
+async def _verified_form(request: Request) -> tuple[AppServices, Slack, dict[str, str]]:
     container = container_of(request)
     slack = container.services.slack
     secret = container.settings.slack.signing_secret
@@ -116,7 +117,7 @@ def _payload(form: dict[str, str]) -> dict[str, Any]:
     return payload
 
 
-def _act(svc: Services, slack: Slack, payload: dict[str, Any]) -> None:
+def _act(svc: PagingContext, slack: Slack, payload: dict[str, Any]) -> None:
     """Run each action as the mapped person; explain privately whatever was not done."""
     user_id = str((payload.get("user") or {}).get("id", ""))
     channel = str((payload.get("channel") or {}).get("id", "")) or str(

@@ -16,13 +16,14 @@ from typing import Any
 
 import structlog
 
+from tocsin.bootstrap.services import AppServices
 from tocsin.domain.delivery import RetryPolicy
 from tocsin.domain.events import JobKind
-from tocsin.services.context import Services
 from tocsin.services.github import actions as github_actions
 from tocsin.services.github import github
 from tocsin.services.incidents import deploys, postmortem_reminders
 from tocsin.services.paging import escalation, notify, timers
+from tocsin.services.paging.context import PagingContext
 from tocsin.services.ports import UnitOfWork
 from tocsin.services.security import breach_communication, breach_reminders
 from tocsin.services.slack import channels as slack_channels
@@ -33,7 +34,7 @@ from tocsin.services.statuspage import subscribers as statuspage_subscribers
 
 log = structlog.get_logger(__name__)
 
-Handler = Callable[[Services, UnitOfWork, Mapping[str, Any]], object]
+Handler = Callable[[AppServices, UnitOfWork, Mapping[str, Any]], object]
 
 DEFAULT_RETRY = RetryPolicy()
 """Back off from 5 s to 10 min, up to the deployment's ``worker.max_attempts``."""
@@ -48,7 +49,7 @@ class JobSpec:
     retry: RetryPolicy = DEFAULT_RETRY
 
 
-def breach_response_time(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+def breach_response_time(svc: PagingContext, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
     """The response time ran out (``sla.ack_deadline``, the one timer): the breach and its
     escalation step in one change; logged when it breached (not when stale)."""
     breached = timers.fire_ack_deadline(svc, uow, payload)
@@ -61,7 +62,7 @@ def breach_response_time(svc: Services, uow: UnitOfWork, payload: Mapping[str, A
     return breached
 
 
-def escalate_sla_breach(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+def escalate_sla_breach(svc: PagingContext, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
     """The legacy ``sla.breached`` job, queued before the upgrade (no longer enqueued): log it,
     and escalate to the next step of its policy (fenced by ``generation``; a no-op when a step
     already ran at the deadline, as the ack-deadline timer now escalates itself)."""

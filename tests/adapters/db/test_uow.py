@@ -6,9 +6,9 @@ import sqlalchemy as sa
 from tocsin import bootstrap
 from tocsin.adapters.db import schema
 from tocsin.adapters.db.uow import SqlUnitOfWork
+from tocsin.bootstrap.services import AppServices
 from tocsin.domain.events import JobKind, JobRequest
 from tocsin.domain.severity import Severity
-from tocsin.services.context import Services
 from tocsin.services.incidents import incidents
 
 
@@ -71,7 +71,7 @@ def test_an_exception_mid_use_case_leaves_nothing_half_written(container, respon
     def failing():
         return FailingUnitOfWork(container.engine, container.clock, max_attempts=settings.worker.max_attempts)
 
-    broken = Services(
+    broken = AppServices(
         uow=failing, read=container.services.read, clock=container.clock, plan=container.services.plan
     )
     with pytest.raises(RuntimeError, match="disk on fire"):

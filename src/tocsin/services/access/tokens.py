@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from tocsin.domain.access import Actor, ApiToken, Role
 from tocsin.domain.errors import Conflict, InvalidInput, NotFound
+from tocsin.services.access.context import AccessContext
 from tocsin.services.context import Services
 
 PREFIX = "tocsin_"
@@ -28,7 +29,7 @@ def hash_secret(secret: str) -> str:
 
 
 def create_token(
-    svc: Services, *, name: str, role: Role, by: Actor, rotate: bool = False
+    svc: AccessContext, *, name: str, role: Role, by: Actor, rotate: bool = False
 ) -> tuple[ApiToken, str]:
     """Return the token record and its secret; the secret cannot be recovered later.
 
@@ -54,7 +55,7 @@ def create_token(
     return token, secret
 
 
-def revoke_token(svc: Services, *, name: str, by: Actor) -> ApiToken:
+def revoke_token(svc: AccessContext, *, name: str, by: Actor) -> ApiToken:
     by.require(Role.ADMIN, "revoking a token")
     with svc.uow() as uow:
         token = uow.tokens.revoke(name.strip(), svc.clock.now())
@@ -69,7 +70,7 @@ def list_tokens(svc: Services, *, by: Actor) -> Sequence[ApiToken]:
         return uow.tokens.list()
 
 
-def authenticate(svc: Services, secret: str) -> Actor | None:
+def authenticate(svc: AccessContext, secret: str) -> Actor | None:
     """The actor a bearer secret stands for, or ``None`` if it is unknown or revoked."""
     if not secret.startswith(PREFIX):
         return None

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from tocsin.domain.incident import Incident, IncidentId
-from tocsin.services.context import Services
+from tocsin.services.drill.context import DrillContext
 from tocsin.services.ports import UnitOfWork
 
 Probe = Callable[[UnitOfWork], str | None]
@@ -82,7 +82,7 @@ _QUESTIONS = {
 }
 
 
-def expectations(svc: Services, uow: UnitOfWork, incident: Incident) -> list[Expectation]:
+def expectations(svc: DrillContext, uow: UnitOfWork, incident: Incident) -> list[Expectation]:
     """What the configuration promises for this incident, read right after it opened (its
     pages are recorded in the same transaction as the incident)."""
     found = []
@@ -99,7 +99,7 @@ def expectations(svc: Services, uow: UnitOfWork, incident: Incident) -> list[Exp
     return found
 
 
-def skipped(svc: Services, incident: Incident, expected: list[Expectation]) -> list[Check]:
+def skipped(svc: DrillContext, incident: Incident, expected: list[Expectation]) -> list[Check]:
     """Integrations the configuration leaves out for this drill, said so (they count as fine)."""
     named = {e.integration for e in expected}
     notes = []

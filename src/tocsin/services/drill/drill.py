@@ -26,10 +26,13 @@ from tocsin.domain.source import SourceKind, SourcePolicy
 from tocsin.domain.statuspage import UpdateStatus
 from tocsin.services.context import Services
 from tocsin.services.drill.checks import Check, Expectation, expectations, skipped
+from tocsin.services.drill.context import DrillContext
+from tocsin.services.github.context import GitHubActionsContext
 from tocsin.services.incidents import incidents, postmortem
 from tocsin.services.incidents.postmortem_edit import Edit
 from tocsin.services.intake.ingest import ingest_alerts
 from tocsin.services.statuspage import statuspage
+from tocsin.services.statuspage.context import StatusPageContext
 
 POLICY = SourcePolicy(name=domain.SOURCE, kind=SourceKind.GENERIC, drill=True)
 
@@ -144,7 +147,7 @@ def _alert(scenario: domain.Scenario, severity: Severity, at: datetime, run_key:
 
 
 def run(
-    svc: Services,
+    svc: DrillContext,
     driver: Driver,
     *,
     severity: Severity = Severity.P1,
@@ -226,7 +229,9 @@ def _incident(svc: Services, incident_id: IncidentId) -> Incident:
         return uow.incidents.get(incident_id)
 
 
-def _draft_postmortem(svc: Services, incident_id: IncidentId, scenario: domain.Scenario, by: Actor) -> None:
+def _draft_postmortem(
+    svc: GitHubActionsContext, incident_id: IncidentId, scenario: domain.Scenario, by: Actor
+) -> None:
     """The plan's template filled in: root cause, the 5 Whys, the action items."""
     postmortem.start(svc, incident_id, by=by)  # P0/P1 got one when resolved; P2/P3 start it here
     items = tuple(pm_domain.ActionItem(0, title) for title in scenario.action_items)
@@ -238,7 +243,7 @@ def _draft_postmortem(svc: Services, incident_id: IncidentId, scenario: domain.S
     postmortem.edit(svc, incident_id, Edit(why_actions=(first,)), by=by)
 
 
-def _try_to_publish(svc: Services, incident_id: IncidentId, by: Actor) -> str | None:
+def _try_to_publish(svc: StatusPageContext, incident_id: IncidentId, by: Actor) -> str | None:
     """The public status page must refuse the drill: the refusal's message, or None if it posted."""
     try:
         statuspage.post_status_update(svc, incident_id, status=UpdateStatus.INVESTIGATING, by=by)
@@ -255,6 +260,6 @@ def _with_refusal(check: Check, refusal: str | None) -> Check:
     return replace(check, detail=f"{check.detail}; publishing refused")
 
 
-def _close(svc: Services, incident_id: IncidentId, by: Actor) -> None:
+def _close(svc: GitHubActionsContext, incident_id: IncidentId, by: Actor) -> None:
     postmortem.complete(svc, incident_id, by=by)
     incidents.close_incident(svc, incident_id, by=by)

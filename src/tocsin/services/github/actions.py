@@ -19,8 +19,9 @@ from tocsin.domain import drill, markup
 from tocsin.domain.events import EventKind, TimelineEvent
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.postmortem import ActionItem
-from tocsin.services.context import Services
+from tocsin.services.github.context import GitHubActionsContext
 from tocsin.services.github.ports import GitHub
+from tocsin.services.paging.context import PagingContext
 from tocsin.services.ports import UnitOfWork
 
 ACTION_LABEL = "incident-action"
@@ -32,7 +33,7 @@ def marker(incident_id: int, item_id: int) -> str:
     return f"<!-- tocsin-action-{incident_id}-{item_id} -->"
 
 
-def _body(svc: Services, incident_id: int, title: str, item: ActionItem) -> str:
+def _body(svc: PagingContext, incident_id: int, title: str, item: ActionItem) -> str:
     url = svc.paging.incident_url(incident_id)
     lines = [f"Action item from the post-mortem of incident #{incident_id} ({markup.github(title)})."]
     if url:
@@ -45,7 +46,7 @@ def _body(svc: Services, incident_id: int, title: str, item: ActionItem) -> str:
     return "\n\n".join(lines)
 
 
-def sync_actions(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+def sync_actions(svc: GitHubActionsContext, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
     """Create each action item's issue once, and close/reopen it as the item is done or not."""
     gh = svc.github
     if gh is None:
@@ -64,7 +65,7 @@ def sync_actions(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> 
     return True
 
 
-def _sync_one(svc: Services, gh: GitHub, incident: Incident, item: ActionItem) -> int:
+def _sync_one(svc: PagingContext, gh: GitHub, incident: Incident, item: ActionItem) -> int:
     incident_id, title = incident.id, drill.title(incident)
     wanted = "closed" if item.done else "open"
     if item.github_issue is None:

@@ -22,7 +22,7 @@ from tocsin.domain import github as domain
 from tocsin.domain.alert import StoredAlert
 from tocsin.domain.events import Change, EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.incident import Incident, IncidentId
-from tocsin.services.context import Services
+from tocsin.services.github.context import GitHubContext, GitHubIssueContext
 from tocsin.services.github.ports import GitHub, IssueLink, IssueTracker, TrackerError
 from tocsin.services.incidents import diagnostics
 from tocsin.services.incidents.postmortem import report_in
@@ -32,7 +32,7 @@ _OPENING = frozenset({EventKind.DECLARED, EventKind.SEVERITY_CHANGED})
 EXPLAIN_MARK = "<!-- tocsin-explain-{delivery} -->"
 
 
-def jobs(svc: Services, change: Change, at: datetime) -> list[JobRequest]:
+def jobs(svc: GitHubContext, change: Change, at: datetime) -> list[JobRequest]:
     """The issue's creation (an incident of a severity the rule covers) and a sync of the
     current batch window; changes that came from GitHub alone need no sync (pure: a reaction of
     ``services.reactions``; the batch window is the change's own time, not ``at``)."""
@@ -85,7 +85,7 @@ def _title_and_body(
     return drill.mark(domain.title(gh.title_template, incident, alerts), incident.drill), text
 
 
-def open_issue(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+def open_issue(svc: GitHubIssueContext, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
     """Create the incident's issue (once), or adopt the one a crashed run created."""
     gh = svc.github
     if gh is None:
@@ -112,7 +112,7 @@ def open_issue(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bo
     return True
 
 
-def sync_issue(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+def sync_issue(svc: GitHubIssueContext, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
     """Bring the issue in line with the incident: body, labels, open/closed, new comments."""
     gh = svc.github
     if gh is None:
@@ -179,7 +179,7 @@ def _mirror(tracker: IssueTracker, link: IssueLink, entries: Sequence[domain.Ent
             tracker.comment(link.number, text)
 
 
-def explain(svc: Services, _uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+def explain(svc: GitHubContext, _uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
     """Say on the issue why the incident stays open, and reopen the issue."""
     gh = svc.github
     if gh is None:
@@ -197,7 +197,7 @@ REPORT_MARK = "<!-- tocsin-report:{incident}:{version} -->"
 MAX_COMMENT = 65_000  # GitHub refuses comment bodies over 65,536 characters
 
 
-def post_report(svc: Services, _uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+def post_report(svc: GitHubIssueContext, _uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
     """Post the Incident Report on the incident's issue once its post-mortem is complete (once:
     a comment carrying this completion's marker is not posted again)."""
     gh = svc.github

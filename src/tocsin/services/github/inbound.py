@@ -21,8 +21,10 @@ from tocsin.domain.incident import IncidentId
 from tocsin.domain.lifecycle import Phase
 from tocsin.services.context import Services
 from tocsin.services.github import actions as github_actions
+from tocsin.services.github.context import GitHubIssueContext
 from tocsin.services.github.ports import GitHub
 from tocsin.services.incidents import deploys
+from tocsin.services.incidents.context import IncidentsContext
 from tocsin.services.incidents.incidents import persist
 from tocsin.services.incidents.postmortem import closable
 from tocsin.services.ports import UnitOfWork
@@ -30,7 +32,9 @@ from tocsin.services.ports import UnitOfWork
 OWN_MARK = "<!-- tocsin-"
 
 
-def receive_event(svc: Services, *, delivery_id: str, event: str, payload: Mapping[str, Any]) -> str:
+def receive_event(
+    svc: GitHubIssueContext, *, delivery_id: str, event: str, payload: Mapping[str, Any]
+) -> str:
     """Apply one delivery; returns what it did (``duplicate``, ``ignored``, ``resolved``,
     ``closed``, ``kept_open``, ``recorded``, ``imported``, ``action_done``, ``action_reopened``).
     A redelivery changes nothing."""
@@ -53,7 +57,7 @@ def _text(value: Any, *keys: str) -> str:
 
 
 def _apply(
-    svc: Services,
+    svc: IncidentsContext,
     uow: UnitOfWork,
     gh: GitHub,
     event: str,
@@ -127,7 +131,7 @@ FINAL_STATES = frozenset({"success", "failure", "error"})
 
 
 def _deployment(
-    svc: Services, uow: UnitOfWork, payload: Mapping[str, Any], repository: str, at: datetime
+    svc: IncidentsContext, uow: UnitOfWork, payload: Mapping[str, Any], repository: str, at: datetime
 ) -> str:
     """A GitHub ``deployment_status`` that ended (success, failure, error) is a deploy: the
     service is ``deployment.payload.service`` or the repository's name, the version the ref."""

@@ -99,7 +99,7 @@ class GithubRepository(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class GitHub:
-    """The GitHub feature in force (``Services.github``; ``None`` when it is off)."""
+    """The GitHub feature in force (``GitHubContext.github``; ``None`` when it is off)."""
 
     tracker: IssueTracker
     restricted_tracker: IssueTracker | None = None

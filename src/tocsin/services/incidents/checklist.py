@@ -11,7 +11,7 @@ from tocsin.domain.access import Actor, Role
 from tocsin.domain.checklist import Item, Tick
 from tocsin.domain.events import EventKind, TimelineEvent
 from tocsin.domain.incident import Incident, IncidentId
-from tocsin.services.context import Services
+from tocsin.services.incidents.context import IncidentsContext
 from tocsin.services.incidents.incidents import persist
 
 CHECKLIST_KINDS = frozenset({EventKind.CHECKLIST.value})  # the only events ticks are read from
@@ -28,7 +28,7 @@ class Line:
 
 
 def tick_item(
-    svc: Services, incident_id: IncidentId, key: str, *, done: bool = True, note: str = "", by: Actor
+    svc: IncidentsContext, incident_id: IncidentId, key: str, *, done: bool = True, note: str = "", by: Actor
 ) -> Incident:
     by.require(Role.RESPONDER, "ticking the checklist")
     with svc.uow() as uow:
@@ -41,7 +41,7 @@ def tick_item(
     return change.incident
 
 
-def checklist(svc: Services, incident_id: IncidentId, *, by: Actor) -> list[Line]:
+def checklist(svc: IncidentsContext, incident_id: IncidentId, *, by: Actor) -> list[Line]:
     """Every line of the plan's checklists with its last tick."""
     by.require(Role.VIEWER, "reading incidents")
     with svc.read() as uow:

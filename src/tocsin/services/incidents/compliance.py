@@ -14,7 +14,7 @@ from tocsin.domain.errors import InvalidInput
 from tocsin.domain.events import EventKind
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.postmortem import PostMortem
-from tocsin.services.context import Services
+from tocsin.services.incidents.context import ComplianceContext
 from tocsin.services.incidents.postmortem_ports import StoredEventLike
 from tocsin.services.ports import UnitOfWork
 
@@ -47,7 +47,7 @@ class PeriodReport:
 
 
 def _facts(
-    svc: Services,
+    svc: ComplianceContext,
     incident: Incident,
     events: Mapping[tuple[int, EventKind], StoredEventLike],
     linked: set[int],
@@ -71,7 +71,7 @@ def _facts(
     )
 
 
-def _rows(svc: Services, uow: UnitOfWork, found: Sequence[Incident], at: datetime) -> list[Row]:
+def _rows(svc: ComplianceContext, uow: UnitOfWork, found: Sequence[Incident], at: datetime) -> list[Row]:
     ids = [i.id for i in found]
     events = uow.compliance.first_events(ids, KINDS)
     linked = uow.compliance.github_linked(ids)
@@ -83,7 +83,7 @@ def _rows(svc: Services, uow: UnitOfWork, found: Sequence[Incident], at: datetim
     return out
 
 
-def incident_compliance(svc: Services, incident_id: IncidentId, *, by: Actor) -> Row:
+def incident_compliance(svc: ComplianceContext, incident_id: IncidentId, *, by: Actor) -> Row:
     by.require(Role.VIEWER, "reading compliance")
     with svc.read() as uow:
         incident = uow.incidents.get(incident_id)
@@ -92,7 +92,7 @@ def incident_compliance(svc: Services, incident_id: IncidentId, *, by: Actor) ->
     return row
 
 
-def period_report(svc: Services, *, start: datetime, end: datetime, by: Actor) -> PeriodReport:
+def period_report(svc: ComplianceContext, *, start: datetime, end: datetime, by: Actor) -> PeriodReport:
     """Incidents detected in ``[start, end)``: their checklists and the figures per severity."""
     by.require(Role.VIEWER, "reading compliance")
     if end <= start:

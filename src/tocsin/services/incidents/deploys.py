@@ -23,6 +23,7 @@ from tocsin.domain.deploy import Deploy
 from tocsin.domain.events import Change, EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.services.context import Services
+from tocsin.services.incidents.context import IncidentsContext
 from tocsin.services.ports import IncidentFilter, UnitOfWork
 
 MAX_OPEN = 200
@@ -55,7 +56,7 @@ def _already(uow: UnitOfWork, incident_id: IncidentId, deploy_id: int | None) ->
     )
 
 
-def react(svc: Services, uow: UnitOfWork, change: Change) -> None:
+def react(svc: IncidentsContext, uow: UnitOfWork, change: Change) -> None:
     """An incident that opens gets its deploy correlation job (after this commit, so its alerts
     are there) when any deploy at all happened in the window before it."""
     for event in change.events:
@@ -69,7 +70,7 @@ def react(svc: Services, uow: UnitOfWork, change: Change) -> None:
             )
 
 
-def correlate(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+def correlate(svc: IncidentsContext, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
     """The ``deploys.correlate`` job: suspects of a newly opened incident, on its timeline once."""
     incident = uow.incidents.get(IncidentId(int(payload["incident_id"])), for_update=True)
     services = _affected(uow, incident)
@@ -89,7 +90,7 @@ def correlate(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> boo
     return True
 
 
-def record_deploy(svc: Services, deploy: Deploy) -> tuple[Deploy | None, list[int]]:
+def record_deploy(svc: IncidentsContext, deploy: Deploy) -> tuple[Deploy | None, list[int]]:
     """Store a deploy (a redelivery is ``None``) and apply it to the open incidents it concerns;
     returns the incidents it touched."""
     with svc.uow() as uow:
@@ -98,7 +99,7 @@ def record_deploy(svc: Services, deploy: Deploy) -> tuple[Deploy | None, list[in
     return result
 
 
-def record_in(svc: Services, uow: UnitOfWork, deploy: Deploy) -> tuple[Deploy | None, list[int]]:
+def record_in(svc: IncidentsContext, uow: UnitOfWork, deploy: Deploy) -> tuple[Deploy | None, list[int]]:
     """``record_deploy`` in the caller's unit of work (the GitHub webhook's)."""
     stored = uow.deploys.add(deploy)
     if stored is None:
@@ -109,7 +110,7 @@ def record_in(svc: Services, uow: UnitOfWork, deploy: Deploy) -> tuple[Deploy | 
     return stored, touched
 
 
-def _apply(svc: Services, uow: UnitOfWork, incident: Incident, deploy: Deploy, at: datetime) -> bool:
+def _apply(svc: IncidentsContext, uow: UnitOfWork, incident: Incident, deploy: Deploy, at: datetime) -> bool:
     services = _affected(uow, incident)
     if deploy.service not in services:
         return False

@@ -6,13 +6,13 @@ from tocsin.domain import diagnostics as domain
 from tocsin.domain import restriction
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.incident import Incident, IncidentId
-from tocsin.services.context import Services
+from tocsin.services.incidents.context import IncidentsContext
 from tocsin.services.ports import UnitOfWork
 
 MAX_ALERTS = 200  # the first alerts name the labels; a huge group adds nothing but queries
 
 
-def links_in(svc: Services, uow: UnitOfWork, incident: Incident) -> list[tuple[str, str]]:
+def links_in(svc: IncidentsContext, uow: UnitOfWork, incident: Incident) -> list[tuple[str, str]]:
     """Read in the caller's unit of work (jobs that render Slack cards and issue bodies)."""
     if svc.diagnostics is None:
         return []
@@ -22,7 +22,7 @@ def links_in(svc: Services, uow: UnitOfWork, incident: Incident) -> list[tuple[s
     )
 
 
-def incident_links(svc: Services, incident_id: IncidentId, *, by: Actor) -> list[tuple[str, str]]:
+def incident_links(svc: IncidentsContext, incident_id: IncidentId, *, by: Actor) -> list[tuple[str, str]]:
     by.require(Role.VIEWER, "reading incidents")
     with svc.read() as uow:
         incident = uow.incidents.get(incident_id)

@@ -16,7 +16,6 @@ from tocsin.domain.events import Change, EventKind
 from tocsin.domain.incident import Impact, Incident, IncidentId
 from tocsin.domain.note import NoteKind
 from tocsin.domain.severity import Severity
-from tocsin.services import reactions
 from tocsin.services.context import Services
 from tocsin.services.incidents import postmortem
 from tocsin.services.ports import IncidentFilter, Page, StoredEvent, UnitOfWork
@@ -40,7 +39,7 @@ def persist(
         uow.jobs.cancel(change.cancel_keys)
     if change.jobs:
         uow.jobs.enqueue(change.jobs)
-    reactions.react(svc, uow, change)
+    svc.react(uow, change)
 
 
 def open_incident(

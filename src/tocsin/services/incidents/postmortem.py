@@ -20,6 +20,7 @@ from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.lifecycle import Phase
 from tocsin.domain.postmortem import PostMortem
 from tocsin.services.context import Services
+from tocsin.services.incidents.context import IncidentsContext, PostMortemContext
 from tocsin.services.incidents.postmortem_edit import Edit, apply_edit
 from tocsin.services.ports import UnitOfWork
 
@@ -127,7 +128,7 @@ def view(svc: Services, incident_id: IncidentId, *, by: Actor) -> PostMortemView
     return PostMortemView(incident, pm, entries, _required(svc, incident))
 
 
-def report(svc: Services, incident_id: IncidentId, *, by: Actor) -> str:
+def report(svc: IncidentsContext, incident_id: IncidentId, *, by: Actor) -> str:
     """The Incident Report (Markdown, the plan's template) as it stands now."""
     by.require(Role.VIEWER, "reading post-mortems")
     with svc.read() as uow:
@@ -135,7 +136,7 @@ def report(svc: Services, incident_id: IncidentId, *, by: Actor) -> str:
         return report_in(svc, uow, incident_id)
 
 
-def report_in(svc: Services, uow: UnitOfWork, incident_id: IncidentId) -> str:
+def report_in(svc: IncidentsContext, uow: UnitOfWork, incident_id: IncidentId) -> str:
     """The report, read in the caller's unit of work (jobs: no actor)."""
     incident = uow.incidents.get(incident_id)
     pm = uow.postmortems.get(incident_id)
@@ -184,7 +185,7 @@ def start(svc: Services, incident_id: IncidentId, *, by: Actor) -> PostMortem:
     return pm
 
 
-def edit(svc: Services, incident_id: IncidentId, change: Edit, *, by: Actor) -> PostMortem:
+def edit(svc: PostMortemContext, incident_id: IncidentId, change: Edit, *, by: Actor) -> PostMortem:
     by.require(Role.RESPONDER, "editing a post-mortem")
     at = svc.clock.now()
     with svc.uow() as uow:
@@ -199,7 +200,7 @@ def edit(svc: Services, incident_id: IncidentId, change: Edit, *, by: Actor) -> 
     return updated
 
 
-def complete(svc: Services, incident_id: IncidentId, *, by: Actor) -> PostMortem:
+def complete(svc: PostMortemContext, incident_id: IncidentId, *, by: Actor) -> PostMortem:
     by.require(Role.RESPONDER, "completing a post-mortem")
     at = svc.clock.now()
     with svc.uow() as uow:

@@ -11,7 +11,7 @@ from tocsin.domain import postmortem as domain
 from tocsin.domain.errors import InvalidInput
 from tocsin.domain.postmortem import PostMortem
 from tocsin.domain.text import refuse_nul
-from tocsin.services.context import Services
+from tocsin.services.incidents.context import PostMortemContext
 from tocsin.services.ports import UnitOfWork
 
 
@@ -32,7 +32,7 @@ class Edit:
     attendees: tuple[str, ...] | None = None
 
 
-def _known_owners(svc: Services, uow: UnitOfWork) -> set[str]:
+def _known_owners(svc: PostMortemContext, uow: UnitOfWork) -> set[str]:
     people = svc.paging.directory.people
     known = set(people) | {p.email for p in people.values() if p.email}
     known |= {user.email for user in uow.users.list()}
@@ -59,7 +59,9 @@ def _text_fields(edit: Edit) -> dict[str, Any]:
     return changes
 
 
-def apply_edit(svc: Services, uow: UnitOfWork, pm: PostMortem, edit: Edit, today: date) -> PostMortem:
+def apply_edit(
+    svc: PostMortemContext, uow: UnitOfWork, pm: PostMortem, edit: Edit, today: date
+) -> PostMortem:
     changes = _text_fields(edit)
     known = _known_owners(svc, uow) if edit.owner or edit.action_items else set()
     if edit.owner is not None:

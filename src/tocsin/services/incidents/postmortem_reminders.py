@@ -14,13 +14,13 @@ from tocsin.domain.events import EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.lifecycle import Phase
 from tocsin.domain.notification import Event, Person, Purpose, Trigger, for_people
-from tocsin.services.context import Services
+from tocsin.services.incidents.context import PostMortemContext
 from tocsin.services.ports import UnitOfWork
 
 SYSTEM = "tocsin"
 
 
-def _owner_person(svc: Services, owner: str) -> Person | None:
+def _owner_person(svc: PostMortemContext, owner: str) -> Person | None:
     people = svc.paging.directory.people
     if owner in people:
         return people[owner]
@@ -30,7 +30,7 @@ def _owner_person(svc: Services, owner: str) -> Person | None:
     return Person(id=owner, name=owner, email=owner) if "@" in owner else None
 
 
-def remind(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+def remind(svc: PostMortemContext, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
     """The ``postmortem.reminder`` job: tell the owner (or, without one, the people paged) that
     the post-mortem is due soon or overdue. A reminder armed for another deadline, or for a
     post-mortem already done, does nothing."""

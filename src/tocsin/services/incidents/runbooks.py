@@ -9,12 +9,12 @@ from tocsin.domain import restriction
 from tocsin.domain import runbook as domain
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.incident import IncidentId
-from tocsin.services.context import Services
+from tocsin.services.incidents.context import IncidentsContext
 
 MAX_ALERTS = 200
 
 
-def runbooks_for(svc: Services, incident_id: IncidentId, *, by: Actor) -> list[domain.Match]:
+def runbooks_for(svc: IncidentsContext, incident_id: IncidentId, *, by: Actor) -> list[domain.Match]:
     """The runbooks that fit the incident's alerts, best first (none without a directory)."""
     by.require(Role.VIEWER, "reading incidents")
     library = svc.runbooks
@@ -26,7 +26,7 @@ def runbooks_for(svc: Services, incident_id: IncidentId, *, by: Actor) -> list[d
     return domain.matching(library.all(), [a.labels for a in alerts])
 
 
-def missing(svc: Services, alertnames: Iterable[str] | None = None) -> list[str]:
+def missing(svc: IncidentsContext, alertnames: Iterable[str] | None = None) -> list[str]:
     """Alert names with no runbook: those given (a rules file's), else every name seen."""
     library = svc.runbooks
     if alertnames is None:

@@ -22,20 +22,21 @@ from tocsin.domain.delivery import DeliveryFailed
 from tocsin.domain.errors import InvalidInput, NotFound
 from tocsin.domain.notification import Notification, Person, Purpose, Trigger
 from tocsin.services.context import Services
+from tocsin.services.paging.context import PagingContext
 from tocsin.services.ports import UnitOfWork
 
 CODE_TTL = timedelta(minutes=10)
 MAX_ATTEMPTS = 5
 
 
-def seed_from_config(svc: Services) -> None:
+def seed_from_config(svc: PagingContext) -> None:
     """Make the stored ``config`` methods those of ``people.<id>.contact`` (run at start)."""
     with svc.uow() as uow:
         uow.contacts.seed(svc.paging.contacts, svc.clock.now())
         uow.commit()
 
 
-def methods_of(svc: Services, uow: UnitOfWork, person_ids: Sequence[str]) -> list[ContactMethod]:
+def methods_of(svc: PagingContext, uow: UnitOfWork, person_ids: Sequence[str]) -> list[ContactMethod]:
     """The people's stored methods, and the ones the config attests (even before seeding)."""
     stored = uow.contacts.methods(person_ids)
     known = {(m.person_id, m.channel, m.address) for m in stored if m.verified}
@@ -47,7 +48,7 @@ def methods_of(svc: Services, uow: UnitOfWork, person_ids: Sequence[str]) -> lis
     return [*stored, *attested]
 
 
-def people_by_number(svc: Services, uow: UnitOfWork, channel: str, number: str) -> list[str]:
+def people_by_number(svc: PagingContext, uow: UnitOfWork, channel: str, number: str) -> list[str]:
     """The ids of the people whose verified ``channel`` method is ``number``."""
     found = [m.person_id for m in uow.contacts.verified_by_address(channel, number)]
     found += [
@@ -58,7 +59,7 @@ def people_by_number(svc: Services, uow: UnitOfWork, channel: str, number: str) 
     return list(dict.fromkeys(p for p in found if p in svc.paging.directory.people))
 
 
-def rule_of(svc: Services, uow: UnitOfWork, person: Person) -> PersonRule:
+def rule_of(svc: PagingContext, uow: UnitOfWork, person: Person) -> PersonRule:
     """The person's own rule (profile) or the config's (or the default)."""
     return uow.contacts.rule(person.id, person.timezone) or svc.paging.rule_of(person.id)
 
@@ -67,7 +68,7 @@ def _hash(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
 
-def add_method(svc: Services, person_id: str, channel: str, address: str) -> ContactMethod:
+def add_method(svc: PagingContext, person_id: str, channel: str, address: str) -> ContactMethod:
     """A new, unverified method of the person (``InvalidInput`` for a bad address)."""
     if person_id not in svc.paging.directory.people:
         raise NotFound(f"no person {person_id!r}")
@@ -78,7 +79,7 @@ def add_method(svc: Services, person_id: str, channel: str, address: str) -> Con
     return method
 
 
-def send_code(svc: Services, method: ContactMethod) -> None:
+def send_code(svc: PagingContext, method: ContactMethod) -> None:
     """Send a fresh code through the method's own channel; it replaces any pending one."""
     person = svc.paging.directory.people.get(method.person_id)
     if person is None:
@@ -139,7 +140,7 @@ def verify(svc: Services, method: ContactMethod, code: str) -> bool:
     return True
 
 
-def save_rule(svc: Services, person_id: str, rule: PersonRule) -> None:
+def save_rule(svc: PagingContext, person_id: str, rule: PersonRule) -> None:
     """The person's own rule and quiet hours (the profile page)."""
     person = svc.paging.directory.people.get(person_id)
     if person is None:
@@ -159,7 +160,7 @@ def remove_method(svc: Services, person_id: str, channel: str, address: str) -> 
         uow.commit()
 
 
-def list_methods(svc: Services, person_id: str) -> list[ContactMethod]:
+def list_methods(svc: PagingContext, person_id: str) -> list[ContactMethod]:
     """The person's methods, stored and attested by the config."""
     if person_id not in svc.paging.directory.people:
         raise NotFound(f"no person {person_id!r}")

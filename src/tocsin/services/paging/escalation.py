@@ -32,12 +32,13 @@ from tocsin.domain.lifecycle import Phase
 from tocsin.domain.notification import Trigger
 from tocsin.services.context import Services
 from tocsin.services.paging import notify
+from tocsin.services.paging.context import PagingContext
 from tocsin.services.ports import UnitOfWork
 
 SYSTEM_ACTOR = "tocsin"
 
 
-def react(svc: Services, uow: UnitOfWork, change: Change) -> None:
+def react(svc: PagingContext, uow: UnitOfWork, change: Change) -> None:
     """Apply what ``change`` means for the incident's escalation (no-op when paging is off)."""
     if not svc.paging.policies:
         return
@@ -50,13 +51,13 @@ def react(svc: Services, uow: UnitOfWork, change: Change) -> None:
         uow.timeline.append(change.incident.id, events)
 
 
-def _opened(svc: Services, uow: UnitOfWork, incident: Incident, event: TimelineEvent) -> Change | None:
+def _opened(svc: PagingContext, uow: UnitOfWork, incident: Incident, event: TimelineEvent) -> Change | None:
     policy = svc.paging.policies[incident.severity]
     advance = domain.begin(incident.id, policy, generation=incident.generation, at=event.at)
     return _record(svc, uow, incident, advance, Trigger.OPENED, actor=SYSTEM_ACTOR)
 
 
-def _stopped(svc: Services, uow: UnitOfWork, incident: Incident, event: TimelineEvent) -> Change | None:
+def _stopped(svc: PagingContext, uow: UnitOfWork, incident: Incident, event: TimelineEvent) -> Change | None:
     current = uow.escalations.get(incident.id)
     if current is None:
         return None
@@ -72,7 +73,7 @@ def _stopped(svc: Services, uow: UnitOfWork, incident: Incident, event: Timeline
 
 
 def _severity_changed(
-    svc: Services, uow: UnitOfWork, incident: Incident, event: TimelineEvent
+    svc: PagingContext, uow: UnitOfWork, incident: Incident, event: TimelineEvent
 ) -> Change | None:
     current = uow.escalations.get(incident.id)
     if current is None:
@@ -88,7 +89,7 @@ def _severity_changed(
     return _record(svc, uow, incident, advance, Trigger.ESCALATED, actor=event.actor, why="re-planned")
 
 
-def _reopened(svc: Services, uow: UnitOfWork, incident: Incident, event: TimelineEvent) -> Change | None:
+def _reopened(svc: PagingContext, uow: UnitOfWork, incident: Incident, event: TimelineEvent) -> Change | None:
     current = uow.escalations.get(incident.id)
     if current is None:
         return None
@@ -102,7 +103,7 @@ def _reopened(svc: Services, uow: UnitOfWork, incident: Incident, event: Timelin
     return _record(svc, uow, incident, advance, Trigger.ESCALATED, actor=event.actor, why="reopened")
 
 
-Reaction = Callable[[Services, UnitOfWork, Incident, TimelineEvent], Change | None]
+Reaction = Callable[[PagingContext, UnitOfWork, Incident, TimelineEvent], Change | None]
 _REACTIONS: Mapping[EventKind, Reaction] = {
     EventKind.DECLARED: _opened,
     EventKind.ACKNOWLEDGED: _stopped,
@@ -112,7 +113,7 @@ _REACTIONS: Mapping[EventKind, Reaction] = {
 }
 
 
-def fire_step(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+def fire_step(svc: PagingContext, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
     """The ``escalation.step`` timer: run the next step unless the timer is stale (fenced by
     the incident's generation and the escalation's seq). Returns whether a step ran."""
     incident = uow.incidents.get(IncidentId(int(payload["incident_id"])), for_update=True)
@@ -132,7 +133,7 @@ def fire_step(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> boo
     return True
 
 
-def breach(svc: Services, uow: UnitOfWork, incident: Incident, *, generation: int) -> Change | None:
+def breach(svc: PagingContext, uow: UnitOfWork, incident: Incident, *, generation: int) -> Change | None:
     """The response time of ``incident`` (locked) ran out unacknowledged: the next step, now,
     as a change for the caller to persist (the ack-deadline timer, with the breach itself).
     ``None`` when paging is off, the incident moved on, or a step ran at or after the deadline."""
@@ -151,7 +152,7 @@ def breach(svc: Services, uow: UnitOfWork, incident: Incident, *, generation: in
     return _record(svc, uow, incident, advance, Trigger.ESCALATED, actor=SYSTEM_ACTOR)
 
 
-def escalate_on_breach(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+def escalate_on_breach(svc: PagingContext, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
     """The legacy ``sla.breached`` job (no longer enqueued: the ack-deadline timer escalates
     directly, ``breach``), still run for one queued before the upgrade: escalate now."""
     if payload.get("generation") is None:  # written before escalation existed: nothing to fence
@@ -164,7 +165,7 @@ def escalate_on_breach(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any
     return True
 
 
-def escalate_incident(svc: Services, incident_id: IncidentId, *, by: Actor) -> Incident:
+def escalate_incident(svc: PagingContext, incident_id: IncidentId, *, by: Actor) -> Incident:
     """Escalate now, by hand: run the next step of the incident's policy."""
     by.require(Role.RESPONDER, "escalating an incident")
     with svc.uow() as uow:
@@ -174,7 +175,9 @@ def escalate_incident(svc: Services, incident_id: IncidentId, *, by: Actor) -> I
     return incident
 
 
-def escalate_locked(svc: Services, uow: UnitOfWork, incident: Incident, *, by: str, label: str = "") -> None:
+def escalate_locked(
+    svc: PagingContext, uow: UnitOfWork, incident: Incident, *, by: str, label: str = ""
+) -> None:
     """Run the next step by hand in the caller's unit of work, ``incident`` locked by it.
     ``label`` names the actor in the step's reason when it says more than ``by`` (``Nora (from
     SMS)``)."""
@@ -200,7 +203,7 @@ def get_escalation(svc: Services, incident_id: IncidentId, *, by: Actor) -> Esca
 
 
 def _record(
-    svc: Services,
+    svc: PagingContext,
     uow: UnitOfWork,
     incident: Incident,
     advance: Advance,

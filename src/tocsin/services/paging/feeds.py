@@ -17,6 +17,7 @@ from tocsin.domain.errors import InvalidInput, NotFound
 from tocsin.domain.oncall import Shift
 from tocsin.services.context import Services
 from tocsin.services.paging import oncall
+from tocsin.services.paging.context import PagingContext
 from tocsin.services.paging.ports import Feed
 
 PAST = timedelta(days=14)
@@ -43,7 +44,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_feed(svc: Services, kind: str, subject: str, *, by: Actor) -> tuple[Feed, str]:
+def create_feed(svc: PagingContext, kind: str, subject: str, *, by: Actor) -> tuple[Feed, str]:
     """A new feed for a schedule or a person; returns it with its secret token (shown once)."""
     by.require(Role.ADMIN, "creating a calendar feed")
     directory = svc.paging.directory
@@ -67,7 +68,7 @@ def revoke_feeds(svc: Services, kind: str, subject: str, *, by: Actor) -> int:
     return count
 
 
-def calendar(svc: Services, token: str) -> Calendar:
+def calendar(svc: PagingContext, token: str) -> Calendar:
     """The feed behind ``token`` (two weeks back, three months ahead); ``NotFound`` otherwise,
     the same answer for a wrong token and a revoked one."""
     with svc.read() as uow:
@@ -88,7 +89,7 @@ def calendar(svc: Services, token: str) -> Calendar:
     return Calendar(name=name, entries=tuple(_entry(svc, ident, shift) for ident, shift in pairs))
 
 
-def _entry(svc: Services, schedule_id: str, shift: Shift) -> Entry:
+def _entry(svc: PagingContext, schedule_id: str, shift: Shift) -> Entry:
     directory = svc.paging.directory
     person = directory.people.get(shift.person)
     return Entry(

@@ -34,12 +34,13 @@ from tocsin.services.context import Services
 from tocsin.services.outbound import sends as outbound
 from tocsin.services.paging import contacts as contact_services
 from tocsin.services.paging import page_link_tokens
+from tocsin.services.paging.context import PagingContext
 from tocsin.services.paging.ports import Delivery
 from tocsin.services.ports import UnitOfWork
 
 
 def announce(
-    svc: Services,
+    svc: PagingContext,
     uow: UnitOfWork,
     escalation: Escalation,
     incident: Incident,
@@ -100,14 +101,14 @@ def announce(
     return escalation, people
 
 
-def page_channels(svc: Services) -> tuple[str, ...]:
+def page_channels(svc: PagingContext) -> tuple[str, ...]:
     """The channels a page can use: the person channels configured, and the phone ones wired."""
     extra = tuple(c for c in svc.paging.channels if c in contacts.ADDRESSED)
     return tuple(dict.fromkeys((*svc.paging.person_channels, *extra)))
 
 
 def plan_pages(
-    svc: Services,
+    svc: PagingContext,
     uow: UnitOfWork,
     event: Event,
     people: Sequence[tuple[Person, str]],
@@ -145,7 +146,7 @@ def plan_pages(
 
 
 def rules_end(
-    svc: Services, uow: UnitOfWork, people: Sequence[str], severity: Severity, at: datetime
+    svc: PagingContext, uow: UnitOfWork, people: Sequence[str], severity: Severity, at: datetime
 ) -> datetime:
     """When the rules of ``people`` paged at ``at`` have run their course (their last method)."""
     known = svc.paging.directory.people
@@ -189,7 +190,7 @@ def _minutes(wait: timedelta) -> str:
     return f"{minutes}m" if not seconds else f"{minutes}m{seconds:02d}s"
 
 
-def deliver(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+def deliver(svc: PagingContext, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
     """Send one notification, then record it and put it on the timeline.
 
     The send happens before any statement of this unit of work, so no database lock is held
@@ -242,7 +243,7 @@ def channel_name(channel: str) -> str:
     return CHANNEL_NAMES.get(channel, channel.capitalize())
 
 
-def undeliverable(svc: Services, uow: UnitOfWork, notification: Notification, reason: str) -> None:
+def undeliverable(svc: PagingContext, uow: UnitOfWork, notification: Notification, reason: str) -> None:
     """The provider refused the page for good: the delivery failed, the person's next pending
     method of this page goes now, and the admins are told by e-mail."""
     at = svc.clock.now()
@@ -269,7 +270,7 @@ def next_method_now(uow: UnitOfWork, key: str, at: datetime) -> str:
     return pending[0].channel
 
 
-def tell_admins(svc: Services, uow: UnitOfWork, failed: Notification, reason: str, at: datetime) -> None:
+def tell_admins(svc: PagingContext, uow: UnitOfWork, failed: Notification, reason: str, at: datetime) -> None:
     """E-mail the admins (people in ``role:admin``, users with the admin role) that a method
     refused a page, so someone fixes the number before the next incident."""
     if "email" not in svc.paging.channels or failed.purpose is not Purpose.PAGE:

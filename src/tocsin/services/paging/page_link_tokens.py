@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from tocsin.domain import page_link as domain
 from tocsin.domain.notification import Notification
 from tocsin.domain.page_link import Action
-from tocsin.services.context import Services
+from tocsin.services.paging.context import PagingContext
 from tocsin.services.ports import UnitOfWork
 
 SECRET_NAME = "page_links"  # noqa: S105 - the name of a row, not a secret
@@ -27,7 +27,7 @@ def _candidate() -> str:
     return secrets.token_urlsafe(32)
 
 
-def secret(svc: Services) -> str:
+def secret(svc: PagingContext) -> str:
     """The install's page-link secret: made and stored by the first process that needs it,
     read once per process after that (``svc.install_secrets``)."""
 

@@ -26,6 +26,7 @@ from tocsin.domain.page_link import Action, PageLink, State
 from tocsin.services.context import Services
 from tocsin.services.incidents import incidents
 from tocsin.services.paging import escalation
+from tocsin.services.paging.context import PagingContext
 from tocsin.services.ports import UnitOfWork
 
 
@@ -66,7 +67,7 @@ class Outcome:
     page: LinkPage
 
 
-def view(svc: Services, token: str) -> LinkPage:
+def view(svc: PagingContext, token: str) -> LinkPage:
     """What ``token``'s link would do, and whether it still can. Changes nothing. ``NotFound``
     for a token that no link has (another install's, a mistyped one)."""
     with svc.read() as uow:
@@ -76,7 +77,7 @@ def view(svc: Services, token: str) -> LinkPage:
     return _page(link, person, incident, svc.clock.now())
 
 
-def act(svc: Services, token: str) -> Outcome:
+def act(svc: PagingContext, token: str) -> Outcome:
     """Acknowledge or escalate as the link's person, and use both links of that page, in one
     transaction; the timeline says ``Acknowledged by Nora (from SMS)``. A used or expired link
     does nothing and says so; so does acknowledging an incident already acknowledged."""
@@ -125,7 +126,7 @@ def _acknowledge(
     return Result.ACKNOWLEDGED, change.incident
 
 
-def _escalate(svc: Services, uow: UnitOfWork, incident: Incident, actor: Actor, label: str) -> Result:
+def _escalate(svc: PagingContext, uow: UnitOfWork, incident: Incident, actor: Actor, label: str) -> Result:
     actor.require(Role.RESPONDER, "escalating an incident")
     if not incident.phase.is_open:
         return Result.NOT_OPEN
@@ -148,7 +149,7 @@ def _find(uow: UnitOfWork, token: str) -> PageLink:
     return link
 
 
-def _person(svc: Services, link: PageLink) -> Person:
+def _person(svc: PagingContext, link: PageLink) -> Person:
     """The link's person, as the directory knows them now: someone removed from ``people``
     can no longer act through an old page."""
     person = svc.paging.directory.people.get(link.person_id)

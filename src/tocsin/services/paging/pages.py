@@ -10,7 +10,7 @@ from datetime import datetime
 from tocsin.domain import restriction
 from tocsin.domain.access import Actor, Role
 from tocsin.domain.incident import IncidentId
-from tocsin.services.context import Services
+from tocsin.services.paging.context import PagingContext
 from tocsin.services.paging.ports import Delivery
 
 REACHED = frozenset({"sent", "delivered", "answered"})
@@ -46,7 +46,7 @@ class Told:
     rows: tuple[PageRow, ...]
 
 
-def _row(svc: Services, delivery: Delivery) -> PageRow:
+def _row(svc: PagingContext, delivery: Delivery) -> PageRow:
     parts = delivery.key.split(":")
     batch = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else 0
     person = svc.paging.directory.people.get(delivery.recipient)
@@ -64,7 +64,7 @@ def _row(svc: Services, delivery: Delivery) -> PageRow:
     )
 
 
-def list_pages(svc: Services, incident_id: IncidentId, *, by: Actor) -> list[PageRow]:
+def list_pages(svc: PagingContext, incident_id: IncidentId, *, by: Actor) -> list[PageRow]:
     """Every delivery to a person about the incident (webhooks aside), by batch then due time.
     A restricted incident needs clearance (``NotFound`` without)."""
     by.require(Role.VIEWER, "reading incidents")

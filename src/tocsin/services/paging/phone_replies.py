@@ -22,9 +22,9 @@ from tocsin.domain.events import EventKind, TimelineEvent
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.lifecycle import Phase
 from tocsin.domain.notification import Person
-from tocsin.services.context import Services
 from tocsin.services.incidents import incidents
 from tocsin.services.paging import contacts, escalation, notify
+from tocsin.services.paging.context import PagingContext
 from tocsin.services.paging.phone_ports import PhoneReplies
 from tocsin.services.ports import UnitOfWork
 
@@ -56,7 +56,7 @@ class PhoneReplyService(PhoneReplies):
     """The ``PhoneReplies`` the Twilio webhooks call (``services.paging.phone_ports``); the app puts
     one, built over its ``Services``, on its state."""
 
-    def __init__(self, svc: Services) -> None:
+    def __init__(self, svc: PagingContext) -> None:
         self._svc = svc
 
     def sms_reply(self, from_number: str, body: str) -> str:

@@ -15,10 +15,11 @@ from tocsin.domain.errors import InvalidInput, NotFound
 from tocsin.domain.notification import Person
 from tocsin.services.context import Services
 from tocsin.services.paging import contacts
+from tocsin.services.paging.context import PagingContext
 from tocsin.services.ports import UnitOfWork
 
 
-def person_of(svc: Services, email: str) -> Person | None:
+def person_of(svc: PagingContext, email: str) -> Person | None:
     """The directory person whose e-mail is the user's (case does not matter)."""
     wanted = email.strip().lower()
     for person in svc.paging.directory.people.values():
@@ -52,7 +53,7 @@ class Profile:
     channels: frozenset[str]  # the channels tocsin is set up to send through
 
 
-def profile(svc: Services, person: Person) -> Profile:
+def profile(svc: PagingContext, person: Person) -> Profile:
     now = svc.clock.now()
     channels = frozenset(svc.paging.channels)
     with svc.read() as uow:
@@ -82,7 +83,7 @@ def profile(svc: Services, person: Person) -> Profile:
     return Profile(person, (*directory, *added), rule, own is not None, channels)
 
 
-def _all(svc: Services, uow: UnitOfWork, person: Person) -> list[ContactMethod]:
+def _all(svc: PagingContext, uow: UnitOfWork, person: Person) -> list[ContactMethod]:
     """Stored methods, attested config ones, then config ones not seeded yet."""
     methods = contacts.methods_of(svc, uow, [person.id])
     known = {(m.channel, m.address) for m in methods}
@@ -92,7 +93,7 @@ def _all(svc: Services, uow: UnitOfWork, person: Person) -> list[ContactMethod]:
     return [*methods, *unseeded]
 
 
-def method_of(svc: Services, person: Person, channel: str, address: str) -> ContactMethod:
+def method_of(svc: PagingContext, person: Person, channel: str, address: str) -> ContactMethod:
     """One of the person's methods (``NotFound`` when they have none at that address)."""
     with svc.read() as uow:
         for method in _all(svc, uow, person):
@@ -101,7 +102,7 @@ def method_of(svc: Services, person: Person, channel: str, address: str) -> Cont
     raise NotFound(f"you have no {channel} method {address!r}")
 
 
-def add(svc: Services, person: Person, channel: str, address: str) -> ContactMethod:
+def add(svc: PagingContext, person: Person, channel: str, address: str) -> ContactMethod:
     """A new unverified method; ``InvalidInput`` for a channel this page does not add, a bad
     address, or a method the person already has."""
     if channel not in ADDRESSED:
@@ -123,7 +124,7 @@ class CodeTooSoon(InvalidInput):
         self.wait_seconds = wait_seconds
 
 
-def send_code(svc: Services, person: Person, channel: str, address: str) -> ContactMethod:
+def send_code(svc: PagingContext, person: Person, channel: str, address: str) -> ContactMethod:
     """Send a code to one of the person's unverified methods (a config method is stored first);
     ``CodeTooSoon`` within a minute of the last code."""
     method = method_of(svc, person, channel, address)
@@ -178,7 +179,7 @@ def check_code(svc: Services, method: ContactMethod, code: str) -> CodeResult:
     return CodeResult(CodeCheck.WRONG, contacts.MAX_ATTEMPTS - pending.attempts - 1)
 
 
-def remove(svc: Services, person: Person, channel: str, address: str) -> None:
+def remove(svc: PagingContext, person: Person, channel: str, address: str) -> None:
     """Remove a method the person added here; one from the config stays (``InvalidInput``)."""
     method = method_of(svc, person, channel, address)
     if method.source != "profile":

@@ -12,13 +12,13 @@ from typing import Any
 from tocsin.domain import incident as domain
 from tocsin.domain.events import Change
 from tocsin.domain.incident import IncidentId
-from tocsin.services.context import Services
 from tocsin.services.incidents.incidents import persist
 from tocsin.services.paging import escalation
+from tocsin.services.paging.context import PagingContext
 from tocsin.services.ports import UnitOfWork
 
 
-def fire_ack_deadline(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+def fire_ack_deadline(svc: PagingContext, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
     """The response time of an unacknowledged incident ran out: record the breach and escalate
     (the next step of its policy, unless one ran at the deadline). False when stale."""
     current = uow.incidents.get(IncidentId(int(payload["incident_id"])), for_update=True)

@@ -34,6 +34,7 @@ from tocsin.services.context import Services
 from tocsin.services.paging.ports import Letter
 from tocsin.services.ports import UnitOfWork
 from tocsin.services.security.breaches import cleared
+from tocsin.services.security.context import SecurityContext
 
 log = logging.getLogger(__name__)
 SYSTEM = "tocsin"
@@ -66,7 +67,7 @@ def _load(uow: UnitOfWork, incident_id: IncidentId, by: Actor, action: str) -> t
     return incident, breach
 
 
-def _message(svc: Services, breach: Breach) -> tuple[str, str, bool]:
+def _message(svc: SecurityContext, breach: Breach) -> tuple[str, str, bool]:
     c = breach.communication
     if c.subject and c.body:
         return c.subject, c.body, True
@@ -75,7 +76,7 @@ def _message(svc: Services, breach: Breach) -> tuple[str, str, bool]:
 
 
 def view(
-    svc: Services,
+    svc: SecurityContext,
     incident_id: IncidentId,
     *,
     by: Actor,
@@ -98,7 +99,7 @@ def view(
 
 
 def save_message(
-    svc: Services, incident_id: IncidentId, *, subject: str, body: str, by: Actor
+    svc: SecurityContext, incident_id: IncidentId, *, subject: str, body: str, by: Actor
 ) -> CommunicationView:
     subject, body = clean_message(subject, body)
     with svc.uow() as uow:
@@ -139,7 +140,7 @@ def upload(svc: Services, incident_id: IncidentId, text: str, *, by: Actor) -> t
     return len(parsed), added
 
 
-def send(svc: Services, incident_id: IncidentId, *, by: Actor, retry_failed: bool = False) -> Summary:
+def send(svc: SecurityContext, incident_id: IncidentId, *, by: Actor, retry_failed: bool = False) -> Summary:
     """Queue the pending addresses (with ``retry_failed``, the failed ones first go back to
     pending) in batches, one durable job each."""
     if svc.breach.mailer is None:
@@ -198,7 +199,7 @@ def _event(
     )
 
 
-def deliver(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+def deliver(svc: SecurityContext, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
     """The ``breach.communicate`` job: send one batch; each address is marked sent or failed.
     Addresses already done (a re-run) are skipped. The batch is read apart and sent before the
     job's own transaction begins, so no lock is held while the mail server answers."""
@@ -229,7 +230,7 @@ def deliver(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
     return True
 
 
-def _send(svc: Services, breach: Breach, recipient: Recipient, rounds: int) -> str:
+def _send(svc: SecurityContext, breach: Breach, recipient: Recipient, rounds: int) -> str:
     """Send one mail; ``""`` when it went out, else why not (never a secret)."""
     mailer = svc.breach.mailer
     if mailer is None:

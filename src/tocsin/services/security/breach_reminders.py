@@ -19,15 +19,16 @@ from tocsin.domain.breach import OVERDUE, State, timer_due
 from tocsin.domain.events import EventKind, JobKind, JobRequest, TimelineEvent
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.notification import Event, Person, Purpose, Trigger, for_people
-from tocsin.services.context import Services
+from tocsin.services.paging.context import PagingContext
 from tocsin.services.ports import UnitOfWork
 from tocsin.services.security.breach_ports import ESCALATE, REMIND
+from tocsin.services.security.context import BreachRemindersContext
 
 SYSTEM = "tocsin"
 TITLE = "Personal-data breach"
 
 
-def recipients(svc: Services, at: datetime, *, overdue: bool) -> list[tuple[Person, str]]:
+def recipients(svc: BreachRemindersContext, at: datetime, *, overdue: bool) -> list[tuple[Person, str]]:
     """The security role and the DPO (each person once); the CTO role too when ``overdue``."""
     directory = svc.paging.directory
     targets = (*REMIND, *ESCALATE) if overdue else REMIND
@@ -38,7 +39,7 @@ def recipients(svc: Services, at: datetime, *, overdue: bool) -> list[tuple[Pers
     return people
 
 
-def remind(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+def remind(svc: BreachRemindersContext, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
     incident = uow.incidents.get(IncidentId(int(payload["incident_id"])), for_update=True)
     breach = uow.breaches.get(incident.id)
     aware_at = datetime.fromisoformat(str(payload["aware_at"]))
@@ -84,7 +85,7 @@ def remind(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
 
 
 def _notify(
-    svc: Services,
+    svc: PagingContext,
     uow: UnitOfWork,
     incident: Incident,
     *,

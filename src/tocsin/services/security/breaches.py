@@ -22,8 +22,8 @@ from tocsin.domain.errors import NotFound
 from tocsin.domain.events import EventKind
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.note import NoteKind
-from tocsin.services.context import Services
 from tocsin.services.ports import UnitOfWork
+from tocsin.services.security.context import SecurityContext
 
 MAX_REGISTER = 5000
 
@@ -56,7 +56,7 @@ def _incident(uow: UnitOfWork, incident_id: IncidentId, by: Actor, action: str, 
     return incident
 
 
-def _view(svc: Services, incident: Incident, breach: Breach) -> BreachView:
+def _view(svc: SecurityContext, incident: Incident, breach: Breach) -> BreachView:
     config = svc.breach
     terms = config.terms(svc.plan)
     return BreachView(
@@ -81,7 +81,7 @@ def write(uow: UnitOfWork, change: BreachChange) -> None:
 
 
 def assess_breach(
-    svc: Services,
+    svc: SecurityContext,
     incident_id: IncidentId,
     assessment: Assessment,
     *,
@@ -110,7 +110,7 @@ def assess_breach(
 
 
 def record_notification(
-    svc: Services,
+    svc: SecurityContext,
     incident_id: IncidentId,
     *,
     kind: NoticeKind,
@@ -151,7 +151,9 @@ def _existing(uow: UnitOfWork, incident: Incident) -> Breach:
     return breach
 
 
-def find_breach(svc: Services, incident_id: IncidentId, *, by: Actor) -> tuple[Incident, BreachView | None]:
+def find_breach(
+    svc: SecurityContext, incident_id: IncidentId, *, by: Actor
+) -> tuple[Incident, BreachView | None]:
     """The incident and its breach, if one is recorded."""
     with svc.read() as uow:
         incident = _incident(uow, incident_id, by, "reading a personal-data breach", lock=False)
@@ -159,7 +161,7 @@ def find_breach(svc: Services, incident_id: IncidentId, *, by: Actor) -> tuple[I
     return incident, _view(svc, incident, breach) if breach is not None else None
 
 
-def view_breach(svc: Services, incident_id: IncidentId, *, by: Actor) -> BreachView:
+def view_breach(svc: SecurityContext, incident_id: IncidentId, *, by: Actor) -> BreachView:
     incident, view = find_breach(svc, incident_id, by=by)
     if view is None:
         raise NotFound(f"incident {incident.id} has no personal-data breach record")
@@ -174,7 +176,7 @@ def _mitigations(uow: UnitOfWork, incident_id: IncidentId) -> list[tuple[datetim
     ]
 
 
-def dossier(svc: Services, incident_id: IncidentId, *, by: Actor) -> str:
+def dossier(svc: SecurityContext, incident_id: IncidentId, *, by: Actor) -> str:
     """The Art. 33(3) notification dossier, in Markdown, as the record stands now."""
     with svc.read() as uow:
         incident = _incident(uow, incident_id, by, "reading a breach dossier", lock=False)
@@ -197,7 +199,9 @@ def dossier(svc: Services, incident_id: IncidentId, *, by: Actor) -> str:
     )
 
 
-def register(svc: Services, *, by: Actor, limit: int = MAX_REGISTER, offset: int = 0) -> list[BreachView]:
+def register(
+    svc: SecurityContext, *, by: Actor, limit: int = MAX_REGISTER, offset: int = 0
+) -> list[BreachView]:
     """The breach register (Art. 33(5)): every breach, notified or not, the latest first."""
     require_register(by)
     by.require(Role.SECURITY, "reading the breach register")
@@ -207,14 +211,14 @@ def register(svc: Services, *, by: Actor, limit: int = MAX_REGISTER, offset: int
     return [_view(svc, incidents[b.incident_id], b) for b in breaches]
 
 
-def register_rows(svc: Services, *, by: Actor) -> tuple[tuple[str, ...], list[dict[str, str]]]:
+def register_rows(svc: SecurityContext, *, by: Actor) -> tuple[tuple[str, ...], list[dict[str, str]]]:
     """The register as CSV columns and rows."""
     deadline = svc.plan.gdpr_notification_deadline
     rows = [register_row(v.incident, v.breach, deadline, v.clock.now) for v in register(svc, by=by)]
     return REGISTER_COLUMNS, rows
 
 
-def clocks(svc: Services, incident_ids: Sequence[int], *, by: Actor) -> Mapping[int, BreachClock]:
+def clocks(svc: SecurityContext, incident_ids: Sequence[int], *, by: Actor) -> Mapping[int, BreachClock]:
     """The breach clocks of these incidents, for those cleared to see them (``{}`` otherwise)."""
     if not by.role.allows(restriction.CLEARANCE) or not incident_ids:
         return {}

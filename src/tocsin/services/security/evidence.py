@@ -24,6 +24,7 @@ from tocsin.domain.evidence_manifest import documents, file_path
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.services.context import Services
 from tocsin.services.ports import UnitOfWork
+from tocsin.services.security.context import SecurityContext
 from tocsin.services.security.evidence_ports import Locker, Staged
 
 
@@ -48,7 +49,7 @@ class Verification:
         return self.broken is None and not self.bad_files
 
 
-def locker_of(svc: Services) -> Locker:
+def locker_of(svc: SecurityContext) -> Locker:
     if svc.evidence is None:
         raise Conflict("the evidence locker is not configured (security.evidence.dir)")
     return svc.evidence
@@ -68,7 +69,7 @@ def cleared_incident(
     return incident
 
 
-def check(svc: Services, incident_id: IncidentId, *, by: Actor) -> None:
+def check(svc: SecurityContext, incident_id: IncidentId, *, by: Actor) -> None:
     """Refuse early (before an upload is read) what ``add_file`` would refuse."""
     locker_of(svc)
     with svc.read() as uow:
@@ -102,7 +103,7 @@ def view(svc: Services, incident_id: IncidentId, *, by: Actor) -> LockerView:
 
 
 def add_file(
-    svc: Services,
+    svc: SecurityContext,
     incident_id: IncidentId,
     staged: Staged,
     *,
@@ -146,7 +147,7 @@ def add_file(
 
 
 def add_reference(
-    svc: Services,
+    svc: SecurityContext,
     incident_id: IncidentId,
     reference: str,
     *,
@@ -176,7 +177,9 @@ def _item(uow: UnitOfWork, incident: Incident, item_id: int) -> Item:
     return item
 
 
-def download(svc: Services, incident_id: IncidentId, item_id: int, *, by: Actor) -> tuple[Item, BinaryIO]:
+def download(
+    svc: SecurityContext, incident_id: IncidentId, item_id: int, *, by: Actor
+) -> tuple[Item, BinaryIO]:
     """The item and its file, open; the download is a custody entry (committed first)."""
     locker = locker_of(svc)
     with svc.uow() as uow:
@@ -194,7 +197,7 @@ def download(svc: Services, incident_id: IncidentId, item_id: int, *, by: Actor)
         return item, stream
 
 
-def delete(svc: Services, incident_id: IncidentId, item_id: int, *, note: str = "", by: Actor) -> Item:
+def delete(svc: SecurityContext, incident_id: IncidentId, item_id: int, *, note: str = "", by: Actor) -> Item:
     locker = locker_of(svc)
     with svc.uow() as uow:
         incident = cleared_incident(uow, incident_id, by, "deleting evidence", lock=True)
@@ -209,7 +212,7 @@ def delete(svc: Services, incident_id: IncidentId, item_id: int, *, note: str = 
     return item
 
 
-def set_hold(svc: Services, incident_id: IncidentId, on: bool, *, note: str = "", by: Actor) -> bool:
+def set_hold(svc: SecurityContext, incident_id: IncidentId, on: bool, *, note: str = "", by: Actor) -> bool:
     """Put the locker under legal hold (nothing can be deleted) or lift it."""
     locker_of(svc)
     with svc.uow() as uow:
@@ -226,7 +229,7 @@ def custody(svc: Services, incident_id: IncidentId, *, by: Actor) -> Sequence[En
         return uow.evidence.entries(incident_id)
 
 
-def verify(svc: Services, incident_id: IncidentId, *, by: Actor) -> Verification:
+def verify(svc: SecurityContext, incident_id: IncidentId, *, by: Actor) -> Verification:
     """The custody chain's first bad entry, and the files that no longer match their hash."""
     locker = locker_of(svc)
     with svc.read() as uow:
@@ -243,7 +246,7 @@ def verify(svc: Services, incident_id: IncidentId, *, by: Actor) -> Verification
     return Verification(len(entries), domain.verify(entries), bad)
 
 
-def export(svc: Services, incident_id: IncidentId, *, by: Actor) -> BinaryIO:
+def export(svc: SecurityContext, incident_id: IncidentId, *, by: Actor) -> BinaryIO:
     """A zip of the live files, ``manifest.json``, ``custody.json`` and ``MANIFEST.sha256``;
     the export is a custody entry (in the log it carries)."""
     locker = locker_of(svc)

@@ -8,13 +8,13 @@ from tocsin.domain.access import Actor
 from tocsin.domain.errors import Conflict
 from tocsin.domain.evidence import Action, Item, clean_text
 from tocsin.domain.incident import IncidentId
-from tocsin.services.context import Services
 from tocsin.services.security import evidence
+from tocsin.services.security.context import SecurityContext
 
 MAX_QUERY = 2000
 
 
-def preserve_logs(svc: Services, incident_id: IncidentId, *, query: str = "", by: Actor) -> Item:
+def preserve_logs(svc: SecurityContext, incident_id: IncidentId, *, query: str = "", by: Actor) -> Item:
     """Read the window's logs page by page (at most ``max_bytes`` of them: the rest is left out
     and the description says so) and keep them as an item."""
     locker = evidence.locker_of(svc)

@@ -24,8 +24,8 @@ from tocsin.domain.events import Change, EventKind
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.isolation import Action, Request
 from tocsin.domain.isolation_record import ActionState, Attempt
-from tocsin.services.context import Services
 from tocsin.services.incidents.incidents import persist
+from tocsin.services.security.context import SecurityContext
 from tocsin.services.security.isolation_ports import Isolation
 
 log = logging.getLogger(__name__)
@@ -54,20 +54,20 @@ class Prepared:
         return domain.prompt(self.action, self.op, self.request)
 
 
-def _configured(svc: Services) -> Isolation:
+def _configured(svc: SecurityContext) -> Isolation:
     if svc.isolation is None or not svc.isolation.actions:
         raise NotFound("no isolation action is configured (security.isolation.actions)")
     return svc.isolation
 
 
-def _action(svc: Services, key: str) -> Action:
+def _action(svc: SecurityContext, key: str) -> Action:
     actions = _configured(svc).actions
     if key not in actions:
         raise NotFound(f"no isolation action {key!r} (configured: {', '.join(actions)})")
     return actions[key]
 
 
-def overview(svc: Services, incident_id: IncidentId, *, by: Actor) -> Overview:
+def overview(svc: SecurityContext, incident_id: IncidentId, *, by: Actor) -> Overview:
     """Every configured action with its state on this incident and its last run."""
     by.require(Role.SECURITY, "reading isolation actions")
     with svc.read() as uow:
@@ -79,7 +79,7 @@ def overview(svc: Services, incident_id: IncidentId, *, by: Actor) -> Overview:
 
 
 def prepare(
-    svc: Services,
+    svc: SecurityContext,
     incident_id: IncidentId,
     key: str,
     *,
@@ -117,7 +117,7 @@ def prepare(
 
 
 def run(
-    svc: Services,
+    svc: SecurityContext,
     incident_id: IncidentId,
     key: str,
     *,

@@ -23,6 +23,7 @@ from tocsin.domain.events import Change, EventKind, JobKind, JobRequest
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.services.context import Services
 from tocsin.services.ports import UnitOfWork
+from tocsin.services.slack.context import SlackContext
 from tocsin.services.slack.jobs import slack_job
 from tocsin.services.slack.ports import IncidentChannel, Slack
 
@@ -39,7 +40,7 @@ def channel_name(incident_id: int, title: str) -> str:
     return name[:MAX_NAME].rstrip("-_")
 
 
-def jobs(svc: Services, change: Change, at: datetime) -> list[JobRequest]:
+def jobs(svc: SlackContext, change: Change, at: datetime) -> list[JobRequest]:
     """The channel while an incident of a channel severity is open; its archive on close (pure:
     a reaction of ``services.reactions``)."""
     slack = svc.slack

@@ -9,13 +9,13 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from tocsin.services.context import Services
 from tocsin.services.ports import UnitOfWork
+from tocsin.services.slack.context import SlackJobContext
 from tocsin.services.slack.ports import Slack
 
-Step = Callable[[Services, UnitOfWork, Slack, Mapping[str, Any]], None]
+Step = Callable[[SlackJobContext, UnitOfWork, Slack, Mapping[str, Any]], None]
 """One job's own work, run only when Slack is configured; returning means done."""
-Handler = Callable[[Services, UnitOfWork, Mapping[str, Any]], bool]
+Handler = Callable[[SlackJobContext, UnitOfWork, Mapping[str, Any]], bool]
 
 
 def slack_job(step: Step) -> Handler:
@@ -28,7 +28,7 @@ def slack_job(step: Step) -> Handler:
     """
 
     @functools.wraps(step)
-    def handler(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+    def handler(svc: SlackJobContext, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
         slack = svc.slack
         if slack is None:
             return True

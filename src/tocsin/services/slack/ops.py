@@ -19,10 +19,14 @@ from tocsin.domain.severity import Severity
 from tocsin.domain.statuspage import UpdateStatus
 from tocsin.services.context import Services
 from tocsin.services.incidents import checklist, incidents
+from tocsin.services.incidents.context import IncidentsContext
 from tocsin.services.paging import escalation, oncall
+from tocsin.services.paging.context import PagingContext
 from tocsin.services.ports import IncidentFilter
+from tocsin.services.slack.context import SlackOpsContext
 from tocsin.services.slack.ports import Slack
 from tocsin.services.statuspage import statuspage
+from tocsin.services.statuspage.context import StatusPageContext
 
 ACK = "incident_ack"
 ESCALATE = "incident_escalate"
@@ -63,7 +67,7 @@ def parse_id(text: str) -> IncidentId:
     return IncidentId(int(digits))
 
 
-def press(svc: Services, by: Actor, action_id: str, value: str) -> str:
+def press(svc: PagingContext, by: Actor, action_id: str, value: str) -> str:
     """Run one button or select action; returns what happened, for the record."""
     if action_id == SEVERITY:
         incident_id_text, _, severity = value.partition(":")
@@ -95,13 +99,13 @@ def tell(svc: Services, *, channel: str, user: str, text: str, key: str) -> None
         uow.commit()
 
 
-def command(svc: Services, slack: Slack, user_id: str, text: str) -> str:
+def command(svc: SlackOpsContext, slack: Slack, user_id: str, text: str) -> str:
     """Run ``/incident <text>``; returns the reply (Slack shows it to the caller only), as
     mrkdwn: titles, notes and error messages in it are escaped."""
     return markup.slack(_command(svc, slack, user_id, text))
 
 
-def _command(svc: Services, slack: Slack, user_id: str, text: str) -> str:
+def _command(svc: SlackOpsContext, slack: Slack, user_id: str, text: str) -> str:
     verb, _, rest = text.strip().partition(" ")
     verb = verb.lower()
     if verb in ("", "help"):
@@ -182,7 +186,7 @@ def _note(svc: Services, by: Actor, rest: str) -> str:
     return f"Noted on #{incident.id}: " + (f"{kind.label}: {text}" if kind else text)
 
 
-def _check(svc: Services, by: Actor, rest: str, *, done: bool = True) -> str:
+def _check(svc: IncidentsContext, by: Actor, rest: str, *, done: bool = True) -> str:
     parts = rest.split(maxsplit=2)
     if len(parts) < 2:
         raise InvalidInput("usage: `/incident check <id> <item> [what was done]`, item as in 3.2.1")
@@ -192,7 +196,7 @@ def _check(svc: Services, by: Actor, rest: str, *, done: bool = True) -> str:
     return f"{'Checked' if done else 'Unchecked'} {line.key} on #{parse_id(parts[0])}: {line.text}"
 
 
-def _uncheck(svc: Services, by: Actor, rest: str) -> str:
+def _uncheck(svc: IncidentsContext, by: Actor, rest: str) -> str:
     return _check(svc, by, rest, done=False)
 
 
@@ -203,7 +207,7 @@ def _close(svc: Services, by: Actor, rest: str) -> str:
     return f"Closed #{incident.id} {drill.title(incident)}"
 
 
-def _status(svc: Services, by: Actor, rest: str) -> str:
+def _status(svc: StatusPageContext, by: Actor, rest: str) -> str:
     """``<id> <status> <message>``: a public status page update, as the mapped person."""
     ident, _, after = rest.partition(" ")
     word, _, message = after.strip().partition(" ")
@@ -223,7 +227,7 @@ def _status(svc: Services, by: Actor, rest: str) -> str:
     return f"Posted on the status page for #{incident_id}: {status.icon} *{status.label}* - {update.body}"
 
 
-def _oncall(svc: Services, by: Actor, _rest: str) -> str:
+def _oncall(svc: PagingContext, by: Actor, _rest: str) -> str:
     _, targets = oncall.who_is_on_call(svc.paging, svc.clock.now(), by=by)
     if not targets:
         return "No escalation policy is configured: nobody is paged."
@@ -235,7 +239,7 @@ def _oncall(svc: Services, by: Actor, _rest: str) -> str:
     return "On call now:\n" + "\n".join(lines)
 
 
-Command = Callable[[Services, Actor, str], str]
+Command = Callable[[SlackOpsContext, Actor, str], str]
 COMMANDS: Mapping[str, Command] = {
     "declare": _declare,
     "ack": _ack,

@@ -1,7 +1,7 @@
 """What Slack chat-ops needs from the world: the Web API port, the card it renders, and the
 record of what was posted (the message ``ts`` that later updates edit in place).
 
-Kept apart from ``services.paging.ports`` so Slack stays optional: ``Services.slack`` is ``None``
+Kept apart from ``services.paging.ports`` so Slack stays optional: ``SlackContext.slack`` is ``None``
 when no bot token is configured, and every Slack reaction and job is then a no-op.
 """
 

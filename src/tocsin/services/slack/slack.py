@@ -27,8 +27,10 @@ from tocsin.domain.events import Change, EventKind, JobKind, JobRequest, Timelin
 from tocsin.domain.incident import IncidentId
 from tocsin.services.context import Services
 from tocsin.services.incidents import diagnostics
+from tocsin.services.incidents.context import IncidentsContext
 from tocsin.services.outbound import sends as outbound
 from tocsin.services.ports import UnitOfWork
+from tocsin.services.slack.context import SlackContext
 from tocsin.services.slack.jobs import slack_job
 from tocsin.services.slack.ports import Card, Posted, Slack, SlackUnavailable
 
@@ -39,7 +41,7 @@ QUIET = frozenset({EventKind.DECLARED, EventKind.NOTIFIED})
 """Events that do not go to the thread: the card itself says it, or it is tocsin's own noise."""
 
 
-def jobs(svc: Services, change: Change, at: datetime) -> list[JobRequest]:
+def jobs(svc: SlackContext, change: Change, at: datetime) -> list[JobRequest]:
     """The announcement (first time) and, for a later change, its update and thread (pure: a
     reaction of ``services.reactions``)."""
     slack = svc.slack
@@ -71,7 +73,7 @@ def _line(event: TimelineEvent) -> str:
 
 
 @slack_job
-def announce(svc: Services, uow: UnitOfWork, slack: Slack, payload: Mapping[str, Any]) -> None:
+def announce(svc: IncidentsContext, uow: UnitOfWork, slack: Slack, payload: Mapping[str, Any]) -> None:
     """Post the incident's card unless it was posted already; store its channel and ts.
 
     ``chat.postMessage`` has no idempotency key, so the card carries metadata naming the
@@ -99,7 +101,7 @@ def announce(svc: Services, uow: UnitOfWork, slack: Slack, payload: Mapping[str,
 
 
 @slack_job
-def update(svc: Services, uow: UnitOfWork, slack: Slack, payload: Mapping[str, Any]) -> None:
+def update(svc: IncidentsContext, uow: UnitOfWork, slack: Slack, payload: Mapping[str, Any]) -> None:
     """Edit the card in place so it shows the incident as it is now. One edit of a card at a
     time: a concurrent one finishes first, then this one reads and renders the newer state."""
     incident_id = int(payload["incident_id"])
@@ -139,7 +141,7 @@ def _announced(slack: Slack, read: UnitOfWork, incident_id: int) -> Posted | Non
     return posted
 
 
-def _card(svc: Services, slack: Slack, read: UnitOfWork, incident_id: int, channel: str) -> Card:
+def _card(svc: IncidentsContext, slack: Slack, read: UnitOfWork, incident_id: int, channel: str) -> Card:
     incident = read.incidents.get(IncidentId(incident_id))
     counts = read.alerts.counts([incident.id]).get(incident.id, AlertCounts())
     issue = read.github.link(incident_id)

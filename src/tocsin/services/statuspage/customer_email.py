@@ -19,6 +19,7 @@ from tocsin.domain.incident import Incident, IncidentId
 from tocsin.services.context import Services
 from tocsin.services.paging.ports import Letter
 from tocsin.services.ports import UnitOfWork
+from tocsin.services.statuspage.context import StatusPageContext
 from tocsin.services.statuspage.ports import CustomerEmail
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,9 @@ TEMPLATES: Mapping[str, Mapping[str, tuple[str, str]]] = {
 }
 
 
-def _compose(svc: Services, uow: UnitOfWork, incident: Incident, kind: str, at: datetime) -> CustomerEmail:
+def _compose(
+    svc: StatusPageContext, uow: UnitOfWork, incident: Incident, kind: str, at: datetime
+) -> CustomerEmail:
     """Only public facts go in: the public incident's name (never the internal title)."""
     config = svc.statuspage
     public = uow.statuspage.get_public(incident.id)
@@ -72,7 +75,7 @@ def _compose(svc: Services, uow: UnitOfWork, incident: Incident, kind: str, at: 
     return CustomerEmail(incident.id, kind, state, subject.format(**values), body.format(**values), at)
 
 
-def fire(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+def fire(svc: StatusPageContext, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
     """The timer: a no-op when the incident is resolved by now or its email already exists."""
     incident = uow.incidents.get(IncidentId(int(payload["incident_id"])), for_update=True)
     if (
@@ -107,7 +110,7 @@ def _due(svc: Services, incident: Incident, payload: Mapping[str, Any]) -> datet
     return incident.detected_at + after if after is not None else None
 
 
-def approve(svc: Services, incident_id: IncidentId, *, by: Actor) -> CustomerEmail:
+def approve(svc: StatusPageContext, incident_id: IncidentId, *, by: Actor) -> CustomerEmail:
     """Send the prepared "> 1 h" email. ``Conflict`` if it was already sent."""
     by.require(Role.RESPONDER, "approving the customer email")
     with svc.uow() as uow:
@@ -134,7 +137,7 @@ def approve(svc: Services, incident_id: IncidentId, *, by: Actor) -> CustomerEma
     return sent
 
 
-def on_resolved(svc: Services, uow: UnitOfWork, incident: Incident, at: datetime) -> None:
+def on_resolved(svc: StatusPageContext, uow: UnitOfWork, incident: Incident, at: datetime) -> None:
     """Tell the people who got the "> 1 h" email that it is over (once)."""
     prolonged = uow.statuspage.get_email(incident.id, PROLONGED)
     if prolonged is None or prolonged.state != SENT:
@@ -153,7 +156,7 @@ def on_resolved(svc: Services, uow: UnitOfWork, incident: Incident, at: datetime
     )
 
 
-def _recipients(svc: Services, uow: UnitOfWork, incident_id: int) -> dict[str, str]:
+def _recipients(svc: StatusPageContext, uow: UnitOfWork, incident_id: int) -> dict[str, str]:
     """Address -> footer: the configured affected users, then every confirmed subscriber who
     wants this incident's components (their mail ends with their unsubscribe link)."""
     recipients = dict.fromkeys(svc.statuspage.affected_users, "")
@@ -167,7 +170,7 @@ def _recipients(svc: Services, uow: UnitOfWork, incident_id: int) -> dict[str, s
     return recipients
 
 
-def _queue(svc: Services, uow: UnitOfWork, email: CustomerEmail, at: datetime) -> int:
+def _queue(svc: StatusPageContext, uow: UnitOfWork, email: CustomerEmail, at: datetime) -> int:
     recipients = _recipients(svc, uow, email.incident_id)
     rows: list[tuple[str, int | None, str, str, str]] = [
         (
@@ -200,7 +203,7 @@ def _record(
     uow.timeline.append(incident.id, [TimelineEvent(EventKind.CUSTOMER_EMAIL, at, actor, text, data)])
 
 
-def deliver(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+def deliver(svc: StatusPageContext, uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
     """Send one queued mail (idempotent: a mail already sent is not sent again)."""
     mail = uow.statuspage.get_mail(int(payload["mail_id"]))
     if mail is None or mail.sent_at is not None:

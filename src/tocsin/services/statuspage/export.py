@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from tocsin.domain.events import JobKind, JobRequest
 from tocsin.services.context import Services
 from tocsin.services.ports import UnitOfWork
+from tocsin.services.statuspage.context import StatusPageContext
 from tocsin.services.statuspage.view import Snapshot, snapshot, version
 
 
@@ -59,7 +60,7 @@ def export_job(revision: int, at: datetime) -> JobRequest:
     )
 
 
-def public_changed(svc: Services, uow: UnitOfWork) -> None:
+def public_changed(svc: StatusPageContext, uow: UnitOfWork) -> None:
     """A use case that changed the public page (a published update, component statuses, a
     maintenance) says so before it commits: with an export directory, this enqueues the
     ``statuspage.export`` job of the revision the change reached, in the same transaction."""
@@ -67,7 +68,7 @@ def public_changed(svc: Services, uow: UnitOfWork) -> None:
         uow.jobs.enqueue([export_job(int(uow.statuspage.version()), svc.clock.now())])
 
 
-def export(svc: Services, site: StaticSite, *, force: bool = False) -> Exported:
+def export(svc: StatusPageContext, site: StaticSite, *, force: bool = False) -> Exported:
     """Write the current page into ``site`` unless it already holds the current revision
     (``force`` writes anyway: ``tocsin status export`` into a directory of the user's choice).
 
@@ -96,7 +97,7 @@ def next_day(svc: Services, uow: UnitOfWork) -> None:
     uow.jobs.enqueue([job])
 
 
-def on_change(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> Exported:
+def on_change(svc: StatusPageContext, uow: UnitOfWork, payload: Mapping[str, Any]) -> Exported:
     """``statuspage.export``: bring the export directory up to date (a daily run writes even
     at the same revision). The page is read through its own read-only unit of work, so the
     worker's transaction holds no lock while rendering."""
@@ -111,7 +112,7 @@ def on_change(svc: Services, uow: UnitOfWork, payload: Mapping[str, Any]) -> Exp
     return exported
 
 
-def catch_up(svc: Services) -> Exported | None:
+def catch_up(svc: StatusPageContext) -> Exported | None:
     """At worker start: a fresh deploy or an emptied directory gets the page now rather than
     at the next public change, and the daily export is queued. ``None`` when no export
     directory is configured."""

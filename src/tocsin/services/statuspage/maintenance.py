@@ -11,10 +11,11 @@ from tocsin.domain.errors import InvalidInput, NotFound
 from tocsin.domain.maintenance import Maintenance, MaintenanceStatus
 from tocsin.services.context import Services
 from tocsin.services.statuspage import export, subscribers
+from tocsin.services.statuspage.context import StatusPageContext
 from tocsin.services.statuspage.statuspage import new_public_id
 
 
-def _known(svc: Services, components: Sequence[str]) -> list[str]:
+def _known(svc: StatusPageContext, components: Sequence[str]) -> list[str]:
     known = [c.key for c in svc.statuspage.components]
     for key in components:
         if key not in known:
@@ -30,7 +31,7 @@ def _utc(value: datetime, field: str) -> datetime:
 
 
 def schedule(
-    svc: Services,
+    svc: StatusPageContext,
     *,
     name: str,
     message: str,
@@ -61,7 +62,7 @@ def schedule(
 
 
 def post_update(
-    svc: Services, maintenance_id: str, *, status: MaintenanceStatus, message: str, by: Actor
+    svc: StatusPageContext, maintenance_id: str, *, status: MaintenanceStatus, message: str, by: Actor
 ) -> Maintenance:
     by.require(Role.RESPONDER, "updating maintenance")
     with svc.uow() as uow:

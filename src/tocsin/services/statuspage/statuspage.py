@@ -22,6 +22,7 @@ from tocsin.domain.statuspage import ComponentChange, ComponentStatus, PublicInc
 from tocsin.services.context import Services
 from tocsin.services.ports import UnitOfWork
 from tocsin.services.statuspage import customer_email, export, subscribers
+from tocsin.services.statuspage.context import StatusPageContext
 from tocsin.services.statuspage.ports import StatusChange
 
 SYSTEM_ACTOR = "tocsin"
@@ -33,7 +34,7 @@ def new_public_id() -> str:
     return "".join(secrets.choice(_ALPHABET) for _ in range(12))
 
 
-def react(svc: Services, uow: UnitOfWork, change: Change) -> None:
+def react(svc: StatusPageContext, uow: UnitOfWork, change: Change) -> None:
     """Prepare the draft and arm the customer-email timer when a published severity opens (or an
     incident is raised to one); send the resolution email when it resolves."""
     if not svc.statuspage.enabled:
@@ -46,7 +47,7 @@ def react(svc: Services, uow: UnitOfWork, change: Change) -> None:
             customer_email.on_resolved(svc, uow, incident, event.at)
 
 
-def _prepare(svc: Services, uow: UnitOfWork, incident: Incident, at: datetime) -> None:
+def _prepare(svc: StatusPageContext, uow: UnitOfWork, incident: Incident, at: datetime) -> None:
     level = svc.plan.level(incident.severity)
     if level.customer_email_after is not None and not incident.drill:  # customers never hear of drills
         uow.jobs.enqueue(
@@ -81,7 +82,7 @@ def _prepare(svc: Services, uow: UnitOfWork, incident: Incident, at: datetime) -
     uow.timeline.append(incident.id, [event])
 
 
-def _draft(svc: Services, incident: Incident, at: datetime) -> PublicIncident:
+def _draft(svc: StatusPageContext, incident: Incident, at: datetime) -> PublicIncident:
     """Components named in the incident's impact assessment, if configured, seed the draft."""
     known = [c for c in (svc.statuspage.component(k) for k in incident.impact.components_down) if c]
     return domain.draft(
@@ -95,7 +96,7 @@ def _draft(svc: Services, incident: Incident, at: datetime) -> PublicIncident:
 
 
 def _redraft(
-    svc: Services, public: PublicIncident, incident: Incident, keys: Sequence[str]
+    svc: StatusPageContext, public: PublicIncident, incident: Incident, keys: Sequence[str]
 ) -> PublicIncident:
     """Before the first post, naming components rewrites the prepared name and text with them."""
     known = [c for c in (svc.statuspage.component(k) for k in dict.fromkeys(keys)) if c]
@@ -117,7 +118,7 @@ def current_statuses(uow: UnitOfWork) -> dict[str, ComponentStatus]:
 
 
 def _affected(
-    svc: Services, components: Sequence[str] | Mapping[str, str] | None
+    svc: StatusPageContext, components: Sequence[str] | Mapping[str, str] | None
 ) -> tuple[list[str], dict[str, ComponentStatus]]:
     """``["api"]`` names affected components (the severity sets their status);
     ``{"api": "major_outage"}`` overrides it. Unknown components or statuses are refused."""
@@ -141,7 +142,7 @@ def _affected(
 
 
 def post_status_update(
-    svc: Services,
+    svc: StatusPageContext,
     incident_id: IncidentId,
     *,
     status: UpdateStatus,
@@ -185,7 +186,9 @@ def post_status_update(
     return posted
 
 
-def _changes(svc: Services, uow: UnitOfWork, targets: Mapping[str, ComponentStatus]) -> list[ComponentChange]:
+def _changes(
+    svc: StatusPageContext, uow: UnitOfWork, targets: Mapping[str, ComponentStatus]
+) -> list[ComponentChange]:
     current = current_statuses(uow)
     changes = []
     for key, new in targets.items():

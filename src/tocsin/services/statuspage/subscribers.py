@@ -22,6 +22,7 @@ from tocsin.domain.subscriber import clean_email
 from tocsin.services.context import Services
 from tocsin.services.paging.ports import Post
 from tocsin.services.ports import UnitOfWork
+from tocsin.services.statuspage.context import StatusPageContext
 from tocsin.services.statuspage.ports import Subscriber
 from tocsin.services.statuspage.view import maintenance_path
 
@@ -52,7 +53,7 @@ def _queue(uow: UnitOfWork, rows: list[tuple[str, int | None, str, str, str]], a
     )
 
 
-def subscribe(svc: Services, email: str, components: Sequence[str] = ()) -> None:
+def subscribe(svc: StatusPageContext, email: str, components: Sequence[str] = ()) -> None:
     """Record a pending subscription and mail its confirmation link (again, for a pending one).
     Two requests for one new address at once (a double click): the other one mails it."""
     try:
@@ -61,7 +62,7 @@ def subscribe(svc: Services, email: str, components: Sequence[str] = ()) -> None
         return
 
 
-def _subscribe(svc: Services, email: str, components: Sequence[str]) -> None:
+def _subscribe(svc: StatusPageContext, email: str, components: Sequence[str]) -> None:
     address = clean_email(email)
     known = {c.key for c in svc.statuspage.public_components}
     chosen = tuple(dict.fromkeys(components))
@@ -114,7 +115,7 @@ def unsubscribe(svc: Services, token: str) -> Subscriber:
 
 
 def _mail_subscribers(
-    svc: Services,
+    svc: StatusPageContext,
     uow: UnitOfWork,
     template: tuple[str, str],
     *,
@@ -150,7 +151,7 @@ def _mail_subscribers(
     return len(rows)
 
 
-def notify_update(svc: Services, uow: UnitOfWork, public: PublicIncident) -> int:
+def notify_update(svc: StatusPageContext, uow: UnitOfWork, public: PublicIncident) -> int:
     """Queue the latest update of ``public`` for every confirmed subscriber who wants it."""
     update = public.updates[-1]
     public_keys = {c.key for c in svc.statuspage.public_components}
@@ -171,7 +172,7 @@ def _window(maintenance: Maintenance) -> str:
     return f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M} UTC"
 
 
-def notify_maintenance(svc: Services, uow: UnitOfWork, maintenance: Maintenance) -> int:
+def notify_maintenance(svc: StatusPageContext, uow: UnitOfWork, maintenance: Maintenance) -> int:
     """Queue the latest update of ``maintenance`` for every confirmed subscriber who wants one of
     its public components, in the caller's transaction. Internal components are never named."""
     update = maintenance.updates[-1]
@@ -198,7 +199,13 @@ def notify_maintenance(svc: Services, uow: UnitOfWork, maintenance: Maintenance)
 
 
 def _enqueue_webhooks(
-    svc: Services, uow: UnitOfWork, *, event: str, delivery: str, document: dict[str, Any], at: datetime
+    svc: StatusPageContext,
+    uow: UnitOfWork,
+    *,
+    event: str,
+    delivery: str,
+    document: dict[str, Any],
+    at: datetime,
 ) -> int:
     """One durable job per configured receiver; the job key is the idempotency key."""
     urls = svc.statuspage.webhooks
@@ -216,7 +223,7 @@ def _enqueue_webhooks(
     return len(urls)
 
 
-def _page(svc: Services) -> dict[str, str]:
+def _page(svc: StatusPageContext) -> dict[str, str]:
     return {"name": svc.statuspage.name, "url": svc.statuspage.url}
 
 
@@ -224,7 +231,7 @@ _DELIVERY_PREFIX = {"incident_update": "update", "maintenance_update": "maintena
 
 
 def _webhook(
-    svc: Services,
+    svc: StatusPageContext,
     uow: UnitOfWork,
     event: str,
     update: PublicUpdate | MaintenanceUpdate,
@@ -249,7 +256,7 @@ def _webhook(
     return _enqueue_webhooks(svc, uow, event=event, delivery=delivery, document=document, at=update.posted_at)
 
 
-def notify_webhooks(svc: Services, uow: UnitOfWork, public: PublicIncident) -> int:
+def notify_webhooks(svc: StatusPageContext, uow: UnitOfWork, public: PublicIncident) -> int:
     """Queue the latest update of ``public`` for every webhook subscriber: public facts only."""
     names = {c.key: c.name for c in svc.statuspage.public_components}
     incident = {
@@ -263,7 +270,7 @@ def notify_webhooks(svc: Services, uow: UnitOfWork, public: PublicIncident) -> i
     return _webhook(svc, uow, "incident_update", public.updates[-1], ("incident", incident))
 
 
-def notify_maintenance_webhooks(svc: Services, uow: UnitOfWork, maintenance: Maintenance) -> int:
+def notify_maintenance_webhooks(svc: StatusPageContext, uow: UnitOfWork, maintenance: Maintenance) -> int:
     names = {c.key: c.name for c in svc.statuspage.public_components}
     window = {
         "id": maintenance.id,
@@ -279,7 +286,7 @@ def notify_maintenance_webhooks(svc: Services, uow: UnitOfWork, maintenance: Mai
     )
 
 
-def deliver_webhook(svc: Services, _uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
+def deliver_webhook(svc: StatusPageContext, _uow: UnitOfWork, payload: Mapping[str, Any]) -> bool:
     """POST one queued webhook. A receiver removed from the configuration since is skipped;
     a failure raises ``DeliveryFailed`` and the job retries with backoff."""
     url = str(payload["url"])

@@ -18,6 +18,7 @@ from tocsin.domain.statuspage import (
 )
 from tocsin.domain.uptime import Uptime, uptime
 from tocsin.services.context import Services
+from tocsin.services.statuspage.context import StatusPageContext
 from tocsin.services.statuspage.ports import StatusPageConfig
 
 HISTORY_DAYS = 14
@@ -104,7 +105,7 @@ def _public_maintenance(maintenance: Maintenance, public_keys: set[str]) -> Main
     return replace(maintenance, updates=newest_first, components=components)
 
 
-def snapshot(svc: Services, *, limit: int = 50) -> Snapshot:
+def snapshot(svc: StatusPageContext, *, limit: int = 50) -> Snapshot:
     config, now = svc.statuspage, svc.clock.now()
     with svc.read() as uow:
         history = uow.statuspage.history(since=now - timedelta(days=UPTIME_DAYS + 1))

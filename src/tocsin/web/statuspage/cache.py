@@ -24,7 +24,7 @@ import structlog
 from starlette.concurrency import run_in_threadpool
 
 from tocsin.platform import i18n
-from tocsin.services.context import Services
+from tocsin.services.statuspage.context import StatusPageContext
 from tocsin.services.statuspage.view import Snapshot, snapshot, version
 from tocsin.web.headers import add_missing
 from tocsin.web.middleware import RequestObserver
@@ -52,7 +52,9 @@ UNAVAILABLE = Entry(503, b"text/plain; charset=utf-8", b"The status page is temp
 
 
 class RenderCache:
-    def __init__(self, services: Services, *, revalidate: float = 1.0, language: str = i18n.DEFAULT) -> None:
+    def __init__(
+        self, services: StatusPageContext, *, revalidate: float = 1.0, language: str = i18n.DEFAULT
+    ) -> None:
         self._services = services
         self.language = language  # when the browser asks for none tocsin speaks
         self._renderer = Renderer(root=PREFIX)

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tocsin.domain.severity import Severity
-from tocsin.services.context import Services
 from tocsin.services.paging import oncall
+from tocsin.services.paging.context import PagingContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +32,7 @@ class OnCall:
     severities: tuple[Severity, ...]
 
 
-def on_call_now(services: Services, at: datetime) -> list[OnCall]:
+def on_call_now(services: PagingContext, at: datetime) -> list[OnCall]:
     """One entry per escalation target of the plan, in severity order."""
     return [
         OnCall(
