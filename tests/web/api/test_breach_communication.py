@@ -113,6 +113,8 @@ def test_high_risk_mails_go_out_in_batches_with_a_state_per_address(client, cont
     assert "Art. 34 communication to data subjects: 5 mail(s) queued in 3 batch(es)" in texts
     assert "Art. 34 communication done: 3 sent, 2 failed" in texts
     assert "Art. 34 communication done: 5 sent, 0 failed" in texts
+    pages = client.get(f"{API}/{iid}/pages", headers=security).json()
+    assert pages and not {p["person"] for p in pages} & set(people)  # the mails are no pages
 
 
 def test_the_communication_is_for_a_high_risk(client, container, security):
