@@ -254,7 +254,9 @@ def test_0020_moves_the_art34_send_state_into_the_one_deliveries_table(db_url, s
                     "SELECT id, email, state, error, sent_at IS NOT NULL FROM breach_recipients ORDER BY id"
                 )
             ).all()
-            left = conn.execute(sa.text("SELECT count(*) FROM deliveries WHERE purpose = 'art34'")).scalar_one()
+            left = conn.execute(
+                sa.text("SELECT count(*) FROM deliveries WHERE purpose = 'art34'")
+            ).scalar_one()
             columns = {c["name"] for c in sa.inspect(conn).get_columns("deliveries")}
         assert [tuple(r) for r in back] == [
             (ann.id, "ann@example.org", "sent", "", True),

@@ -288,13 +288,16 @@ class SqlBreachRepository:
         return int(result.rowcount)
 
 
-def delivery_key(recipients: sa.TableClause | sa.Table) -> sa.ColumnElement[str]:
+def delivery_key(recipients: sa.Table) -> sa.ColumnElement[str]:
     """``breach34:<incident>:<recipient id>``: the key of an address's ``art34`` delivery (each
     round's mail is sent under this key and ``:<round>``, which derives its Message-ID)."""
     as_text = sa.String(40)
-    return sa.literal(KEY_PREFIX, sa.String(40)) + sa.cast(
-        recipients.c.incident_id, as_text
-    ) + ":" + sa.cast(recipients.c.id, as_text)
+    return (
+        sa.literal(KEY_PREFIX, sa.String(40))
+        + sa.cast(recipients.c.incident_id, as_text)
+        + ":"
+        + sa.cast(recipients.c.id, as_text)
+    )
 
 
 def queue_deliveries(incident_id: int, at: datetime) -> sa.Insert:
