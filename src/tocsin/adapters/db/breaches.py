@@ -220,9 +220,14 @@ class SqlBreachRepository:
         self, incident_id: int, *, state: DeliveryState | None = None, limit: int = 100, offset: int = 0
     ) -> Sequence[Recipient]:
         query = self._rows().where(breach_recipients.c.incident_id == incident_id)
-        if state is not None:
-            query = query.where(deliveries.c.status == state.value)
-        query = query.order_by(breach_recipients.c.id).limit(limit).offset(offset)
+        if state is not None:  # the page of ids in that state, from the deliveries' index
+            ids = self._ids(incident_id, state)[offset : offset + limit]
+            if not ids:
+                return []
+            query = query.where(breach_recipients.c.id.in_(ids))
+        else:
+            query = query.limit(limit).offset(offset)
+        query = query.order_by(breach_recipients.c.id)
         return [_recipient(r) for r in self._conn.execute(query).mappings()]
 
     def recipients_by_id(self, incident_id: int, ids: Sequence[int]) -> Sequence[Recipient]:
@@ -236,17 +241,18 @@ class SqlBreachRepository:
         )
         return [_recipient(r) for r in self._conn.execute(query).mappings()]
 
-    def pending_ids(self, incident_id: int) -> list[int]:
-        query = (
-            sa.select(breach_recipients.c.id)
-            .join(deliveries, deliveries.c.idempotency_key == delivery_key(breach_recipients))
-            .where(
-                breach_recipients.c.incident_id == incident_id,
-                deliveries.c.status == DeliveryState.PENDING.value,
-            )
-            .order_by(breach_recipients.c.id)
+    def _ids(self, incident_id: int, state: DeliveryState) -> list[int]:
+        """The ids of the addresses whose mail is in ``state``, in upload order (read off the
+        deliveries' keys, ``breach34:<incident>:<recipient id>``)."""
+        query = sa.select(deliveries.c.idempotency_key).where(
+            deliveries.c.incident_id == incident_id,
+            deliveries.c.purpose == ART34,
+            deliveries.c.status == state.value,
         )
-        return [int(i) for i in self._conn.execute(query).scalars()]
+        return sorted(int(key.rsplit(":", 1)[1]) for key in self._conn.execute(query).scalars())
+
+    def pending_ids(self, incident_id: int) -> list[int]:
+        return self._ids(incident_id, DeliveryState.PENDING)
 
     def summary(self, incident_id: int) -> Summary:
         query = (
@@ -258,14 +264,10 @@ class SqlBreachRepository:
         return Summary(counts.get("pending", 0), counts.get("sent", 0), counts.get("failed", 0))
 
     def mark(self, recipient_id: int, state: DeliveryState, at: datetime, error: str = "") -> None:
-        key = self._conn.execute(
-            sa.select(delivery_key(breach_recipients)).where(breach_recipients.c.id == recipient_id)
-        ).scalar_one_or_none()
-        if key is None:
-            return
+        key = sa.select(delivery_key(breach_recipients)).where(breach_recipients.c.id == recipient_id)
         self._conn.execute(
             deliveries.update()
-            .where(deliveries.c.idempotency_key == key)
+            .where(deliveries.c.idempotency_key == key.scalar_subquery())
             .values(
                 status=state.value,
                 error=error[:500] or None,

@@ -67,4 +67,5 @@ breach_recipients = sa.Table(
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("line", sa.Integer, nullable=False),
     sa.UniqueConstraint("incident_id", "email_key"),
+    sa.Index(None, "incident_id", "id"),  # migration 0020: the list in upload order, a page at a time
 )

@@ -67,6 +67,8 @@ deliveries = sa.Table(
     # migration 0020: why the last try did not deliver (an Art. 34 mail's SMTP refusal)
     sa.Column("error", sa.String(500)),
     sa.Index(None, "incident_id", "id"),
+    # migration 0020: an Art. 34 communication's counts and its addresses in one state
+    sa.Index(None, "incident_id", "purpose", "status"),
     sa.Index(None, "reference"),  # migration 0016: a provider's status callback names its SID
     sa.CheckConstraint(one_of("status", DELIVERY_STATUSES), name="status"),
 )

@@ -25,6 +25,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 ART34 = "art34"
+INDEX = "ix_deliveries_incident_id_purpose_status"
 
 _deliveries = sa.table(
     "deliveries",
@@ -68,6 +69,7 @@ def _key() -> sa.ColumnElement[str]:
 def upgrade() -> None:
     with op.batch_alter_table("deliveries") as batch:
         batch.add_column(sa.Column("error", sa.String(500)))
+    op.create_index(INDEX, "deliveries", ["incident_id", "purpose", "status"])
     moved = sa.select(
         _key(),
         _recipients.c.incident_id,
@@ -84,6 +86,7 @@ def upgrade() -> None:
     columns = ["idempotency_key", "incident_id", "channel", "recipient", "purpose", "trigger", "created_at"]
     op.execute(_deliveries.insert().from_select([*columns, "sent_at", "status", "status_at", "error"], moved))
     op.drop_index("ix_breach_recipients_incident_id_state", "breach_recipients")
+    op.create_index("ix_breach_recipients_incident_id_id", "breach_recipients", ["incident_id", "id"])
     with op.batch_alter_table("breach_recipients") as batch:
         batch.drop_constraint(op.f("ck_breach_recipients_state"), type_="check")
         for column in ("state", "error", "updated_at", "sent_at"):
@@ -91,6 +94,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_breach_recipients_incident_id_id", "breach_recipients")
     with op.batch_alter_table("breach_recipients") as batch:
         batch.add_column(sa.Column("state", sa.String(8)))
         batch.add_column(sa.Column("error", sa.String(500)))
@@ -128,5 +132,6 @@ def downgrade() -> None:
         )
     op.create_index("ix_breach_recipients_incident_id_state", "breach_recipients", ["incident_id", "state"])
     op.execute(_deliveries.delete().where(_deliveries.c.purpose == ART34))
+    op.drop_index(INDEX, "deliveries")
     with op.batch_alter_table("deliveries") as batch:
         batch.drop_column("error")
