@@ -207,3 +207,83 @@ def test_0019_moves_the_status_mails_into_the_one_deliveries_table(db_url):
     finally:
         engine.dispose()
     migrate.upgrade(db_url)
+
+
+def test_0020_moves_the_art34_send_state_into_the_one_deliveries_table(db_url, services, clock):
+    """Going down, each address's state, error and time come back into ``breach_recipients``;
+    going up again they move into ``art34`` deliveries keyed by the address's id: the breach
+    page reads the same addresses, states and counts, and a queued batch's ids still name them."""
+    from tocsin.domain.access import Actor, Role
+    from tocsin.domain.breach import Assessment, Risk
+    from tocsin.domain.breach_communication import DeliveryState, Summary
+    from tocsin.domain.severity import Severity
+    from tocsin.services.incidents import flags, incidents
+    from tocsin.services.security import breach_communication, breaches
+
+    sam = Actor("sam", Role.SECURITY)
+    leak = incidents.declare_incident(services, title="Customer table dumped", severity=Severity.P0, by=sam)
+    flags.mark_security_incident(services, leak.id, by=sam)
+    breaches.assess_breach(services, leak.id, Assessment(risk=Risk.HIGH), by=sam)
+    csv = "email,name\nann@example.org,Ann\nbob@example.org,Bob\ncleo@example.org,Cleo\n"
+    breach_communication.upload(services, leak.id, csv, by=sam)
+
+    def seen():
+        with services.read() as uow:
+            found = uow.breaches.recipients(leak.id)
+            return found, uow.breaches.summary(leak.id), uow.breaches.pending_ids(leak.id)
+
+    ann, bob, cleo = seen()[0]
+    with services.uow() as uow:
+        uow.breaches.mark(ann.id, DeliveryState.SENT, clock.now())
+        uow.breaches.mark(bob.id, DeliveryState.FAILED, clock.now(), "550 no such user")
+        uow.commit()
+    before = seen()
+    assert [(r.email, r.state, r.error, r.sent_at is not None) for r in before[0]] == [
+        ("ann@example.org", DeliveryState.SENT, "", True),
+        ("bob@example.org", DeliveryState.FAILED, "550 no such user", False),
+        ("cleo@example.org", DeliveryState.PENDING, "", False),
+    ]
+    assert before[1:] == (Summary(pending=1, sent=1, failed=1), [cleo.id])
+
+    command.downgrade(migrate.config(db_url), "0019")
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            back = conn.execute(
+                sa.text(
+                    "SELECT id, email, state, error, sent_at IS NOT NULL FROM breach_recipients ORDER BY id"
+                )
+            ).all()
+            left = conn.execute(
+                sa.text("SELECT count(*) FROM deliveries WHERE purpose = 'art34'")
+            ).scalar_one()
+            columns = {c["name"] for c in sa.inspect(conn).get_columns("deliveries")}
+        assert [tuple(r) for r in back] == [
+            (ann.id, "ann@example.org", "sent", "", True),
+            (bob.id, "bob@example.org", "failed", "550 no such user", False),
+            (cleo.id, "cleo@example.org", "pending", "", False),
+        ]
+        assert left == 0
+        assert "error" not in columns
+
+        migrate.upgrade(db_url)
+        with engine.connect() as conn:
+            keys = conn.execute(
+                sa.text("SELECT idempotency_key, status FROM deliveries WHERE purpose = 'art34' ORDER BY id")
+            ).all()
+            columns = {c["name"] for c in sa.inspect(conn).get_columns("breach_recipients")}
+    finally:
+        engine.dispose()
+    assert [tuple(k) for k in keys] == [
+        (f"breach34:{leak.id}:{ann.id}", "sent"),
+        (f"breach34:{leak.id}:{bob.id}", "failed"),
+        (f"breach34:{leak.id}:{cleo.id}", "pending"),
+    ]
+    assert columns == {"id", "incident_id", "email", "email_key", "name", "line"}
+    assert seen() == before
+    with services.read() as uow:  # a batch queued before the upgrade names its addresses by id
+        queued = uow.breaches.recipients_by_id(leak.id, [ann.id, cleo.id])
+    assert [(r.email, r.state) for r in queued] == [
+        ("ann@example.org", DeliveryState.SENT),
+        ("cleo@example.org", DeliveryState.PENDING),
+    ]

@@ -95,6 +95,13 @@ def test_high_risk_mails_go_out_in_batches_with_a_state_per_address(client, cont
         "dan@example.org": "sent",
         "eve@example.org": "sent",
     }
+    failed = client.get(f"{API}/{iid}/breach/communication?state=failed", headers=security).json()
+    assert [(r["email"], r["line"], bool(r["error"])) for r in failed["recipients"]] == [
+        ("ann@example.org", 2, True),
+        ("bob@example.org", 3, True),
+    ]
+    second = client.get(f"{API}/{iid}/breach/communication?state=sent&limit=1&offset=1", headers=security)
+    assert [r["email"] for r in second.json()["recipients"]] == ["dan@example.org"]
     mails = sink.messages[paged:]
     assert sorted(str(m["To"]) for m in mails) == ["cleo@example.org", "dan@example.org", "eve@example.org"]
     mail = mails[0]
@@ -105,6 +112,11 @@ def test_high_risk_mails_go_out_in_batches_with_a_state_per_address(client, cont
         f"{API}/{iid}/breach/communication/send", json={"retry_failed": True}, headers=security
     )
     assert retried.json()["pending"] == 2
+    again = client.get(f"{API}/{iid}/breach/communication?state=pending", headers=security).json()
+    assert [(r["email"], bool(r["error"])) for r in again["recipients"]] == [  # last reason still shown
+        ("ann@example.org", True),
+        ("bob@example.org", True),
+    ]
     drain(container)
     done = client.get(f"{API}/{iid}/breach/communication?state=sent", headers=security).json()
     assert done["summary"] == {"pending": 0, "sent": 5, "failed": 0, "total": 5}
@@ -113,6 +125,9 @@ def test_high_risk_mails_go_out_in_batches_with_a_state_per_address(client, cont
     assert "Art. 34 communication to data subjects: 5 mail(s) queued in 3 batch(es)" in texts
     assert "Art. 34 communication done: 3 sent, 2 failed" in texts
     assert "Art. 34 communication done: 5 sent, 0 failed" in texts
+    pages = client.get(f"{API}/{iid}/pages", headers=security).json()
+    assert pages  # the P0's own pages, and none of the Art. 34 mails
+    assert not {p["person"] for p in pages} & set(people)
 
 
 def test_the_communication_is_for_a_high_risk(client, container, security):

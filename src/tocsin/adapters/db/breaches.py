@@ -1,5 +1,9 @@
 """Breach records, their notifications and the Art. 34 addresses over the unit of work's
-connection; nothing here commits."""
+connection; nothing here commits.
+
+The addresses are the list of ``breach_recipients``; how each one's mail went is its ``art34``
+row of the one ``deliveries`` table (key ``breach34:<incident>:<recipient id>``), written
+with it at upload as pending and marked sent or failed by the ``breach.communicate`` job."""
 
 from __future__ import annotations
 
@@ -10,11 +14,16 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
-from tocsin.adapters.db.schema import breach_notices, breach_recipients, breaches
+from tocsin.adapters.db.schema import breach_notices, breach_recipients, breaches, deliveries
+from tocsin.adapters.db.types import UTCDateTime
 from tocsin.domain.breach import Assessment, Breach, Communication, Method, Notice, NoticeKind, Risk
 from tocsin.domain.breach_communication import DeliveryState, Recipient, Summary
 
 IN_CHUNK = 500
+ART34 = "art34"
+"""The purpose of an Art. 34 mail's row in the one ``deliveries`` table (migration 0020)."""
+KEY_PREFIX = "breach34:"
+TRIGGER = "breach34"
 
 
 def _assessment(doc: Mapping[str, Any], risk: str | None) -> Assessment:
@@ -64,7 +73,7 @@ def _recipient(row: RowMapping) -> Recipient:
         name=row["name"],
         line=row["line"],
         state=DeliveryState(row["state"]),
-        error=row["error"],
+        error=row["error"] or "",
         sent_at=row["sent_at"],
         id=row["id"],
     )
@@ -175,6 +184,7 @@ class SqlBreachRepository:
         return {r["incident_id"]: self._breach(r, notices.get(r["incident_id"], [])) for r in rows}
 
     def add_recipients(self, incident_id: int, recipients: Sequence[Recipient], at: datetime) -> int:
+        """The new addresses join the list, each with its pending ``art34`` delivery."""
         known = set(
             self._conn.execute(
                 sa.select(breach_recipients.c.email_key).where(breach_recipients.c.incident_id == incident_id)
@@ -191,28 +201,38 @@ class SqlBreachRepository:
                         "email_key": r.email.lower(),
                         "name": r.name[:200],
                         "line": r.line,
-                        "state": DeliveryState.PENDING.value,
-                        "error": "",
-                        "updated_at": at,
-                        "sent_at": None,
                     }
                     for r in fresh
                 ],
             )
+            self._conn.execute(queue_deliveries(incident_id, at))
         return len(fresh)
+
+    def _rows(self) -> sa.Select[Any]:
+        return sa.select(
+            breach_recipients,
+            deliveries.c.status.label("state"),
+            deliveries.c.error,
+            deliveries.c.sent_at,
+        ).join(deliveries, deliveries.c.idempotency_key == delivery_key(breach_recipients))
 
     def recipients(
         self, incident_id: int, *, state: DeliveryState | None = None, limit: int = 100, offset: int = 0
     ) -> Sequence[Recipient]:
-        query = sa.select(breach_recipients).where(breach_recipients.c.incident_id == incident_id)
-        if state is not None:
-            query = query.where(breach_recipients.c.state == state.value)
-        query = query.order_by(breach_recipients.c.id).limit(limit).offset(offset)
+        query = self._rows().where(breach_recipients.c.incident_id == incident_id)
+        if state is not None:  # the page of ids in that state, from the deliveries' index
+            ids = self._ids(incident_id, state)[offset : offset + limit]
+            if not ids:
+                return []
+            query = query.where(breach_recipients.c.id.in_(ids))
+        else:
+            query = query.limit(limit).offset(offset)
+        query = query.order_by(breach_recipients.c.id)
         return [_recipient(r) for r in self._conn.execute(query).mappings()]
 
     def recipients_by_id(self, incident_id: int, ids: Sequence[int]) -> Sequence[Recipient]:
         query = (
-            sa.select(breach_recipients)
+            self._rows()
             .where(
                 breach_recipients.c.incident_id == incident_id,
                 breach_recipients.c.id.in_(list(ids)[:IN_CHUNK]),
@@ -221,45 +241,85 @@ class SqlBreachRepository:
         )
         return [_recipient(r) for r in self._conn.execute(query).mappings()]
 
-    def pending_ids(self, incident_id: int) -> list[int]:
-        query = (
-            sa.select(breach_recipients.c.id)
-            .where(
-                breach_recipients.c.incident_id == incident_id,
-                breach_recipients.c.state == DeliveryState.PENDING.value,
-            )
-            .order_by(breach_recipients.c.id)
+    def _ids(self, incident_id: int, state: DeliveryState) -> list[int]:
+        """The ids of the addresses whose mail is in ``state``, in upload order (read off the
+        deliveries' keys, ``breach34:<incident>:<recipient id>``)."""
+        query = sa.select(deliveries.c.idempotency_key).where(
+            deliveries.c.incident_id == incident_id,
+            deliveries.c.purpose == ART34,
+            deliveries.c.status == state.value,
         )
-        return [int(i) for i in self._conn.execute(query).scalars()]
+        return sorted(int(key.rsplit(":", 1)[1]) for key in self._conn.execute(query).scalars())
+
+    def pending_ids(self, incident_id: int) -> list[int]:
+        return self._ids(incident_id, DeliveryState.PENDING)
 
     def summary(self, incident_id: int) -> Summary:
         query = (
-            sa.select(breach_recipients.c.state, sa.func.count())
-            .where(breach_recipients.c.incident_id == incident_id)
-            .group_by(breach_recipients.c.state)
+            sa.select(deliveries.c.status, sa.func.count())
+            .where(deliveries.c.incident_id == incident_id, deliveries.c.purpose == ART34)
+            .group_by(deliveries.c.status)
         )
         counts = {state: int(n) for state, n in self._conn.execute(query).all()}
         return Summary(counts.get("pending", 0), counts.get("sent", 0), counts.get("failed", 0))
 
     def mark(self, recipient_id: int, state: DeliveryState, at: datetime, error: str = "") -> None:
+        key = sa.select(delivery_key(breach_recipients)).where(breach_recipients.c.id == recipient_id)
         self._conn.execute(
-            breach_recipients.update()
-            .where(breach_recipients.c.id == recipient_id)
+            deliveries.update()
+            .where(deliveries.c.idempotency_key == key.scalar_subquery())
             .values(
-                state=state.value,
-                error=error[:500],
-                updated_at=at,
+                status=state.value,
+                error=error[:500] or None,
+                status_at=at,
                 sent_at=at if state is DeliveryState.SENT else None,
             )
         )
 
     def retry_failed(self, incident_id: int) -> int:
+        """The failed addresses go back to pending (their last error shown until the next try)."""
         result = self._conn.execute(
-            breach_recipients.update()
+            deliveries.update()
             .where(
-                breach_recipients.c.incident_id == incident_id,
-                breach_recipients.c.state == DeliveryState.FAILED.value,
+                deliveries.c.incident_id == incident_id,
+                deliveries.c.purpose == ART34,
+                deliveries.c.status == DeliveryState.FAILED.value,
             )
-            .values(state=DeliveryState.PENDING.value)
+            .values(status=DeliveryState.PENDING.value)
         )
         return int(result.rowcount)
+
+
+def delivery_key(recipients: sa.Table) -> sa.ColumnElement[str]:
+    """``breach34:<incident>:<recipient id>``: the key of an address's ``art34`` delivery (each
+    round's mail is sent under this key and ``:<round>``, which derives its Message-ID)."""
+    as_text = sa.String(40)
+    return (
+        sa.literal(KEY_PREFIX, sa.String(40))
+        + sa.cast(recipients.c.incident_id, as_text)
+        + ":"
+        + sa.cast(recipients.c.id, as_text)
+    )
+
+
+def queue_deliveries(incident_id: int, at: datetime) -> sa.Insert:
+    """The pending ``art34`` delivery of each of the incident's addresses that has none yet."""
+    key = delivery_key(breach_recipients)
+    missing = (
+        sa.select(
+            key,
+            breach_recipients.c.incident_id,
+            sa.literal("email", sa.String(32)),
+            breach_recipients.c.email,
+            sa.literal(ART34, sa.String(8)),
+            sa.literal(TRIGGER, sa.String(32)),
+            sa.literal(at, UTCDateTime()),
+            sa.literal(DeliveryState.PENDING.value, sa.String(16)),
+            sa.literal(at, UTCDateTime()),
+        )
+        .outerjoin(deliveries, deliveries.c.idempotency_key == key)
+        .where(breach_recipients.c.incident_id == incident_id, deliveries.c.id.is_(None))
+        .order_by(breach_recipients.c.id)
+    )
+    columns = ("idempotency_key", "incident_id", "channel", "recipient", "purpose", "trigger", "created_at")
+    return deliveries.insert().from_select([*columns, "status", "status_at"], missing)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, RowMapping
 
-from tocsin.adapters.db.schema import deliveries, escalations
+from tocsin.adapters.db.schema import MAIL_PURPOSES, deliveries, escalations
 from tocsin.domain.escalation import Escalation, Policy, Status, Step
 from tocsin.domain.notification import Notification
 from tocsin.domain.severity import Severity
@@ -104,6 +104,9 @@ _INSERT = escalations.insert()
 
 
 class SqlDeliveryRepository:
+    """The pages and FYIs of the deliveries table (the status-page and Art. 34 mails beside them
+    are read by their own repositories)."""
+
     def __init__(self, connection: Connection) -> None:
         self._conn = connection
 
@@ -155,7 +158,7 @@ class SqlDeliveryRepository:
 
     def get(self, key: str) -> Delivery | None:
         query = sa.select(deliveries).where(
-            deliveries.c.idempotency_key == key, deliveries.c.purpose != "mail"
+            deliveries.c.idempotency_key == key, deliveries.c.purpose.not_in(MAIL_PURPOSES)
         )
         row = self._conn.execute(query).mappings().first()
         return _delivery(row) if row is not None else None
@@ -163,7 +166,7 @@ class SqlDeliveryRepository:
     def by_reference(self, reference: str) -> Delivery | None:
         query = (
             sa.select(deliveries)
-            .where(deliveries.c.reference == reference, deliveries.c.purpose != "mail")
+            .where(deliveries.c.reference == reference, deliveries.c.purpose.not_in(MAIL_PURPOSES))
             .order_by(deliveries.c.id)
         )
         row = self._conn.execute(query).mappings().first()
@@ -209,7 +212,7 @@ class SqlDeliveryRepository:
     def list(self, incident_id: int) -> Sequence[Delivery]:
         query = (
             sa.select(deliveries)
-            .where(deliveries.c.incident_id == incident_id, deliveries.c.purpose != "mail")
+            .where(deliveries.c.incident_id == incident_id, deliveries.c.purpose.not_in(MAIL_PURPOSES))
             .order_by(deliveries.c.id)
         )
         return [_delivery(r) for r in self._conn.execute(query).mappings()]

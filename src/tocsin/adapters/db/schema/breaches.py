@@ -1,6 +1,9 @@
 """Personal-data breaches (migration 0011): one record per security incident (its clock and risk
 in columns, the assessment in a JSON document), its notifications to the supervisory authority,
-and the addresses of the Art. 34 communication with their delivery state."""
+and the affected addresses of the Art. 34 communication (the data subjects, as uploaded).
+
+Since migration 0020 how each address's mail went (pending, sent, failed) is its ``art34`` row
+of the one ``deliveries`` table, keyed ``breach34:<incident>:<recipient id>``."""
 
 from __future__ import annotations
 
@@ -12,7 +15,6 @@ from tocsin.adapters.db.types import UTCDateTime, bigint_pk, json_type
 RISKS = ("none", "risk", "high")
 NOTICE_KINDS = ("initial", "follow_up")
 NOTICE_METHODS = ("online_form", "email", "letter", "phone", "other")
-DELIVERY_STATES = ("pending", "sent", "failed")
 
 breaches = sa.Table(
     "breaches",
@@ -53,6 +55,8 @@ breach_notices = sa.Table(
     sa.Index(None, "incident_id", "id"),
 )
 
+# The data subjects to inform (the uploaded CSV, an address once per incident); what was sent to
+# them lives in ``deliveries`` (migration 0020), one ``art34`` row per address.
 breach_recipients = sa.Table(
     "breach_recipients",
     metadata,
@@ -62,11 +66,6 @@ breach_recipients = sa.Table(
     sa.Column("email_key", sa.String(254), nullable=False),
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("line", sa.Integer, nullable=False),
-    sa.Column("state", sa.String(8), nullable=False),
-    sa.Column("error", sa.String(500), nullable=False),
-    sa.Column("updated_at", UTCDateTime, nullable=False),
-    sa.Column("sent_at", UTCDateTime),
-    sa.CheckConstraint(one_of("state", DELIVERY_STATES), name="state"),
     sa.UniqueConstraint("incident_id", "email_key"),
-    sa.Index(None, "incident_id", "state"),
+    sa.Index(None, "incident_id", "id"),  # migration 0020: the list in upload order, a page at a time
 )

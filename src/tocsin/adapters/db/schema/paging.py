@@ -34,11 +34,14 @@ escalations = sa.Table(
     sa.CheckConstraint(one_of("severity", SEVERITIES), name="severity"),
 )
 
+MAIL_PURPOSES = ("mail", "art34")
+"""The purposes of the rows that are not pages: status-page mails (0019) and Art. 34 mails (0020)."""
 DELIVERY_STATUSES = ("pending", "sent", "delivered", "failed", "answered", "not_answered", "skipped")
 
 # One row per notification (incident, event batch, recipient, channel): the unique key is the
 # job's idempotency key, so nobody is notified twice of one event through one channel. Since
-# migration 0019 the ONE deliveries table: status-page and customer mails are ``mail`` rows.
+# migration 0019 the ONE deliveries table: status-page and customer mails are ``mail`` rows,
+# and since 0020 the Art. 34 mails to data subjects ``art34`` rows (one per address).
 deliveries = sa.Table(
     "deliveries",
     metadata,
@@ -61,7 +64,11 @@ deliveries = sa.Table(
     # deliveries too, and carry what they say; pages render theirs from the incident
     sa.Column("subject", sa.String(300)),
     sa.Column("body", sa.Text),
+    # migration 0020: why the last try did not deliver (an Art. 34 mail's SMTP refusal)
+    sa.Column("error", sa.String(500)),
     sa.Index(None, "incident_id", "id"),
+    # migration 0020: an Art. 34 communication's counts and its addresses in one state
+    sa.Index(None, "incident_id", "purpose", "status"),
     sa.Index(None, "reference"),  # migration 0016: a provider's status callback names its SID
     sa.CheckConstraint(one_of("status", DELIVERY_STATUSES), name="status"),
 )
