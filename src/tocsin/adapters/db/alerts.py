@@ -32,6 +32,13 @@ _CURRENT = Fast(
     # group's tally changes with every notification.
     .with_for_update(of=[incidents, alert_groups])
 )
+_INCIDENT_COLUMNS = len(incidents.c)  # the first columns of a ``_CURRENT`` row
+# Incidents converted from ``_CURRENT`` rows, by the row's stored incident values: converting
+# (dates, JSON, the domain object) costs more than the query; an incident changes far less
+# often than alerts arrive. The query still runs every time (lock, freshness); only the
+# conversion of unchanged values is skipped.
+_INCIDENTS: dict[tuple[Any, ...], Incident] = {}
+_INCIDENTS_KEPT = 1024
 _INSERT = Fast(
     alerts.insert().values({c.name: sa.bindparam(c.name, type_=c.type) for c in alerts.c if c.name != "id"})
 )
@@ -105,23 +112,40 @@ class SqlAlertRepository:
         self._conn = connection
 
     def current(self, group_id: str) -> tuple[Incident, AlertGroup] | None:
-        found = _CURRENT.rows(self._conn, {"group_id": group_id})
+        names, found = _CURRENT.raw(self._conn, {"group_id": group_id})
         if not found:
             return None
         row = found[0]
+        # the group record (its tally changes with every notification) straight from the row
+        g = dict(zip(names[_INCIDENT_COLUMNS:], row[_INCIDENT_COLUMNS:], strict=True))
         group = AlertGroup(
-            source=row["g_source"],
-            group_key=row["g_group_key"],
-            alert_severity=Severity(row["g_alert_severity"]),
-            human_severity=bool(row["g_human_severity"]),
-            truncated=row["g_truncated_alerts"],
+            source=g["g_source"],
+            group_key=g["g_group_key"],
+            alert_severity=Severity(g["g_alert_severity"]),
+            human_severity=bool(g["g_human_severity"]),
+            truncated=g["g_truncated_alerts"],
             tally=AlertTally(
-                row["g_alerts_total"],
-                row["g_alerts_firing"],
-                (row["g_alerts_p0"], row["g_alerts_p1"], row["g_alerts_p2"], row["g_alerts_p3"]),
+                g["g_alerts_total"],
+                g["g_alerts_firing"],
+                (g["g_alerts_p0"], g["g_alerts_p1"], g["g_alerts_p2"], g["g_alerts_p3"]),
             ),
         )
-        return rows.to_incident(row), group
+        return self._incident(names, row), group
+
+    def _incident(self, names: Sequence[str], row: Sequence[Any]) -> Incident:
+        """The incident of a ``_CURRENT`` row; the same stored values always give the same
+        (immutable) incident, so it is converted once while they stay the same."""
+        key = tuple(row[:_INCIDENT_COLUMNS])
+        try:
+            known = _INCIDENTS.get(key)
+        except TypeError:  # a driver that returns lists (JSON on PostgreSQL): not hashable
+            return rows.to_incident(_CURRENT.convert(self._conn.dialect, names, row))
+        if known is None:
+            known = rows.to_incident(_CURRENT.convert(self._conn.dialect, names, row))
+            if len(_INCIDENTS) >= _INCIDENTS_KEPT:
+                _INCIDENTS.clear()
+            _INCIDENTS[key] = known
+        return known
 
     def claim(self, incident: Incident, group_id: str, group: AlertGroup) -> None:
         """Earlier, no longer open incidents of the group let go of it (so reopening one of

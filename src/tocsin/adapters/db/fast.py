@@ -73,6 +73,12 @@ class Fast:
 
     def rows(self, conn: Connection, values: Mapping[str, Any]) -> list[dict[str, Any]]:
         """Run a query; its rows as dicts, converted like Core would."""
+        names, raw = self.raw(conn, values)
+        return [self.convert(conn.dialect, names, row) for row in raw]
+
+    def raw(self, conn: Connection, values: Mapping[str, Any]) -> tuple[list[str], list[Any]]:
+        """Run a query; its column names and its rows as the driver returns them (see
+        ``convert``)."""
         prepared = self._prepare(conn.dialect)
         params = self._params(prepared, values)
         cursor = _cursor(conn)
@@ -84,15 +90,16 @@ class Fast:
             raise _wrapped(conn, prepared.sql, params, exc) from exc
         finally:
             cursor.close()
-        found = []
-        for row in raw:
-            record = dict(zip(names, row, strict=True))
-            for name, process in prepared.results:
-                value = record[name]
-                if value is not None:
-                    record[name] = process(value)
-            found.append(record)
-        return found
+        return names, raw
+
+    def convert(self, dialect: Dialect, names: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:
+        """One driver row as a dict, converted like Core would."""
+        record = dict(zip(names, row, strict=True))
+        for name, process in self._prepare(dialect).results:
+            value = record[name]
+            if value is not None:
+                record[name] = process(value)
+        return record
 
     def many(self, conn: Connection, values: Iterable[Mapping[str, Any]]) -> None:
         """Run a write once per parameter set (``executemany``)."""
