@@ -17,8 +17,8 @@ from typing import Protocol
 
 import structlog
 from starlette.datastructures import Headers
-from structlog.stdlib import filter_by_level
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from structlog.stdlib import filter_by_level
 
 from tocsin.web.errors import problem
 
