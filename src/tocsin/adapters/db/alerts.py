@@ -21,8 +21,9 @@ from tocsin.domain.severity import Severity
 from tocsin.services.intake.ports import AlertKey
 
 # The intake's statements, per webhook: built once, run on the driver's cursor (see ``fast``).
+_GROUP_COLUMNS = [c.label(f"g_{c.name}") for c in alert_groups.c if c.name != "incident_id"]
 _CURRENT = Fast(
-    sa.select(incidents, *[c.label(f"g_{c.name}") for c in alert_groups.c if c.name != "incident_id"])
+    sa.select(incidents, *_GROUP_COLUMNS)
     .join(alert_groups, alert_groups.c.incident_id == incidents.c.id)
     .where(incidents.c.alert_group == sa.bindparam("group_id"))
     .order_by(incidents.c.id.desc())
@@ -65,6 +66,32 @@ def _lookup(count: int) -> Fast:
             alerts.c.incident_id == sa.bindparam("incident_id"), alerts.c.fingerprint.in_(mentioned)
         )
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _current_with(count: int) -> Fast:
+    """SQLite: ``_CURRENT`` and ``_lookup`` in one statement, one row per known alert (alert
+    columns ``a_…``, NULL when none is known). Only there: a writer holds the database's write
+    lock from its first statement, so nothing changes between the two reads anyway; on
+    PostgreSQL the alerts must be read after the row lock is granted (the lock's wait would
+    leave an unlocked joined row at its older version)."""
+    latest = (
+        sa.select(sa.func.max(incidents.c.id))
+        .select_from(incidents.join(alert_groups, alert_groups.c.incident_id == incidents.c.id))
+        .where(incidents.c.alert_group == sa.bindparam("group_id"))
+        .scalar_subquery()
+    )
+    mentioned = sa.and_(alerts.c.incident_id == incidents.c.id, alerts.c.fingerprint.in_(in_list("f", count)))
+    return Fast(
+        sa.select(incidents, *_GROUP_COLUMNS, *[c.label(f"a_{c.name}") for c in alerts.c])
+        .join(alert_groups, alert_groups.c.incident_id == incidents.c.id)
+        .outerjoin(alerts, mentioned)
+        .where(incidents.c.id == latest)
+    )
+
+
+_ALERT_START = _INCIDENT_COLUMNS + len(_GROUP_COLUMNS)  # a ``_current_with`` row: incident, group, alert
+_ALERT_ROW = _lookup(1)  # converts an alert's columns like ``lookup`` does
 
 
 def _values(row: StoredAlert) -> dict[str, Any]:
@@ -115,10 +142,34 @@ class SqlAlertRepository:
         names, found = _CURRENT.raw(self._conn, {"group_id": group_id})
         if not found:
             return None
-        row = found[0]
+        return self._incident(names, found[0]), self._group(names, found[0])
+
+    def current_with(
+        self, group_id: str, fingerprints: Sequence[str]
+    ) -> tuple[Incident, AlertGroup, Mapping[str, StoredAlert]] | None:
+        if self._conn.dialect.name != "sqlite" or not fingerprints:
+            current = self.current(group_id)
+            if current is None:
+                return None
+            return current[0], current[1], self.lookup(current[0].id, fingerprints)
+        params: dict[str, object] = {f"f{i}": f for i, f in enumerate(fingerprints)}
+        params["group_id"] = group_id
+        names, found = _current_with(len(fingerprints)).raw(self._conn, params)
+        if not found:
+            return None
+        alert_names = [name.removeprefix("a_") for name in names[_ALERT_START:]]
+        known = {}
+        for row in found:
+            if row[_ALERT_START] is not None:  # the alert's id: NULL when none is known
+                record = _ALERT_ROW.convert(self._conn.dialect, alert_names, row[_ALERT_START:])
+                known[record["fingerprint"]] = _stored(record)
+        return self._incident(names, found[0]), self._group(names, found[0]), known
+
+    @staticmethod
+    def _group(names: Sequence[str], row: Sequence[Any]) -> AlertGroup:
         # the group record (its tally changes with every notification) straight from the row
-        g = dict(zip(names[_INCIDENT_COLUMNS:], row[_INCIDENT_COLUMNS:], strict=True))
-        group = AlertGroup(
+        g = dict(zip(names[_INCIDENT_COLUMNS:_ALERT_START], row[_INCIDENT_COLUMNS:_ALERT_START], strict=True))
+        return AlertGroup(
             source=g["g_source"],
             group_key=g["g_group_key"],
             alert_severity=Severity(g["g_alert_severity"]),
@@ -130,7 +181,6 @@ class SqlAlertRepository:
                 (g["g_alerts_p0"], g["g_alerts_p1"], g["g_alerts_p2"], g["g_alerts_p3"]),
             ),
         )
-        return self._incident(names, row), group
 
     def _incident(self, names: Sequence[str], row: Sequence[Any]) -> Incident:
         """The incident of a ``_CURRENT`` row; the same stored values always give the same
