@@ -6,7 +6,8 @@ Load: 10,000 distinct alerts over 100 groups, sent 1 and 10 alerts per webhook, 
 HTTP/1.1 client over CONCURRENCY keep-alive connections, at most SECONDS per run. Then the
 same at half the measured maximum rate (paced) for the latency figures. For each load, tocsin
 and the baseline run back to back (the machine may be shared: both should see it alike).
-Prints alerts/s, p50/p99, server RSS and the ratio tocsin/baseline.
+Prints alerts/s, p50/p99, server RSS, server CPU per request (user + system, all threads:
+steadier than rates when the machine is shared) and the ratio tocsin/baseline.
 
     python bench/ingest.py [SECONDS] [CONCURRENCY] [GROUPS]
 
@@ -141,6 +142,12 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of the process so far (all its threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def wait_ready(port: int) -> None:
     for _ in range(300):
         try:
@@ -182,7 +189,10 @@ def measure(starter, path: str, per_webhook: int, seconds: float, concurrency: i
     try:
         wait_ready(port)
         raws = [request(path, body) for body in payloads(per_webhook)]
+        cpu = cpu_seconds(server.pid)
         peak = asyncio.run(drive(port, raws, concurrency, seconds, None))
+        # the server's CPU per webhook: steadier than rates on a shared machine
+        peak["cpu_ms"] = (cpu_seconds(server.pid) - cpu) * 1000 / max(peak["requests"], 1)
         # fresh alerts for the paced run: the same ones again would only be repeats
         paced_raws = [r.replace(b"host-", b"node-") for r in raws]
         paced = asyncio.run(drive(port, paced_raws, concurrency, seconds, peak["rps"] / 2))
@@ -208,6 +218,7 @@ def main(seconds: float = 30.0, concurrency: int = 16) -> None:
     print(f"Alert intake on SQLite, loopback, {concurrency} connections, <= {seconds:.0f} s per run")
     print(f"{ALERTS} distinct alerts over {GROUPS} groups; p50/p99 at half the peak rate")
     header = f"{'':<22}{'alerts/s':>10}{'req/s':>9}{'err':>5}{'p50 ms':>8}{'p99 ms':>8}{'RSS MB':>8}"
+    header += f"{'CPU ms/req':>11}"
     print(header)
     for per_webhook in (1, 10):
         for name, _, _ in SERVERS:
@@ -216,7 +227,7 @@ def main(seconds: float = 30.0, concurrency: int = 16) -> None:
             paced = f["paced"]
             print(
                 f"{label:<22}{f['alerts_per_s']:>10.0f}{f['rps']:>9.0f}{f['errors'] + paced['errors']:>5}"
-                f"{paced['p50']:>8.1f}{paced['p99']:>8.1f}{f['rss']:>8.0f}"
+                f"{paced['p50']:>8.1f}{paced['p99']:>8.1f}{f['rss']:>8.0f}{f['cpu_ms']:>11.3f}"
             )
         tocsin, baseline = (figures[name, per_webhook]["alerts_per_s"] for name, _, _ in SERVERS)
         ratio = tocsin / baseline

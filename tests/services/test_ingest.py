@@ -59,6 +59,22 @@ def test_a_resolved_incident_reopens_when_its_alert_fires_again_within_the_windo
     assert found.phase.is_open
 
 
+def test_an_alert_after_a_person_acts_builds_on_what_they_did(services, admin):
+    """Intake reuses the incident it converted for the same stored values; a change made
+    between two webhooks (here an acknowledgement) must be what the next one builds on."""
+    critical = notification("firing_PostgreSQLDown")
+    warning = replace(critical.alerts[0], labels={**critical.alerts[0].labels, "severity": "warning"})
+    opened = ingest_alerts(services, PROM, replace(critical, alerts=(replace(warning, fingerprint="aa"),)))
+    incident_id = IncidentId(opened.incident_id)
+    ingest_alerts(services, PROM, replace(critical, alerts=(replace(warning, fingerprint="ab"),)))
+    incidents.acknowledge_incident(services, incident_id, by=admin)
+    ingest_alerts(services, PROM, critical)  # raises the severity: the incident row is rewritten
+    found = incidents.get_incident(services, incident_id, by=admin)
+    assert found.severity is Severity.P0
+    assert found.acknowledged_at is not None
+    assert found.phase is Phase.TRIAGE
+
+
 def test_after_the_window_a_new_incident_opens(services, clock, admin):
     first = ingest_alerts(services, PROM, notification("firing_PostgreSQLDown"))
     ingest_alerts(services, PROM, notification("resolved_PostgreSQLDown"))

@@ -175,8 +175,16 @@ class AppMetrics:
             registry=self.registry,
         )
         self.registry.register(StoreCollector(figures, jobs, clock))
+        self._children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
     def observe(self, *, method: str, route: str, status: int, seconds: float) -> None:
-        method = method if method in KNOWN_METHODS else "other"
-        self.requests.labels(method, route, str(status)).inc()
-        self.durations.labels(method, route).observe(seconds)
+        # the children of the label values seen so far (bounded: methods, route templates,
+        # statuses): ``labels()`` costs a lock and a tuple per call, several µs per request
+        key = (method, route, status)
+        children = self._children.get(key)
+        if children is None:
+            known = method if method in KNOWN_METHODS else "other"
+            children = (self.requests.labels(known, route, str(status)), self.durations.labels(known, route))
+            self._children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)

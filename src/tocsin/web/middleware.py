@@ -9,6 +9,7 @@ Headers are never logged; the Authorization header in particular never reaches a
 from __future__ import annotations
 
 import itertools
+import logging
 import re
 import time
 import uuid
@@ -17,6 +18,7 @@ from typing import Protocol
 import structlog
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from structlog.stdlib import filter_by_level
 
 from tocsin.web.errors import problem
 
@@ -26,6 +28,14 @@ UNMATCHED = "<unmatched>"
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 _log = structlog.get_logger("tocsin.web.request")
+_level = logging.getLogger("tocsin.web.request")  # the stdlib logger structlog writes through
+
+
+def _dropped_below_info() -> bool:
+    """What structlog's ``filter_by_level`` (first in the chain) would decide for an INFO line,
+    without building the event and its bound logger (about 17 µs a request at WARNING)."""
+    processors = structlog.get_config()["processors"]
+    return bool(processors) and processors[0] is filter_by_level and not _level.isEnabledFor(logging.INFO)
 
 
 class RequestObserver(Protocol):
@@ -77,6 +87,8 @@ class Observed:
         route = route_template(self.scope)
         method = str(self.scope.get("method", ""))
         observer.observe(method=method, route=route, status=self.status, seconds=seconds)
+        if _dropped_below_info():
+            return
         _log.info(
             "http_request",
             method=method,

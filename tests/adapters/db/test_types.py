@@ -4,6 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from tocsin.adapters.db.engine import create_engine
+from tocsin.adapters.db.fast import Fast
 from tocsin.adapters.db.types import UTCDateTime
 
 scratch = sa.MetaData()
@@ -49,3 +50,18 @@ def test_comparisons_and_aggregates_are_in_utc(conn):
     ids = conn.execute(sa.select(stamps.c.id).where(stamps.c.at <= cutoff).order_by(stamps.c.id)).scalars()
     assert list(ids) == [0, 1, 2]
     assert conn.execute(sa.select(sa.func.min(stamps.c.at))).scalar_one() == base
+
+
+def test_the_intake_fast_path_stores_a_datetime_exactly_as_core_does(conn):
+    """Intake writes on the driver's cursor (``adapters.db.fast``): the text stored must be
+    Core's, or rows written by either path would not compare and sort together."""
+    insert = Fast(stamps.insert().values(id=sa.bindparam("id"), at=sa.bindparam("at", type_=UTCDateTime())))
+    paris = datetime(2026, 11, 27, 11, 30, 15, 123456, tzinfo=timezone(timedelta(hours=1)))
+    for n, at in enumerate((paris, datetime(999, 1, 1, tzinfo=UTC), datetime(2026, 1, 1, tzinfo=UTC))):
+        conn.execute(stamps.insert().values(id=2 * n, at=at))
+        insert.many(conn, [{"id": 2 * n + 1, "at": at}])
+    raw = conn.execute(sa.text("SELECT id, CAST(at AS TEXT) FROM stamps ORDER BY id")).all()
+    assert [text for _, text in raw[0::2]] == [text for _, text in raw[1::2]]
+    assert conn.execute(sa.select(stamps.c.at).where(stamps.c.id == 1)).scalar_one() == paris
+    with pytest.raises(ValueError, match="naive datetime"):
+        insert.many(conn, [{"id": 9, "at": datetime(2026, 11, 27, 10, 0)}])

@@ -21,8 +21,9 @@ from tocsin.domain.severity import Severity
 from tocsin.services.intake.ports import AlertKey
 
 # The intake's statements, per webhook: built once, run on the driver's cursor (see ``fast``).
+_GROUP_COLUMNS = [c.label(f"g_{c.name}") for c in alert_groups.c if c.name != "incident_id"]
 _CURRENT = Fast(
-    sa.select(incidents, *[c.label(f"g_{c.name}") for c in alert_groups.c if c.name != "incident_id"])
+    sa.select(incidents, *_GROUP_COLUMNS)
     .join(alert_groups, alert_groups.c.incident_id == incidents.c.id)
     .where(incidents.c.alert_group == sa.bindparam("group_id"))
     .order_by(incidents.c.id.desc())
@@ -32,6 +33,13 @@ _CURRENT = Fast(
     # group's tally changes with every notification.
     .with_for_update(of=[incidents, alert_groups])
 )
+_INCIDENT_COLUMNS = len(incidents.c)  # the first columns of a ``_CURRENT`` row
+# Incidents converted from ``_CURRENT`` rows, by the row's stored incident values: converting
+# (dates, JSON, the domain object) costs more than the query; an incident changes far less
+# often than alerts arrive. The query still runs every time (lock, freshness); only the
+# conversion of unchanged values is skipped.
+_INCIDENTS: dict[tuple[Any, ...], Incident] = {}
+_INCIDENTS_KEPT = 1024
 _INSERT = Fast(
     alerts.insert().values({c.name: sa.bindparam(c.name, type_=c.type) for c in alerts.c if c.name != "id"})
 )
@@ -58,6 +66,32 @@ def _lookup(count: int) -> Fast:
             alerts.c.incident_id == sa.bindparam("incident_id"), alerts.c.fingerprint.in_(mentioned)
         )
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _current_with(count: int) -> Fast:
+    """SQLite: ``_CURRENT`` and ``_lookup`` in one statement, one row per known alert (alert
+    columns ``a_…``, NULL when none is known). Only there: a writer holds the database's write
+    lock from its first statement, so nothing changes between the two reads anyway; on
+    PostgreSQL the alerts must be read after the row lock is granted (the lock's wait would
+    leave an unlocked joined row at its older version)."""
+    latest = (
+        sa.select(sa.func.max(incidents.c.id))
+        .select_from(incidents.join(alert_groups, alert_groups.c.incident_id == incidents.c.id))
+        .where(incidents.c.alert_group == sa.bindparam("group_id"))
+        .scalar_subquery()
+    )
+    mentioned = sa.and_(alerts.c.incident_id == incidents.c.id, alerts.c.fingerprint.in_(in_list("f", count)))
+    return Fast(
+        sa.select(incidents, *_GROUP_COLUMNS, *[c.label(f"a_{c.name}") for c in alerts.c])
+        .join(alert_groups, alert_groups.c.incident_id == incidents.c.id)
+        .outerjoin(alerts, mentioned)
+        .where(incidents.c.id == latest)
+    )
+
+
+_ALERT_START = _INCIDENT_COLUMNS + len(_GROUP_COLUMNS)  # a ``_current_with`` row: incident, group, alert
+_ALERT_ROW = _lookup(1)  # converts an alert's columns like ``lookup`` does
 
 
 def _values(row: StoredAlert) -> dict[str, Any]:
@@ -105,23 +139,63 @@ class SqlAlertRepository:
         self._conn = connection
 
     def current(self, group_id: str) -> tuple[Incident, AlertGroup] | None:
-        found = _CURRENT.rows(self._conn, {"group_id": group_id})
+        names, found = _CURRENT.raw(self._conn, {"group_id": group_id})
         if not found:
             return None
-        row = found[0]
-        group = AlertGroup(
-            source=row["g_source"],
-            group_key=row["g_group_key"],
-            alert_severity=Severity(row["g_alert_severity"]),
-            human_severity=bool(row["g_human_severity"]),
-            truncated=row["g_truncated_alerts"],
+        return self._incident(names, found[0]), self._group(names, found[0])
+
+    def current_with(
+        self, group_id: str, fingerprints: Sequence[str]
+    ) -> tuple[Incident, AlertGroup, Mapping[str, StoredAlert]] | None:
+        if self._conn.dialect.name != "sqlite" or not fingerprints:
+            current = self.current(group_id)
+            if current is None:
+                return None
+            return current[0], current[1], self.lookup(current[0].id, fingerprints)
+        params: dict[str, object] = {f"f{i}": f for i, f in enumerate(fingerprints)}
+        params["group_id"] = group_id
+        names, found = _current_with(len(fingerprints)).raw(self._conn, params)
+        if not found:
+            return None
+        alert_names = [name.removeprefix("a_") for name in names[_ALERT_START:]]
+        known = {}
+        for row in found:
+            if row[_ALERT_START] is not None:  # the alert's id: NULL when none is known
+                record = _ALERT_ROW.convert(self._conn.dialect, alert_names, row[_ALERT_START:])
+                known[record["fingerprint"]] = _stored(record)
+        return self._incident(names, found[0]), self._group(names, found[0]), known
+
+    @staticmethod
+    def _group(names: Sequence[str], row: Sequence[Any]) -> AlertGroup:
+        # the group record (its tally changes with every notification) straight from the row
+        g = dict(zip(names[_INCIDENT_COLUMNS:_ALERT_START], row[_INCIDENT_COLUMNS:_ALERT_START], strict=True))
+        return AlertGroup(
+            source=g["g_source"],
+            group_key=g["g_group_key"],
+            alert_severity=Severity(g["g_alert_severity"]),
+            human_severity=bool(g["g_human_severity"]),
+            truncated=g["g_truncated_alerts"],
             tally=AlertTally(
-                row["g_alerts_total"],
-                row["g_alerts_firing"],
-                (row["g_alerts_p0"], row["g_alerts_p1"], row["g_alerts_p2"], row["g_alerts_p3"]),
+                g["g_alerts_total"],
+                g["g_alerts_firing"],
+                (g["g_alerts_p0"], g["g_alerts_p1"], g["g_alerts_p2"], g["g_alerts_p3"]),
             ),
         )
-        return rows.to_incident(row), group
+
+    def _incident(self, names: Sequence[str], row: Sequence[Any]) -> Incident:
+        """The incident of a ``_CURRENT`` row; the same stored values always give the same
+        (immutable) incident, so it is converted once while they stay the same."""
+        key = tuple(row[:_INCIDENT_COLUMNS])
+        try:
+            known = _INCIDENTS.get(key)
+        except TypeError:  # a driver that returns lists (JSON on PostgreSQL): not hashable
+            return rows.to_incident(_CURRENT.convert(self._conn.dialect, names, row))
+        if known is None:
+            known = rows.to_incident(_CURRENT.convert(self._conn.dialect, names, row))
+            if len(_INCIDENTS) >= _INCIDENTS_KEPT:
+                _INCIDENTS.clear()
+            _INCIDENTS[key] = known
+        return known
 
     def claim(self, incident: Incident, group_id: str, group: AlertGroup) -> None:
         """Earlier, no longer open incidents of the group let go of it (so reopening one of

@@ -62,8 +62,9 @@ def ingest_in(svc: Services, uow: UnitOfWork, policy: SourcePolicy, n: Notificat
     at = svc.clock.now()
     alerts = grouping.unique_alerts(n.alerts)
     fingerprints = [a.fingerprint for a in alerts]
-    current = uow.alerts.current(n.group_id)
-    known = uow.alerts.lookup(current[0].id, fingerprints) if current else {}
+    found = uow.alerts.current_with(n.group_id, fingerprints)
+    current = (found[0], found[1]) if found else None
+    known = found[2] if found else {}
     incident = current[0] if current else None
     where = grouping.route(incident, known, alerts, at=at, reopen_window=policy.reopen_window)
     if where is Route.IGNORE:

@@ -25,6 +25,13 @@ class AlertRepository(Protocol):
         """The group's current incident, row-locked until commit, with its group record."""
         ...
 
+    def current_with(
+        self, group_id: str, fingerprints: Sequence[str]
+    ) -> tuple[Incident, AlertGroup, Mapping[str, StoredAlert]] | None:
+        """``current``, and what ``lookup`` finds of ``fingerprints`` in its incident: in one
+        statement where the store allows it."""
+        ...
+
     def claim(self, incident: Incident, group_id: str, group: AlertGroup) -> None:
         """Make ``incident`` (just opened) the group's current incident.
 
