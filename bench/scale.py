@@ -8,6 +8,9 @@ Each read is timed from 4 client threads over keep-alive connections against a r
 ``/metrics`` is scraped every 3 s (SQLite), and the status page's first render after a change.
 
     python bench/scale.py [--scale 0.05] [--backend sqlite|postgresql|both] [--requests 40]
+    python bench/scale.py --keep DIR     # seed once, keep the databases; rerun with the same
+                                         # DIR to measure again without seeding
+
 
 PostgreSQL: ``TOCSIN_BENCH_PG_URL`` (default postgresql+psycopg://postgres@127.0.0.1:5432/test)
 is only used to create and drop databases of the bench's own (``tocsin_scale_*``).
@@ -381,6 +384,8 @@ def _session(url: str) -> str:
     secret = "bench-session-secret"
     engine = sa.create_engine(url)
     with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM web_sessions WHERE id = :id"), {"id": session_id(secret)})
+        conn.execute(sa.text("DELETE FROM users WHERE email = 'bench@example.org'"))
         user_id = conn.execute(
             sa.text(
                 "INSERT INTO users (email, name, role, password_hash, created_at) "
@@ -573,13 +578,31 @@ def cursors(server: Server, size: Size) -> tuple[str, str]:
     return alerts, listing
 
 
+KEEP: list[Path] = []  # --keep DIR: databases kept there (SQLite) or named after it (PostgreSQL)
+
+
+def _marker(name: str, size: Size) -> Path | None:
+    """The file saying a kept database holds this seed (None when nothing is kept)."""
+    if not KEEP:
+        return None
+    return KEEP[0] / f"{name}-{size.incidents}-{size.alerts}-{size.events}.seeded"
+
+
 def sqlite_db(folder: Path, name: str, size: Size) -> str:
     path = folder / f"{name}.db"
     url = f"sqlite:///{path}"
+    marker = _marker(f"sqlite-{name}", size)
+    if marker is not None and marker.exists() and path.exists():
+        migrate.upgrade(url)
+        print(f"  reusing {path}", flush=True)
+        return url
+    path.unlink(missing_ok=True)
     migrate.upgrade(url)
     started = time.perf_counter()
     seed_sqlite(path, size)
     print(f"  seeded {name} on SQLite in {time.perf_counter() - started:.1f} s", flush=True)
+    if marker is not None:
+        marker.touch()
     return url
 
 
@@ -587,19 +610,30 @@ class PgDatabase:
     def __init__(self, name: str) -> None:
         self.admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
         self.name = f"tocsin_scale_{name}"
-        with self.admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-            conn.exec_driver_sql(f'CREATE DATABASE "{self.name}"')
+        self.kept = f"postgresql-{name}"
         self.url = make_url(PG_ADMIN).set(database=self.name).render_as_string(hide_password=False)
 
     def seed(self, size: Size) -> str:
+        marker = _marker(self.kept, size)
+        if marker is not None and marker.exists():
+            migrate.upgrade(self.url)
+            print(f"  reusing {self.name}", flush=True)
+            return self.url
+        with self.admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            conn.exec_driver_sql(f'CREATE DATABASE "{self.name}"')
         migrate.upgrade(self.url)
         started = time.perf_counter()
         seed_postgresql(self.url, size)
         print(f"  seeded {self.name} on PostgreSQL in {time.perf_counter() - started:.1f} s", flush=True)
+        if marker is not None:
+            marker.touch()
         return self.url
 
     def drop(self) -> None:
+        if KEEP:
+            self.admin.dispose()
+            return
         with self.admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
         self.admin.dispose()
@@ -622,11 +656,13 @@ def report(backend: str, size: Size, big: dict[str, Any], empty: dict[str, Any])
 
 
 def run_sqlite(scale: float, n: int) -> None:
-    folder = Path(tempfile.mkdtemp(prefix="tocsin-scale-"))
+    folder = KEEP[0] if KEEP else Path(tempfile.mkdtemp(prefix="tocsin-scale-"))
     size = Size.of(scale)
     empty = measure(sqlite_db(folder, "empty", EMPTY), EMPTY, n, sqlite=True)
     big = measure(sqlite_db(folder, "big", size), size, n, sqlite=True)
     report("SQLite", size, big, empty)
+    if KEEP:
+        return
     for file in folder.iterdir():
         file.unlink()
     folder.rmdir()
@@ -650,8 +686,18 @@ def main() -> None:
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--requests", type=int, default=40, help="requests per read (p99 needs 100+)")
     parser.add_argument("--only", action="append", default=[], help="only the figures whose name has this")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="keep the seeded databases (SQLite files in DIR, PostgreSQL's tocsin_scale_*) and reuse "
+        "them on the next run with the same DIR and --scale instead of seeding again",
+    )
     args = parser.parse_args()
     ONLY.extend(args.only)
+    if args.keep is not None:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        KEEP.append(args.keep)
     if args.backend in ("sqlite", "both"):
         run_sqlite(args.scale, args.requests)
     if args.backend in ("postgresql", "both"):

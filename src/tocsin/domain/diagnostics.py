@@ -205,6 +205,8 @@ def incident_links(
     links: list[tuple[str, str]] = []
     seen: set[str] = set()
     for alert in alerts:
+        if len(links) >= MAX_LINKS:  # the rest would be cut: a big group costs no more
+            break
         component = alert.labels.get("component") or alert.labels.get("service") or ""
         expr = render_selector(_template(config, alert.source, component), alert.labels)
         if expr and expr not in seen:

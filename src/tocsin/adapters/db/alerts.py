@@ -57,6 +57,31 @@ _SAVE_GROUP = Fast(
 )
 
 
+# An incident's alerts, a page at a time (``list``): a limit of -1 is none on SQLite.
+_ALERT_ORDER = (alerts.c.status, alerts.c.first_seen_at, alerts.c.id)
+_PAGE_QUERY = (
+    sa.select(alerts)
+    .where(alerts.c.incident_id == sa.bindparam("incident_key"))
+    .order_by(*_ALERT_ORDER)
+    .limit(sa.bindparam("page_limit", type_=sa.Integer()))
+    .offset(sa.bindparam("page_offset", type_=sa.Integer()))
+)
+_PAGE = Fast(_PAGE_QUERY)
+_PAGE_AFTER = Fast(
+    _PAGE_QUERY.where(
+        sa.tuple_(*_ALERT_ORDER)
+        > sa.tuple_(
+            sa.bindparam("after_status", type_=alerts.c.status.type),
+            sa.bindparam("after_seen", type_=UTCDateTime()),
+            sa.bindparam("after_id", type_=sa.Integer()),
+        )
+    )
+)
+_GROUP_KEY = Fast(
+    sa.select(alert_groups.c.group_key).where(alert_groups.c.incident_id == sa.bindparam("incident_key"))
+)
+
+
 @functools.lru_cache(maxsize=64)
 def _lookup(count: int) -> Fast:
     """The ``count`` mentioned alerts of an incident (by the unique index)."""
@@ -266,27 +291,26 @@ class SqlAlertRepository:
         offset: int = 0,
         after: AlertKey | None = None,
     ) -> Sequence[StoredAlert]:
-        """On ``ix_alerts_list_order`` (incident, status, first seen, id)."""
-        group_key = self._conn.execute(
-            sa.select(alert_groups.c.group_key).where(alert_groups.c.incident_id == incident_id)
-        ).scalar_one_or_none()
-        query = (
-            sa.select(alerts)
-            .where(alerts.c.incident_id == incident_id)
-            .order_by(alerts.c.status, alerts.c.first_seen_at, alerts.c.id)
-            .limit(limit)
-            .offset(offset)
-        )
-        if after is not None:
-            query = query.where(
-                sa.tuple_(alerts.c.status, alerts.c.first_seen_at, alerts.c.id)
-                > sa.tuple_(
-                    sa.literal(after.status.value),
-                    sa.literal(after.first_seen_at, UTCDateTime()),
-                    sa.literal(after.id),
-                )
-            )
-        return [_stored(r, group_key or "") for r in self._conn.execute(query).mappings()]
+        """On ``ix_alerts_list_order`` (incident, status, first seen, id); on the driver's cursor
+        (see ``fast``): the room reads a page, its runbooks and its diagnostics links with every
+        poll."""
+        values: dict[str, Any] = {
+            "incident_key": incident_id,
+            "page_limit": -1 if limit is None else limit,
+            "page_offset": offset,
+        }
+        if limit is None and self._conn.dialect.name != "sqlite":
+            values["page_limit"] = None  # LIMIT NULL: no limit on PostgreSQL
+        if after is None:
+            found = _PAGE.rows(self._conn, values)
+        else:
+            values.update(after_status=after.status.value, after_seen=after.first_seen_at, after_id=after.id)
+            found = _PAGE_AFTER.rows(self._conn, values)
+        if not found:
+            return []
+        group = _GROUP_KEY.rows(self._conn, {"incident_key": incident_id})
+        group_key = str(group[0]["group_key"]) if group else ""
+        return [_stored(r, group_key) for r in found]
 
     def names(self, limit: int = 10_000) -> Sequence[str]:
         query = sa.select(alerts.c.name).distinct().order_by(alerts.c.name).limit(limit)

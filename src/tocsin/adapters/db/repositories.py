@@ -100,9 +100,16 @@ class SqlIncidentRepository:
             conditions.append(incidents.c.phase == query.phase.value)
         if query.newest_resolved:
             conditions.append(incidents.c.resolved_at.is_not(None))
+        matches: int | None = None  # how many incidents the FTS5 table matches (SQLite)
         if query.search.strip():
-            conditions.append(self._matching(query.search.strip(), cleared=query.cleared))
-        total = self._count(conditions) if query.counted else None
+            found_words, matches = self._matching(query.search.strip(), cleared=query.cleared)
+            conditions.append(found_words)
+        if not query.counted:
+            total = None
+        elif matches is not None and len(conditions) == 1 and query.cleared:
+            total = matches  # the words are the only condition: the FTS5 table counted them
+        else:
+            total = self._count(conditions)
         if query.newest_resolved:
             ids = self._ids(conditions, (incidents.c.resolved_at.desc(), incidents.c.id.desc()), query)
         elif query.after is not None:
@@ -161,15 +168,21 @@ class SqlIncidentRepository:
         query = sa.text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'incidents_fts'")
         return self._conn.execute(query).first() is not None
 
-    def _matching(self, search: str, *, cleared: bool) -> sa.ColumnElement[bool]:
+    def _matching(self, search: str, *, cleared: bool) -> tuple[sa.ColumnElement[bool], int | None]:
         """``#12`` or ``12``: that incident; otherwise the text anywhere in the title or summary,
         case-insensitive (never in a restricted incident's words for a reader without
         clearance). On SQLite through the FTS5 trigram table, on PostgreSQL on the trigram
-        indexes (migration 0018); texts under three characters scan."""
+        indexes (migration 0018); texts under three characters scan.
+
+        Also, on SQLite, how many incidents the FTS5 table matches (counted there first, a
+        few milliseconds): a broad match set (thousands of incidents) is not looked up by id and
+        sorted whole, but the list's order is walked on its index, each incident tested against
+        the set, and the walk stops when the page is full; a narrow one is looked up by id."""
         number = search.removeprefix("#")
         if number.isdigit() and len(number) < 10:
-            return incidents.c.id == int(number)
+            return incidents.c.id == int(number), None
         words: sa.ColumnElement[bool]
+        matches: int | None = None
         if self._conn.dialect.name == "sqlite" and len(search) >= TRIGRAM and self._has_fts():
             phrase = '"' + search.replace('"', '""') + '"'
             matched: sa.Select[tuple[Any]] = (
@@ -177,7 +190,11 @@ class SqlIncidentRepository:
                 .select_from(sa.table("incidents_fts"))
                 .where(sa.text("incidents_fts MATCH :fts_phrase").bindparams(fts_phrase=phrase))
             )
-            words = incidents.c.id.in_(matched)
+            counted = sa.text("SELECT count(*) FROM incidents_fts WHERE incidents_fts MATCH :fts_phrase")
+            matches = int(self._conn.execute(counted, {"fts_phrase": phrase}).scalar_one())
+            # ``+id`` (no index on it) when the set is broad: SQLite then picks the order's index
+            id_term = incidents.c.id if matches <= BROAD_MATCHES else sa.literal_column("+incidents.id")
+            words = id_term.in_(matched)
         elif is_postgresql(self._conn):  # the pattern a constant, so the trigram indexes serve it
             pattern = "%" + _escape_like(search.lower()) + "%"
             words = sa.or_(
@@ -189,10 +206,11 @@ class SqlIncidentRepository:
                 incidents.c.title.icontains(search, autoescape=True),
                 incidents.c.summary.icontains(search, autoescape=True),
             )
-        return words if cleared else sa.and_(incidents.c.security.is_(False), words)
+        return (words if cleared else sa.and_(incidents.c.security.is_(False), words)), matches
 
 
 TRIGRAM = 3
+BROAD_MATCHES = 2000  # FTS5 matches above which a search walks the list's order (see _matching)
 _LIST_ORDER = (incidents.c.severity, incidents.c.detected_at.desc(), incidents.c.id.desc())
 
 

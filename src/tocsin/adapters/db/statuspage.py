@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +18,9 @@ from tocsin.adapters.db.schema import (
     status_revision,
     status_updates,
 )
+from tocsin.adapters.db.fast import Fast
 from tocsin.adapters.db.status_mail import SqlStatusMailRows
+from tocsin.adapters.db.types import UTCDateTime
 from tocsin.domain.maintenance import Maintenance, MaintenanceStatus, MaintenanceUpdate
 from tocsin.domain.statuspage import (
     ComponentChange,
@@ -68,6 +72,55 @@ def _maintenance(row: RowMapping) -> Maintenance:
         completed_at=row["completed_at"],
     )
 
+
+
+# The status page's uptime (``history`` with ``since``), per component: on the driver's cursor
+# (see ``fast``), for the 90 days of a dense history are thousands of rows.
+_HISTORY_COLUMNS = sa.select(
+    status_component_history.c.component,
+    status_component_history.c.status,
+    status_component_history.c.at,
+    status_component_history.c.id,
+)
+_CHANGE_BEFORE = Fast(
+    _HISTORY_COLUMNS.where(
+        status_component_history.c.component == sa.bindparam("component_key"),
+        status_component_history.c.at < sa.bindparam("since", type_=UTCDateTime()),
+    )
+    .order_by(status_component_history.c.at.desc(), status_component_history.c.id.desc())
+    .limit(1)
+)
+_CHANGES_KEY = Fast(
+    sa.select(sa.func.count().label("n"), sa.func.max(status_component_history.c.id).label("newest")).where(
+        status_component_history.c.component == sa.bindparam("component_key"),
+        status_component_history.c.at >= sa.bindparam("since", type_=UTCDateTime()),
+    )
+)
+
+
+_Change = tuple[datetime, int, StatusChange]  # at, id: the order of the history
+_STATUSES = {s.value: s for s in ComponentStatus}
+
+
+def _changes(rows: list[dict[str, Any]]) -> list[_Change]:
+    return [(r["at"], r["id"], StatusChange(r["component"], _STATUSES[r["status"]], r["at"])) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class _Recent:
+    since: datetime
+    changes: list[_Change]
+    newest: int | None
+
+
+# Per engine and component: the rows of the last uptime read (see ``_changes_since``).
+_RECENT_CHANGES: weakref.WeakKeyDictionary[sa.Engine, dict[str, _Recent]] = weakref.WeakKeyDictionary()
+_CHANGES_SINCE = Fast(
+    _HISTORY_COLUMNS.where(
+        status_component_history.c.component == sa.bindparam("component_key"),
+        status_component_history.c.at >= sa.bindparam("since", type_=UTCDateTime()),
+    )
+)
 
 class SqlStatusPageRepository(SqlStatusMailRows):
     """Public incidents, updates and component history; mails and subscribers are inherited."""
@@ -207,17 +260,28 @@ class SqlStatusPageRepository(SqlStatusMailRows):
         if since is None:
             rows = self._conn.execute(query.order_by(h.c.at, h.c.id)).mappings()
             return [StatusChange(r["component"], ComponentStatus(r["status"]), r["at"]) for r in rows]
-        found: list[RowMapping] = []
+        found: list[_Change] = []
         for component in self._components():
-            before = (
-                query.where(h.c.component == component, h.c.at < since)
-                .order_by(h.c.at.desc(), h.c.id.desc())
-                .limit(1)
-            )
-            found += self._conn.execute(before).mappings()
-            found += self._conn.execute(query.where(h.c.component == component, h.c.at >= since)).mappings()
-        found.sort(key=lambda r: (r["at"], r["id"]))
-        return [StatusChange(r["component"], ComponentStatus(r["status"]), r["at"]) for r in found]
+            values = {"component_key": component, "since": since}
+            found += _changes(_CHANGE_BEFORE.rows(self._conn, values))
+            found += self._changes_since(component, since)
+        found.sort(key=lambda c: (c[0], c[1]))
+        return [change for _, _, change in found]
+
+    def _changes_since(self, component: str, since: datetime) -> list[_Change]:
+        """The component's changes from ``since`` on, from the rows this process read last time
+        when they are still all there is (the history is only ever appended to: the same count
+        and newest id from the cached start on mean the same rows), else read again."""
+        cache = _RECENT_CHANGES.setdefault(self._conn.engine, {})
+        cached = cache.get(component)
+        if cached is not None and cached.since <= since:
+            values = {"component_key": component, "since": cached.since}
+            count, newest = _CHANGES_KEY.rows(self._conn, values)[0].values()
+            if (count, newest) == (len(cached.changes), cached.newest):
+                return [c for c in cached.changes if c[0] >= since]
+        changes = _changes(_CHANGES_SINCE.rows(self._conn, {"component_key": component, "since": since}))
+        cache[component] = _Recent(since, changes, max((c[1] for c in changes), default=None))
+        return changes
 
     def first_changes(self) -> Mapping[str, datetime]:
         h = status_component_history

@@ -20,6 +20,7 @@ from tocsin.web.auth import CurrentActor, current_actor
 from tocsin.web.context import services_of
 from tocsin.web.schemas import UtcDatetime
 
+PAGE = 100  # alerts per page unless ``limit`` says otherwise
 router = APIRouter(prefix=f"{API_PREFIX}/incidents", tags=["alerts"], dependencies=[Depends(current_actor)])
 
 
@@ -66,7 +67,7 @@ def alerts(
     incident_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
     actor: CurrentActor,
     response: Response,
-    limit: Annotated[int, Query(ge=1, le=1000, description="at most this many alerts")] = 500,
+    limit: Annotated[int, Query(ge=1, le=1000, description="at most this many alerts")] = PAGE,
     offset: Annotated[int, Query(ge=0, le=10_000_000, description="skip this many")] = 0,
     cursor: Annotated[
         str | None,
@@ -74,15 +75,20 @@ def alerts(
     ] = None,
 ) -> list[AlertOut]:
     """The incident's alerts: firing first, then in the order they were first seen; a page of
-    ``limit`` from ``offset`` (or after ``cursor``), the total in ``X-Total-Count`` and, when the
-    page is full, the next page's ``cursor`` in ``X-Next-Cursor``."""
+    ``limit`` (100 unless given) from ``offset`` (or after ``cursor``), the total in
+    ``X-Total-Count`` and, when the page is full, the next page's ``cursor`` in ``X-Next-Cursor``
+    (and its address in ``Link: <…>; rel="next"``)."""
     after = None if cursor is None else decode_alert_cursor(cursor)
     found, counts = alert_page(
         services_of(request), IncidentId(incident_id), by=actor, limit=limit, offset=offset, after=after
     )
     response.headers["X-Total-Count"] = str(counts.total)
     if len(found) == limit and found[-1].id is not None:
-        response.headers["X-Next-Cursor"] = encode_alert_cursor(found[-1])
+        response.headers["X-Next-Cursor"] = next_cursor = encode_alert_cursor(found[-1])
+        following = request.url.remove_query_params(["offset", "cursor"]).include_query_params(
+            limit=limit, cursor=next_cursor
+        )
+        response.headers["Link"] = f'<{following.path}?{following.query}>; rel="next"'
     return [AlertOut.render(alert) for alert in found]
 
 

@@ -39,6 +39,7 @@ _PROBLEM: dict[str, Any] = {
     "description": "A problem (RFC 9457)",
     "content": {PROBLEM_JSON: {"schema": Problem.model_json_schema()}},
 }
+TIMELINE_PAGE = 100  # timeline events per API page unless ``limit`` says otherwise
 router = APIRouter(
     prefix=f"{API_PREFIX}/incidents",
     tags=["incidents"],
@@ -202,17 +203,24 @@ def timeline(
     request: Request,
     incident_id: IncidentPath,
     actor: CurrentActor,
+    response: Response,
     *,
-    limit: Annotated[int | None, Query(ge=1, le=1000, description="at most this many events")] = None,
+    limit: Annotated[
+        int, Query(ge=1, le=1000, description="at most this many events (100 unless given)")
+    ] = TIMELINE_PAGE,
     after: Annotated[
         int | None, Query(ge=1, le=2**62, description="only events after this one (its id): the next page")
     ] = None,
 ) -> list[TimelineEventOut]:
-    """Who did what, when: oldest first; every event, or pages of ``limit`` with ``after`` set to
-    the last id of the previous page."""
+    """Who did what, when: oldest first, a page of ``limit`` events (100 unless given); the next
+    page is ``after`` the last id of this one, its address in ``Link: <…>; rel="next"`` when
+    this page is full."""
     events = use_cases.get_timeline(
         services_of(request), IncidentId(incident_id), by=actor, after=after, limit=limit
     )
+    if len(events) == limit:
+        following = request.url.include_query_params(limit=limit, after=events[-1].id)
+        response.headers["Link"] = f'<{following.path}?{following.query}>; rel="next"'
     return [TimelineEventOut.render(event) for event in events]
 
 
