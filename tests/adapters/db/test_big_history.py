@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.adapters.db.test_repositories import T0, add, an_incident
+from tocsin.adapters.db import repositories
 from tocsin.domain.events import EventKind, TimelineEvent
 from tocsin.domain.incident import IncidentId
 from tocsin.domain.lifecycle import Phase
@@ -107,6 +108,24 @@ def test_search_finds_the_text_anywhere_in_title_or_summary(services, search, cl
     assert page.total == len(ids)
 
 
+@pytest.mark.usefixtures("thirty")
+@pytest.mark.parametrize("open_", [None, True])
+def test_a_broad_search_walks_the_list_order_to_the_same_page_as_a_narrow_one(services, monkeypatch, open_):
+    """Thirty matches: looked up by id and sorted, or (as when thousands match on SQLite) the
+    list's order walked until the page is full; the same pages, the same total."""
+    pages = {}
+    for broad in (10_000, 0):
+        monkeypatch.setattr(repositories, "BROAD_MATCHES", broad)
+        pages[broad] = [
+            ([i.id for i in page.items], page.total)
+            for offset in (0, 7, 28)
+            for page in [listing(services, search="incident", limit=7, offset=offset, open=open_)]
+        ]
+    assert pages[0] == pages[10_000]
+    assert pages[0][0][1] == len(listing(services, limit=50, open=open_).items)
+    assert pages[0][0][0] == [i.id for i in listing(services, limit=7, open=open_).items]
+
+
 @pytest.mark.usefixtures("worded")
 def test_search_follows_a_renamed_incident(services):
     with services.uow() as uow:
@@ -157,6 +176,25 @@ def test_history_since_keeps_the_status_each_component_had_then(services):
     assert list(window) == changes[1:]
     assert list(everything) == changes
     assert first == {"api": T0 - timedelta(days=200), "login": T0 - timedelta(days=120)}
+
+
+def test_the_uptime_window_sees_every_change_written_after_a_read(services):
+    """The rows of the last read are kept per process; a change written since (here, or by
+    another replica) is read all the same."""
+    old = [StatusChange("api", ComponentStatus.PARTIAL_OUTAGE, T0 - timedelta(days=n)) for n in (30, 20)]
+    with services.uow() as uow:
+        uow.statuspage.record_statuses(old, public_id=None)
+        uow.commit()
+    with services.read() as uow:
+        assert list(uow.statuspage.history(since=T0 - timedelta(days=91))) == old
+    new = [StatusChange("api", ComponentStatus.OPERATIONAL, T0 - timedelta(days=1))]
+    with services.uow() as uow:
+        uow.statuspage.record_statuses(new, public_id=None)
+        uow.commit()
+    with services.read() as uow:
+        assert list(uow.statuspage.history(since=T0 - timedelta(days=91))) == old + new
+        assert list(uow.statuspage.history(since=T0 - timedelta(days=25))) == old + new
+        assert list(uow.statuspage.history(since=T0 - timedelta(days=10))) == old[1:] + new
 
 
 def test_words_are_searched_through_the_index_of_each_database(container, db_url):

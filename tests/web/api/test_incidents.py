@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from tocsin.adapters.clock import ManualClock
 from tocsin.domain.access import Role
+from tocsin.domain.events import EventKind, TimelineEvent
+from tocsin.domain.incident import IncidentId
 
 URL = "/api/v1/incidents"
 
@@ -164,6 +166,29 @@ def test_the_timeline_pages_after_the_last_event_seen(client, as_responder):
 
     assert walked == everything
     assert len(everything) >= 6
+
+
+def test_the_timeline_returns_a_page_by_default_and_links_the_next(client, as_responder, services):
+    incident = declare(client, as_responder)
+    with services.uow() as uow:
+        notes = [
+            TimelineEvent(EventKind.NOTE, datetime(2026, 3, 1, tzinfo=UTC), "rita", f"note {n}")
+            for n in range(120)
+        ]
+        uow.timeline.append(IncidentId(incident["id"]), notes)
+        uow.commit()
+    url = f"{URL}/{incident['id']}/timeline"
+    first = client.get(url, headers=as_responder)
+    assert len(first.json()) == 100
+    assert first.json()[0]["kind"] == "declared"  # oldest first, as before
+
+    walked = []
+    while url:
+        page = client.get(url, headers=as_responder)
+        walked += page.json()
+        url = page.headers.get("link", "").partition(">")[0].removeprefix("<")
+    assert [e["text"] for e in walked if e["kind"] == "note"] == [f"note {n}" for n in range(120)]
+    assert len({e["id"] for e in walked}) == len(walked) >= 121
 
 
 @pytest.mark.parametrize(

@@ -100,6 +100,29 @@ def test_the_api_pages_a_big_group_with_a_cursor_as_with_offsets(client, as_resp
     assert "cursor" in bad.text
 
 
+def test_the_api_returns_a_page_of_alerts_by_default_and_links_the_next(client, as_responder):
+    body = copy.deepcopy(am("firing_PostgreSQLDown"))
+    template = body["alerts"][0]
+    body["alerts"] = []
+    for n in range(130):
+        alert = copy.deepcopy(template)
+        alert["labels"]["instance"] = f"db-{n:03d}:9187"
+        alert["fingerprint"] = f"{n:016x}"
+        body["alerts"].append(alert)
+    iid = post(client, body)
+    first = client.get(f"/api/v1/incidents/{iid}/alerts", headers=as_responder)
+    assert len(first.json()) == 100
+    assert first.headers["x-total-count"] == "130"
+
+    walked, url = [], f"/api/v1/incidents/{iid}/alerts"
+    while url:
+        page = client.get(url, headers=as_responder)
+        walked += [a["fingerprint"] for a in page.json()]
+        url = page.headers.get("link", "").partition(">")[0].removeprefix("<")
+    assert sorted(walked) == sorted(a["fingerprint"] for a in body["alerts"])
+    assert len(walked) == 130
+
+
 @pytest.fixture
 def diag_settings(db_url: str) -> Settings:
     return Settings.model_validate(

@@ -104,12 +104,7 @@ class SqlIncidentRepository:
         if query.search.strip():
             found_words, matches = self._matching(query.search.strip(), cleared=query.cleared)
             conditions.append(found_words)
-        if not query.counted:
-            total = None
-        elif matches is not None and len(conditions) == 1 and query.cleared:
-            total = matches  # the words are the only condition: the FTS5 table counted them
-        else:
-            total = self._count(conditions)
+        total = self._total(conditions, matches, query)
         if query.newest_resolved:
             ids = self._ids(conditions, (incidents.c.resolved_at.desc(), incidents.c.id.desc()), query)
         elif query.after is not None:
@@ -158,6 +153,15 @@ class SqlIncidentRepository:
             later = [*conditions, incidents.c.severity > key.severity.value]
             ids = [*ids, *self._ids(later, _LIST_ORDER, first, wanted - len(ids))]
         return ids[query.offset : wanted]
+
+    def _total(
+        self, conditions: Sequence[sa.ColumnElement[bool]], matches: int | None, query: IncidentFilter
+    ) -> int | None:
+        if not query.counted:
+            return None
+        if matches is not None and len(conditions) == 1 and query.cleared:
+            return matches  # the words are the only condition: the FTS5 table counted them
+        return self._count(conditions)
 
     def _count(self, conditions: Sequence[sa.ColumnElement[bool]]) -> int:
         select = sa.select(sa.func.count()).select_from(incidents).where(*conditions)

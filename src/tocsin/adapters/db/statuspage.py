@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from tocsin.adapters.db.fast import Fast
 from tocsin.adapters.db.schema import (
     status_component_history,
     status_incidents,
@@ -18,7 +19,6 @@ from tocsin.adapters.db.schema import (
     status_revision,
     status_updates,
 )
-from tocsin.adapters.db.fast import Fast
 from tocsin.adapters.db.status_mail import SqlStatusMailRows
 from tocsin.adapters.db.types import UTCDateTime
 from tocsin.domain.maintenance import Maintenance, MaintenanceStatus, MaintenanceUpdate
@@ -73,7 +73,6 @@ def _maintenance(row: RowMapping) -> Maintenance:
     )
 
 
-
 # The status page's uptime (``history`` with ``since``), per component: on the driver's cursor
 # (see ``fast``), for the 90 days of a dense history are thousands of rows.
 _HISTORY_COLUMNS = sa.select(
@@ -90,8 +89,13 @@ _CHANGE_BEFORE = Fast(
     .order_by(status_component_history.c.at.desc(), status_component_history.c.id.desc())
     .limit(1)
 )
+_KEY_COLUMNS: list[sa.ColumnElement[Any]] = [
+    sa.func.count().label("n"),
+    sa.func.min(status_component_history.c.id).label("oldest"),
+    sa.func.max(status_component_history.c.id).label("newest"),
+]
 _CHANGES_KEY = Fast(
-    sa.select(sa.func.count().label("n"), sa.func.max(status_component_history.c.id).label("newest")).where(
+    sa.select(*_KEY_COLUMNS).where(
         status_component_history.c.component == sa.bindparam("component_key"),
         status_component_history.c.at >= sa.bindparam("since", type_=UTCDateTime()),
     )
@@ -110,7 +114,7 @@ def _changes(rows: list[dict[str, Any]]) -> list[_Change]:
 class _Recent:
     since: datetime
     changes: list[_Change]
-    newest: int | None
+    ids: tuple[int, int | None, int | None]  # how many, the least and the greatest id
 
 
 # Per engine and component: the rows of the last uptime read (see ``_changes_since``).
@@ -121,6 +125,7 @@ _CHANGES_SINCE = Fast(
         status_component_history.c.at >= sa.bindparam("since", type_=UTCDateTime()),
     )
 )
+
 
 class SqlStatusPageRepository(SqlStatusMailRows):
     """Public incidents, updates and component history; mails and subscribers are inherited."""
@@ -270,17 +275,18 @@ class SqlStatusPageRepository(SqlStatusMailRows):
 
     def _changes_since(self, component: str, since: datetime) -> list[_Change]:
         """The component's changes from ``since`` on, from the rows this process read last time
-        when they are still all there is (the history is only ever appended to: the same count
-        and newest id from the cached start on mean the same rows), else read again."""
+        when they are still all there is (the history is only ever appended to: the same count,
+        oldest and newest id from the cached start on mean the same rows), else read again."""
         cache = _RECENT_CHANGES.setdefault(self._conn.engine, {})
         cached = cache.get(component)
         if cached is not None and cached.since <= since:
             values = {"component_key": component, "since": cached.since}
-            count, newest = _CHANGES_KEY.rows(self._conn, values)[0].values()
-            if (count, newest) == (len(cached.changes), cached.newest):
+            count, oldest, newest = _CHANGES_KEY.rows(self._conn, values)[0].values()
+            if (count, oldest, newest) == cached.ids:
                 return [c for c in cached.changes if c[0] >= since]
         changes = _changes(_CHANGES_SINCE.rows(self._conn, {"component_key": component, "since": since}))
-        cache[component] = _Recent(since, changes, max((c[1] for c in changes), default=None))
+        ids = [c[1] for c in changes]
+        cache[component] = _Recent(since, changes, (len(ids), min(ids, default=None), max(ids, default=None)))
         return changes
 
     def first_changes(self) -> Mapping[str, datetime]:
