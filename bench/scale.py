@@ -340,7 +340,9 @@ class Server:
         settings = Settings.model_validate({"database": {"url": url}})
         container = bootstrap.build(settings)
         admin = Actor("bench", Role.ADMIN)
-        _, self.token = create_token(container.services, name="bench", role=Role.ADMIN, by=admin)
+        _, self.token = create_token(
+            container.services, name=f"bench-{time.time_ns()}", role=Role.ADMIN, by=admin
+        )
         container.close()
         self.cookie = _session(url)
         self.port = free_port()

@@ -112,18 +112,20 @@ def test_search_finds_the_text_anywhere_in_title_or_summary(services, search, cl
 @pytest.mark.parametrize("open_", [None, True])
 def test_a_broad_search_walks_the_list_order_to_the_same_page_as_a_narrow_one(services, monkeypatch, open_):
     """Thirty matches: looked up by id and sorted, or (as when thousands match on SQLite) the
-    list's order walked until the page is full; the same pages, the same total."""
+    list's order walked until the page is full, testing each row against the set or its words;
+    the same pages, the same total."""
     pages = {}
-    for broad in (10_000, 0):
+    for broad, walk in ((10_000, 0), (0, 0), (0, 10**9)):  # by id; the set walked; each row tested
         monkeypatch.setattr(repositories, "BROAD_MATCHES", broad)
-        pages[broad] = [
+        monkeypatch.setattr(repositories, "SHORT_WALK", walk)
+        pages[broad, walk] = [
             ([i.id for i in page.items], page.total)
             for offset in (0, 7, 28)
             for page in [listing(services, search="incident", limit=7, offset=offset, open=open_)]
         ]
-    assert pages[0] == pages[10_000]
-    assert pages[0][0][1] == len(listing(services, limit=50, open=open_).items)
-    assert pages[0][0][0] == [i.id for i in listing(services, limit=7, open=open_).items]
+    assert pages[0, 0] == pages[10_000, 0] == pages[0, 10**9]
+    assert pages[0, 0][0][1] == len(listing(services, limit=50, open=open_).items)
+    assert pages[0, 0][0][0] == [i.id for i in listing(services, limit=7, open=open_).items]
 
 
 @pytest.mark.usefixtures("worded")

@@ -102,7 +102,9 @@ class SqlIncidentRepository:
             conditions.append(incidents.c.resolved_at.is_not(None))
         matches: int | None = None  # how many incidents the FTS5 table matches (SQLite)
         if query.search.strip():
-            found_words, matches = self._matching(query.search.strip(), cleared=query.cleared)
+            found_words, matches = self._matching(
+                query.search.strip(), cleared=query.cleared, reach=query.offset + query.limit
+            )
             conditions.append(found_words)
         total = self._total(conditions, matches, query)
         if query.newest_resolved:
@@ -167,12 +169,19 @@ class SqlIncidentRepository:
         select = sa.select(sa.func.count()).select_from(incidents).where(*conditions)
         return int(self._conn.execute(select).scalar_one())
 
+    def _short_walk(self, reach: int, matches: int) -> bool:
+        """Whether about ``reach`` matches are found within ``SHORT_WALK`` rows of the list."""
+        everything = self._conn.execute(sa.select(sa.func.max(incidents.c.id))).scalar_one() or 0
+        return reach * everything <= SHORT_WALK * matches
+
     def _has_fts(self) -> bool:
         """Whether migration 0018 could create the FTS5 table (SQLite 3.34+)."""
         query = sa.text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'incidents_fts'")
         return self._conn.execute(query).first() is not None
 
-    def _matching(self, search: str, *, cleared: bool) -> tuple[sa.ColumnElement[bool], int | None]:
+    def _matching(
+        self, search: str, *, cleared: bool, reach: int = 0
+    ) -> tuple[sa.ColumnElement[bool], int | None]:
         """``#12`` or ``12``: that incident; otherwise the text anywhere in the title or summary,
         case-insensitive (never in a restricted incident's words for a reader without
         clearance). On SQLite through the FTS5 trigram table, on PostgreSQL on the trigram
@@ -181,7 +190,10 @@ class SqlIncidentRepository:
         Also, on SQLite, how many incidents the FTS5 table matches (counted there first, a
         few milliseconds): a broad match set (thousands of incidents) is not looked up by id and
         sorted whole, but the list's order is walked on its index, each incident tested against
-        the set, and the walk stops when the page is full; a narrow one is looked up by id."""
+        the set, and the walk stops when the page is full; a narrow one is looked up by id. When
+        the walk to the end of the page (``reach`` incidents found) is short — about
+        ``reach × incidents / matches`` rows — each row's words are tested as they come, the set
+        not even built (ASCII text only, where LIKE's case folding is FTS5's)."""
         number = search.removeprefix("#")
         if number.isdigit() and len(number) < 10:
             return incidents.c.id == int(number), None
@@ -199,6 +211,11 @@ class SqlIncidentRepository:
             # ``+id`` (no index on it) when the set is broad: SQLite then picks the order's index
             id_term = incidents.c.id if matches <= BROAD_MATCHES else sa.literal_column("+incidents.id")
             words = id_term.in_(matched)
+            if matches > BROAD_MATCHES and search.isascii() and self._short_walk(reach, matches):
+                words = sa.or_(
+                    incidents.c.title.icontains(search, autoescape=True),
+                    incidents.c.summary.icontains(search, autoescape=True),
+                )
         elif is_postgresql(self._conn):  # the pattern a constant, so the trigram indexes serve it
             pattern = "%" + _escape_like(search.lower()) + "%"
             words = sa.or_(
@@ -215,6 +232,7 @@ class SqlIncidentRepository:
 
 TRIGRAM = 3
 BROAD_MATCHES = 2000  # FTS5 matches above which a search walks the list's order (see _matching)
+SHORT_WALK = 5000  # rows of the list's order a search tests one by one rather than build the set
 _LIST_ORDER = (incidents.c.severity, incidents.c.detected_at.desc(), incidents.c.id.desc())
 
 
