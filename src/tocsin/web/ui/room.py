@@ -34,6 +34,7 @@ router = APIRouter(route_class=UiRoute, include_in_schema=False)
 
 IncidentPath = Annotated[int, Path(ge=1, le=2**31 - 1)]
 MAX_RUNBOOKS = 3
+ROOM_TIMELINE = 50  # events per timeline page (rendered with every poll); older ones a link away
 Kinds = Annotated[list[str] | None, Query(alias="kind", max_length=50)]
 EventId = Annotated[int | None, Query(ge=1, le=2**62)]
 
@@ -70,7 +71,7 @@ def timeline_context(
     before: int | None = None,
     since: int | None = None,
 ) -> dict[str, Any]:
-    """The newest ``TIMELINE_PAGE`` events (of the chosen kinds), or those ``before`` an event
+    """The newest ``ROOM_TIMELINE`` events (of the chosen kinds), or those ``before`` an event
     (the "show older" pages, which are not polled), or only those ``since`` an event."""
     wanted = {kind for item in kinds or () for kind in item.split(",") if kind}
     found = use_cases.timeline_page(
@@ -80,6 +81,7 @@ def timeline_context(
         kinds=frozenset(wanted),
         before=before,
         since=since,
+        limit=ROOM_TIMELINE,
     )
     chosen = [("kind", ",".join(sorted(wanted)))] if wanted else []
     return {
