@@ -109,7 +109,7 @@ def test_search_finds_the_text_anywhere_in_title_or_summary(services, search, cl
 
 
 @pytest.mark.usefixtures("thirty")
-@pytest.mark.parametrize("open_", [None, True])
+@pytest.mark.parametrize("open_", [None, True, False])
 def test_a_broad_search_walks_the_list_order_to_the_same_page_as_a_narrow_one(services, monkeypatch, open_):
     """Thirty matches: looked up by id and sorted, or (as when thousands match on SQLite) the
     list's order walked until the page is full, testing each row against the set or its words;

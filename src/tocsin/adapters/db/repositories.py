@@ -4,7 +4,7 @@ work's); none of them commits."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -100,13 +100,16 @@ class SqlIncidentRepository:
             conditions.append(incidents.c.phase == query.phase.value)
         if query.newest_resolved:
             conditions.append(incidents.c.resolved_at.is_not(None))
+        counted = list(conditions)  # the same incidents, as cheapest to count
         matches: int | None = None  # how many incidents the FTS5 table matches (SQLite)
         if query.search.strip():
-            found_words, matches = self._matching(
+            words = self._matching(
                 query.search.strip(), cleared=query.cleared, reach=query.offset + query.limit
             )
-            conditions.append(found_words)
-        total = self._total(conditions, matches, query)
+            conditions.append(words.walk)
+            counted.append(words.count)
+            matches = words.matches
+        total = self._total(counted, matches, query)
         if query.newest_resolved:
             ids = self._ids(conditions, (incidents.c.resolved_at.desc(), incidents.c.id.desc()), query)
         elif query.after is not None:
@@ -179,9 +182,7 @@ class SqlIncidentRepository:
         query = sa.text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'incidents_fts'")
         return self._conn.execute(query).first() is not None
 
-    def _matching(
-        self, search: str, *, cleared: bool, reach: int = 0
-    ) -> tuple[sa.ColumnElement[bool], int | None]:
+    def _matching(self, search: str, *, cleared: bool, reach: int = 0) -> _Words:
         """``#12`` or ``12``: that incident; otherwise the text anywhere in the title or summary,
         case-insensitive (never in a restricted incident's words for a reader without
         clearance). On SQLite through the FTS5 trigram table, on PostgreSQL on the trigram
@@ -193,11 +194,14 @@ class SqlIncidentRepository:
         the set, and the walk stops when the page is full; a narrow one is looked up by id. When
         the walk to the end of the page (``reach`` incidents found) is short — about
         ``reach × incidents / matches`` rows — each row's words are tested as they come, the set
-        not even built (ASCII text only, where LIKE's case folding is FTS5's)."""
+        not even built (ASCII text only, where LIKE's case folding is FTS5's); counting them
+        still goes through the set."""
         number = search.removeprefix("#")
         if number.isdigit() and len(number) < 10:
-            return incidents.c.id == int(number), None
+            same = incidents.c.id == int(number)
+            return _Words(same, same)
         words: sa.ColumnElement[bool]
+        walk: sa.ColumnElement[bool] | None = None
         matches: int | None = None
         if self._conn.dialect.name == "sqlite" and len(search) >= TRIGRAM and self._has_fts():
             phrase = '"' + search.replace('"', '""') + '"'
@@ -212,7 +216,7 @@ class SqlIncidentRepository:
             id_term = incidents.c.id if matches <= BROAD_MATCHES else sa.literal_column("+incidents.id")
             words = id_term.in_(matched)
             if matches > BROAD_MATCHES and search.isascii() and self._short_walk(reach, matches):
-                words = sa.or_(
+                walk = sa.or_(
                     incidents.c.title.icontains(search, autoescape=True),
                     incidents.c.summary.icontains(search, autoescape=True),
                 )
@@ -227,7 +231,20 @@ class SqlIncidentRepository:
                 incidents.c.title.icontains(search, autoescape=True),
                 incidents.c.summary.icontains(search, autoescape=True),
             )
-        return (words if cleared else sa.and_(incidents.c.security.is_(False), words)), matches
+        if not cleared:
+            words = sa.and_(incidents.c.security.is_(False), words)
+            walk = None if walk is None else sa.and_(incidents.c.security.is_(False), walk)
+        return _Words(words if walk is None else walk, words, matches)
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """A search's condition: to walk the list with, to count with (the same incidents), and
+    how many the FTS5 table matched (SQLite)."""
+
+    walk: sa.ColumnElement[bool]
+    count: sa.ColumnElement[bool]
+    matches: int | None = None
 
 
 TRIGRAM = 3
