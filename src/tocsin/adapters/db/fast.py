@@ -112,7 +112,10 @@ class Fast:
             return
         cursor = _cursor(conn)
         try:
-            cursor.executemany(prepared.sql, params)
+            if len(params) == 1:  # psycopg's executemany enters pipeline mode: one more sync for one row
+                cursor.execute(prepared.sql, params[0])
+            else:
+                cursor.executemany(prepared.sql, params)
         except conn.dialect.loaded_dbapi.Error as exc:
             raise _wrapped(conn, prepared.sql, params, exc) from exc
         finally:
