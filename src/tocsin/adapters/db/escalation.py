@@ -90,17 +90,22 @@ class SqlEscalationRepository:
         return _escalation(row) if row is not None else None
 
     def save(self, escalation: Escalation, at: datetime) -> None:
-        """Update, or insert the first time; callers hold the incident's row lock."""
-        values = _values(escalation, at)
-        updated = self._conn.execute(_UPDATE, {**values, "incident_key": escalation.incident_id})
-        if updated.rowcount == 0:
-            self._conn.execute(_INSERT, {**values, "incident_id": escalation.incident_id})
+        """Insert the first time, update afterwards, in one statement (an upsert on the primary
+        key); callers hold the incident's row lock."""
+        values = {**_values(escalation, at), "incident_id": escalation.incident_id}
+        self._conn.execute(_SAVE[self._conn.dialect.name], values)
 
 
-# Built once (every incident opened or escalated saves one): SET takes the columns named in the
-# parameters, and the compiled form is cached (``.values(dict)`` builds a new statement).
-_UPDATE = escalations.update().where(escalations.c.incident_id == sa.bindparam("incident_key"))
-_INSERT = escalations.insert()
+def _upsert(insert: Any) -> Any:  # postgresql.insert / sqlite.insert: the same ON CONFLICT clause
+    statement = insert(escalations)
+    updated = [c.name for c in escalations.c if c.name != "incident_id"]
+    return statement.on_conflict_do_update(
+        index_elements=[escalations.c.incident_id], set_={name: statement.excluded[name] for name in updated}
+    )
+
+
+# Built once (every incident opened or escalated saves one), so the compiled form is cached.
+_SAVE = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
 
 
 class SqlDeliveryRepository:

@@ -43,6 +43,9 @@ class Fast:
     def __init__(self, statement: sa.Select[Any] | sa.Insert | sa.Update) -> None:
         self._statement = statement
         self._prepared: dict[str, _Prepared] = {}
+        # result column names by dialect: the same for every run of the statement, and psycopg
+        # builds a Column object per column each time ``description`` is read
+        self._names: dict[str, list[str]] = {}
 
     def _prepare(self, dialect: Dialect) -> _Prepared:
         prepared = self._prepared.get(dialect.name)
@@ -87,7 +90,9 @@ class Fast:
         cursor = _cursor(conn)
         try:
             cursor.execute(prepared.sql, params)
-            names = [d[0] for d in cursor.description]
+            names = self._names.get(conn.dialect.name)
+            if names is None:
+                names = self._names[conn.dialect.name] = [d[0] for d in cursor.description]
             raw = cursor.fetchall()
         except conn.dialect.loaded_dbapi.Error as exc:
             raise _wrapped(conn, prepared.sql, params, exc) from exc
