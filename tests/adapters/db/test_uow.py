@@ -140,7 +140,8 @@ def test_a_read_leaves_no_transaction_open_on_postgresql(container, db_url):
         conn = uow.connection
         pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
         with container.engine.connect() as other:
-            state = other.exec_driver_sql(f"SELECT state FROM pg_stat_activity WHERE pid = {pid}").scalar_one()
+            activity = f"SELECT state FROM pg_stat_activity WHERE pid = {pid}"
+            state = other.exec_driver_sql(activity).scalar_one()
         assert state == "idle"
         with pytest.raises(RuntimeError, match="read-only"):
             uow.hold("topic", 1)

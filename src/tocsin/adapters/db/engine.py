@@ -18,11 +18,10 @@ pool for milliseconds between two requests is not worth a round trip.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
-
-import time
 
 import sqlalchemy as sa
 from sqlalchemy import event, exc
@@ -91,7 +90,7 @@ def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
     record.info[_RETURNED_AT] = time.monotonic()
 
 
-def _ping_if_idle(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
     """``pool_pre_ping``, for connections idle long enough to have been cut: a dead one is
     discarded and the pool checks out (or opens) another (``DisconnectionError``)."""
     returned_at = record.info.get(_RETURNED_AT)
@@ -105,7 +104,7 @@ def _ping_if_idle(dbapi_connection: Any, record: Any, proxy: Any) -> None:
         finally:
             if not dbapi_connection.closed:
                 dbapi_connection.autocommit = autocommit
-    except Exception as error:  # noqa: BLE001 - whatever the driver says, the connection is unusable
+    except Exception as error:  # whatever the driver says, the connection is unusable
         raise exc.DisconnectionError(f"stale pooled connection: {error}") from error
 
 
