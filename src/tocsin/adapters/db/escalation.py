@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, RowMapping
 
+from tocsin.adapters.db.fast import Fast
 from tocsin.adapters.db.schema import MAIL_PURPOSES, deliveries, escalations
 from tocsin.domain.escalation import Escalation, Policy, Status, Step
 from tocsin.domain.notification import Notification
@@ -93,14 +94,19 @@ class SqlEscalationRepository:
         """Insert the first time, update afterwards, in one statement (an upsert on the primary
         key); callers hold the incident's row lock."""
         values = {**_values(escalation, at), "incident_id": escalation.incident_id}
-        self._conn.execute(_SAVE[self._conn.dialect.name], values)
+        _SAVE[self._conn.dialect.name].run(self._conn, values)
 
 
-def _upsert(insert: Any) -> Any:  # postgresql.insert / sqlite.insert: the same ON CONFLICT clause
-    statement = insert(escalations)
+def _upsert(insert: Any) -> Fast:  # postgresql.insert / sqlite.insert: the same ON CONFLICT clause
+    statement = insert(escalations).values(
+        {c.name: sa.bindparam(c.name, type_=c.type) for c in escalations.c}
+    )
     updated = [c.name for c in escalations.c if c.name != "incident_id"]
-    return statement.on_conflict_do_update(
-        index_elements=[escalations.c.incident_id], set_={name: statement.excluded[name] for name in updated}
+    return Fast(
+        statement.on_conflict_do_update(
+            index_elements=[escalations.c.incident_id],
+            set_={name: statement.excluded[name] for name in updated},
+        )
     )
 
 

@@ -109,6 +109,19 @@ class Fast:
                 record[name] = process(value)
         return record
 
+    def run(self, conn: Connection, values: Mapping[str, Any]) -> int:
+        """Run a write once; the number of rows it touched."""
+        prepared = self._prepare(conn.dialect)
+        params = self._params(prepared, values)
+        cursor = _cursor(conn)
+        try:
+            cursor.execute(prepared.sql, params)
+            return int(cursor.rowcount)
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise _wrapped(conn, prepared.sql, params, exc) from exc
+        finally:
+            cursor.close()
+
     def many(self, conn: Connection, values: Iterable[Mapping[str, Any]]) -> None:
         """Run a write once per parameter set (``executemany``)."""
         prepared = self._prepare(conn.dialect)
