@@ -4,6 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from tocsin import bootstrap
+from tocsin.adapters.db import engine as engine_module
 from tocsin.adapters.db.engine import create_engine
 from tocsin.config import Settings
 
@@ -104,3 +105,21 @@ def test_database_echo_reaches_the_engine(db_url):
         assert container.engine.echo is True
     finally:
         container.close()
+
+
+def test_a_pooled_connection_the_server_cut_is_replaced_at_checkout(db_url, engine, monkeypatch):
+    """A restarted server or a firewall's idle cut: the next checkout of a connection that sat in
+    the pool gets a live one, not an error."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL connections can be cut by the server")
+    monkeypatch.setattr(engine_module, "PING_AFTER_IDLE_SECONDS", 0.0)  # every checkout counts as idle
+    with engine.connect() as conn:
+        cut = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+    admin = sa.create_engine(db_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            assert conn.exec_driver_sql(f"SELECT pg_terminate_backend({cut})").scalar_one()
+    finally:
+        admin.dispose()
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one() != cut

@@ -129,3 +129,19 @@ def test_concurrent_declarations_never_share_an_id(settings, clock, responder):
     assert errors == []
     assert len(made) == 40
     assert len(set(made)) == 40
+
+
+def test_a_read_leaves_no_transaction_open_on_postgresql(container, db_url):
+    """Reads run statement by statement on PostgreSQL: a reader never sits "idle in transaction"
+    (holding back vacuum) between its queries, and locks are for writers."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite reads begin a deferred transaction")
+    with container.services.read() as uow:
+        conn = uow.connection
+        pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        with container.engine.connect() as other:
+            activity = f"SELECT state FROM pg_stat_activity WHERE pid = {pid}"
+            state = other.exec_driver_sql(activity).scalar_one()
+        assert state == "idle"
+        with pytest.raises(RuntimeError, match="read-only"):
+            uow.hold("topic", 1)

@@ -22,6 +22,13 @@ from tocsin.services.intake.ports import AlertKey
 
 # The intake's statements, per webhook: built once, run on the driver's cursor (see ``fast``).
 _GROUP_COLUMNS = [c.label(f"g_{c.name}") for c in alert_groups.c if c.name != "incident_id"]
+_COUNTS = (
+    alert_groups.c.incident_id,
+    alert_groups.c.alerts_total,
+    alert_groups.c.alerts_firing,
+    alert_groups.c.truncated_alerts,
+)
+_COUNTS_OF_ONE = Fast(sa.select(*_COUNTS).where(alert_groups.c.incident_id == sa.bindparam("incident_key")))
 _CURRENT = Fast(
     sa.select(incidents, *_GROUP_COLUMNS)
     .join(alert_groups, alert_groups.c.incident_id == incidents.c.id)
@@ -321,14 +328,17 @@ class SqlAlertRepository:
         incident, whatever its number of alerts."""
         if not incident_ids:
             return {}
-        query = sa.select(
-            alert_groups.c.incident_id,
-            alert_groups.c.alerts_total,
-            alert_groups.c.alerts_firing,
-            alert_groups.c.truncated_alerts,
-        ).where(alert_groups.c.incident_id.in_(list(incident_ids)))
+        if len(incident_ids) == 1:  # one incident's page or API read: the prebuilt statement
+            found = _COUNTS_OF_ONE.rows(self._conn, {"incident_key": incident_ids[0]})
+            tallies = [
+                (r["incident_id"], r["alerts_total"], r["alerts_firing"], r["truncated_alerts"])
+                for r in found
+            ]
+        else:
+            query = sa.select(*_COUNTS).where(alert_groups.c.incident_id.in_(list(incident_ids)))
+            tallies = [tuple(row) for row in self._conn.execute(query)]
         counts: dict[IncidentId, AlertCounts] = {}
-        for incident_id, total, firing, truncated in self._conn.execute(query):
+        for incident_id, total, firing, truncated in tallies:
             if total:
                 counts[IncidentId(incident_id)] = AlertCounts(
                     firing=int(firing), resolved=int(total) - int(firing), truncated=int(truncated)

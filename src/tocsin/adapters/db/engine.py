@@ -8,16 +8,23 @@ read-to-write upgrade. That also serialises id allocation and job
 claims on SQLite (see ``IncidentRepository.next_id`` and ``JobStore.claim``).
 
 PostgreSQL: ``postgresql+psycopg://`` (psycopg 3), READ COMMITTED, row locks for the rest.
+Read-only units of work run in autocommit (see ``read_only``): under READ COMMITTED every
+statement takes its own snapshot inside a transaction as well, so ``BEGIN`` and ``ROLLBACK``
+were two round trips that bought nothing (and psycopg drops its prepared statements on every
+``ROLLBACK``). A pooled connection is pinged only when it has been idle for
+``PING_AFTER_IDLE_SECONDS`` (a restarted server, a firewall's idle cut): one sitting in the
+pool for milliseconds between two requests is not worth a round trip.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Connection, Engine, make_url
 
 BUSY_TIMEOUT_SECONDS = 10.0
@@ -28,6 +35,8 @@ CONNECT_TIMEOUT_SECONDS = 5
 # Connections are opened on demand, so an idle server holds only what it has needed at once.
 ENDPOINT_THREADS = 40
 POOL: dict[str, Any] = {"pool_size": ENDPOINT_THREADS, "max_overflow": 10, "pool_timeout": 10}
+PING_AFTER_IDLE_SECONDS = 2.0
+_RETURNED_AT = "tocsin_returned_at"
 
 
 def create_engine(url: str, *, echo: bool = False) -> Engine:
@@ -37,13 +46,12 @@ def create_engine(url: str, *, echo: bool = False) -> Engine:
     if backend == "sqlite":
         return _sqlite_engine(url, echo=echo)
     if backend == "postgresql":
-        return sa.create_engine(
-            url,
-            echo=echo,
-            pool_pre_ping=True,
-            connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
-            **POOL,
+        engine = sa.create_engine(
+            url, echo=echo, connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS}, **POOL
         )
+        event.listen(engine, "checkin", _on_checkin)
+        event.listen(engine, "checkout", _ping_if_idle)
+        return engine
     raise ValueError(
         f"unsupported database URL {parsed.render_as_string(hide_password=True)!r}: "
         "use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB"
@@ -76,6 +84,28 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
     finally:
         cursor.close()
+
+
+def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+    record.info[_RETURNED_AT] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """``pool_pre_ping``, for connections idle long enough to have been cut: a dead one is
+    discarded and the pool checks out (or opens) another (``DisconnectionError``)."""
+    returned_at = record.info.get(_RETURNED_AT)
+    if returned_at is None or time.monotonic() - returned_at < PING_AFTER_IDLE_SECONDS:
+        return  # just opened, or back in the pool only a moment ago
+    autocommit = dbapi_connection.autocommit
+    try:
+        dbapi_connection.autocommit = True  # no BEGIN/ROLLBACK around the ping
+        try:
+            dbapi_connection.execute("SELECT 1")
+        finally:
+            if not dbapi_connection.closed:
+                dbapi_connection.autocommit = autocommit
+    except Exception as error:  # whatever the driver says, the connection is unusable
+        raise exc.DisconnectionError(f"stale pooled connection: {error}") from error
 
 
 READ_ONLY = "tocsin_read_only"

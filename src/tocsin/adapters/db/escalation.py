@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, RowMapping
 
+from tocsin.adapters.db.fast import Fast
 from tocsin.adapters.db.schema import MAIL_PURPOSES, deliveries, escalations
 from tocsin.domain.escalation import Escalation, Policy, Status, Step
 from tocsin.domain.notification import Notification
@@ -90,17 +91,27 @@ class SqlEscalationRepository:
         return _escalation(row) if row is not None else None
 
     def save(self, escalation: Escalation, at: datetime) -> None:
-        """Update, or insert the first time; callers hold the incident's row lock."""
-        values = _values(escalation, at)
-        updated = self._conn.execute(_UPDATE, {**values, "incident_key": escalation.incident_id})
-        if updated.rowcount == 0:
-            self._conn.execute(_INSERT, {**values, "incident_id": escalation.incident_id})
+        """Insert the first time, update afterwards, in one statement (an upsert on the primary
+        key); callers hold the incident's row lock."""
+        values = {**_values(escalation, at), "incident_id": escalation.incident_id}
+        _SAVE[self._conn.dialect.name].run(self._conn, values)
 
 
-# Built once (every incident opened or escalated saves one): SET takes the columns named in the
-# parameters, and the compiled form is cached (``.values(dict)`` builds a new statement).
-_UPDATE = escalations.update().where(escalations.c.incident_id == sa.bindparam("incident_key"))
-_INSERT = escalations.insert()
+def _upsert(insert: Any) -> Fast:  # postgresql.insert / sqlite.insert: the same ON CONFLICT clause
+    statement = insert(escalations).values(
+        {c.name: sa.bindparam(c.name, type_=c.type) for c in escalations.c}
+    )
+    updated = [c.name for c in escalations.c if c.name != "incident_id"]
+    return Fast(
+        statement.on_conflict_do_update(
+            index_elements=[escalations.c.incident_id],
+            set_={name: statement.excluded[name] for name in updated},
+        )
+    )
+
+
+# Built once (every incident opened or escalated saves one), so the compiled form is cached.
+_SAVE = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
 
 
 class SqlDeliveryRepository:

@@ -43,6 +43,9 @@ class Fast:
     def __init__(self, statement: sa.Select[Any] | sa.Insert | sa.Update) -> None:
         self._statement = statement
         self._prepared: dict[str, _Prepared] = {}
+        # result column names by dialect: the same for every run of the statement, and psycopg
+        # builds a Column object per column each time ``description`` is read
+        self._names: dict[str, list[str]] = {}
 
     def _prepare(self, dialect: Dialect) -> _Prepared:
         prepared = self._prepared.get(dialect.name)
@@ -87,7 +90,9 @@ class Fast:
         cursor = _cursor(conn)
         try:
             cursor.execute(prepared.sql, params)
-            names = [d[0] for d in cursor.description]
+            names = self._names.get(conn.dialect.name)
+            if names is None:
+                names = self._names[conn.dialect.name] = [d[0] for d in cursor.description]
             raw = cursor.fetchall()
         except conn.dialect.loaded_dbapi.Error as exc:
             raise _wrapped(conn, prepared.sql, params, exc) from exc
@@ -104,6 +109,19 @@ class Fast:
                 record[name] = process(value)
         return record
 
+    def run(self, conn: Connection, values: Mapping[str, Any]) -> int:
+        """Run a write once; the number of rows it touched."""
+        prepared = self._prepare(conn.dialect)
+        params = self._params(prepared, values)
+        cursor = _cursor(conn)
+        try:
+            cursor.execute(prepared.sql, params)
+            return int(cursor.rowcount)
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise _wrapped(conn, prepared.sql, params, exc) from exc
+        finally:
+            cursor.close()
+
     def many(self, conn: Connection, values: Iterable[Mapping[str, Any]]) -> None:
         """Run a write once per parameter set (``executemany``)."""
         prepared = self._prepare(conn.dialect)
@@ -112,7 +130,10 @@ class Fast:
             return
         cursor = _cursor(conn)
         try:
-            cursor.executemany(prepared.sql, params)
+            if len(params) == 1:  # psycopg's executemany enters pipeline mode: one more sync for one row
+                cursor.execute(prepared.sql, params[0])
+            else:
+                cursor.executemany(prepared.sql, params)
         except conn.dialect.loaded_dbapi.Error as exc:
             raise _wrapped(conn, prepared.sql, params, exc) from exc
         finally:

@@ -3,6 +3,7 @@ cancelled and completed in the same transaction as the state change that implies
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from tocsin.adapters.db.fast import Fast, in_list
 from tocsin.adapters.db.schema import jobs
 from tocsin.adapters.db.types import UTCDateTime
 from tocsin.domain.events import JobRequest
@@ -42,9 +44,35 @@ _COMPLETE = (
 )
 
 
+@functools.cache
+def _insert_one(dialect: str, columns: tuple[str, ...]) -> Fast:
+    """The one-job form (a declaration's response timer, an acknowledgement's follow-up), built
+    once per dialect and column set, on the driver's cursor (see ``fast``)."""
+    binds = {name: sa.bindparam(name, type_=jobs.c[name].type) for name in columns}
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return Fast(insert(jobs).values(binds).on_conflict_do_nothing(index_elements=[jobs.c.idempotency_key]))
+
+
+@functools.cache
+def _cancel(count: int) -> Fast:
+    """Cancel the pending jobs of ``count`` keys (``key0``…), built once per count."""
+    update = (
+        jobs.update()
+        .where(jobs.c.idempotency_key.in_(in_list("key", count)), jobs.c.status == JobStatus.PENDING)
+        .values(
+            status=JobStatus.CANCELLED,
+            updated_at=sa.bindparam("now", type_=UTCDateTime),
+            finished_at=sa.bindparam("now", type_=UTCDateTime),
+        )
+    )
+    return Fast(update)
+
+
 def insert_ignoring_duplicates(connection: Connection, values: Sequence[dict[str, Any]]) -> None:
     """``INSERT … ON CONFLICT (idempotency_key) DO NOTHING`` in the connection's dialect."""
-    if values:
+    if len(values) == 1:
+        _insert_one(connection.dialect.name, tuple(values[0])).run(connection, values[0])
+    elif values:
         connection.execute(_INSERT_IGNORING_DUPLICATES[connection.dialect.name], list(values))
 
 
@@ -79,12 +107,8 @@ class SqlJobQueue:
     def cancel(self, keys: Sequence[str]) -> None:
         if not keys:
             return
-        now = self._clock.now()
-        self._conn.execute(
-            jobs.update()
-            .where(jobs.c.idempotency_key.in_(list(keys)), jobs.c.status == JobStatus.PENDING)
-            .values(status=JobStatus.CANCELLED, updated_at=now, finished_at=now)
-        )
+        values: dict[str, Any] = {f"key{i}": key for i, key in enumerate(keys)}
+        _cancel(len(keys)).run(self._conn, {**values, "now": self._clock.now()})
 
     def expedite(self, keys: Sequence[str], at: datetime) -> None:
         """Pending jobs with these keys due later than ``at`` become due at ``at``."""

@@ -3,6 +3,7 @@ work's); none of them commits."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -27,9 +28,19 @@ from tocsin.services.ports import IncidentFilter, IncidentKey, Page, StoredEvent
 OPEN_PHASES = tuple(p.value for p in Phase if p.is_open)
 
 
-# Built once (``save`` runs for every change): SET takes the columns named in the parameters.
-_SAVE = incidents.update().where(incidents.c.id == sa.bindparam("incident_key"))
-_ADD = incidents.insert()  # built once: the compiled form is cached (``.values(dict)`` is not)
+@functools.cache
+def _written(columns: tuple[str, ...]) -> tuple[Fast, Fast]:
+    """The INSERT and the UPDATE (by ``incident_key``) of exactly these columns (those of
+    ``rows.incident_values``; the others keep their defaults), built once: ``add`` and ``save``
+    run for every declaration and every change."""
+    binds = {name: sa.bindparam(name, type_=incidents.c[name].type) for name in columns}
+    insert = incidents.insert().values(binds)
+    updated = {name: bind for name, bind in binds.items() if name != "id"}
+    update = incidents.update().where(incidents.c.id == sa.bindparam("incident_key")).values(updated)
+    return Fast(insert), Fast(update)
+
+
+_NEXT_ID = Fast(sa.select(incident_id_seq.next_value().label("next_value")))
 # Every read of one incident (API, pages, each change): on the driver's cursor (see ``fast``).
 _GET = Fast(sa.select(incidents).where(incidents.c.id == sa.bindparam("incident_key")))
 _GET_FOR_UPDATE = Fast(
@@ -55,7 +66,7 @@ class SqlIncidentRepository:
         keeps two reservations within one transaction distinct.
         """
         if is_postgresql(self._conn):
-            value = self._conn.execute(sa.select(incident_id_seq.next_value())).scalar_one()
+            value = _NEXT_ID.rows(self._conn, {})[0]["next_value"]
         else:
             current = self._conn.execute(sa.select(sa.func.max(incidents.c.id))).scalar_one()
             value = max(current or 0, self._reserved) + 1
@@ -63,7 +74,8 @@ class SqlIncidentRepository:
         return IncidentId(self._reserved)
 
     def add(self, incident: Incident) -> None:
-        self._conn.execute(_ADD, rows.incident_values(incident))
+        values = rows.incident_values(incident)
+        _written(tuple(values))[0].run(self._conn, values)
 
     def get(self, incident_id: IncidentId, *, for_update: bool = False) -> Incident:
         """``for_update`` is ``SELECT … FOR UPDATE`` on PostgreSQL; SQLite writers are
@@ -77,9 +89,8 @@ class SqlIncidentRepository:
         if incident.redacted:
             raise ValueError(f"incident {incident.id}: a redacted view is never saved")
         values = rows.incident_values(incident)
-        del values["id"]
-        result = self._conn.execute(_SAVE, {**values, "incident_key": incident.id})
-        if result.rowcount != 1:
+        saved = _written(tuple(values))[1].run(self._conn, {**values, "incident_key": incident.id})
+        if saved != 1:
             raise NotFound(f"incident {incident.id} does not exist")
 
     def list(self, query: IncidentFilter) -> Page[Incident]:
