@@ -2,7 +2,7 @@ import pytest
 
 from tocsin.domain.errors import InvalidInput
 from tocsin.domain.severity import Severity
-from tocsin.domain.severity_rules import Op, SeverityRules, default_rules, parse_matcher, rule
+from tocsin.domain.severity_rules import MEMO_SIZE, Op, SeverityRules, default_rules, parse_matcher, rule
 
 P0, P1, P2, P3 = Severity
 
@@ -27,6 +27,36 @@ P0, P1, P2, P3 = Severity
 )
 def test_the_plan_defaults(labels, expected):
     assert default_rules().classify(labels) is expected
+
+
+PLAN_TABLE = [
+    ({"severity": "critical", "component": "database"}, P0),
+    ({"severity": "critical", "component": "system"}, P1),
+    ({"severity": "critical", "component": "container"}, P3),
+    ({"severity": "warning"}, P2),
+    ({"severity": "p0"}, P0),
+    ({"severity": "P0 "}, P3),
+    ({}, P3),
+]
+
+
+def test_one_rule_set_decides_each_alert_on_its_own_labels():
+    """The decisions a rule set keeps never leak into an alert whose rule labels differ, and
+    labels no rule reads (instance, pod) never change a decision."""
+    rules = default_rules()
+    for round_ in range(3):
+        for labels, expected in PLAN_TABLE:
+            noisy = {**labels, "instance": f"host-{round_}", "alertname": "X"}
+            assert rules.classify(noisy) is expected
+            assert rules.classify(labels) is expected
+
+
+def test_a_full_memo_starts_over_and_still_decides():
+    rules = SeverityRules((rule(P0, ['team="db"']), rule(P1, ['team=~"web.*"'])), fallback=P2)
+    for i in range(MEMO_SIZE + 10):
+        assert rules.classify({"team": f"web{i}"}) is P1
+        assert rules.classify({"team": f"x{i}"}) is P2
+    assert rules.classify({"team": "db"}) is P0
 
 
 @pytest.mark.parametrize(

@@ -64,7 +64,8 @@ def severity(
     (``human``); ``known``: the alerts stored before, ``rows``: those this notification writes."""
     before = _worst(known, others)
     after = _worst({**known, **rows}, others)
-    group = replace(group, human_severity=human)
+    if group.human_severity != human:
+        group = replace(group, human_severity=human)
     if after is None or after.rank >= incident.severity.rank or not incident.phase.is_open:
         return None, group
     if human:

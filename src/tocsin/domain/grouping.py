@@ -193,14 +193,14 @@ def _one_alert(
 
 
 def _apply_alerts(
-    state: GroupState, n: Notification, at: datetime, by: str
+    incident_id: IncidentId, stored: Mapping[str, StoredAlert], n: Notification, at: datetime, by: str
 ) -> tuple[dict[str, Outcome], dict[str, StoredAlert], list[TimelineEvent]]:
     outcomes: dict[str, Outcome] = {}
     rows: dict[str, StoredAlert] = {}
     events: list[TimelineEvent] = []
     for alert in unique_alerts(n.alerts):
-        known = state.alerts.get(alert.fingerprint)
-        outcome, row, event = _one_alert(state.incident.id, n, alert, known, at=at, by=by)
+        known = stored.get(alert.fingerprint)
+        outcome, row, event = _one_alert(incident_id, n, alert, known, at=at, by=by)
         outcomes[alert.fingerprint] = outcome
         if row is not None:
             rows[alert.fingerprint] = row
@@ -227,7 +227,7 @@ def absorb(
         reason = f"alert {first.name} fired again within the reopen window"
         changes.append(incidents.reopen(incident, reason=reason, at=at, by=by, plan=plan))
         incident = changes[-1].incident
-    outcomes, rows, events = _apply_alerts(replace(state, incident=incident), n, at, by)
+    outcomes, rows, events = _apply_alerts(incident.id, state.alerts, n, at, by)
     changes.append(Change(incident, events=tuple(events)))
     known, others = state.alerts, state.others
     severity, group = effects.severity(

@@ -25,7 +25,7 @@ class Severity(StrEnum):
 
     @property
     def rank(self) -> int:
-        return int(self.value[1])
+        return int(self[1])  # the text itself: ``.value`` goes through Enum's descriptor
 
     @classmethod
     def parse(cls, value: str) -> Severity:

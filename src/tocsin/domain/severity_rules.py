@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from tocsin.domain.errors import InvalidInput
@@ -83,12 +83,39 @@ class Rule:
         return all(m.matches(labels) for m in self.matchers)
 
 
+MEMO_SIZE = 1024
+"""Decisions kept per rule set (by the values of the labels its rules read); emptied when full."""
+
+
 @dataclass(frozen=True, slots=True)
 class SeverityRules:
+    """``classify`` reads only the labels the rules name: its decision for one set of their
+    values is kept (an alert's other labels, its instance, its pod, cannot change it), so the
+    matchers run once per distinct set instead of once per alert."""
+
     rules: tuple[Rule, ...]
     fallback: Severity = Severity.P3
+    _read: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _memo: dict[tuple[str, ...], Severity] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        read = tuple(dict.fromkeys(m.label for r in self.rules for m in r.matchers))
+        object.__setattr__(self, "_read", read)
+        object.__setattr__(self, "_memo", {})
 
     def classify(self, labels: Mapping[str, str]) -> Severity:
+        key = tuple([labels.get(name, "") for name in self._read])
+        known = self._memo.get(key)
+        if known is not None:
+            return known
+        decided = self.decide(labels)
+        if len(self._memo) >= MEMO_SIZE:
+            self._memo.clear()
+        self._memo[key] = decided
+        return decided
+
+    def decide(self, labels: Mapping[str, str]) -> Severity:
+        """The first matching rule's severity, else the fallback (``classify`` without its memo)."""
         for rule in self.rules:
             if rule.matches(labels):
                 return rule.severity

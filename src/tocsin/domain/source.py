@@ -43,8 +43,16 @@ class SourcePolicy:
 
     def classify(self, n: Notification) -> Notification:
         """Each alert with the severity this source's label rules give it."""
-        alerts = tuple(replace(a, severity=self.rules.classify(a.labels)) for a in n.alerts)
-        return replace(n, alerts=alerts)
+        classify = self.rules.classify
+        alerts = []
+        changed = False
+        for alert in n.alerts:
+            severity = classify(alert.labels)
+            if severity is not alert.severity:
+                alert = replace(alert, severity=severity)
+                changed = True
+            alerts.append(alert)
+        return replace(n, alerts=tuple(alerts)) if changed else n  # unchanged: nothing to copy
 
     def flags_security(self, labels: Mapping[str, str]) -> bool:
         return self.security is not None and all(m.matches(labels) for m in self.security)
