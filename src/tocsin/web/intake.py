@@ -261,12 +261,14 @@ async def handle(request: StarletteRequest, kind: str, name: str) -> JSONRespons
         return refused.response
     finally:
         gate.leave()
-    metrics.notification(label, "accepted" if result.accepted else "duplicate")
-    metrics.alert_outcomes(label, result.accepted, result.duplicates)
+    accepted = result.accepted  # counted once: each reading walks the outcomes
+    duplicates = len(result.outcomes) - accepted
+    metrics.notification(label, "accepted" if accepted else "duplicate")
+    metrics.alert_outcomes(label, accepted, duplicates)
     body = {
         "incident_id": result.incident_id,
         "route": result.route.value,
-        "accepted": result.accepted,
-        "duplicates": result.duplicates,
+        "accepted": accepted,
+        "duplicates": duplicates,
     }
     return JSONResponse(body)
