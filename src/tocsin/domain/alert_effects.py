@@ -26,12 +26,15 @@ AUTO_RESOLVABLE = frozenset({Severity.P2, Severity.P3})
 
 
 def most_severe(severities: Sequence[Severity], default: Severity = Severity.P3) -> Severity:
-    return min(severities, key=lambda s: s.rank, default=default)
+    # "P0" < "P1" < … as text is the order of ``rank``: ``min`` compares the values directly
+    return min(severities, default=default)
 
 
 def merge(changes: Sequence[Change], final: Incident, extra: Sequence[TimelineEvent] = ()) -> Change:
     """The changes as one, in order; a job a later change cancels is not enqueued at all (the
     cancellation stays, for jobs written before)."""
+    if len(changes) == 1 and not extra and changes[0].incident is final:
+        return changes[0]  # one change: already itself merged
     jobs: list[JobRequest] = []
     for change in changes:
         jobs = [j for j in jobs if j.key not in change.cancel_keys] + list(change.jobs)
@@ -62,13 +65,13 @@ def severity(
 ) -> tuple[Change | None, AlertGroup]:
     """Raise the incident to its most severe alert, or propose it if a person set the severity
     (``human``); ``known``: the alerts stored before, ``rows``: those this notification writes."""
-    before = _worst(known, others)
-    after = _worst({**known, **rows}, others)
+    after = _worst({**known, **rows} if known else rows, others)
     if group.human_severity != human:
         group = replace(group, human_severity=human)
     if after is None or after.rank >= incident.severity.rank or not incident.phase.is_open:
         return None, group
     if human:
+        before = _worst(known, others)
         if before is not None and after.rank >= before.rank:
             return None, group  # proposed already, when that alert first came
         text = f"Alerts suggest {after.value}; a person set the severity, it stays {incident.severity.value}"
@@ -92,10 +95,11 @@ def cleared(
     plan: Plan,
 ) -> Change | None:
     """ "All alerts cleared" when this notification resolved the last firing alert."""
+    if not any(r.status is AlertStatus.RESOLVED for r in rows.values()):
+        return None  # nothing resolved now (most notifications: alerts firing)
     merged = {**known, **rows}
-    resolved_now = any(r.status is AlertStatus.RESOLVED for r in rows.values())
     firing = others.firing + sum(a.status is AlertStatus.FIRING for a in merged.values())
-    if not resolved_now or firing or not incident.phase.is_open:
+    if firing or not incident.phase.is_open:
         return None
     total = others.total + len(merged)
     if auto_resolve and incident.severity in AUTO_RESOLVABLE:

@@ -120,18 +120,18 @@ def route(
     return Route.OPEN
 
 
-def _describe(alert: Alert) -> str:
-    return f"{alert.name} ({alert.severity.value})" + (f": {alert.summary}" if alert.summary else "")
-
-
-def _facts(alert: Alert, fp: str) -> dict[str, object]:
-    """What the Incident Report's timeline needs of a firing alert: when it started, its words."""
-    return {
-        "fingerprint": fp,
-        "name": alert.name,
-        "summary": alert.summary,
-        "starts_at": alert.starts_at.isoformat(),
+def _fired(kind: EventKind, at: datetime, by: str, prefix: str, row: StoredAlert) -> TimelineEvent:
+    """"Alert fired: name (P2): summary" with the facts the Incident Report's timeline needs of
+    a firing alert (when it started, its words); ``row`` holds the alert's name and summary."""
+    name, summary = row.name, row.summary
+    text = f"{prefix}: {name} ({row.severity.value})" + (f": {summary}" if summary else "")
+    facts = {
+        "fingerprint": row.fingerprint,
+        "name": name,
+        "summary": summary,
+        "starts_at": row.starts_at.isoformat(),
     }
+    return timeline_event(kind, at, by, text, **facts)
 
 
 def _new_row(incident_id: IncidentId, n: Notification, alert: Alert, at: datetime) -> StoredAlert:
@@ -167,16 +167,9 @@ def _one_alert(
     if is_new_firing(alert, known):
         row = _new_row(incident_id, n, alert, at)
         if known is None:
-            return (
-                Outcome.FIRED,
-                row,
-                timeline_event(
-                    EventKind.ALERT_FIRED, at, by, f"Alert fired: {_describe(alert)}", **_facts(alert, fp)
-                ),
-            )
+            return Outcome.FIRED, row, _fired(EventKind.ALERT_FIRED, at, by, "Alert fired", row)
         row = replace(row, first_seen_at=known.first_seen_at, id=known.id)
-        text = f"Alert fired again: {_describe(alert)}"
-        return Outcome.REFIRED, row, timeline_event(EventKind.ALERT_FIRED, at, by, text, **_facts(alert, fp))
+        return Outcome.REFIRED, row, _fired(EventKind.ALERT_FIRED, at, by, "Alert fired again", row)
     if alert.firing:
         if known is not None and known.status is AlertStatus.FIRING:
             return Outcome.REFRESHED, replace(known, last_seen_at=at), None
