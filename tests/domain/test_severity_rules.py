@@ -93,3 +93,35 @@ def test_matcher_round_trips_as_text():
     matcher = parse_matcher('component=~"db|api"')
     assert matcher.op is Op.MATCH
     assert str(matcher) == 'component=~"db|api"'
+
+
+def test_a_source_gives_each_alert_its_rule_severity_and_keeps_everything_else():
+    """``SourcePolicy.classify`` copies alerts field by field: every field of ``Alert`` must be
+    carried over (a new field fails here until ``with_severity`` carries it)."""
+    from dataclasses import fields, replace
+    from datetime import UTC, datetime
+
+    from tocsin.domain.alert import Alert, AlertStatus, Notification
+    from tocsin.domain.source import SourceKind, SourcePolicy, with_severity
+
+    at = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    alert = Alert(
+        "ab12",
+        AlertStatus.RESOLVED,
+        {"severity": "critical", "component": "database"},
+        {"summary": "down"},
+        at,
+        ends_at=at,
+        generator_url="http://prom/graph",
+        severity=P3,
+    )
+    assert [f.name for f in fields(Alert)] == [
+        "fingerprint", "status", "labels", "annotations", "starts_at", "ends_at", "generator_url", "severity",
+    ]
+    assert with_severity(alert, P1) == replace(alert, severity=P1)
+    policy = SourcePolicy(name="prom", kind=SourceKind.ALERTMANAGER)
+    warning = replace(alert, labels={"severity": "warning"}, severity=P2)  # already P2: kept as is
+    n = Notification(source="prom", group_key="g", alerts=(alert, warning))
+    classified = policy.classify(n)
+    assert classified.alerts == (replace(alert, severity=P0), warning)
+    assert policy.classify(classified) is classified  # nothing to change: the same notification

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from enum import StrEnum
 
-from tocsin.domain.alert import Notification
+from tocsin.domain.alert import Alert, Notification
+from tocsin.domain.severity import Severity
 from tocsin.domain.severity_rules import Matcher, SeverityRules, default_rules
 
 DEFAULT_REOPEN_WINDOW = timedelta(minutes=30)
@@ -21,6 +22,21 @@ class SourceKind(StrEnum):
     GENERIC = "generic"
     REPORT = "report"
     DEPLOY = "deploy"
+
+
+def with_severity(alert: Alert, severity: Severity) -> Alert:
+    """``replace(alert, severity=severity)``, field by field: a fifth of its cost, once per
+    alert received (``tests/domain`` checks that every field of ``Alert`` is carried over)."""
+    return Alert(
+        alert.fingerprint,
+        alert.status,
+        alert.labels,
+        alert.annotations,
+        alert.starts_at,
+        alert.ends_at,
+        alert.generator_url,
+        severity,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +65,7 @@ class SourcePolicy:
         for alert in n.alerts:
             severity = classify(alert.labels)
             if severity is not alert.severity:
-                alert = replace(alert, severity=severity)
+                alert = with_severity(alert, severity)
                 changed = True
             alerts.append(alert)
         return replace(n, alerts=tuple(alerts)) if changed else n  # unchanged: nothing to copy

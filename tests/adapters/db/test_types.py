@@ -65,3 +65,15 @@ def test_the_intake_fast_path_stores_a_datetime_exactly_as_core_does(conn):
     assert conn.execute(sa.select(stamps.c.at).where(stamps.c.id == 1)).scalar_one() == paris
     with pytest.raises(ValueError, match="naive datetime"):
         insert.many(conn, [{"id": 9, "at": datetime(2026, 11, 27, 10, 0)}])
+
+
+def test_the_fast_path_binds_each_datetime_as_itself_when_the_same_one_repeats(conn):
+    """The fast path remembers the last datetime it converted: a repeat, or another instant in
+    between, must still store each row's own instant."""
+    insert = Fast(stamps.insert().values(id=sa.bindparam("id"), at=sa.bindparam("at", type_=UTCDateTime())))
+    paris = datetime(2026, 11, 27, 11, 30, 15, 123456, tzinfo=timezone(timedelta(hours=1)))
+    utc = datetime(2026, 11, 27, 10, 30, 15, 123457, tzinfo=UTC)
+    order = [paris, paris, utc, paris, utc, utc]
+    insert.many(conn, [{"id": i, "at": at} for i, at in enumerate(order)])
+    stored = conn.execute(sa.select(stamps.c.at).order_by(stamps.c.id)).scalars().all()
+    assert stored == order

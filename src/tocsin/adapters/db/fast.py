@@ -140,12 +140,23 @@ class Fast:
             cursor.close()
 
 
+# The last datetime bound and its text: a notification binds the same ``at`` several times per
+# alert (first seen, last seen, its timeline line). One tuple, replaced whole (thread-safe).
+_last_bound: tuple[datetime | None, str] = (None, "")
+
+
 def _sqlite_utc(value: datetime) -> str:
     """``UTCDateTime`` then SQLite's ``DATETIME`` on the way in, in one step: the same text
     (``YYYY-MM-DD HH:MM:SS.ffffff``, UTC, no offset), the same refusal of a naive value."""
+    global _last_bound
+    last = _last_bound
+    if last[0] is value:  # the same (immutable) object as the last one: the same text
+        return last[1]
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"naive datetime {value.isoformat()} refused: pass an aware UTC datetime")
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    text = value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+    _last_bound = (value, text)
+    return text
 
 
 def _bind_processor(column_type: sa.types.TypeEngine[Any], dialect: Dialect) -> Converter | None:
