@@ -116,7 +116,14 @@ def test_a_source_gives_each_alert_its_rule_severity_and_keeps_everything_else()
         severity=P3,
     )
     assert [f.name for f in fields(Alert)] == [
-        "fingerprint", "status", "labels", "annotations", "starts_at", "ends_at", "generator_url", "severity",
+        "fingerprint",
+        "status",
+        "labels",
+        "annotations",
+        "starts_at",
+        "ends_at",
+        "generator_url",
+        "severity",
     ]
     assert with_severity(alert, P1) == replace(alert, severity=P1)
     policy = SourcePolicy(name="prom", kind=SourceKind.ALERTMANAGER)

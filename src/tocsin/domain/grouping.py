@@ -121,7 +121,7 @@ def route(
 
 
 def _fired(kind: EventKind, at: datetime, by: str, prefix: str, row: StoredAlert) -> TimelineEvent:
-    """"Alert fired: name (P2): summary" with the facts the Incident Report's timeline needs of
+    """ "Alert fired: name (P2): summary" with the facts the Incident Report's timeline needs of
     a firing alert (when it started, its words); ``row`` holds the alert's name and summary."""
     name, summary = row.name, row.summary
     text = f"{prefix}: {name} ({row.severity.value})" + (f": {summary}" if summary else "")

@@ -62,12 +62,13 @@ class SourcePolicy:
         classify = self.rules.classify
         alerts = []
         changed = False
-        for alert in n.alerts:
-            severity = classify(alert.labels)
-            if severity is not alert.severity:
-                alert = with_severity(alert, severity)
+        for given in n.alerts:
+            severity = classify(given.labels)
+            if severity is given.severity:
+                alerts.append(given)
+            else:
+                alerts.append(with_severity(given, severity))
                 changed = True
-            alerts.append(alert)
         return replace(n, alerts=tuple(alerts)) if changed else n  # unchanged: nothing to copy
 
     def flags_security(self, labels: Mapping[str, str]) -> bool:

@@ -142,20 +142,19 @@ class Fast:
 
 # The last datetime bound and its text: a notification binds the same ``at`` several times per
 # alert (first seen, last seen, its timeline line). One tuple, replaced whole (thread-safe).
-_last_bound: tuple[datetime | None, str] = (None, "")
+_last_bound: list[tuple[datetime | None, str]] = [(None, "")]
 
 
 def _sqlite_utc(value: datetime) -> str:
     """``UTCDateTime`` then SQLite's ``DATETIME`` on the way in, in one step: the same text
     (``YYYY-MM-DD HH:MM:SS.ffffff``, UTC, no offset), the same refusal of a naive value."""
-    global _last_bound
-    last = _last_bound
+    last = _last_bound[0]
     if last[0] is value:  # the same (immutable) object as the last one: the same text
         return last[1]
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"naive datetime {value.isoformat()} refused: pass an aware UTC datetime")
     text = value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
-    _last_bound = (value, text)
+    _last_bound[0] = (value, text)
     return text
 
 
