@@ -21,8 +21,10 @@ from tocsin.services.intake.ingest import ingest_alerts
 
 
 @pytest.fixture
-def settings(db_url):
-    return Settings.model_validate({"database": {"url": db_url}})
+def settings(db_url):  # deploys come in through the "ci" deploy hook
+    return Settings.model_validate(
+        {"database": {"url": db_url}, "sources": {"ci": {"kind": "deploy", "token": "deploy-token"}}}
+    )
 
 
 def a_deploy(at, *, service="postgres-exporter", environment="production", version="v1.4.2", **more):
@@ -111,3 +113,23 @@ def test_domain_window_edges():
     assert domain.banner(a_deploy(t - timedelta(seconds=20), service="api"), t).startswith(
         "Deploy v1.4.2 of api less than a minute before detection"
     )
+
+
+@pytest.mark.parametrize(
+    ("configured", "arrive"),
+    [
+        ({}, False),
+        ({"sources": {"prom": {"kind": "alertmanager", "token": "x"}}}, False),
+        ({"sources": {"ci": {"kind": "deploy", "token": "x"}}}, True),
+        ({"github": {"token": "t", "repository": "acme/web", "webhook_secret": "s"}}, True),
+        ({"github": {"token": "t", "repository": "acme/web"}}, False),  # no webhooks: no deploy in
+    ],
+)
+def test_an_opening_looks_for_deploys_only_when_one_can_arrive(db_url, configured, arrive):
+    from tocsin import bootstrap
+
+    container = bootstrap.build(Settings.model_validate({"database": {"url": db_url}, **configured}))
+    try:
+        assert container.services.deploys_arrive is arrive
+    finally:
+        container.close()

@@ -33,6 +33,7 @@ from tocsin.bootstrap.slack import build_slack, with_direct_messages
 from tocsin.bootstrap.statuspage import build_statuspage
 from tocsin.config import Settings
 from tocsin.config.checklists import build_checklists
+from tocsin.domain.source import SourceKind
 from tocsin.services.access.ports import PasswordHasher
 from tocsin.services.incidents.figures import IncidentFigures
 from tocsin.services.intake.kinds import HookKinds
@@ -89,6 +90,7 @@ def build(
     def read_only() -> SqlUnitOfWork:
         return SqlUnitOfWork(engine, clock, max_attempts=max_attempts, read_only=True)
 
+    github = build_github(settings)  # None unless github.repository is set
     paging = build_paging(settings, clock)  # directory, escalation policies, channels
     paging = with_direct_messages(paging, settings)  # + the slack DM channel when Slack is on
     services = AppServices(
@@ -99,10 +101,12 @@ def build(
         paging=paging,
         slack=build_slack(settings),  # None unless slack.bot_token is set
         statuspage=build_statuspage(settings, static_site),  # components, customer email, mailer, export
-        github=build_github(settings),  # None unless github.repository is set
+        github=github,
         report_timezone=ZoneInfo(settings.reports.timezone),
         diagnostics=settings.diagnostics.to_domain(),  # None unless diagnostics.grafana_url is set
         deploy_window=settings.deploys.window,
+        deploys_arrive=any(source.kind is SourceKind.DEPLOY for source in settings.sources.values())
+        or (github is not None and settings.github.webhook_secret is not None),  # the two ways in
         checklists=build_checklists(settings.checklists),  # the plan's lines unless configured
         runbooks=RunbookDirectory(Path(settings.runbooks.dir)) if settings.runbooks.dir else None,
         isolation=build_isolation(settings),  # None unless security.isolation.actions are configured

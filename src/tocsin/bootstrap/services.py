@@ -8,13 +8,13 @@ CLI and worker pass it along whole.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta, tzinfo
 
 from tocsin.domain.checklist import PHASES, Checklist, Item, items_of
 from tocsin.domain.diagnostics import Diagnostics
-from tocsin.domain.events import Change
+from tocsin.domain.events import Change, TimelineEvent
 from tocsin.domain.severity import Plan
 from tocsin.services import reactions
 from tocsin.services.github.ports import GitHub
@@ -55,6 +55,8 @@ class AppServices:
     """The phases' checklists (config ``checklists``, default: the plan's lines)."""
     deploy_window: timedelta = timedelta(minutes=60)
     """How long before detection a production deploy is a suspect (``deploys.window``)."""
+    deploys_arrive: bool = True
+    """A deploy can be recorded: a source of kind ``deploy``, or GitHub webhooks, configured."""
     runbooks: RunbookLibrary | None = None
     """The runbook directory (``runbooks.dir``; ``None``: none configured)."""
     isolation: Isolation | None = None
@@ -72,6 +74,10 @@ class AppServices:
     def checklist_items(self) -> Mapping[str, Item]:
         """Every line of the checklists, by key (``3.2.1``)."""
         return items_of(self.checklists)
+
+    def follow_up(self, uow: UnitOfWork, change: Change) -> Sequence[TimelineEvent]:
+        """The timeline lines that go with ``change`` (``services.reactions.follow_up``)."""
+        return reactions.follow_up(self, uow, change)
 
     def react(self, uow: UnitOfWork, change: Change) -> None:
         """Every feature's reaction to ``change`` (``services.reactions``), in ``uow``."""

@@ -9,9 +9,10 @@ object that satisfies them all is built by the composition root (``tocsin.bootst
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
-from tocsin.domain.events import Change
+from tocsin.domain.events import Change, TimelineEvent
 from tocsin.domain.severity import Plan
 from tocsin.services.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
@@ -31,6 +32,11 @@ class Services(Protocol):
 
     @property
     def plan(self) -> Plan: ...
+
+    def follow_up(self, uow: UnitOfWork, change: Change) -> Sequence[TimelineEvent]:
+        """The reactions that add timeline lines to ``change`` (escalation's steps), run first;
+        ``persist`` writes their lines with the change's own, in one insert."""
+        ...
 
     def react(self, uow: UnitOfWork, change: Change) -> None:
         """Everything ``change`` implies beyond its own rows (``services.reactions``), in ``uow``:

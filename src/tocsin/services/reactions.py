@@ -1,6 +1,7 @@
 """Everything a change to an incident implies beyond its own rows, in one list.
 
-``services.incidents.incidents.persist`` calls ``react`` once for every change it writes, whatever wrote
+``services.incidents.incidents.persist`` calls ``follow_up`` (escalation: its lines go into the
+change's own timeline insert), then ``react``, once for every change it writes, whatever wrote
 it (a responder's command, an alert, a timer, a flag), inside the same unit of work. A feature
 that must follow incidents adds its hook to ``REACTIONS`` once and sees every path.
 
@@ -15,7 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Protocol
 
-from tocsin.domain.events import Change, JobRequest
+from tocsin.domain.events import Change, JobRequest, TimelineEvent
 from tocsin.services.github import github
 from tocsin.services.github.context import GitHubContext
 from tocsin.services.incidents import deploys, postmortem
@@ -52,8 +53,15 @@ def _enqueued(jobs: Jobs) -> Reaction:
 
 PURE: tuple[Jobs, ...] = (slack.jobs, slack_channels.jobs, github.jobs)
 
+
+def follow_up(svc: ReactionsContext, uow: UnitOfWork, change: Change) -> list[TimelineEvent]:
+    """The reactions whose timeline lines belong right after the change's own (``persist``
+    writes both in one insert), run before the others: escalation — opening freezes the
+    policy and runs step 1; ack/resolve stop it; a severity change re-plans."""
+    return escalation.react(svc, uow, change)
+
+
 REACTIONS: tuple[Reaction, ...] = (
-    escalation.react,  # opening freezes the policy and runs step 1; ack/resolve stop; severity re-plans
     _enqueued(slack.jobs),  # announce in the Slack channel once, then update the card and post to its thread
     _enqueued(slack_channels.jobs),  # P0/P1: the incident's own channel, created once, archived when closed
     statuspage.react,  # P0/P1: draft the public update, arm the > 1 h customer email; resolution email

@@ -469,3 +469,26 @@ def test_an_impossible_id_is_a_422(client, as_responder, incident_id):
 
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "incident_id"
+
+
+def test_the_acknowledge_answer_is_the_incident_as_read_after_it(client, clock: ManualClock, as_responder):
+    incident = declare(client, as_responder, severity="P2")
+    clock.advance(timedelta(minutes=3))
+
+    response = client.post(f"{URL}/{incident['id']}/acknowledge", headers=as_responder)
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == client.get(f"{URL}/{incident['id']}", headers=as_responder).json()
+    assert response.json()["alerts"] == {"firing": 0, "resolved": 0, "total": 0, "truncated": 0}
+
+
+def test_each_escalation_line_follows_the_event_that_caused_it(client, clock: ManualClock, as_responder):
+    incident = declare(client, as_responder, severity="P1")
+    clock.advance(timedelta(minutes=2))
+    client.post(f"{URL}/{incident['id']}/acknowledge", headers=as_responder)
+
+    events = client.get(f"{URL}/{incident['id']}/timeline", headers=as_responder).json()
+
+    assert [e["kind"] for e in events] == ["declared", "escalated", "acknowledged", "escalation_stopped"]
+    assert [e["id"] for e in events] == sorted(e["id"] for e in events)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -66,7 +66,7 @@ def _values(escalation: Escalation, at: datetime) -> dict[str, Any]:
     }
 
 
-def _escalation(row: RowMapping) -> Escalation:
+def _escalation(row: Mapping[str, Any]) -> Escalation:
     return Escalation(
         incident_id=row["incident_id"],
         policy=policy_from_json(dict(row["policy"])),
@@ -86,9 +86,8 @@ class SqlEscalationRepository:
         self._conn = connection
 
     def get(self, incident_id: int) -> Escalation | None:
-        query = sa.select(escalations).where(escalations.c.incident_id == incident_id)
-        row = self._conn.execute(query).mappings().one_or_none()
-        return _escalation(row) if row is not None else None
+        rows = _GET.rows(self._conn, {"incident_id": incident_id})  # at most one: the primary key
+        return _escalation(rows[0]) if rows else None
 
     def save(self, escalation: Escalation, at: datetime) -> None:
         """Insert the first time, update afterwards, in one statement (an upsert on the primary
@@ -109,6 +108,9 @@ def _upsert(insert: Any) -> Fast:  # postgresql.insert / sqlite.insert: the same
         )
     )
 
+
+# Every acknowledgement, resolution and step reads one: on the driver's cursor (see ``fast``).
+_GET = Fast(sa.select(escalations).where(escalations.c.incident_id == sa.bindparam("incident_id")))
 
 # Built once (every incident opened or escalated saves one), so the compiled form is cached.
 _SAVE = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}

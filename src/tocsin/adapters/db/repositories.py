@@ -275,6 +275,22 @@ _APPEND = Fast(  # on the intake's hot path: on the driver's cursor (see ``fast`
 )
 
 
+_APPEND_COLUMNS = [c for c in timeline_events.c if c.name != "id"]
+_APPEND_ROWS_MAX = 4
+"""Up to this many events (a command's lines and its escalation step's) go in one multi-row
+``INSERT … VALUES (…), (…)``: one statement, ids in the order given; more run as ``many``."""
+
+
+def _append_rows(count: int) -> Fast:
+    rows = [
+        {c.name: sa.bindparam(f"{c.name}{i}", type_=c.type) for c in _APPEND_COLUMNS} for i in range(count)
+    ]
+    return Fast(timeline_events.insert().values(rows))
+
+
+_APPENDS = {count: _append_rows(count) for count in range(2, _APPEND_ROWS_MAX + 1)}
+
+
 class SqlTimelineRepository:
     def __init__(self, connection: Connection) -> None:
         self._conn = connection
@@ -291,7 +307,11 @@ class SqlTimelineRepository:
             }
             for e in events
         ]
-        _APPEND.many(self._conn, values)
+        several = _APPENDS.get(len(values))
+        if several is None:
+            _APPEND.many(self._conn, values)
+        else:
+            several.run(self._conn, {f"{k}{i}": v for i, row in enumerate(values) for k, v in row.items()})
 
     def list(
         self,

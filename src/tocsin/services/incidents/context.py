@@ -44,6 +44,12 @@ class IncidentsContext(Services, Protocol):
         ...
 
     @property
+    def deploys_arrive(self) -> bool:
+        """Whether a deploy can be recorded at all (a ``deploy`` source, or GitHub webhooks,
+        configured): without, an opening does not look for deploys before it."""
+        ...
+
+    @property
     def runbooks(self) -> RunbookLibrary | None:
         """The runbook directory (``runbooks.dir``; ``None``: none configured)."""
         ...

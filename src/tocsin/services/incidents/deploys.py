@@ -58,7 +58,10 @@ def _already(uow: UnitOfWork, incident_id: IncidentId, deploy_id: int | None) ->
 
 def react(svc: IncidentsContext, uow: UnitOfWork, change: Change) -> None:
     """An incident that opens gets its deploy correlation job (after this commit, so its alerts
-    are there) when any deploy at all happened in the window before it."""
+    are there) when any deploy at all happened in the window before it (not looked for when no
+    deploy can be recorded: no ``deploy`` source, no GitHub webhooks)."""
+    if not svc.deploys_arrive:
+        return
     for event in change.events:
         detected = change.incident.detected_at
         if event.kind is EventKind.DECLARED and uow.deploys.between(

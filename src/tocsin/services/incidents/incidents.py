@@ -25,7 +25,9 @@ def persist(
     svc: Services, uow: UnitOfWork, change: Change, *, new: bool = False, before: Incident | None = None
 ) -> None:
     """Write a domain ``Change`` — the incident row, its events, its jobs and cancellations —
-    and what it implies elsewhere (``reactions``), all in the caller's unit of work.
+    and what it implies elsewhere (``reactions``), all in the caller's unit of work. The
+    escalation's lines (``follow_up``) go into the change's own timeline insert, after its
+    events; the other reactions run after it.
 
     ``before``: the incident as the caller loaded it; a change that leaves it as it was (an
     alert's timeline event only) does not rewrite its row."""
@@ -33,12 +35,13 @@ def persist(
         uow.incidents.add(change.incident)
     elif change.incident != before:
         uow.incidents.save(change.incident)
-    if change.events:
-        uow.timeline.append(change.incident.id, change.events)
     if change.cancel_keys:
         uow.jobs.cancel(change.cancel_keys)
     if change.jobs:
         uow.jobs.enqueue(change.jobs)
+    events = (*change.events, *svc.follow_up(uow, change))  # escalation's lines after the change's
+    if events:
+        uow.timeline.append(change.incident.id, events)
     svc.react(uow, change)
 
 
@@ -115,26 +118,52 @@ def _apply(
     A restricted incident's commands need clearance (404 without), except ``blind`` ones that
     touch only its clock (acknowledging: whoever is paged may stop the clock); their answer is
     the redacted view."""
+    return _apply_counted(svc, incident_id, by, action, command, blind=blind, counts=False)[0]
+
+
+def _apply_counted(
+    svc: Services,
+    incident_id: IncidentId,
+    by: Actor,
+    action: str,
+    command: Command,
+    *,
+    blind: bool = False,
+    counts: bool,
+) -> tuple[Incident, AlertCounts | None]:
+    """``_apply``, and with ``counts`` the incident's alert counts read in the same transaction
+    (``None``: no alert ever)."""
     by.require(Role.RESPONDER, action)
+    found: AlertCounts | None = None
     with svc.uow() as uow:
         current = uow.incidents.get(incident_id, for_update=True)
         if not blind:
             restriction.require_clearance(by, current)
         change = command(current, svc.clock.now())
         persist(svc, uow, change)
+        if counts:
+            found = uow.alerts.counts([incident_id]).get(incident_id)
         uow.commit()
-    return restriction.view(by, change.incident)
+    return restriction.view(by, change.incident), found
 
 
 def acknowledge_incident(svc: Services, incident_id: IncidentId, *, by: Actor, via: str = "") -> Incident:
     """``via`` names where it came from (``SMS``, ``call``): the timeline says "Acknowledged by
     Nora (from SMS)" while the incident keeps the person's plain name."""
+    return acknowledge_with_alerts(svc, incident_id, by=by, via=via, counts=False)[0]
+
+
+def acknowledge_with_alerts(
+    svc: Services, incident_id: IncidentId, *, by: Actor, via: str = "", counts: bool = True
+) -> tuple[Incident, AlertCounts | None]:
+    """``acknowledge_incident``, and the incident's alert counts read in its transaction (the
+    API's answer: one connection, no second round of BEGIN/read)."""
 
     def command(inc: Incident, at: datetime) -> Change:
         change = domain.acknowledge(inc, at=at, by=by.name)
         return _acknowledged_via(change, by.name, via) if via else change
 
-    return _apply(svc, incident_id, by, "acknowledging", command, blind=True)
+    return _apply_counted(svc, incident_id, by, "acknowledging", command, blind=True, counts=counts)
 
 
 def _acknowledged_via(change: Change, name: str, via: str) -> Change:

@@ -9,9 +9,10 @@ severity change while unacknowledged re-plans from the new severity's policy, re
 unacknowledged incident starts over.
 
 Every step returns a ``Change`` holding its timeline event: run while reacting, its events are
-written with the change that caused them; run by a timer, by hand or by the response time
-running out (``breach``, called by the ack-deadline timer itself), the change is persisted like
-any other, so the integrations (Slack thread, GitHub comments) see it through the reactions.
+returned to ``persist``, which writes them with the change that caused them (one insert); run
+by a timer, by hand or by the response time running out (``breach``, called by the
+ack-deadline timer itself), the change is persisted like any other, so the integrations (Slack
+thread, GitHub comments) see it through the reactions.
 """
 
 from __future__ import annotations
@@ -38,17 +39,18 @@ from tocsin.services.ports import UnitOfWork
 SYSTEM_ACTOR = "tocsin"
 
 
-def react(svc: PagingContext, uow: UnitOfWork, change: Change) -> None:
-    """Apply what ``change`` means for the incident's escalation (no-op when paging is off)."""
+def react(svc: PagingContext, uow: UnitOfWork, change: Change) -> list[TimelineEvent]:
+    """Apply what ``change`` means for the incident's escalation (no-op when paging is off);
+    the steps' timeline lines are returned: ``persist`` writes them after the change's own
+    events, in the same insert."""
     if not svc.paging.policies:
-        return
+        return []
     events: list[TimelineEvent] = []
     for event in change.events:
         reaction = _REACTIONS.get(event.kind)
         if reaction is not None and (follow := reaction(svc, uow, change.incident, event)) is not None:
             events.extend(follow.events)
-    if events:  # the steps' lines, written with the change that caused them
-        uow.timeline.append(change.incident.id, events)
+    return events
 
 
 def _opened(svc: PagingContext, uow: UnitOfWork, incident: Incident, event: TimelineEvent) -> Change | None:
@@ -64,7 +66,7 @@ def _stopped(svc: PagingContext, uow: UnitOfWork, incident: Incident, event: Tim
     trigger = Trigger.ACKNOWLEDGED if event.kind is EventKind.ACKNOWLEDGED else Trigger.RESOLVED
     stopped, cancel = domain.stop(current, at=event.at, reason=trigger.value)
     uow.jobs.cancel(cancel)
-    told, _ = notify.announce(svc, uow, stopped, incident, trigger, text=event.text, at=event.at)
+    told, _, _ = notify.announce(svc, uow, stopped, incident, trigger, text=event.text, at=event.at)
     uow.escalations.save(told, event.at)
     if stopped is current:
         return None
@@ -78,7 +80,7 @@ def _severity_changed(
     current = uow.escalations.get(incident.id)
     if current is None:
         return None
-    told, _ = notify.announce(
+    told, _, _ = notify.announce(
         svc, uow, current, incident, Trigger.SEVERITY_CHANGED, text=event.text, at=event.at
     )
     policy = svc.paging.policies[incident.severity]
@@ -93,7 +95,7 @@ def _reopened(svc: PagingContext, uow: UnitOfWork, incident: Incident, event: Ti
     current = uow.escalations.get(incident.id)
     if current is None:
         return None
-    told, _ = notify.announce(svc, uow, current, incident, Trigger.REOPENED, text=event.text, at=event.at)
+    told, _, _ = notify.announce(svc, uow, current, incident, Trigger.REOPENED, text=event.text, at=event.at)
     if incident.phase is not Phase.DETECTION:
         uow.escalations.save(told, event.at)
         return None
@@ -220,7 +222,7 @@ def _record(
     head = f"Escalation step {run.number}/{run.of} ({incident.severity.value} policy, {reason})"
     if run.round > 1:
         head += f", round {run.round}"
-    escalation, people = notify.announce(
+    escalation, people, recorded = notify.announce(
         svc,
         uow,
         advance.escalation,
@@ -238,7 +240,7 @@ def _record(
     if advance.timer is not None:
         uow.jobs.enqueue([advance.timer])
     batch = f"notify:{incident.id}:{escalation.batch}:"
-    planned = [d for d in uow.deliveries.list(incident.id) if d.key.startswith(batch)]
+    planned = [d for d in recorded if d.key.startswith(batch)]  # as written above, not read back
     who = notify.describe(people, planned, run.at)
     text = f"{head}: {', '.join(run.targets) or 'no target'} → {who}"
     if escalation.next_step_at is not None:

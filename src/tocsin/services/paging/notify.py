@@ -50,12 +50,13 @@ def announce(
     at: datetime,
     targets: Sequence[str] = (),
     step: int | None = None,
-) -> tuple[Escalation, list[tuple[Person, str]]]:
+) -> tuple[Escalation, list[tuple[Person, str]], list[Delivery]]:
     """Notify about one event: page ``targets`` or tell everyone paged so far, as the
     severity's rules say, and every webhook subscribed to ``trigger``.
 
     Returns the escalation with its batch counter (and, for a page, the people paged) moved
-    on, and the people notified with the target that named them.
+    on, the people notified with the target that named them, and the deliveries recorded (as
+    written: the caller describes them without reading them back).
     """
     paging = svc.paging
     purpose = paging.rules_for(incident.severity).purpose(trigger)
@@ -98,7 +99,23 @@ def announce(
     if notifications:
         uow.deliveries.add(notifications, at)
         uow.jobs.enqueue([JobRequest(JobKind.NOTIFY, at, n.to_payload(), n.key) for n in notifications])
-    return escalation, people
+    recorded = [_recorded(n, at, due) for n, due in planned]
+    recorded += [_recorded(n, at, None) for n in notifications]
+    return escalation, people, recorded
+
+
+def _recorded(notification: Notification, at: datetime, due: datetime | None) -> Delivery:
+    """The delivery row ``deliveries.add``/``add_planned`` writes for ``notification``."""
+    return Delivery(
+        key=notification.key,
+        incident_id=notification.incident_id,
+        channel=notification.channel,
+        recipient=notification.recipient,
+        purpose=notification.purpose.value,
+        trigger=notification.trigger.value,
+        created_at=at,
+        due_at=due,
+    )
 
 
 def page_channels(svc: PagingContext) -> tuple[str, ...]:

@@ -71,8 +71,15 @@ def _render(
     return IncidentOut.render(incident, plan=plan, now=now, alerts=counts, breach=clocks.get(incident.id))
 
 
+def _answer(out: IncidentOut, status_code: int = 200, headers: Mapping[str, str] | None = None) -> Response:
+    """``out`` as JSON, the bytes FastAPI's ``response_model`` path writes (pydantic's
+    ``dump_json``, by alias), without its validation of a model built here a moment ago and,
+    for a sync route, the second hop to the thread pool that validation takes."""
+    return Response(out.model_dump_json(by_alias=True), status_code, headers, media_type="application/json")
+
+
 @router.post("", status_code=201, response_model=IncidentOut)
-def declare(request: Request, body: IncidentCreate, actor: CurrentActor, response: Response) -> IncidentOut:
+def declare(request: Request, body: IncidentCreate, actor: CurrentActor) -> Response:
     """Declare an incident: its response-time clock starts now. With ``security: true`` its
     details are restricted from the start (the answer is what you may see of it)."""
     incident = use_cases.declare_incident(
@@ -83,8 +90,9 @@ def declare(request: Request, body: IncidentCreate, actor: CurrentActor, respons
         security=body.security,
         by=actor,
     )
-    response.headers["Location"] = request.url_for("get_incident", incident_id=incident.id).path
-    return _render(request, incident, AlertCounts(), actor=actor)  # just declared: no alert yet
+    location = request.url_for("get_incident", incident_id=incident.id).path
+    out = _render(request, incident, AlertCounts(), actor=actor)  # just declared: no alert yet
+    return _answer(out, 201, {"Location": location})
 
 
 @router.get("", response_model=IncidentPage)
@@ -134,10 +142,12 @@ def update(
 
 
 @router.post("/{incident_id}/acknowledge", response_model=IncidentOut)
-def acknowledge(request: Request, incident_id: IncidentPath, actor: CurrentActor) -> IncidentOut:
+def acknowledge(request: Request, incident_id: IncidentPath, actor: CurrentActor) -> Response:
     """Stop the response-time clock and start triage."""
-    incident = use_cases.acknowledge_incident(services_of(request), IncidentId(incident_id), by=actor)
-    return _render(request, incident, actor=actor)
+    incident, counts = use_cases.acknowledge_with_alerts(
+        services_of(request), IncidentId(incident_id), by=actor
+    )
+    return _answer(_render(request, incident, counts or AlertCounts(), actor=actor))
 
 
 @router.post("/{incident_id}/resolve", response_model=IncidentOut)
