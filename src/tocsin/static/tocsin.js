@@ -14,7 +14,7 @@
 
   function words(key, value) { return WORDS[key].replace("%s", value); }
 
-  /* as the plan writes durations (and as render.duration does): 45 s, 15 min, 1 h 05 min, 48 h */
+  /* as the plan writes durations (and as formats.duration does): 45 s, 15 min, 1 h 05 min, 48 h */
   function duration(seconds) {
     var s = Math.floor(Math.abs(seconds));
     var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;

@@ -9,8 +9,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from tests.intake_fixtures import am
+from tocsin.adapters.db.alerts import SqlAlertRepository
 from tocsin.config import Settings
 from tocsin.domain.access import Role
 
@@ -160,3 +162,42 @@ class TestWithDiagnostics:
         assert "<b>PostgreSQL is down</b>" in room
         assert "matches the alert name · postgresql-down.md" in room
         assert "<strong>Rollback</strong>" in room
+
+    def test_the_room_reads_in_one_unit_of_work_and_its_alerts_once(
+        self, client, as_role, container, monkeypatch
+    ):
+        body = copy.deepcopy(am("firing_PostgreSQLDown"))
+        template = body["alerts"][0]
+        body["alerts"] = []
+        for n in range(45):
+            alert = copy.deepcopy(template)
+            alert["labels"]["instance"] = f"db-{n:02d}:9187"
+            alert["fingerprint"] = f"{n:016x}"
+            body["alerts"].append(alert)
+        iid = post(client, body)
+        as_role(Role.VIEWER)
+        checkouts: list[object] = []
+        lists: list[object] = []
+        read = SqlAlertRepository.list
+
+        def counted(repo, *args, **kwargs):
+            lists.append(args)
+            return read(repo, *args, **kwargs)
+
+        def checkout(*_args):
+            checkouts.append(_args)
+
+        monkeypatch.setattr(SqlAlertRepository, "list", counted)
+        sa.event.listen(container.engine, "checkout", checkout)
+        try:
+            room = client.get(f"/incidents/{iid}").text
+        finally:
+            sa.event.remove(container.engine, "checkout", checkout)
+        # the signed-in session, then the whole page (it was one checkout per panel: 14)
+        assert len(checkouts) == 2
+        assert len(lists) == 1  # one read for the Alerts card, the runbooks and the links
+        assert "45 firing · 0 resolved" in room
+        assert "Page 1 of 3" in room
+        assert room.count('class="alert-item') == 20
+        assert "matches the alert name · postgresql-down.md" in room
+        assert "https://grafana.example.org/explore?schemaVersion=1&amp;panes=" in room

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from tocsin.domain import diagnostics as domain
 from tocsin.domain import restriction
 from tocsin.domain.access import Actor, Role
+from tocsin.domain.alert import StoredAlert
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.services.incidents.context import IncidentsContext
 from tocsin.services.ports import UnitOfWork
@@ -16,9 +19,21 @@ def links_in(svc: IncidentsContext, uow: UnitOfWork, incident: Incident) -> list
     """Read in the caller's unit of work (jobs that render Slack cards and issue bodies)."""
     if svc.diagnostics is None:
         return []
-    alerts = uow.alerts.list(incident.id, limit=MAX_ALERTS)
+    return links_of(svc, incident, uow.alerts.list(incident.id, limit=MAX_ALERTS))
+
+
+def links_of(
+    svc: IncidentsContext, incident: Incident, alerts: Sequence[StoredAlert]
+) -> list[tuple[str, str]]:
+    """The links for ``alerts`` (the incident's first ``MAX_ALERTS``, read by a caller that has
+    checked the reader may see them): the room reads them once for its alerts, runbooks and these."""
+    if svc.diagnostics is None:
+        return []
     return domain.links_for(
-        svc.diagnostics, alerts, detected_at=incident.detected_at, resolved_at=incident.resolved_at
+        svc.diagnostics,
+        alerts[:MAX_ALERTS],
+        detected_at=incident.detected_at,
+        resolved_at=incident.resolved_at,
     )
 
 

@@ -8,11 +8,12 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
+from tocsin.bootstrap.services import AppServices
 from tocsin.domain.severity import Severity
 from tocsin.services.incidents import incidents as use_cases
 from tocsin.services.incidents import postmortem
 from tocsin.services.ports import IncidentFilter
-from tocsin.web.context import container_of, services_of
+from tocsin.web.context import container_of, one_read
 from tocsin.web.ui import views
 from tocsin.web.ui.oncall import on_call_now
 from tocsin.web.ui.render import fragment, page
@@ -26,7 +27,11 @@ RESOLVED_SHOWN = 6
 
 
 def _live(request: Request, session: Session) -> dict[str, Any]:
-    svc = services_of(request)
+    with one_read(request) as svc:  # the open, the resolved and the overdue post-mortems at once
+        return _read(svc, request, session)
+
+
+def _read(svc: AppServices, request: Request, session: Session) -> dict[str, Any]:
     now = container_of(request).clock.now()
     actor = session.user.actor
     open_page = use_cases.list_incidents(svc, IncidentFilter(open=True, limit=OPEN_LIMIT), by=actor)

@@ -4,83 +4,26 @@ shares, flash messages, and the HTML error page."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, unquote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup
 
 from tocsin import __version__
-from tocsin.domain import localtime
 from tocsin.domain.access import Role
 from tocsin.domain.user import WebSession
 from tocsin.platform import i18n
-from tocsin.platform.i18n import gettext as _
 from tocsin.web import i18n as web_i18n
 from tocsin.web import labels
 from tocsin.web.context import container_of
+from tocsin.web.ui import badges
 from tocsin.web.ui.emphasis import strong
+from tocsin.web.ui.formats import duration, iso, utc, utc_date, when, when_date
 
 FLASH_COOKIE = "tocsin_flash"
 MAX_FLASH = 300
-
-
-def duration(value: timedelta | float | None) -> str:
-    """As the plan writes them: ``45 s``, ``15 min``, ``1 h``, ``24 h``, ``48 h``; otherwise
-    ``5 min 30 s``, ``1 h 05 min``, ``51 h 03 min``; days only past a week (``12 d 03 h``)."""
-    if value is None:
-        return ""
-    seconds = int(abs(value.total_seconds() if isinstance(value, timedelta) else value))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours >= 7 * 24:
-        days, hours = divmod(hours, 24)
-        return _("%(days)s d %(hours)02d h") % {"days": days, "hours": hours}
-    if hours:
-        return f"{hours} h {minutes:02d} min" if minutes else f"{hours} h"
-    if minutes:
-        return f"{minutes} min {secs:02d} s" if secs and minutes < 10 else f"{minutes} min"
-    return f"{secs} s"
-
-
-def utc(value: datetime | None, fmt: str = "%H:%M:%S") -> str:
-    return f"{value.astimezone(UTC):{fmt}} UTC" if value else ""
-
-
-def utc_date(value: datetime | None) -> str:
-    return utc(value, "%Y-%m-%d %H:%M")
-
-
-_TIME = Markup('<time datetime="%s" title="%s" data-local="%s">%s</time>')
-
-
-def _local(value: datetime | None, fmt: str, kind: str) -> Markup:
-    """A ``<time>`` in the viewer's time zone (their ``people`` entry), with the UTC value on
-    hover; without one, in UTC, and ``tocsin.js`` turns it into the browser's time zone."""
-    if value is None:
-        return Markup("")
-    zone = i18n.timezone()
-    shown = in_utc = utc(value, fmt)
-    if zone:
-        at = value.astimezone(localtime.zone(zone))
-        shown = f"{at:{fmt}} {at.tzname()}"
-    # ``%`` rather than ``Markup.format`` (string.Formatter): a room renders a hundred per poll
-    return _TIME % (iso(value), in_utc, kind, shown)
-
-
-def when(value: datetime | None) -> Markup:
-    return _local(value, "%H:%M:%S", "time")
-
-
-def when_date(value: datetime | None) -> Markup:
-    return _local(value, "%Y-%m-%d %H:%M", "datetime")
-
-
-def iso(value: datetime | None) -> str:
-    return value.isoformat().replace("+00:00", "Z") if value else ""
 
 
 class Templates:
@@ -104,6 +47,10 @@ class Templates:
             phase_label=labels.phase_label,
             event_label=labels.event_label,
             js_words=labels.js_words,
+            severity_badge=badges.severity_badge,
+            phase_badge=badges.phase_badge,
+            clock_badge=badges.clock_badge,
+            time_ago=badges.ago,
         )
 
     def render(self, name: str, context: Mapping[str, Any]) -> str:

@@ -3,29 +3,31 @@ that htmx polls, so every responder watching sees the same thing within seconds.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from markupsafe import Markup
 
+from tocsin.domain.alert import StoredAlert
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.security_steps import StepState, StepStatus
 from tocsin.domain.severity import Severity
 from tocsin.platform.i18n import N_
 from tocsin.services.incidents import checklist, compliance, diagnostics, runbooks
 from tocsin.services.incidents import incidents as use_cases
+from tocsin.services.intake.alerts import alert_page
 from tocsin.services.paging import pages
 from tocsin.services.security import procedure as security_procedure
-from tocsin.web.context import container_of, services_of
+from tocsin.web.context import container_of, one_read, services_of
 from tocsin.web.labels import event_label
 from tocsin.web.markdown import render_markdown
 from tocsin.web.ui import views
 from tocsin.web.ui.evidence import evidence_context
 from tocsin.web.ui.isolation import isolation_context
 from tocsin.web.ui.render import fragment, page
-from tocsin.web.ui.room_alerts import alerts_context
+from tocsin.web.ui.room_alerts import PER_PAGE, alerts_view
 from tocsin.web.ui.route import UiRoute
 from tocsin.web.ui.security import Session
 from tocsin.web.ui.status_panel import panel_context
@@ -106,8 +108,8 @@ def _checklist_groups(request: Request, session: Session, incident_id: int) -> l
     return [(c, [line for line in lines if line.item.phase is c.phase]) for c in configured]
 
 
-def _runbooks(request: Request, session: Session, incident_id: int) -> list[tuple[Any, Markup]]:
-    found = runbooks.runbooks_for(services_of(request), IncidentId(incident_id), by=session.user.actor)
+def _runbooks(request: Request, alerts: Sequence[StoredAlert]) -> list[tuple[Any, Markup]]:
+    found = runbooks.matching(services_of(request), alerts)
     return [(m, render_markdown(m.runbook.body, web_links_only=True)) for m in found[:MAX_RUNBOOKS]]
 
 
@@ -127,38 +129,41 @@ def _status(request: Request, session: Session, incident_id: int) -> dict[str, A
 def incident_room(
     request: Request, session: Session, incident_id: IncidentPath, kind: Kinds = None, before: EventId = None
 ) -> Response:
-    status = _status(request, session, incident_id)
-    if status["v"].incident.redacted:
-        # a security incident the reader may not read: its number, severity and clock only
-        return page(request, "ui/restricted.html", session, nav="incidents", **status)
-    return page(
-        request,
-        "ui/incident.html",
-        session,
-        nav="incidents",
-        checklist_groups=_checklist_groups(request, session, incident_id),
-        security_steps=_security_steps(request, session, status["v"].incident),
-        step_states=list(StepState),
-        severities=list(Severity),
-        **status,
-        status_page=panel_context(request, session, incident_id),
-        **alerts_context(request, session, incident_id),
-        diagnostics=diagnostics.incident_links(
-            services_of(request), IncidentId(incident_id), by=session.user.actor
-        ),
-        diagnostics_on=services_of(request).diagnostics is not None,
-        runbooks=_runbooks(request, session, incident_id),
-        runbooks_on=services_of(request).runbooks is not None,
-        compliance=compliance.incident_compliance(
-            services_of(request), IncidentId(incident_id), by=session.user.actor
-        ),
+    with one_read(request):  # one unit of work for the dozen reads below
+        status = _status(request, session, incident_id)
+        if status["v"].incident.redacted:
+            # a security incident the reader may not read: its number, severity and clock only
+            return page(request, "ui/restricted.html", session, nav="incidents", **status)
+        context = _room(request, session, status["v"].incident, kind, before)
+    return page(request, "ui/incident.html", session, nav="incidents", **status, **context)
+
+
+def _room(
+    request: Request, session: Session, incident: Incident, kind: list[str] | None, before: int | None
+) -> dict[str, Any]:
+    svc, actor, incident_id = services_of(request), session.user.actor, incident.id
+    # the first alerts once, for the Alerts card's first page, the runbooks and the diagnostics
+    wanted = PER_PAGE
+    if svc.runbooks is not None or svc.diagnostics is not None:
+        wanted = max(PER_PAGE, runbooks.MAX_ALERTS, diagnostics.MAX_ALERTS)
+    first, counts = alert_page(svc, incident_id, by=actor, limit=wanted, offset=0)
+    return {
+        "checklist_groups": _checklist_groups(request, session, incident_id),
+        "security_steps": _security_steps(request, session, incident),
+        "step_states": list(StepState),
+        "severities": list(Severity),
+        "status_page": panel_context(request, session, incident_id),
+        **alerts_view(first[:PER_PAGE], counts),
+        "diagnostics": diagnostics.links_of(svc, incident, first),
+        "diagnostics_on": svc.diagnostics is not None,
+        "runbooks": _runbooks(request, first),
+        "runbooks_on": svc.runbooks is not None,
+        "compliance": compliance.incident_compliance(svc, incident_id, by=actor),
         **timeline_context(request, session, incident_id, kind, before=before),
-        told=pages.who_has_been_told(
-            pages.list_pages(services_of(request), IncidentId(incident_id), by=session.user.actor)
-        ),
+        "told": pages.who_has_been_told(pages.list_pages(svc, incident_id, by=actor)),
         **isolation_context(request, session, incident_id),
-        **evidence_context(request, session, status["v"].incident),
-    )
+        **evidence_context(request, session, incident),
+    }
 
 
 @router.get("/incidents/{incident_id}/timeline")
@@ -173,10 +178,13 @@ def timeline(
 ) -> Response:
     """The timeline fragment: the newest events; ``before``: an older page; ``since``: only
     the events after that one (for a client that appends)."""
-    context = timeline_context(request, session, incident_id, kind, before=before, since=since)
+    with one_read(request):  # the incident, its events and their kinds
+        context = timeline_context(request, session, incident_id, kind, before=before, since=since)
     return fragment(request, "ui/_timeline.html", **context)
 
 
 @router.get("/incidents/{incident_id}/status")
 def status(request: Request, session: Session, incident_id: IncidentPath) -> Response:
-    return fragment(request, "ui/_incident_status.html", **_status(request, session, incident_id))
+    with one_read(request):
+        context = _status(request, session, incident_id)
+    return fragment(request, "ui/_incident_status.html", **context)

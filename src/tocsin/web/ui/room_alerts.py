@@ -3,11 +3,12 @@ links (source, runbook, dashboard), a page at a time for big groups, polled by h
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
+from tocsin.domain.alert import AlertCounts, StoredAlert
 from tocsin.domain.diagnostics import alert_links
 from tocsin.domain.incident import IncidentId
 from tocsin.services.intake.alerts import alert_page
@@ -31,6 +32,11 @@ def alerts_context(request: Request, session: Session, incident_id: int, page: i
     found, counts = alert_page(
         services_of(request), IncidentId(incident_id), by=session.user.actor, limit=PER_PAGE, offset=offset
     )
+    return alerts_view(found, counts, page)
+
+
+def alerts_view(found: Sequence[StoredAlert], counts: AlertCounts, page: int = 1) -> dict[str, Any]:
+    """The card's context for ``found``, the page's alerts (at most ``PER_PAGE``)."""
     pages = max(1, -(-counts.total // PER_PAGE))
     return {
         "alerts": [(a, alert_links(a), _labels(a.labels)) for a in found],

@@ -12,7 +12,7 @@ from tocsin.domain.severity import Plan, SeverityLevel
 from tocsin.domain.sla import SlaState
 from tocsin.platform.i18n import N_
 from tocsin.platform.i18n import gettext as _
-from tocsin.web.ui.render import duration
+from tocsin.web.ui.formats import duration
 
 # How the severity reads without colour: a shape and the plan's own words.
 SEVERITY_SHAPES = {"P0": "◆", "P1": "▲", "P2": "●", "P3": "■"}
