@@ -33,6 +33,20 @@ def post(client, body):
     return response.json()["incident_id"]
 
 
+def big_group(size: int) -> dict[str, object]:
+    """One Alertmanager webhook holding ``size`` PostgreSQLDown alerts, one per instance."""
+    body = copy.deepcopy(am("firing_PostgreSQLDown"))
+    template = body["alerts"][0]
+    width = len(str(size - 1))
+    body["alerts"] = []
+    for n in range(size):
+        alert = copy.deepcopy(template)
+        alert["labels"]["instance"] = f"db-{n:0{max(width, 2)}d}:9187"
+        alert["fingerprint"] = f"{n:016x}"
+        body["alerts"].append(alert)
+    return body
+
+
 def test_the_postgresqldown_room_shows_its_alert_and_links(client, as_role):
     body = copy.deepcopy(am("firing_PostgreSQLDown"))
     body["alerts"][0]["annotations"].update(
@@ -53,14 +67,7 @@ def test_the_postgresqldown_room_shows_its_alert_and_links(client, as_role):
 
 
 def test_a_big_group_is_paged(client, as_role, as_responder):
-    body = copy.deepcopy(am("firing_PostgreSQLDown"))
-    template = body["alerts"][0]
-    body["alerts"] = []
-    for n in range(45):
-        alert = copy.deepcopy(template)
-        alert["labels"]["instance"] = f"db-{n:02d}:9187"
-        alert["fingerprint"] = f"{n:016x}"
-        body["alerts"].append(alert)
+    body = big_group(45)
     iid = post(client, body)
     as_role(Role.VIEWER)
     first = client.get(f"/incidents/{iid}/alerts").text
@@ -76,14 +83,7 @@ def test_a_big_group_is_paged(client, as_role, as_responder):
 
 
 def test_the_api_pages_a_big_group_with_a_cursor_as_with_offsets(client, as_responder):
-    body = copy.deepcopy(am("firing_PostgreSQLDown"))
-    template = body["alerts"][0]
-    body["alerts"] = []
-    for n in range(25):
-        alert = copy.deepcopy(template)
-        alert["labels"]["instance"] = f"db-{n:02d}:9187"
-        alert["fingerprint"] = f"{n:016x}"
-        body["alerts"].append(alert)
+    body = big_group(25)
     iid = post(client, body)
     url = f"/api/v1/incidents/{iid}/alerts"
     everything = [a["fingerprint"] for a in client.get(url, headers=as_responder).json()]
@@ -103,14 +103,7 @@ def test_the_api_pages_a_big_group_with_a_cursor_as_with_offsets(client, as_resp
 
 
 def test_the_api_returns_a_page_of_alerts_by_default_and_links_the_next(client, as_responder):
-    body = copy.deepcopy(am("firing_PostgreSQLDown"))
-    template = body["alerts"][0]
-    body["alerts"] = []
-    for n in range(130):
-        alert = copy.deepcopy(template)
-        alert["labels"]["instance"] = f"db-{n:03d}:9187"
-        alert["fingerprint"] = f"{n:016x}"
-        body["alerts"].append(alert)
+    body = big_group(130)
     iid = post(client, body)
     first = client.get(f"/api/v1/incidents/{iid}/alerts", headers=as_responder)
     assert len(first.json()) == 100
@@ -166,14 +159,7 @@ class TestWithDiagnostics:
     def test_the_room_reads_in_one_unit_of_work_and_its_alerts_once(
         self, client, as_role, container, monkeypatch
     ):
-        body = copy.deepcopy(am("firing_PostgreSQLDown"))
-        template = body["alerts"][0]
-        body["alerts"] = []
-        for n in range(45):
-            alert = copy.deepcopy(template)
-            alert["labels"]["instance"] = f"db-{n:02d}:9187"
-            alert["fingerprint"] = f"{n:016x}"
-            body["alerts"].append(alert)
+        body = big_group(45)
         iid = post(client, body)
         as_role(Role.VIEWER)
         checkouts: list[object] = []
