@@ -1,29 +1,25 @@
-"""Incident, timeline and token repositories over one SQLAlchemy connection (the unit of
-work's); none of them commits."""
+"""The incident repository over one SQLAlchemy connection (the unit of work's; it never
+commits): one incident, the list with its filters and search, the id sequence."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, RowMapping
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.engine import Connection
 
 from tocsin.adapters.db import rows
 from tocsin.adapters.db.engine import is_postgresql, selective_in
 from tocsin.adapters.db.fast import Fast
-from tocsin.adapters.db.schema import api_tokens, incident_id_seq, incidents, timeline_events
+from tocsin.adapters.db.schema import incident_id_seq, incidents
 from tocsin.adapters.db.types import UTCDateTime
-from tocsin.domain.access import ApiToken, Role
-from tocsin.domain.errors import Conflict, NotFound
-from tocsin.domain.events import EventKind, TimelineEvent
+from tocsin.domain.errors import NotFound
 from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.lifecycle import Phase
-from tocsin.services.ports import IncidentFilter, IncidentKey, Page, StoredEvent
+from tocsin.services.ports import IncidentFilter, IncidentKey, Page
 
 OPEN_PHASES = tuple(p.value for p in Phase if p.is_open)
 
@@ -266,154 +262,3 @@ _LIST_ORDER = (incidents.c.severity, incidents.c.detected_at.desc(), incidents.c
 
 def _escape_like(text: str) -> str:
     return text.replace("/", "//").replace("%", "/%").replace("_", "/_")
-
-
-_APPEND = Fast(  # on the intake's hot path: on the driver's cursor (see ``fast``)
-    timeline_events.insert().values(
-        {c.name: sa.bindparam(c.name, type_=c.type) for c in timeline_events.c if c.name != "id"}
-    )
-)
-
-
-_APPEND_COLUMNS = [c for c in timeline_events.c if c.name != "id"]
-_APPEND_ROWS_MAX = 4
-"""Up to this many events (a command's lines and its escalation step's) go in one multi-row
-``INSERT … VALUES (…), (…)``: one statement, ids in the order given; more run as ``many``."""
-
-
-def _append_rows(count: int) -> Fast:
-    rows = [
-        {c.name: sa.bindparam(f"{c.name}{i}", type_=c.type) for c in _APPEND_COLUMNS} for i in range(count)
-    ]
-    return Fast(timeline_events.insert().values(rows))
-
-
-_APPENDS = {count: _append_rows(count) for count in range(2, _APPEND_ROWS_MAX + 1)}
-
-
-class SqlTimelineRepository:
-    def __init__(self, connection: Connection) -> None:
-        self._conn = connection
-
-    def append(self, incident_id: IncidentId, events: Sequence[TimelineEvent]) -> None:
-        values = [
-            {
-                "incident_id": incident_id,
-                "kind": e.kind.value,
-                "at": e.at,
-                "actor": e.actor,
-                "text": e.text,
-                "data": dict(e.data),
-            }
-            for e in events
-        ]
-        several = _APPENDS.get(len(values))
-        if several is None:
-            _APPEND.many(self._conn, values)
-        else:
-            several.run(self._conn, {f"{k}{i}": v for i, row in enumerate(values) for k, v in row.items()})
-
-    def list(
-        self,
-        incident_id: IncidentId,
-        *,
-        kinds: frozenset[str] = frozenset(),
-        after: int | None = None,
-        limit: int | None = None,
-    ) -> Sequence[StoredEvent]:
-        query = (
-            sa.select(timeline_events)
-            .where(timeline_events.c.incident_id == incident_id)
-            .order_by(timeline_events.c.id)
-            .limit(limit)
-        )
-        if kinds:
-            query = query.where(timeline_events.c.kind.in_(sorted(kinds)))
-        if after is not None:
-            query = query.where(timeline_events.c.id > after)
-        return [_event(r) for r in self._conn.execute(query).mappings()]
-
-    def page(
-        self,
-        incident_id: IncidentId,
-        *,
-        kinds: frozenset[str] = frozenset(),
-        before: int | None = None,
-        since: int | None = None,
-        limit: int = 100,
-    ) -> Sequence[StoredEvent]:
-        """Newest first, on the (incident_id, id) index."""
-        query = sa.select(timeline_events).where(timeline_events.c.incident_id == incident_id)
-        if kinds:
-            query = query.where(timeline_events.c.kind.in_(sorted(kinds)))
-        if before is not None:
-            query = query.where(timeline_events.c.id < before)
-        if since is not None:
-            query = query.where(timeline_events.c.id > since)
-        query = query.order_by(timeline_events.c.id.desc()).limit(limit)
-        return [_event(r) for r in self._conn.execute(query).mappings()]
-
-    def kinds(self, incident_id: IncidentId) -> Mapping[str, int]:
-        query = (
-            sa.select(timeline_events.c.kind, sa.func.count())
-            .where(timeline_events.c.incident_id == incident_id)
-            .group_by(timeline_events.c.kind)
-        )
-        return {str(kind): int(n) for kind, n in self._conn.execute(query)}
-
-
-def _event(r: RowMapping) -> StoredEvent:
-    return StoredEvent(
-        id=r["id"],
-        incident_id=IncidentId(r["incident_id"]),
-        kind=EventKind(r["kind"]),
-        at=r["at"],
-        actor=r["actor"],
-        text=r["text"],
-        data=dict(r["data"]),
-    )
-
-
-class SqlTokenRepository:
-    def __init__(self, connection: Connection) -> None:
-        self._conn = connection
-
-    def add(self, name: str, role: Role, secret_hash: str, at: datetime) -> ApiToken:
-        """The insert runs in a savepoint, so a duplicate leaves the unit of work usable."""
-        insert = (
-            api_tokens.insert()
-            .values(name=name, role=role.value, secret_hash=secret_hash, created_at=at)
-            .returning(*api_tokens.c)
-        )
-        try:
-            with self._conn.begin_nested():
-                row = self._conn.execute(insert).mappings().one()
-        except IntegrityError:
-            raise Conflict(f"an active token named {name!r} already exists") from None
-        return rows.to_token(row)
-
-    def find_active(self, secret_hash: str) -> ApiToken | None:
-        query = sa.select(api_tokens).where(
-            api_tokens.c.secret_hash == secret_hash, api_tokens.c.revoked_at.is_(None)
-        )
-        row = self._conn.execute(query).mappings().one_or_none()
-        return rows.to_token(row) if row else None
-
-    def revoke(self, name: str, at: datetime) -> ApiToken:
-        update = (
-            api_tokens.update()
-            .where(api_tokens.c.name == name, api_tokens.c.revoked_at.is_(None))
-            .values(revoked_at=at)
-            .returning(*api_tokens.c)
-        )
-        row = self._conn.execute(update).mappings().one_or_none()
-        if row is None:
-            raise NotFound(f"no active token named {name!r}")
-        return rows.to_token(row)
-
-    def list(self) -> Sequence[ApiToken]:
-        query = sa.select(api_tokens).order_by(api_tokens.c.created_at, api_tokens.c.id)
-        return [rows.to_token(r) for r in self._conn.execute(query).mappings()]
-
-    def touch(self, token_id: int, at: datetime) -> None:
-        self._conn.execute(api_tokens.update().where(api_tokens.c.id == token_id).values(last_used_at=at))

@@ -22,10 +22,12 @@ from tocsin.adapters.db.github import SqlGithubRepository
 from tocsin.adapters.db.page_links import SqlInstallSecretRepository, SqlPageLinkRepository
 from tocsin.adapters.db.postmortems import SqlPostMortemRepository
 from tocsin.adapters.db.queue import SqlJobQueue
-from tocsin.adapters.db.repositories import SqlIncidentRepository, SqlTimelineRepository, SqlTokenRepository
+from tocsin.adapters.db.repositories import SqlIncidentRepository
 from tocsin.adapters.db.sends import SqlSendRepository
 from tocsin.adapters.db.slack import SqlSlackChannelRepository, SqlSlackMessageRepository
 from tocsin.adapters.db.statuspage import SqlStatusPageRepository
+from tocsin.adapters.db.timeline import SqlTimelineRepository
+from tocsin.adapters.db.tokens import SqlTokenRepository
 from tocsin.adapters.db.users import SqlSessionRepository, SqlUserRepository
 from tocsin.adapters.db.wakeup import CHANNEL, Wakeup
 from tocsin.services.access.ports import SessionRepository, UserRepository

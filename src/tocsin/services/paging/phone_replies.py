@@ -23,7 +23,7 @@ from tocsin.domain.incident import Incident, IncidentId
 from tocsin.domain.lifecycle import Phase
 from tocsin.domain.notification import Person
 from tocsin.services.incidents import incidents
-from tocsin.services.paging import contacts, escalation, notify
+from tocsin.services.paging import contacts, escalation, refused
 from tocsin.services.paging.context import PagingContext
 from tocsin.services.paging.phone_ports import PhoneReplies
 from tocsin.services.ports import UnitOfWork
@@ -111,14 +111,14 @@ class PhoneReplyService(PhoneReplies):
             uow.deliveries.mark_status(delivery.key, state, at)
             person = svc.paging.directory.people.get(delivery.recipient)
             name = person.name if person is not None else delivery.recipient
-            what = notify.channel_name(delivery.channel)
+            what = refused.channel_name(delivery.channel)
             text = f"{what} to {name} {_SAID[state]} {at.astimezone(UTC):%H:%M:%S}"
             if error_code:
                 text += f" (error {error_code})"
             if state in ("failed", "not_answered"):
-                following = notify.next_method_now(uow, delivery.key, at)
+                following = refused.next_method_now(uow, delivery.key, at)
                 if following:
-                    text += f"; {notify.channel_name(following)} now"
+                    text += f"; {refused.channel_name(following)} now"
             data = {
                 "channel": delivery.channel,
                 "recipient": delivery.recipient,
