@@ -37,6 +37,7 @@ def resolution_server(tmp_path: Path) -> Iterator[LiveServer]:
             "dashboards": {"database": "d/pg/postgresql"},
         },
         "runbooks": {"dir": str(RUNBOOKS)},
+        "sources": {"ci": {"kind": "deploy", "token": "deploy-token"}},  # how deploys come in
     }
     yield from serve(tmp_path, extra)
 
